@@ -1,0 +1,48 @@
+# Thin wrappers. Each target installs what it needs and can be run twice.
+SHELL := /bin/bash
+NODE_TEST := node --import tsx --test --test-concurrency=2 --test-timeout=600000
+# "tool:debian-package" pairs; a tool already on PATH is not installed again.
+TEST_TOOLS := socat:socat ffmpeg:ffmpeg ffprobe:ffmpeg sqlite3:sqlite3 openssl:openssl \
+              mkfs.ext4:e2fsprogs gcc:gcc fincore:util-linux losetup:mount
+BENCH_TOOLS := $(TEST_TOOLS) dcfldd:dcfldd
+
+.PHONY: demo test bench deps node-deps lint typecheck unit integration
+
+node_modules/.installed: package.json package-lock.json
+	npm ci
+	touch $@
+
+node-deps: node_modules/.installed
+
+define ensure_tools
+	@missing=""; for pair in $(1); do tool=$${pair%%:*}; pkg=$${pair##*:}; \
+	  command -v $$tool >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then echo "installing system tools:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && \
+	  apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
+endef
+
+deps: node-deps
+	$(call ensure_tools,$(TEST_TOOLS))
+
+typecheck: node-deps
+	npx tsc --noEmit -p .
+
+lint: node-deps
+	npx biome check agent drivers test bench
+
+unit: deps
+	$(NODE_TEST) $$(find test/unit -name '*.test.ts' | sort)
+
+integration: deps
+	$(NODE_TEST) $$(find test/integration -name '*.test.ts' | sort)
+
+test: deps typecheck lint
+	$(NODE_TEST) $$(find test -name '*.test.ts' | sort)
+
+demo: deps
+	npx tsx agent/bin/dockd.ts demo
+
+bench: node-deps
+	$(call ensure_tools,$(BENCH_TOOLS))
+	npx tsx bench/ingest-bench.ts
