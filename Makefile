@@ -4,7 +4,7 @@ NODE_TEST := node --import tsx --test --test-concurrency=2 --test-timeout=600000
 # "tool:debian-package" pairs; a tool already on PATH is not installed again.
 TEST_TOOLS := socat:socat ffmpeg:ffmpeg ffprobe:ffmpeg sqlite3:sqlite3 openssl:openssl \
               mkfs.ext4:e2fsprogs gcc:gcc fincore:util-linux losetup:mount
-BENCH_TOOLS := $(TEST_TOOLS) dcfldd:dcfldd
+BENCH_TOOLS := $(TEST_TOOLS) dcfldd:dcfldd time:time
 
 .PHONY: demo test bench deps node-deps lint typecheck unit integration
 

@@ -56,7 +56,7 @@ export async function writeFileDurable(
  * Returns false, leaving `staged` in place, when `target` already exists.
  */
 export async function publishNoReplace(staged: string, target: string): Promise<boolean> {
-  await fsp.mkdir(path.dirname(target), { recursive: true });
+  await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o750 });
   try {
     await fsp.link(staged, target);
   } catch (err) {

@@ -46,7 +46,22 @@ export class SourceGoneError extends DockError {
 /** The source could not be opened for lack of permission. */
 export class SourcePermissionError extends DockError {
   constructor(sourcePath: string, cause: unknown) {
-    super('SOURCE_PERMISSION', `the recorder file ${sourcePath} cannot be read (permission denied): check the mount options and the service user's groups`, { cause });
+    super(
+      'SOURCE_PERMISSION',
+      `the recorder file ${sourcePath} cannot be read (permission denied): check the mount options and the service user's groups`,
+      { cause },
+    );
+  }
+}
+
+/** The file is not there when it is opened (a listing that went stale, or a mistyped name). */
+export class SourceMissingError extends DockError {
+  constructor(sourcePath: string, cause: unknown) {
+    super(
+      'SOURCE_MISSING',
+      `the file ${sourcePath} does not exist: check the name, or list the recorder again`,
+      { cause },
+    );
   }
 }
 
@@ -61,7 +76,10 @@ export async function openFileSource(sourcePath: string): Promise<SourceFile> {
   const st = await handle.stat();
   if (!st.isFile()) {
     await handle.close();
-    throw new DockError('SOURCE_NOT_FILE', `the recorder entry ${sourcePath} is not a regular file; it is skipped`);
+    throw new DockError(
+      'SOURCE_NOT_FILE',
+      `the recorder entry ${sourcePath} is not a regular file; it is skipped`,
+    );
   }
   return {
     size: st.size,
@@ -81,11 +99,15 @@ export async function openFileSource(sourcePath: string): Promise<SourceFile> {
 function mapOpenError(sourcePath: string, err: unknown): Error {
   const code = errnoCode(err);
   if (code === 'EACCES' || code === 'EPERM') return new SourcePermissionError(sourcePath, err);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new SourceMissingError(sourcePath, err);
   return new SourceGoneError(sourcePath, 0, err);
 }
 
 /** Open a source described by `spec`. Faulty sources wrap a plain one. */
 export async function openSource(spec: SourceSpec): Promise<SourceFile> {
+  if (spec.kind === 'faulty' && !(Number.isSafeInteger(spec.failAtByte) && spec.failAtByte >= 0)) {
+    throw new RangeError(`failAtByte must be a whole number of bytes ≥ 0, got ${spec.failAtByte}`);
+  }
   const inner = await openFileSource(spec.path);
   if (spec.kind === 'file') return inner;
   return faultyWrapper(inner, spec.path, spec.failAtByte, spec.errorCode);

@@ -1,0 +1,35 @@
+import type { IngestProgress } from '../ingest/progress.ts';
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** Bytes as a short human figure: 1.5 GiB. */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${UNITS[unit]}`;
+}
+
+/** Seconds as m:ss (or h:mm:ss), '--:--' when unknown. */
+export function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '--:--';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(h > 0 ? 2 : 1, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+/** One line describing an ingest in progress: name, phase, bar, bytes, rate, ETA. */
+export function progressLine(p: IngestProgress, width = 24): string {
+  const fraction = p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : 1;
+  const filled = Math.round(fraction * width);
+  const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
+  const name = p.sourcePath.split('/').at(-1) ?? p.sourcePath;
+  const phase = p.phase === 'copy' ? 'copy  ' : 'verify';
+  const pct = `${Math.floor(fraction * 100)}%`.padStart(4);
+  return `${name} ${phase} [${bar}] ${pct} ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)} ${formatBytes(p.bytesPerSecond)}/s ETA ${formatEta(p.etaSeconds)}`;
+}

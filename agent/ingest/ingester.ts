@@ -1,0 +1,239 @@
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { DockError, errnoCode } from '../errors.ts';
+import { publishNoReplace } from '../fs/durable-write.ts';
+import { ChecksumMismatchError, DestinationFullError, DestinationPermissionError } from './errors.ts';
+import { type IngestProgress, ProgressMeter } from './progress.ts';
+import type { PrefixDigest } from './resume-state.ts';
+import { DEFAULT_SEAL_TUNING, type SealOutcome, type SealTuning } from './seal-pass.ts';
+import { SourceGoneError, type SourceSpec } from './source.ts';
+import type { VaultLayout } from './vault.ts';
+import type { VerifyMethod, VerifyOutcome } from './verify-pass.ts';
+import type { IngestTaskRunner } from './worker-pool.ts';
+
+/** One file to bring into the vault. */
+export interface IngestRequest {
+  readonly source: SourceSpec;
+  /** Identifies this source across docks so a partial copy can resume (e.g. serial + path). */
+  readonly resumeKey: string;
+}
+
+/** A file sealed into the vault: copied once, hashed, fsynced, read back and verified, published. */
+export interface IngestResult {
+  readonly sourcePath: string;
+  readonly sha256: string;
+  readonly size: number;
+  /** The sealed file, derived from the digest. */
+  readonly vaultPath: string;
+  /** True when the vault already held identical content; nothing new was stored. */
+  readonly duplicate: boolean;
+  readonly verifiedBy: VerifyMethod;
+  readonly prefixDigests: readonly PrefixDigest[];
+  /** Bytes taken from a partial copy kept from an earlier, interrupted dock. */
+  readonly resumedFrom: number;
+  readonly sealedAt: Date;
+}
+
+/** The settled outcome of one request of `ingestAll`. */
+export type IngestSettled =
+  | { readonly request: IngestRequest; readonly ok: true; readonly result: IngestResult }
+  | { readonly request: IngestRequest; readonly ok: false; readonly error: Error };
+
+/** Collaborators of the ingester, injected. */
+export interface IngesterDeps {
+  /** The worker pool (or, in fault tests, a wrapper around it). */
+  readonly pool: IngestTaskRunner;
+  readonly layout: VaultLayout;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+  readonly tuning?: SealTuning;
+}
+
+type ProgressListener = (progress: IngestProgress) => void;
+
+/**
+ * The ingest core as the rest of the agent sees it. Copy and hash run in the worker pool; this
+ * class orders the steps (seal → verify → publish), overlaps the verify of one file with the copy
+ * of the next, maps failures to typed errors and reports progress to listeners.
+ */
+export class Ingester {
+  private readonly listeners = new Set<ProgressListener>();
+  private readonly now: () => Date;
+  private readonly tuning: SealTuning;
+
+  constructor(private readonly deps: IngesterDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.tuning = deps.tuning ?? DEFAULT_SEAL_TUNING;
+  }
+
+  /** Subscribe to progress of every ingest; returns the unsubscribe function. */
+  onProgress(listener: ProgressListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Ingest one file completely (seal, verify, publish). */
+  async ingest(request: IngestRequest): Promise<IngestResult> {
+    await this.deps.layout.ensureDirs();
+    const sealed = await this.seal(request);
+    return this.verifyAndPublish(request, sealed);
+  }
+
+  /**
+   * Ingest files one after another from one source device, verifying each while the next copies.
+   * After the device is gone (SourceGoneError), the remaining files are reported with that error
+   * without being attempted.
+   */
+  async ingestAll(requests: readonly IngestRequest[]): Promise<IngestSettled[]> {
+    await this.deps.layout.ensureDirs();
+    const pending: Promise<IngestSettled>[] = [];
+    let gone: Error | null = null;
+    for (const request of requests) {
+      if (gone) {
+        pending.push(Promise.resolve({ request, ok: false, error: gone }));
+        continue;
+      }
+      try {
+        const sealed = await this.seal(request);
+        pending.push(settle(request, this.verifyAndPublish(request, sealed)));
+      } catch (err) {
+        if (err instanceof SourceGoneError) gone = err;
+        pending.push(Promise.resolve({ request, ok: false, error: err as Error }));
+      }
+    }
+    return Promise.all(pending);
+  }
+
+  private async seal(
+    request: IngestRequest,
+  ): Promise<SealOutcome & { stagedPath: string; statePath: string }> {
+    const { stagedPath, statePath } = this.deps.layout.stagingFor(request.resumeKey);
+    const job = {
+      source: request.source,
+      resumeKey: request.resumeKey,
+      stagedPath,
+      statePath,
+      tuning: this.tuning,
+    };
+    const report = this.reporter(request, 'copy');
+    const outcome = await this.deps.pool.run<SealOutcome>({ kind: 'seal', job }, report);
+    if (outcome.resumedFrom > 0) {
+      this.deps.logger.info(
+        { source: request.source.path, resumedFrom: outcome.resumedFrom },
+        'copy resumed from kept part',
+      );
+    }
+    return { ...outcome, stagedPath, statePath };
+  }
+
+  private async verifyAndPublish(
+    request: IngestRequest,
+    sealed: SealOutcome & { stagedPath: string; statePath: string },
+  ): Promise<IngestResult> {
+    const report = this.reporter(request, 'verify');
+    report(0, sealed.size);
+    const check = await this.deps.pool.run<VerifyOutcome>(
+      {
+        kind: 'verify',
+        file: sealed.stagedPath,
+        bufferBytes: this.tuning.bufferBytes,
+        totalBytes: sealed.size,
+      },
+      report,
+    );
+    report(check.size, sealed.size);
+    if (check.sha256 !== sealed.sha256 || check.size !== sealed.size) {
+      const quarantined = await this.quarantine(sealed.stagedPath, sealed.statePath);
+      throw new ChecksumMismatchError(request.source.path, sealed.sha256, check.sha256, quarantined);
+    }
+    const vaultPath = this.deps.layout.sealedPath(sealed.sha256);
+    const duplicate = !(await this.publish(request, sealed.stagedPath, vaultPath, sealed.size));
+    await fsp.rm(sealed.statePath, { force: true });
+    const result: IngestResult = {
+      sourcePath: request.source.path,
+      sha256: sealed.sha256,
+      size: sealed.size,
+      vaultPath,
+      duplicate,
+      verifiedBy: check.method,
+      prefixDigests: sealed.prefixDigests,
+      resumedFrom: sealed.resumedFrom,
+      sealedAt: this.now(),
+    };
+    this.deps.logger.info(
+      {
+        source: request.source.path,
+        sha256: result.sha256,
+        size: result.size,
+        duplicate,
+        verifiedBy: check.method,
+      },
+      'file sealed',
+    );
+    return result;
+  }
+
+  /** Link the verified copy into place; false when identical content was already there. */
+  private async publish(
+    request: IngestRequest,
+    stagedPath: string,
+    vaultPath: string,
+    size: number,
+  ): Promise<boolean> {
+    try {
+      if (await publishNoReplace(stagedPath, vaultPath)) return true;
+      const existing = await fsp.stat(vaultPath);
+      if (existing.size !== size) {
+        throw new DockError(
+          'VAULT_CONFLICT',
+          `the vault file ${vaultPath} has ${existing.size} bytes but its name says ${size}: the vault was altered; run 'dockctl verify --files'`,
+        );
+      }
+      await fsp.rm(stagedPath);
+      return false;
+    } catch (err) {
+      const code = errnoCode(err);
+      if (code === 'ENOSPC' || code === 'EDQUOT') throw new DestinationFullError(request.source.path, err);
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+        throw new DestinationPermissionError(vaultPath, err);
+      throw err;
+    }
+  }
+
+  private async quarantine(stagedPath: string, statePath: string): Promise<string> {
+    const target = this.deps.layout.quarantinePath(stagedPath, this.now());
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    await fsp.rename(stagedPath, target);
+    await fsp.rm(statePath, { force: true });
+    this.deps.logger.error({ quarantined: target }, 'copy failed verification');
+    return target;
+  }
+
+  private reporter(
+    request: IngestRequest,
+    phase: IngestProgress['phase'],
+  ): (done: number, total: number) => void {
+    const meter = new ProgressMeter();
+    return (bytesDone, bytesTotal) => {
+      const { bytesPerSecond, etaSeconds } = meter.sample(Date.now(), bytesDone, bytesTotal);
+      const progress: IngestProgress = {
+        resumeKey: request.resumeKey,
+        sourcePath: request.source.path,
+        phase,
+        bytesDone,
+        bytesTotal,
+        bytesPerSecond,
+        etaSeconds,
+      };
+      for (const listener of this.listeners) listener(progress);
+    };
+  }
+}
+
+function settle(request: IngestRequest, promise: Promise<IngestResult>): Promise<IngestSettled> {
+  return promise.then(
+    (result) => ({ request, ok: true as const, result }),
+    (error: Error) => ({ request, ok: false as const, error }),
+  );
+}

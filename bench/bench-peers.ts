@@ -1,0 +1,100 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/** Wall and CPU seconds of one measured step. */
+export interface Timing {
+  readonly wallS: number;
+  readonly cpuS: number;
+}
+
+/** Run a command under /usr/bin/time and return its wall and CPU seconds; stdout is discarded. */
+export function timeCommand(argv: readonly string[]): Timing {
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S', ...argv], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  if (result.status !== 0) throw new Error(`${argv.join(' ')} failed: ${result.stderr}`);
+  const last = result.stderr.trim().split('\n').at(-1) ?? '';
+  const [wall, user, sys] = last.split(' ').map(Number);
+  return { wallS: wall as number, cpuS: (user as number) + (sys as number) };
+}
+
+/** Time a shell pipeline of several commands run one after another (each under /usr/bin/time). */
+export function timeSteps(steps: readonly (readonly string[])[]): Timing {
+  let wallS = 0;
+  let cpuS = 0;
+  for (const step of steps) {
+    const t = timeCommand(step);
+    wallS += t.wallS;
+    cpuS += t.cpuS;
+  }
+  return { wallS, cpuS };
+}
+
+/** `openssl dgst -sha256` of files already in the page cache: the hash limit of this machine. */
+export function opensslHot(files: readonly string[]): Timing {
+  return timeCommand(['openssl', 'dgst', '-sha256', ...files]);
+}
+
+/** The two-pass peer: `cp` the files, `sync`, then `openssl dgst -sha256` the copies. */
+export async function cpSyncOpenssl(files: readonly string[], destDir: string): Promise<Timing> {
+  await fsp.mkdir(destDir, { recursive: true });
+  const copies = files.map((f) => path.join(destDir, path.basename(f)));
+  const t = timeSteps([['cp', ...files, destDir], ['sync'], ['openssl', 'dgst', '-sha256', ...copies]]);
+  await fsp.rm(destDir, { recursive: true, force: true });
+  return t;
+}
+
+/** `dcfldd hash=sha256` copying the file, then `sync`. */
+export async function dcflddCopy(file: string, dest: string): Promise<Timing> {
+  const t = timeSteps([
+    ['dcfldd', `if=${file}`, `of=${dest}`, 'hash=sha256', 'bs=4M', 'status=off'],
+    ['sync'],
+  ]);
+  await fsp.rm(dest, { force: true });
+  return t;
+}
+
+/** The naive Node way: stream.pipeline(createReadStream, hashing Transform, createWriteStream) + fsync. */
+export async function naivePipeline(file: string, dest: string): Promise<Timing & { sha256: string }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const hash = createHash('sha256');
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  await pipeline(createReadStream(file), tap, createWriteStream(dest));
+  const handle = await fsp.open(dest, 'r');
+  await handle.sync();
+  await handle.close();
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  await fsp.rm(dest, { force: true });
+  return { wallS, cpuS: (cpu.user + cpu.system) / 1e6, sha256: hash.digest('hex') };
+}
+
+/** Write `bytes` of incompressible data to `file` quickly (a random block, varied per block). */
+export async function generateFile(file: string, bytes: number): Promise<void> {
+  const block = Buffer.from(createHash('sha512').update(file).digest());
+  const chunk = Buffer.allocUnsafe(16 << 20);
+  for (let i = 0; i < chunk.length; i += block.length) block.copy(chunk, i);
+  const handle = await fsp.open(file, 'w');
+  try {
+    for (let written = 0, n = 0; written < bytes; n++) {
+      chunk.writeUInt32LE(n, 0);
+      const len = Math.min(chunk.length, bytes - written);
+      await handle.write(chunk, 0, len, written);
+      written += len;
+    }
+  } finally {
+    await handle.close();
+  }
+  execFileSync('sync');
+}
