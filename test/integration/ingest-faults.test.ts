@@ -122,12 +122,10 @@ describe('a file missing from the listing', () => {
   it('a non-integer fault position is refused, not passed to the kernel', async () => {
     const { file } = await fx.sourceFile('spec.mp4', 10);
     await assert.rejects(
-      fx
-        .ingester()
-        .ingest({
-          source: { kind: 'faulty', path: file, failAtByte: 2.5, errorCode: 'EIO' },
-          resumeKey: 'spec',
-        }),
+      fx.ingester().ingest({
+        source: { kind: 'faulty', path: file, failAtByte: 2.5, errorCode: 'EIO' },
+        resumeKey: 'spec',
+      }),
       /failAtByte must be a whole number/,
     );
   });
