@@ -7,6 +7,7 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { build } from 'esbuild';
 import { Ingester } from '../agent/ingest/ingester.ts';
 import { DEFAULT_SEAL_TUNING, type SealOutcome } from '../agent/ingest/seal-pass.ts';
 import { VaultLayout } from '../agent/ingest/vault.ts';
@@ -172,8 +173,8 @@ async function main(): Promise<void> {
   await generateFile(quarter, Math.floor(BIG / 4));
   const summary: Record<string, number> = {};
   for (const key of Object.keys(round[0] ?? {})) summary[key] = median(round.map((f) => f[key] as number));
-  summary.peak_rss_mb_1g = peakRss(quarter);
-  summary.peak_rss_mb_4g = peakRss(bigFile);
+  summary.peak_rss_mb_1g = await peakRss(quarter);
+  summary.peak_rss_mb_4g = await peakRss(bigFile);
   await report(summary);
 }
 

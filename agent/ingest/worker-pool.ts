@@ -44,7 +44,7 @@ export class IngestWorkerPool implements IngestTaskRunner {
 
   constructor(
     readonly size: number = availableParallelism(),
-    private readonly workerUrl: URL = new URL('./ingest-worker.ts', import.meta.url),
+    private readonly workerUrl: URL = defaultWorkerUrl(),
   ) {
     if (!Number.isInteger(size) || size < 1)
       throw new RangeError(`worker pool size must be ≥ 1, got ${size}`);
@@ -132,6 +132,15 @@ export class IngestWorkerPool implements IngestTaskRunner {
     slot.task = null;
     if (!this.closed) this.dispatch();
   }
+}
+
+/**
+ * The worker module beside this one: `ingest-worker.ts` when run from source, `ingest-worker.js`
+ * when bundled (the bundle puts the worker entry next to the main one).
+ */
+export function defaultWorkerUrl(): URL {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./ingest-worker${ext}`, import.meta.url);
 }
 
 /**
