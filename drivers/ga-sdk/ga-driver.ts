@@ -1,0 +1,179 @@
+import iconv from 'iconv-lite';
+import type { Logger } from 'pino';
+import type { SourceSpec } from '../../agent/ingest/source.ts';
+import {
+  DeviceGoneError,
+  IdentityMismatchError,
+  InvalidDeviceDataError,
+  SdkError,
+  UnsupportedOperationError,
+} from '../errors.ts';
+import type {
+  ClockSyncResult,
+  DetectedDevice,
+  DriverCapabilities,
+  FootageListing,
+  Now,
+  RecorderDriver,
+  RecorderIdentity,
+} from '../ports.ts';
+import type { GaCall, GaSdk } from './ga-library.ts';
+import { decodeAsciiField } from './gbk-text.ts';
+import { decodeZfyInfo, diffZfyRaw, encodeZfyInfo, type ZfyInfo, type ZfyInfoRaw } from './zfy-info.ts';
+
+/** The GA SDK's configuration (from the config file). The password is not a secret that protects
+ * anything (vendors compare it on the host), but it is still never logged. */
+export interface GaSdkSettings {
+  readonly password: string;
+  /** The product ID code handed to Init_Device; empty when the vendor needs none. */
+  readonly idCode?: string;
+  /** iRet codes this vendor uses for "device not connected"; they become DeviceGoneError. */
+  readonly goneCodes?: readonly number[];
+}
+
+const NEEDS_MSC =
+  'switch the recorder to mass storage first (enterMassStorage), then use the disk it becomes';
+
+/**
+ * The recorder driver over the GA 8-function SDK. It identifies the recorder (ZFY_INFO, GBK),
+ * reads battery and resolution, syncs the clock (the set has no way to read it), writes the
+ * officer assignment, and switches the recorder to mass storage. After every call that writes to
+ * the device it reads ZFY_INFO back and compares.
+ */
+export class GaSdkDriver implements RecorderDriver {
+  readonly driver = 'ga-sdk' as const;
+  readonly capabilities: DriverCapabilities = {
+    readClock: false,
+    setClock: true,
+    needsMassStorageSwitch: true,
+    files: false,
+    battery: true,
+    storage: false,
+  };
+  private readonly pwd: Uint8Array;
+
+  private constructor(
+    readonly device: DetectedDevice,
+    private readonly sdk: GaSdk,
+    private readonly settings: GaSdkSettings,
+    private readonly log: Logger,
+    private readonly now: Now,
+  ) {
+    this.pwd = iconv.encode(settings.password, 'gbk');
+  }
+
+  /** Initialise the device (Init_Device) and return a driver for it. */
+  static async open(deps: {
+    readonly device: DetectedDevice;
+    readonly sdk: GaSdk;
+    readonly settings: GaSdkSettings;
+    readonly log: Logger;
+    readonly now: Now;
+  }): Promise<GaSdkDriver> {
+    const driver = new GaSdkDriver(deps.device, deps.sdk, deps.settings, deps.log, deps.now);
+    driver.check('Init_Device', await deps.sdk.initDevice(iconv.encode(deps.settings.idCode ?? '', 'gbk')));
+    return driver;
+  }
+
+  async identify(): Promise<RecorderIdentity> {
+    const info = decodeZfyInfo(await this.readInfo(), this.device.key);
+    if (info.serial === '') throw new InvalidDeviceDataError('device serial', this.device.key, 'it is empty');
+    return {
+      serial: info.serial,
+      officerNo: info.userNo || null,
+      officerName: info.userName || null,
+      unitNo: info.unitNo || null,
+      unitName: info.unitName || null,
+      model: this.device.match?.model ?? 'unknown',
+      vendor: this.device.match?.vendor ?? 'unknown',
+    };
+  }
+
+  /** The product ID code the device reports (GetIDCode). */
+  async idCode(): Promise<string> {
+    const r = this.check('GetIDCode', await this.sdk.getIdCode());
+    return decodeAsciiField(r.value, 'ID code', this.device.key);
+  }
+
+  /** The GA set has no call that reads the device clock. */
+  async readClock(): Promise<null> {
+    return null;
+  }
+
+  async syncClock(): Promise<ClockSyncResult> {
+    const before = await this.readInfo();
+    this.check('SyncDevTime', await this.sdk.syncDevTime(this.pwd));
+    const setTo = this.now();
+    await this.compareAfter('SyncDevTime', before);
+    this.log.info({ key: this.device.key }, 'recorder clock synced through the SDK');
+    return { setTo, method: 'sdk-sync', readBack: null };
+  }
+
+  async enterMassStorage(): Promise<void> {
+    // SetMSDC takes the device off the SDK (it re-enumerates as a disk): ZFY_INFO cannot be read
+    // back after it, so it is read just before; the disk is tied back by the watcher's claim.
+    await this.readInfo();
+    this.check('SetMSDC', await this.sdk.setMsdc(this.pwd));
+    this.log.info({ key: this.device.key }, 'recorder told to switch to mass storage');
+  }
+
+  async battery(): Promise<number> {
+    const r = this.check('ReadDeviceBatteryDumpEnergy', await this.sdk.readBattery(this.pwd));
+    if (!Number.isInteger(r.value) || r.value < 0 || r.value > 100) {
+      throw new InvalidDeviceDataError('battery level', this.device.key, `${r.value} is not a percentage`);
+    }
+    return r.value;
+  }
+
+  /** Video resolution the recorder is set to. */
+  async resolution(): Promise<{ readonly width: number; readonly height: number }> {
+    const { value } = this.check('ReadDeviceResolution', await this.sdk.readResolution(this.pwd));
+    if (value.width <= 0 || value.height <= 0 || value.width > 16384 || value.height > 16384) {
+      throw new InvalidDeviceDataError('resolution', this.device.key, `${value.width}x${value.height}`);
+    }
+    return value;
+  }
+
+  /** Assign the recorder (WriteZFYInfo), then read it back and compare byte for byte. */
+  async writeIdentity(info: ZfyInfo): Promise<void> {
+    const raw = encodeZfyInfo(info);
+    this.check('WriteZFYInfo', await this.sdk.writeZfyInfo(raw, this.pwd));
+    await this.compareAfter('WriteZFYInfo', raw);
+    this.log.info({ key: this.device.key, officerNo: info.userNo }, 'recorder assignment written');
+  }
+
+  async storage(): Promise<null> {
+    return null;
+  }
+
+  async listFiles(): Promise<FootageListing> {
+    throw new UnsupportedOperationError('ga-sdk', 'list files', NEEDS_MSC);
+  }
+
+  async openFile(): Promise<SourceSpec> {
+    throw new UnsupportedOperationError('ga-sdk', 'open files', NEEDS_MSC);
+  }
+
+  async deleteFile(): Promise<void> {
+    throw new UnsupportedOperationError('ga-sdk', 'delete files', NEEDS_MSC);
+  }
+
+  async release(): Promise<void> {}
+
+  private async readInfo(): Promise<ZfyInfoRaw> {
+    return this.check('GetZFYInfo', await this.sdk.getZfyInfo(this.pwd)).value;
+  }
+
+  private async compareAfter(call: string, expected: ZfyInfoRaw): Promise<void> {
+    const diff = diffZfyRaw(expected, await this.readInfo());
+    if (diff.length > 0) throw new IdentityMismatchError(this.device.key, call, diff);
+  }
+
+  private check<T>(fn: string, r: GaCall<T>): GaCall<T> {
+    if (r.ok) return r;
+    this.log.warn({ key: this.device.key, fn, iRet: r.iRet }, 'SDK call failed');
+    if (this.settings.goneCodes?.includes(r.iRet))
+      throw new DeviceGoneError(this.device.key, `the SDK reports it not connected (code ${r.iRet})`);
+    throw new SdkError(fn, r.iRet, this.device.key);
+  }
+}

@@ -1,0 +1,284 @@
+/**
+ * The ports the agent core uses to reach recorders and the OS. The core imports these types
+ * only; real implementations and their simulated twins live beside them in drivers/, and
+ * agent/main.ts is the one place that picks which to use.
+ */
+import type { Readable, Writable } from 'node:stream';
+import type { SourceSpec } from '../agent/ingest/source.ts';
+
+/** The injected clock. */
+export type Now = () => Date;
+
+// ---------------------------------------------------------------- process spawner
+
+/** The slice of a child process that drivers use. `child_process.spawn`'s result satisfies it. */
+export interface ChildProcessLike {
+  readonly pid?: number | undefined;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  readonly stdin: Writable | null;
+  kill(signal?: NodeJS.Signals | number): boolean;
+  on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+  on(event: 'close', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+}
+
+/** Options drivers pass when spawning. */
+export interface SpawnOptionsLike {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  readonly stdio?: ['ignore' | 'pipe', 'pipe', 'pipe'];
+}
+
+/** The process spawner (STYLE habit 2): pass `child_process.spawn`, or a fake that records argv. */
+export type SpawnFn = (
+  command: string,
+  args: readonly string[],
+  options: SpawnOptionsLike,
+) => ChildProcessLike;
+
+// ---------------------------------------------------------------- detection
+
+/** Which driver serves a recorder model (see drivers/fingerprints.json). */
+export type DriverName = 'mass-storage' | 'ga-sdk' | 'serial';
+
+/** How the device showed up: a disk (or partition) with a file system, a tty, a bare USB device. */
+export type Transport = 'block' | 'tty' | 'usb';
+
+/** USB identity as the bus reports it. Strings come from the device: hostile, bounded, may be absent. */
+export interface UsbIdentity {
+  /** Four lowercase hex digits. */
+  readonly vendorId: string;
+  /** Four lowercase hex digits. */
+  readonly productId: string;
+  readonly manufacturer: string | null;
+  readonly product: string | null;
+  readonly serial: string | null;
+}
+
+/** What the fingerprint table says about a device. */
+export interface FingerprintMatch {
+  /** The table entry's id. */
+  readonly entryId: string;
+  readonly vendor: string;
+  readonly model: string;
+  readonly driver: DriverName;
+  /** True when the entry is one of the shipped examples rather than a verified model. */
+  readonly example: boolean;
+}
+
+/** A recorder (or one of its re-enumerated faces) present on the machine. */
+export interface DetectedDevice {
+  /**
+   * Stable for as long as the device stays plugged, and the same each time the same device
+   * shows up on the same interface: `transport:vid:pid:serial-or-port[:part]`.
+   */
+  readonly key: string;
+  readonly transport: Transport;
+  /** `/dev/sdb1`, `/dev/ttyACM0`; null for a bare USB device. */
+  readonly devNode: string | null;
+  readonly usb: UsbIdentity;
+  /** Kernel-style USB port path (`1-2.3`), the physical socket; null when unknown. */
+  readonly portPath: string | null;
+  /** For block devices: file system type, label and UUID from udev's blkid probe. */
+  readonly fsType: string | null;
+  readonly fsLabel: string | null;
+  readonly fsUuid: string | null;
+  readonly match: FingerprintMatch | null;
+  /** Set on a disk that appeared because this recorder key asked for mass storage. */
+  readonly claimedBy: string | null;
+}
+
+/** One detection source (udev, usb@3) and how it is doing. */
+export interface SourceStatus {
+  readonly source: string;
+  readonly state: 'starting' | 'ok' | 'no-usb-bus' | 'unavailable' | 'stopped';
+  /** One sentence for a person when the state is not ok. */
+  readonly detail: string | null;
+  /** What the source learnt about the USB bus, when it looked. */
+  readonly usbBus?: 'present' | 'absent';
+}
+
+/** Status of the device watcher as a whole. */
+export interface WatcherStatus {
+  /** 'absent' means this machine has no USB bus at all (/sys/bus/usb missing). */
+  readonly usbBus: 'present' | 'absent' | 'unknown';
+  readonly sources: readonly SourceStatus[];
+  /** Devices seen that no fingerprint matched (ignored). */
+  readonly ignoredDevices: number;
+}
+
+/** What the watcher reports. */
+export type DeviceEvent =
+  | { readonly type: 'arrival'; readonly device: DetectedDevice }
+  | { readonly type: 'departure'; readonly device: DetectedDevice }
+  | { readonly type: 'status'; readonly status: WatcherStatus };
+
+/** The device watcher port: arrival and departure of recorders, and its own health. */
+export interface DeviceWatcher {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Subscribe; returns the unsubscribe function. */
+  onEvent(listener: (event: DeviceEvent) => void): () => void;
+  status(): WatcherStatus;
+  /** Recorders currently present. */
+  devices(): readonly DetectedDevice[];
+  /**
+   * Resolve with the disk this recorder re-enumerates as after it is told to switch to mass
+   * storage. Call before `enterMassStorage()`. Rejects with DeviceGoneError on timeout.
+   */
+  claimNextDisk(parent: DetectedDevice, timeoutMs: number): Promise<DetectedDevice>;
+}
+
+// ---------------------------------------------------------------- the recorder
+
+/** Who the recorder belongs to. Officer and unit fields are null where the interface cannot tell. */
+export interface RecorderIdentity {
+  readonly serial: string;
+  readonly officerNo: string | null;
+  readonly officerName: string | null;
+  readonly unitNo: string | null;
+  readonly unitName: string | null;
+  readonly model: string;
+  readonly vendor: string;
+}
+
+/** The device clock against the host clock at the moment of reading. */
+export interface ClockReading {
+  readonly deviceTime: Date;
+  readonly hostTime: Date;
+  /** deviceTime − hostTime in ms: positive when the recorder runs ahead. */
+  readonly skewMs: number;
+}
+
+/** What a clock set did. */
+export interface ClockSyncResult {
+  /** The host time the device was set to. */
+  readonly setTo: Date;
+  /** How it was set: an explicit time, or the SDK's own sync to the host clock. */
+  readonly method: 'set-time' | 'sdk-sync';
+  /** Read back after setting, where the interface can read the clock. */
+  readonly readBack: ClockReading | null;
+}
+
+/** Free and total storage on the recorder's card. */
+export interface StorageReading {
+  readonly freeBytes: number;
+  readonly totalBytes: number | null;
+}
+
+/** The footage kinds the walk recognises. */
+export type FootageKind = 'video' | 'photo' | 'audio';
+
+/** One footage file on the recorder's volume. */
+export interface FootageEntry {
+  /** Relative to the volume root, '/'-separated, validated. */
+  readonly relPath: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly kind: FootageKind;
+}
+
+/** Why the walk left an entry alone. */
+export type SkipReason =
+  | 'symlink'
+  | 'device-node'
+  | 'fifo'
+  | 'socket'
+  | 'unknown-type'
+  | 'unsafe-name'
+  | 'bad-encoding'
+  | 'name-too-long'
+  | 'path-too-long'
+  | 'too-deep'
+  | 'entry-limit'
+  | 'not-footage'
+  | 'system-folder'
+  | 'unreadable';
+
+/** An entry the walk did not list, and why. */
+export interface SkippedEntry {
+  /** Relative path as far as it could be shown safely (control characters escaped). */
+  readonly relPath: string;
+  readonly reason: SkipReason;
+}
+
+/** The result of a safe walk. */
+export interface FootageListing {
+  readonly files: readonly FootageEntry[];
+  readonly skipped: readonly SkippedEntry[];
+  /** True when a limit stopped the walk before it saw everything. */
+  readonly truncated: boolean;
+}
+
+/** What a driver can do; the core checks before calling. */
+export interface DriverCapabilities {
+  readonly readClock: boolean;
+  readonly setClock: boolean;
+  /** The recorder must be told to switch to mass storage before its files can be read. */
+  readonly needsMassStorageSwitch: boolean;
+  readonly files: boolean;
+  readonly battery: boolean;
+  readonly storage: boolean;
+}
+
+/**
+ * The recorder driver port. Methods a driver cannot serve resolve to null (readings) or reject
+ * with UnsupportedOperationError (actions); `capabilities` says which beforehand.
+ */
+export interface RecorderDriver {
+  readonly driver: DriverName;
+  readonly device: DetectedDevice;
+  readonly capabilities: DriverCapabilities;
+  identify(): Promise<RecorderIdentity>;
+  /** The device clock, or null when the interface has no way to read it (the GA set has none). */
+  readClock(): Promise<ClockReading | null>;
+  /** Set the device clock to the host clock (injected `now`). */
+  syncClock(): Promise<ClockSyncResult>;
+  /** Ask the recorder to switch to mass storage; pair with DeviceWatcher.claimNextDisk. */
+  enterMassStorage(): Promise<void>;
+  /** Battery charge in percent, or null when unknown. */
+  battery(): Promise<number | null>;
+  storage(): Promise<StorageReading | null>;
+  listFiles(): Promise<FootageListing>;
+  /** How to read one listed file: plain data for the ingest workers. */
+  openFile(relPath: string): Promise<SourceSpec>;
+  /**
+   * Delete one file from the recorder (the wipe after a verified seal). Refuses when the file no
+   * longer has the size and mtime the seal saw.
+   */
+  deleteFile(relPath: string, expect: { readonly size: number; readonly mtimeMs: number }): Promise<void>;
+  /** Let go of the device: unmount, close ports. `deviceGone` when it was already unplugged. */
+  release(options?: { readonly deviceGone?: boolean }): Promise<void>;
+}
+
+/** Builds the right driver for a detected device. */
+export interface RecorderDriverFactory {
+  open(device: DetectedDevice): Promise<RecorderDriver>;
+}
+
+// ---------------------------------------------------------------- volumes
+
+/** A recorder volume mounted read-only. */
+export interface MountedVolume {
+  readonly devNode: string;
+  readonly mountPoint: string;
+  readonly fsType: string;
+  /** The options the kernel reports for the mount. */
+  readonly options: readonly string[];
+  readonly nosymfollow: boolean;
+}
+
+/** The volume mounter port. */
+export interface VolumeMounter {
+  /** Mark the device (and its partitions) read-only and mount it `ro,nosuid,nodev,noexec`. */
+  mount(request: {
+    readonly devNode: string;
+    readonly fsType: string;
+    readonly name: string;
+  }): Promise<MountedVolume>;
+  /** Unmount; lazily when the device is gone or the mount is busy. Idempotent. */
+  unmount(volume: MountedVolume, options?: { readonly deviceGone?: boolean }): Promise<void>;
+  /** Run `step` with the volume remounted read-write, and return it to read-only afterwards. */
+  withWritable<T>(volume: MountedVolume, step: () => Promise<T>): Promise<T>;
+}

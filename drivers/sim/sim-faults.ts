@@ -1,0 +1,33 @@
+import type { SourceSpec } from '../../agent/ingest/source.ts';
+
+interface Fault {
+  readonly failAtByte: number;
+  readonly errorCode: string;
+  readonly vanish: boolean;
+}
+
+/**
+ * Read faults planned on a simulated recorder's files. Files are handed out as SourceSpecs: a
+ * plain file, or the ingest core's `faulty` kind that fails at a byte with an errno code.
+ */
+export class FaultPlan {
+  private readonly faults = new Map<string, Fault>();
+
+  /** Reads of `relPath` fail at byte `atByte` with `errorCode` (EIO: a failing card). */
+  readError(relPath: string, atByte: number, errorCode = 'EIO'): void {
+    this.faults.set(relPath, { failAtByte: atByte, errorCode, vanish: false });
+  }
+
+  /** The recorder disappears while `relPath` is read: ENODEV at `atByte`, and `onVanish` runs. */
+  vanish(relPath: string, atByte: number): void {
+    this.faults.set(relPath, { failAtByte: atByte, errorCode: 'ENODEV', vanish: true });
+  }
+
+  /** The spec for a file; a vanishing fault calls `onVanish` on the next turn of the loop. */
+  sourceFor(absPath: string, relPath: string, onVanish: () => void): SourceSpec {
+    const fault = this.faults.get(relPath);
+    if (!fault) return { kind: 'file', path: absPath };
+    if (fault.vanish) setImmediate(onVanish);
+    return { kind: 'faulty', path: absPath, failAtByte: fault.failAtByte, errorCode: fault.errorCode };
+  }
+}
