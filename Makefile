@@ -6,7 +6,7 @@ TEST_TOOLS := socat:socat ffmpeg:ffmpeg ffprobe:ffmpeg sqlite3:sqlite3 openssl:o
               mkfs.ext4:e2fsprogs gcc:gcc fincore:util-linux losetup:mount
 BENCH_TOOLS := $(TEST_TOOLS) dcfldd:dcfldd time:time
 
-.PHONY: demo test bench deps node-deps lint typecheck unit integration
+.PHONY: demo test bench bench-ingest bench-ledger deps node-deps lint typecheck unit integration
 
 node_modules/.installed: package.json package-lock.json
 	npm ci
@@ -43,6 +43,11 @@ test: deps typecheck lint
 demo: deps
 	npx tsx agent/bin/dockd.ts demo
 
-bench: node-deps
+bench: bench-ingest bench-ledger
+
+bench-ingest: node-deps
 	$(call ensure_tools,$(BENCH_TOOLS))
 	npx tsx bench/ingest-bench.ts
+
+bench-ledger: node-deps
+	npx tsx bench/ledger-bench.ts

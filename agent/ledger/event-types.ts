@@ -1,0 +1,143 @@
+/**
+ * The ledger's event vocabulary: every state change is one of these, appended to the chain.
+ * Field values are canonical-JSON friendly: strings, integers, booleans, null for "not known".
+ * Times are ISO-8601 UTC strings with milliseconds (`Date.prototype.toISOString`).
+ * The JSON Schema twin is schemas/ledger-event.schema.json; keep them in step.
+ */
+
+/** Version of the event envelope and of every event body below. */
+export const EVENT_FORMAT_VERSION = 1;
+
+/** A recorder's service state (R8: a faulty recorder is not used). */
+export type RecorderStatus = 'in_service' | 'faulty' | 'retired';
+
+/** How a dock session ended. */
+export type SessionOutcome = 'complete' | 'partial' | 'failed' | 'interrupted';
+
+/** How the ingest core re-read the published copy before the seal. */
+export type VerifiedBy = 'fadvise-dontneed' | 'o-direct' | 'buffered';
+
+/** Alert severity as shown to the equipment manager. */
+export type AlertSeverity = 'info' | 'warning' | 'critical';
+
+/** SHA-256 of the first `offset` bytes of a file: lets an interrupted copy resume safely. */
+export interface PrefixDigest {
+  readonly offset: number;
+  readonly sha256: string;
+}
+
+/** Data of each event type, keyed by type name. */
+export interface EventDataByType {
+  'dock.created': { dockId: string; publicKey: string; keyId: string; createdAt: string };
+  'recorder.registered': {
+    serial: string;
+    model: string | null;
+    vendor: string | null;
+    fingerprint: string | null;
+    status: RecorderStatus;
+  };
+  'recorder.status_changed': { serial: string; status: RecorderStatus; reason: string | null };
+  'officer.registered': { officerNo: string; name: string; unit: string | null; certNo: string | null };
+  'session.started': {
+    sessionId: string;
+    serial: string;
+    officerNo: string | null;
+    startedAt: string;
+    clockSkewMs: number | null;
+    batteryPct: number | null;
+    freeBytes: number | null;
+    totalBytes: number | null;
+  };
+  'session.finished': {
+    sessionId: string;
+    finishedAt: string;
+    outcome: SessionOutcome;
+    batteryPct: number | null;
+    freeBytes: number | null;
+  };
+  'clip.sealed': {
+    clipId: string;
+    sessionId: string;
+    serial: string;
+    sourcePath: string;
+    size: number;
+    sha256: string;
+    prefixDigests: PrefixDigest[];
+    verifiedBy: VerifiedBy;
+    sealedAt: string;
+    recordingStart: string | null;
+    recordingEnd: string | null;
+    durationMs: number | null;
+    flags: string[];
+    vault: string;
+  };
+  'recorder.checked_out': {
+    assignmentId: string;
+    serial: string;
+    officerNo: string;
+    checkedOutAt: string;
+    batteryPct: number | null;
+    freeBytes: number | null;
+  };
+  'recorder.checked_in': {
+    assignmentId: string;
+    serial: string;
+    checkedInAt: string;
+    batteryPct: number | null;
+    freeBytes: number | null;
+  };
+  'fault.reported': {
+    faultId: string;
+    serial: string;
+    reportedBy: string;
+    observedAt: string;
+    reportedAt: string;
+    deadlineHours: number;
+    deadlineMet: boolean;
+    description: string;
+  };
+  'fault.resolved': { faultId: string; resolvedAt: string; note: string | null };
+  'alert.opened': {
+    alertId: string;
+    kind: string;
+    severity: AlertSeverity;
+    subject: string;
+    detail: string | null;
+    openedAt: string;
+  };
+  'alert.resolved': { alertId: string; resolvedAt: string; resolvedBy: string | null; note: string | null };
+}
+
+/** Name of an event type. */
+export type EventType = keyof EventDataByType;
+
+/** Every event type, for validation of stored events. */
+export const EVENT_TYPES: readonly EventType[] = [
+  'dock.created',
+  'recorder.registered',
+  'recorder.status_changed',
+  'officer.registered',
+  'session.started',
+  'session.finished',
+  'clip.sealed',
+  'recorder.checked_out',
+  'recorder.checked_in',
+  'fault.reported',
+  'fault.resolved',
+  'alert.opened',
+  'alert.resolved',
+];
+
+/** The envelope that is canonically encoded and hashed: one per sequence number. */
+export interface LedgerEvent<T extends EventType = EventType> {
+  readonly v: typeof EVENT_FORMAT_VERSION;
+  readonly seq: number;
+  readonly type: T;
+  /** When the event was recorded, by the dock's clock. */
+  readonly at: string;
+  readonly dock: string;
+  readonly data: EventDataByType[T];
+}
+
+/** An event of any type, discriminated on `type`. */
+export type AnyLedgerEvent = { [T in EventType]: LedgerEvent<T> }[EventType];

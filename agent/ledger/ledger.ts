@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { Database } from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { DockPaths } from '../paths.ts';
+import { type AlertInput, openAlert, resolveAlert } from './alert-writes.ts';
+import type { Checkpoint } from './checkpoint.ts';
+import { latestCheckpoint, listCheckpoints, writeCheckpoint } from './checkpoint-store.ts';
+import { ledgerBackupDir, ledgerFile, openLedgerDatabase } from './database.ts';
+import { createDockKey, type DockKeyPair, dockKeyExists, dockKeyFiles, loadDockKey } from './dock-key.ts';
+import * as equipment from './equipment-writes.ts';
+import { DockKeyError, LedgerLostError, LedgerStateError } from './errors.ts';
+import { type ChainHead, EventLog } from './event-chain.ts';
+import type { RecorderStatus } from './event-types.ts';
+import type * as R from './ledger-records.ts';
+import { ManagerQueries } from './manager-queries.ts';
+import { migrateLedger, schemaVersion } from './migrations.ts';
+import { addToOutbox, type OutboxRecord, readOutbox } from './outbox.ts';
+import * as lookups from './record-lookups.ts';
+import * as sessions from './session-writes.ts';
+import type { WriteContext } from './write-context.ts';
+
+/** How to open the ledger. Everything that varies is injected. */
+export interface LedgerOptions {
+  readonly paths: DockPaths;
+  /** A child logger for this module; the ledger never logs personal data. */
+  readonly logger: Logger;
+  readonly now?: () => Date;
+  /** Write a checkpoint after this many events (default 100) … */
+  readonly checkpointEveryEvents?: number;
+  /** … or when this many minutes passed since the last one (default 15). */
+  readonly checkpointEveryMinutes?: number;
+  /** R8 fault-report deadline (default 24 hours). */
+  readonly faultDeadlineHours?: number;
+  /** Id generator for sessions, assignments, faults, alerts (default random UUIDs). */
+  readonly newId?: () => string;
+}
+
+interface DockRow {
+  id: string;
+  key_id: string;
+}
+
+/**
+ * The dock's memory: the recorder usage ledger (台账) and the seal of every file, in one SQLite
+ * database where every state change is a hash-chained event appended in the same transaction as
+ * its row change, with signed checkpoints for the central store. One instance per process.
+ */
+export class Ledger {
+  /** The equipment manager's queries. */
+  readonly queries: ManagerQueries;
+  private readonly ctx: WriteContext;
+  private readonly runInTransaction: (fn: () => unknown) => unknown;
+
+  private constructor(
+    private readonly db: Database,
+    private readonly key: DockKeyPair,
+    readonly dockId: string,
+    readonly file: string,
+    private readonly opts: Required<Omit<LedgerOptions, 'paths' | 'logger'>> & LedgerOptions,
+  ) {
+    this.ctx = {
+      db,
+      events: new EventLog(db, dockId),
+      dockId,
+      now: opts.now,
+      newId: opts.newId,
+      vaultDir: opts.paths.vaultDir,
+      faultDeadlineHours: opts.faultDeadlineHours,
+      logger: opts.logger,
+    };
+    this.queries = new ManagerQueries(db);
+    this.runInTransaction = db.transaction((fn: () => unknown) => {
+      const result = fn();
+      this.checkpointInTransaction(false);
+      return result;
+    });
+  }
+
+  /**
+   * Open the ledger of `paths.stateDir`: create it on first start (with the dock's key pair and
+   * the genesis event), or migrate it (after a backup copy). Refuses a ledger from a newer build,
+   * a lost ledger whose key remains, and a key that does not match the ledger.
+   */
+  static async open(options: LedgerOptions): Promise<Ledger> {
+    const opts = {
+      ...options,
+      now: options.now ?? (() => new Date()),
+      checkpointEveryEvents: options.checkpointEveryEvents ?? 100,
+      checkpointEveryMinutes: options.checkpointEveryMinutes ?? 15,
+      faultDeadlineHours: options.faultDeadlineHours ?? 24,
+      newId: options.newId ?? randomUUID,
+    };
+    const { stateDir } = opts.paths;
+    await mkdir(stateDir, { recursive: true, mode: 0o750 });
+    const file = ledgerFile(opts.paths);
+    const hadKey = await dockKeyExists(stateDir);
+    // Opening would create an empty file: check first, so a lost ledger is not papered over.
+    if (hadKey && !existsSync(file)) throw new LedgerLostError(file, dockKeyFiles(stateDir).privateFile);
+    const db = openLedgerDatabase(file);
+    try {
+      if (hadKey && schemaVersion(db) === 0)
+        throw new LedgerLostError(file, dockKeyFiles(stateDir).privateFile);
+      await migrateLedger(db, {
+        file,
+        backupDir: ledgerBackupDir(opts.paths),
+        now: opts.now,
+        logger: opts.logger,
+      });
+      const dock = db.prepare('SELECT id, key_id FROM dock').get() as DockRow | undefined;
+      if (!dock && db.prepare('SELECT 1 FROM events LIMIT 1').get()) {
+        throw new LedgerStateError(
+          `the ledger ${file} holds events but no dock record, so it was altered: run 'dockctl verify' and restore a backup`,
+        );
+      }
+      const key = await Ledger.dockKey(stateDir, hadKey, dock, opts.logger);
+      const dockId = dock?.id ?? randomUUID();
+      const ledger = new Ledger(db, key, dockId, file, opts);
+      if (!dock) ledger.genesis();
+      opts.logger.info({ file, dockId, schema: schemaVersion(db), head: ledger.head().seq }, 'ledger opened');
+      return ledger;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  private static async dockKey(stateDir: string, hadKey: boolean, dock: DockRow | undefined, logger: Logger) {
+    const { privateFile } = dockKeyFiles(stateDir);
+    if (!hadKey) {
+      if (dock) throw new DockKeyError(privateFile, `is missing but the ledger belongs to dock ${dock.id}`);
+      return createDockKey(stateDir, logger);
+    }
+    const key = await loadDockKey(stateDir, logger);
+    if (dock && dock.key_id !== key.keyId) {
+      throw new DockKeyError(
+        privateFile,
+        `(fingerprint ${key.keyId}) is not the key of this ledger (${dock.key_id})`,
+      );
+    }
+    return key;
+  }
+
+  private genesis(): void {
+    this.transaction(() => {
+      const at = this.opts.now();
+      const data = {
+        dockId: this.dockId,
+        publicKey: this.key.publicKeyB64,
+        keyId: this.key.keyId,
+        createdAt: at.toISOString(),
+      };
+      const ev = this.ctx.events.append('dock.created', data, at);
+      addToOutbox(this.db, {
+        kind: 'dock',
+        recordId: `dock:${this.dockId}`,
+        eventSeq: ev.seq,
+        body: data,
+        createdAt: at,
+      });
+    });
+  }
+
+  /** Run several ledger operations as one transaction (all or nothing, one fsync). */
+  transaction<T>(fn: () => T): T {
+    return this.runInTransaction(fn) as T;
+  }
+
+  /** The chain's current head. */
+  head(): ChainHead {
+    return this.ctx.events.head();
+  }
+
+  /** Fingerprint of the dock's public key. */
+  get keyId(): string {
+    return this.key.keyId;
+  }
+
+  /** Register a recorder or update its details (no event when unchanged). */
+  registerRecorder(input: equipment.RecorderInput): R.RecorderRecord {
+    return this.transaction(() => equipment.registerRecorder(this.ctx, input));
+  }
+
+  /** Change a recorder's status: in service, faulty, retired. */
+  setRecorderStatus(serial: string, status: RecorderStatus, reason: string | null = null): R.RecorderRecord {
+    return this.transaction(() => equipment.setRecorderStatus(this.ctx, serial, status, reason));
+  }
+
+  /** Register an officer or update their details (no event when unchanged). */
+  registerOfficer(input: equipment.OfficerInput): R.OfficerRecord {
+    return this.transaction(() => equipment.registerOfficer(this.ctx, input));
+  }
+
+  /** Start a dock session (closing a stale open one of the same recorder as interrupted). */
+  startSession(input: sessions.SessionStartInput): R.SessionRecord {
+    return this.transaction(() => sessions.startSession(this.ctx, input));
+  }
+
+  /** Finish a dock session; its usage record goes to the outbox. */
+  finishSession(sessionId: string, input: sessions.SessionFinishInput): R.SessionRecord {
+    return this.transaction(() => sessions.finishSession(this.ctx, sessionId, input));
+  }
+
+  /** Record the seal of a published file; idempotent. Durable when it returns (synchronous=FULL). */
+  recordSeal(seal: sessions.SealInput, context: sessions.SealContext): R.ClipRecord {
+    return this.transaction(() => sessions.recordSeal(this.ctx, seal, context));
+  }
+
+  /** Record that an officer took a recorder (R7). */
+  checkOut(input: equipment.CheckOutInput): R.AssignmentRecord {
+    return this.transaction(() => equipment.checkOut(this.ctx, input));
+  }
+
+  /** Record that a recorder came back; null when it was not checked out. */
+  checkIn(input: equipment.CheckInInput): R.AssignmentRecord | null {
+    return this.transaction(() => equipment.checkIn(this.ctx, input));
+  }
+
+  /** Record a fault report; the recorder becomes faulty (R8). */
+  reportFault(input: equipment.FaultInput): R.FaultRecord {
+    return this.transaction(() => equipment.reportFault(this.ctx, input));
+  }
+
+  /** Close a fault report. */
+  resolveFault(faultId: string, note: string | null = null): R.FaultRecord {
+    return this.transaction(() => equipment.resolveFault(this.ctx, faultId, note));
+  }
+
+  /** Open an alert (or return the open one of the same kind and subject). */
+  openAlert(input: AlertInput): R.AlertRecord {
+    return this.transaction(() => openAlert(this.ctx, input));
+  }
+
+  /** Resolve an alert. */
+  resolveAlert(
+    alertId: string,
+    input: { resolvedBy?: string | null; note?: string | null } = {},
+  ): R.AlertRecord {
+    return this.transaction(() => resolveAlert(this.ctx, alertId, input));
+  }
+
+  /** Look-ups the dock session needs. */
+  readonly find = {
+    recorder: (serial: string) => lookups.findRecorder(this.db, serial),
+    officer: (officerNo: string) => lookups.findOfficer(this.db, officerNo),
+    session: (id: string) => lookups.findSession(this.db, id),
+    openSession: (serial: string) => lookups.findOpenSession(this.db, serial),
+    clip: (id: string) => lookups.findClip(this.db, id),
+    clipsBySha256: (sha256: string) => lookups.findClipsBySha256(this.db, sha256),
+    openAssignment: (serial: string) => lookups.findOpenAssignment(this.db, serial),
+  };
+
+  /** The clip id a file would get (to ask whether it is already sealed before copying it). */
+  clipIdFor(serial: string, sourcePath: string, sha256: string): string {
+    return sessions.clipIdFor(this.dockId, serial, sourcePath, sha256);
+  }
+
+  /** Sign a checkpoint of the current head now, unless the newest checkpoint already covers it. */
+  checkpointNow(): Checkpoint | null {
+    return this.db.transaction(() => this.checkpointInTransaction(true))();
+  }
+
+  /** Write a checkpoint when N events or T minutes have passed; call it from a timer. */
+  checkpointIfDue(): Checkpoint | null {
+    return this.db.transaction(() => this.checkpointInTransaction(false))();
+  }
+
+  private checkpointInTransaction(force: boolean): Checkpoint | null {
+    const head = this.ctx.events.head();
+    const last = latestCheckpoint(this.db, this.dockId);
+    if (head.seq === 0 || (last && last.seq >= head.seq)) return null;
+    const now = this.opts.now();
+    const due =
+      !last ||
+      head.seq - last.seq >= this.opts.checkpointEveryEvents ||
+      now.getTime() - Date.parse(last.at) >= this.opts.checkpointEveryMinutes * 60_000;
+    if (!force && !due) return null;
+    const cp = writeCheckpoint(this.db, this.dockId, this.key, head, now);
+    this.opts.logger.debug({ seq: cp.seq }, 'ledger checkpoint written');
+    return cp;
+  }
+
+  /** The newest checkpoint, or null. */
+  latestCheckpoint(): Checkpoint | null {
+    return latestCheckpoint(this.db, this.dockId);
+  }
+
+  /** Checkpoints after a sequence number, oldest first. */
+  checkpoints(afterSeq = 0): Checkpoint[] {
+    return listCheckpoints(this.db, this.dockId, afterSeq);
+  }
+
+  /** Outbox records after `afterId` (the forwarder's cursor), oldest first. */
+  readOutbox(afterId: number, limit = 500): OutboxRecord[] {
+    return readOutbox(this.db, afterId, limit);
+  }
+
+  /** Close the database. */
+  close(): void {
+    this.db.close();
+  }
+}

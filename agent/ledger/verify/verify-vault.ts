@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { errnoCode } from '../../errors.ts';
+import { isSha256Hex } from '../vault-path.ts';
+import { short } from './verify-chain.ts';
+import type { FindingCollector, VerifyProgress } from './verify-report.ts';
+
+/** Folders of the vault that hold work in progress, not sealed files. */
+const IGNORED = new Set(['.staging', '.quarantine']);
+
+interface VaultFile {
+  readonly file: string;
+  readonly name: string;
+  readonly size: number;
+}
+
+/** SHA-256 of a file's content, hex. */
+export async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function entries(dir: string): Promise<string[]> {
+  try {
+    return (await fsp.readdir(dir)).sort();
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/** List the sealed-file area, reporting anything that does not fit the layout `sha256/xx/<digest>`. */
+async function listVault(vaultDir: string, findings: FindingCollector): Promise<VaultFile[]> {
+  const files: VaultFile[] = [];
+  for (const top of await entries(vaultDir)) {
+    if (IGNORED.has(top)) continue;
+    if (top !== 'sha256') {
+      findings.add(
+        null,
+        'vault-unexpected',
+        `the vault holds ${path.join(vaultDir, top)}, which is not part of its layout`,
+      );
+      continue;
+    }
+    const root = path.join(vaultDir, top);
+    for (const prefix of await entries(root)) {
+      const dir = path.join(root, prefix);
+      const st = await fsp.lstat(dir);
+      if (!/^[0-9a-f]{2}$/.test(prefix) || !st.isDirectory()) {
+        findings.add(null, 'vault-unexpected', `the vault holds ${dir}, which is not part of its layout`);
+        continue;
+      }
+      for (const name of await entries(dir)) {
+        const file = path.join(dir, name);
+        const fst = await fsp.lstat(file);
+        if (!isSha256Hex(name) || !name.startsWith(prefix) || !fst.isFile()) {
+          findings.add(
+            null,
+            'vault-unexpected',
+            `the vault holds ${file}, which is not a sealed file in its layout`,
+          );
+          continue;
+        }
+        files.push({ file, name, size: fst.size });
+      }
+    }
+  }
+  return files;
+}
+
+/**
+ * Check the vault against the seals: every file hashes to its name and has a seal, and every
+ * sealed digest has its file.
+ */
+export async function checkVault(
+  db: Database,
+  vaultDir: string,
+  findings: FindingCollector,
+  onProgress?: (p: VerifyProgress) => void,
+): Promise<number> {
+  const files = await listVault(vaultDir, findings);
+  const sealOf = db.prepare('SELECT min(seal_seq) AS seq, size FROM clips WHERE sha256 = ?');
+  const total = files.reduce((n, f) => n + f.size, 0);
+  const present = new Set<string>();
+  let done = 0;
+  for (const f of files) {
+    present.add(f.name);
+    const seal = sealOf.get(f.name) as { seq: number | null; size: number | null };
+    const actual = await sha256OfFile(f.file);
+    if (seal.seq === null) {
+      findings.add(
+        null,
+        'vault-unsealed',
+        `the vault file ${f.file} has no seal in the ledger: it was added outside the ledger`,
+      );
+    } else if (actual !== f.name) {
+      findings.add(
+        seal.seq,
+        'vault-mismatch',
+        `the vault file ${f.file} no longer matches its seal (event ${seal.seq}): its content now hashes to ${short(actual)}, ${f.size} bytes (sealed: ${seal.size} bytes)`,
+      );
+    }
+    done += f.size;
+    onProgress?.({ stage: 'vault', done, total });
+  }
+  const sealed = db.prepare('SELECT sha256, min(seal_seq) AS seq FROM clips GROUP BY sha256');
+  for (const row of sealed.iterate() as Iterable<{ sha256: string; seq: number }>) {
+    if (!present.has(row.sha256)) {
+      findings.add(
+        row.seq,
+        'vault-missing',
+        `the sealed file ${short(row.sha256)} (event ${row.seq}) is missing from the vault`,
+      );
+    }
+  }
+  return files.length;
+}

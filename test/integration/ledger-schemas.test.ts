@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import Database from 'better-sqlite3';
+import { ledgerFile } from '../../agent/ledger/database.ts';
+import { EVENT_TYPES } from '../../agent/ledger/event-types.ts';
+import {
+  FakeClock,
+  openTestLedger,
+  populate,
+  REPO_ROOT,
+  tempState,
+} from '../fixtures/ledger/ledger-fixture.ts';
+
+function schema(name: string): object {
+  return JSON.parse(readFileSync(path.join(REPO_ROOT, 'schemas', name), 'utf8')) as object;
+}
+
+describe('JSON Schemas of ledger events and checkpoints', () => {
+  it('accept every real event and checkpoint, and reject broken ones', async () => {
+    const { paths, cleanup } = tempState('ledger-schema-');
+    const clock = new FakeClock();
+    const ledger = await openTestLedger(paths, clock, { checkpointEveryEvents: 4 });
+    try {
+      await populate(ledger, paths, clock, 3, 2);
+      const alert = ledger.openAlert({
+        kind: 'gap',
+        severity: 'critical',
+        subject: 'recorder:ZFY0001',
+        detail: 'gap 12 min',
+      });
+      ledger.resolveAlert(alert.id, { resolvedBy: 'manager-1', note: 'explained' });
+      ledger.setRecorderStatus('ZFY0002', 'retired', 'end of life');
+      const fault = ledger.queries.openFaults()[0];
+      assert.ok(fault);
+      ledger.resolveFault(fault.id, null);
+      const checkpoints = ledger.checkpoints();
+      ledger.close();
+
+      const ajv = new Ajv2020({ allErrors: true, strict: true });
+      const validateEvent = ajv.compile(schema('ledger-event.schema.json'));
+      const validateCheckpoint = ajv.compile(schema('checkpoint.schema.json'));
+      const db = new Database(ledgerFile(paths), { readonly: true });
+      const events = (db.prepare('SELECT body FROM events ORDER BY seq').all() as { body: string }[]).map(
+        (r) => JSON.parse(r.body),
+      );
+      db.close();
+
+      assert.deepEqual(
+        new Set(events.map((e) => e.type)),
+        new Set(EVENT_TYPES),
+        'every event type is exercised',
+      );
+      for (const e of events)
+        assert.ok(validateEvent(e), `event ${e.seq} ${e.type}: ${ajv.errorsText(validateEvent.errors)}`);
+      assert.ok(checkpoints.length >= 3);
+      for (const cp of checkpoints)
+        assert.ok(validateCheckpoint(cp), ajv.errorsText(validateCheckpoint.errors));
+
+      const seal = events.find((e) => e.type === 'clip.sealed');
+      assert.equal(validateEvent({ ...seal, data: { ...seal.data, sha256: 'XYZ' } }), false);
+      assert.equal(validateEvent({ ...seal, data: { ...seal.data, extra: 1 } }), false);
+      assert.equal(validateEvent({ ...seal, type: 'session.started' }), false);
+      assert.equal(validateCheckpoint({ ...checkpoints[0], seq: 0 }), false);
+      assert.equal(validateCheckpoint({ ...checkpoints[0], sig: undefined }), false);
+    } finally {
+      cleanup();
+    }
+  });
+});
