@@ -17,6 +17,9 @@ export type SessionOutcome = 'complete' | 'partial' | 'failed' | 'interrupted';
 /** How the ingest core re-read the published copy before the seal. */
 export type VerifiedBy = 'fadvise-dontneed' | 'o-direct' | 'buffered';
 
+/** Where a clip's recording times came from: the MP4 movie header, the vendor file name, file times. */
+export type TimeSource = 'mvhd' | 'filename' | 'mtime';
+
 /** Alert severity as shown to the equipment manager. */
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 
@@ -106,6 +109,23 @@ export interface EventDataByType {
     openedAt: string;
   };
   'alert.resolved': { alertId: string; resolvedAt: string; resolvedBy: string | null; note: string | null };
+  'session.step': { sessionId: string; step: string; detail: string | null };
+  'clip.timed': {
+    clipId: string;
+    timeSource: TimeSource;
+    rawStart: string | null;
+    rawEnd: string | null;
+    clockSkewMs: number | null;
+  };
+  'clip.wiped': {
+    clipId: string;
+    serial: string;
+    sourcePath: string;
+    sha256: string;
+    size: number;
+    wipedAt: string;
+  };
+  'gap.explained': { alertId: string; text: string; signedBy: string[]; explainedAt: string };
 }
 
 /** Name of an event type. */
@@ -126,6 +146,10 @@ export const EVENT_TYPES: readonly EventType[] = [
   'fault.resolved',
   'alert.opened',
   'alert.resolved',
+  'session.step',
+  'clip.timed',
+  'clip.wiped',
+  'gap.explained',
 ];
 
 /** The envelope that is canonically encoded and hashed: one per sequence number. */

@@ -9,6 +9,7 @@ import type { Checkpoint } from './checkpoint.ts';
 import { latestCheckpoint, listCheckpoints, writeCheckpoint } from './checkpoint-store.ts';
 import { ledgerBackupDir, ledgerFile, openLedgerDatabase } from './database.ts';
 import { createDockKey, type DockKeyPair, dockKeyExists, dockKeyFiles, loadDockKey } from './dock-key.ts';
+import * as dockWrites from './dock-writes.ts';
 import * as equipment from './equipment-writes.ts';
 import { DockKeyError, LedgerLostError, LedgerStateError } from './errors.ts';
 import { type ChainHead, EventLog } from './event-chain.ts';
@@ -239,6 +240,30 @@ export class Ledger {
   ): R.AlertRecord {
     return this.transaction(() => resolveAlert(this.ctx, alertId, input));
   }
+
+  /** What dock sessions record beyond seals: steps, clip timing, wipes, gap explanations (R9). */
+  readonly sessionRecords = {
+    step: (sessionId: string, step: string, detail: string | null = null) =>
+      this.transaction(() => dockWrites.recordSessionStep(this.ctx, sessionId, step, detail)),
+    clipTiming: (input: dockWrites.ClipTimingInput) =>
+      this.transaction(() => dockWrites.recordClipTiming(this.ctx, input)),
+    wipe: (clipId: string) => this.transaction(() => dockWrites.recordWipe(this.ctx, clipId)),
+    explainGap: (input: dockWrites.GapExplanationInput) =>
+      this.transaction(() => {
+        const signedBy = dockWrites.recordGapExplanation(this.ctx, input);
+        return resolveAlert(this.ctx, input.alertId, {
+          resolvedBy: signedBy.join(','),
+          note: 'explained (R9)',
+        });
+      }),
+    sealedFile: (serial: string, sourcePath: string, size: number) =>
+      dockWrites.findSealedFile(this.db, serial, sourcePath, size),
+    previousClip: (serial: string, before: Date) => dockWrites.findPreviousClip(this.db, serial, before),
+    isWiped: (clipId: string) => dockWrites.isWiped(this.db, clipId),
+    steps: (sessionId: string) => dockWrites.sessionSteps(this.db, sessionId),
+    wipedFiles: (serial: string) => dockWrites.wipedFiles(this.db, serial),
+    gapExplanation: (alertId: string) => dockWrites.gapExplanation(this.db, alertId),
+  };
 
   /** Look-ups the dock session needs. */
   readonly find = {

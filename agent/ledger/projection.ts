@@ -158,6 +158,31 @@ const appliers: { [T in EventType]: Applier<T> } = {
       `alert ${d.alertId}`,
     );
   },
+  'session.step': (db, { seq, at, data: d }) => {
+    cachedStatement(
+      db,
+      'INSERT INTO session_steps (seq, session_id, step, at, detail) VALUES (?, ?, ?, ?, ?)',
+    ).run(seq, d.sessionId, d.step, msOfRequired(at), d.detail);
+  },
+  'clip.timed': (db, { seq, data: d }) => {
+    cachedStatement(
+      db,
+      'INSERT INTO clip_timing (clip_id, time_source, raw_start, raw_end, clock_skew_ms, seq) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(d.clipId, d.timeSource, msOf(d.rawStart), msOf(d.rawEnd), d.clockSkewMs, seq);
+  },
+  'clip.wiped': (db, { seq, data: d }) => {
+    cachedStatement(
+      db,
+      `INSERT INTO wiped_files (clip_id, recorder_serial, source_path, sha256, size, wiped_at, seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(d.clipId, d.serial, d.sourcePath, d.sha256, d.size, msOfRequired(d.wipedAt), seq);
+  },
+  'gap.explained': (db, { seq, data: d }) => {
+    cachedStatement(
+      db,
+      'INSERT INTO gap_explanations (alert_id, text, signed_by, explained_at, seq) VALUES (?, ?, ?, ?, ?)',
+    ).run(d.alertId, d.text, canonicalJson(d.signedBy), msOfRequired(d.explainedAt), seq);
+  },
 };
 
 // A fault takes the recorder out of service in the same event (R8: stop using it).

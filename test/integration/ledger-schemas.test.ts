@@ -24,7 +24,24 @@ describe('JSON Schemas of ledger events and checkpoints', () => {
     const clock = new FakeClock();
     const ledger = await openTestLedger(paths, clock, { checkpointEveryEvents: 4 });
     try {
-      await populate(ledger, paths, clock, 3, 2);
+      const population = await populate(ledger, paths, clock, 3, 2);
+      const clip = population.clips[0]!;
+      const session = ledger.startSession({ serial: clip.serial });
+      ledger.sessionRecords.step(session.id, 'identify', null);
+      ledger.sessionRecords.clipTiming({
+        clipId: clip.id,
+        timeSource: 'mvhd',
+        rawStart: new Date(clock.now().getTime() - 3_600_000),
+        rawEnd: clock.now(),
+        clockSkewMs: 1200,
+      });
+      ledger.sessionRecords.wipe(clip.id);
+      const gap = ledger.openAlert({ kind: 'recording-gap', severity: 'warning', subject: `gap:${clip.id}` });
+      ledger.sessionRecords.explainGap({
+        alertId: gap.id,
+        text: 'battery ran out during the inspection',
+        signedBy: ['310001', '310002'],
+      });
       const alert = ledger.openAlert({
         kind: 'gap',
         severity: 'critical',

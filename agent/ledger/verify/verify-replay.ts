@@ -73,10 +73,20 @@ const TABLES = [
   { name: 'assignments', key: 'id', seq: 'last_seq' },
   { name: 'faults', key: 'id', seq: 'last_seq' },
   { name: 'alerts', key: 'id', seq: 'last_seq' },
+  { name: 'session_steps', key: 'seq', seq: 'seq' },
+  { name: 'clip_timing', key: 'clip_id', seq: 'seq' },
+  { name: 'wiped_files', key: 'clip_id', seq: 'seq' },
+  { name: 'gap_explanations', key: 'alert_id', seq: 'seq' },
 ] as const;
 
 /** Columns holding personal data or free text: differences are named, values not shown (R11). */
-const UNSHOWN = new Set(['officers.name', 'faults.description', 'alerts.detail', 'alerts.note']);
+const UNSHOWN = new Set([
+  'officers.name',
+  'faults.description',
+  'alerts.detail',
+  'alerts.note',
+  'gap_explanations.text',
+]);
 
 type Row = Record<string, unknown>;
 
