@@ -112,7 +112,13 @@ export interface WatcherStatus {
 export type DeviceEvent =
   | { readonly type: 'arrival'; readonly device: DetectedDevice }
   | { readonly type: 'departure'; readonly device: DetectedDevice }
-  | { readonly type: 'status'; readonly status: WatcherStatus };
+  | { readonly type: 'status'; readonly status: WatcherStatus }
+  /**
+   * A disk with a file system that no fingerprint matched (a generic USB stick, a card reader, a
+   * recorder model the table does not know). Reported once per key and never ingested: the
+   * equipment manager decides.
+   */
+  | { readonly type: 'unrecognised'; readonly device: DetectedDevice };
 
 /** The device watcher port: arrival and departure of recorders, and its own health. */
 export interface DeviceWatcher {

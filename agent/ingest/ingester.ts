@@ -83,26 +83,49 @@ export class Ingester {
   /**
    * Ingest files one after another from one source device, verifying each while the next copies.
    * After the device is gone (SourceGoneError), the remaining files are reported with that error
-   * without being attempted.
+   * without being attempted. `onSettled` runs for each file in request order as soon as that file
+   * is settled (the dock records the seal there); an error it throws marks that file failed.
    */
-  async ingestAll(requests: readonly IngestRequest[]): Promise<IngestSettled[]> {
+  async ingestAll(
+    requests: readonly IngestRequest[],
+    options: { readonly onSettled?: (settled: IngestSettled) => Promise<void> | void } = {},
+  ): Promise<IngestSettled[]> {
     await this.deps.layout.ensureDirs();
-    const pending: Promise<IngestSettled>[] = [];
+    const results: Promise<IngestSettled>[] = [];
+    let previous: Promise<unknown> = Promise.resolve();
+    const report = (settling: Promise<IngestSettled>) => {
+      const done = Promise.all([settling, previous]).then(([s]) => this.afterSettled(s, options.onSettled));
+      previous = done;
+      results.push(done);
+    };
     let gone: Error | null = null;
     for (const request of requests) {
       if (gone) {
-        pending.push(Promise.resolve({ request, ok: false, error: gone }));
+        report(Promise.resolve({ request, ok: false, error: gone }));
         continue;
       }
       try {
         const sealed = await this.seal(request);
-        pending.push(settle(request, this.verifyAndPublish(request, sealed)));
+        report(settle(request, this.verifyAndPublish(request, sealed)));
       } catch (err) {
         if (err instanceof SourceGoneError) gone = err;
-        pending.push(Promise.resolve({ request, ok: false, error: err as Error }));
+        report(Promise.resolve({ request, ok: false, error: err as Error }));
       }
     }
-    return Promise.all(pending);
+    return Promise.all(results);
+  }
+
+  private async afterSettled(
+    settled: IngestSettled,
+    onSettled: ((s: IngestSettled) => Promise<void> | void) | undefined,
+  ): Promise<IngestSettled> {
+    if (!onSettled) return settled;
+    try {
+      await onSettled(settled);
+      return settled;
+    } catch (error) {
+      return { request: settled.request, ok: false, error: error as Error };
+    }
   }
 
   private async seal(

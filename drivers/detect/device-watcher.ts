@@ -188,6 +188,9 @@ export class RecorderWatcher implements DeviceWatcher {
     }
     const match = this.matchFor(desc);
     if (match === null || DRIVER_TRANSPORT[match.driver] !== desc.transport) {
+      if (match === null && desc.transport === 'block' && desc.fsType && !this.ignored.has(desc.key)) {
+        this.emit({ type: 'unrecognised', device: { ...desc, match: null, claimedBy: null } });
+      }
       if (match === null && desc.transport !== 'tty') this.ignored.add(desc.key);
       if (desc.transport === 'block') this.rememberUnclaimed(desc, source);
       return null;

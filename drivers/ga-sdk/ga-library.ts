@@ -70,6 +70,7 @@ type KoffiFn = ReturnType<ReturnType<typeof koffi.load>['func']>;
 export function loadGaLibrary(libraryPath: string, options: { readonly callTimeoutMs?: number } = {}): GaSdk {
   const { lib, fns } = bindLibrary(libraryPath);
   const caller = new SerialCaller(options.callTimeoutMs ?? 15_000);
+  let unloading = false;
   const call = (name: FnName, args: unknown[]) => caller.call(name, fns[name], args);
   const result = <T>(r: number, iRet: number[], value: T): GaCall<T> => ({
     ok: r === 1,
@@ -110,6 +111,9 @@ export function loadGaLibrary(libraryPath: string, options: { readonly callTimeo
       return result(await call('ReadDeviceBatteryDumpEnergy', [b, cstr(pwd), iRet]), iRet, b[0] ?? 0);
     },
     close() {
+      // Unloading twice crashes the process (koffi frees the handle), so only the first close unloads.
+      if (unloading) return;
+      unloading = true;
       void caller.idle().then(() => lib.unload());
     },
   };

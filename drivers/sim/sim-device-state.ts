@@ -30,6 +30,7 @@ export type SimIdentityField = keyof SimIdentity;
  * state, so the GA and serial faces of one simulated recorder always agree.
  */
 export class SimDeviceState {
+  private closed = false;
   private readonly lib: ReturnType<typeof koffi.load>;
   private readonly setFn: (key: string, value: string) => number;
   private readonly getFn: (key: string, out: Buffer, len: number) => number;
@@ -90,8 +91,10 @@ export class SimDeviceState {
     return this.num(`calls.${fn}`);
   }
 
-  /** Drop the handle (the library stays loaded while a driver holds it). */
+  /** Drop the handle (the library stays loaded while a driver holds it). Idempotent: a second unload would crash. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.lib.unload();
   }
 }

@@ -23,11 +23,17 @@ export class FaultPlan {
     this.faults.set(relPath, { failAtByte: atByte, errorCode: 'ENODEV', vanish: true });
   }
 
-  /** The spec for a file; a vanishing fault calls `onVanish` on the next turn of the loop. */
+  /**
+   * The spec for a file; a vanishing fault calls `onVanish` on the next turn of the loop, and is
+   * used up: the recorder that comes back on the next dock is whole again.
+   */
   sourceFor(absPath: string, relPath: string, onVanish: () => void): SourceSpec {
     const fault = this.faults.get(relPath);
     if (!fault) return { kind: 'file', path: absPath };
-    if (fault.vanish) setImmediate(onVanish);
+    if (fault.vanish) {
+      this.faults.delete(relPath);
+      setImmediate(onVanish);
+    }
     return { kind: 'faulty', path: absPath, failAtByte: fault.failAtByte, errorCode: fault.errorCode };
   }
 }

@@ -75,6 +75,7 @@ export class SimRecorder {
   private readonly faults = new FaultPlan();
   private storageValue: SimStorage;
   private ownsDir = false;
+  private closed = false;
 
   private constructor(
     private readonly opts: SimRecorderOptions,
@@ -210,8 +211,10 @@ export class SimRecorder {
     bavail: Math.floor(this.storageValue.freeBytes / 4096),
   });
 
-  /** Unplug, stop everything, and remove the working directory if the simulator made it. */
+  /** Unplug, stop everything, and remove the working directory if the simulator made it. Idempotent. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.unplug();
     await this.hostile?.close();
     this.sdk?.close();

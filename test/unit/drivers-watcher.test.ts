@@ -52,6 +52,8 @@ describe('recorder watcher', () => {
     udev.replayText(fixture('udev/generic-and-noise.txt'));
     udev.replayText(fixture('udev/serial-recorder.txt'));
     assert.deepEqual(lines(), [
+      // the card reader's disk is never a recorder, but it is reported so the manager can see it
+      'unrecognised block:0bda:0129:20100201396000000:p1',
       'arrival usb:1209:0001:TRUNCATED1',
       'arrival tty:1209:0003:B765432:if00',
       'departure tty:1209:0003:B765432:if00',
@@ -79,13 +81,17 @@ describe('recorder watcher', () => {
     assert.ok(arrival?.type === 'arrival' && arrival.device.claimedBy === sdk.key);
   });
 
-  it('without a claim, a generic disk is not reported; a claim made afterwards still finds it', async () => {
+  it('without a claim, a generic disk is not admitted (only reported as unrecognised); a claim made afterwards still finds it', async () => {
     const udev = new FakeUdevSource();
     const { watcher, lines } = watch([udev]);
     await watcher.start();
     const text = fixture('udev/ga-recorder-msdc.txt');
     udev.replayText(text);
-    assert.deepEqual(lines(), ['arrival usb:1209:0001:A123456', 'departure usb:1209:0001:A123456']);
+    assert.deepEqual(lines(), [
+      'arrival usb:1209:0001:A123456',
+      'departure usb:1209:0001:A123456',
+      'unrecognised block:05e3:0749:000000000532:p1',
+    ]);
     const parent = {
       key: 'usb:1209:0001:A123456',
       transport: 'usb' as const,

@@ -1,0 +1,163 @@
+import type { Logger } from 'pino';
+import type { DetectedDevice, DeviceEvent, DeviceWatcher } from '../../drivers/ports.ts';
+import type { IngestProgress } from '../ingest/progress.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import { type DockResult, DockSession, type DockSessionDeps, type DockSessionView } from './dock-session.ts';
+
+/** The live state of the dock, for `dockctl status` and the page. */
+export interface DockStatus {
+  readonly sessions: readonly (DockSessionView & { readonly progress: IngestProgress | null })[];
+  readonly docked: readonly { readonly serial: string; readonly keys: readonly string[] }[];
+}
+
+interface Docked {
+  readonly keys: Set<string>;
+  session: DockSession | null;
+  last: DockResult | null;
+}
+
+/**
+ * Turns watcher events into dock sessions: one session per recorder, many recorders at once
+ * (the ingest pool caps concurrent copies). Disks a running session asked for are left to it.
+ * When the last face of a recorder departs after its session, the recorder is checked out to its
+ * officer with the battery and storage read at the end of the session (R7).
+ */
+export class DockManager {
+  private readonly docked = new Map<string, Docked>();
+  private readonly keyToSerial = new Map<string, string>();
+  private readonly running = new Map<string, DockSession>();
+  private readonly progress = new Map<string, IngestProgress>();
+  private readonly finished = new Set<Promise<unknown>>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly deps: DockSessionDeps & {
+      readonly watcher: DeviceWatcher;
+      readonly ledger: Ledger;
+      /** How long an unrecognised disk may wait to be claimed by a recorder switching to mass storage. */
+      readonly unrecognisedGraceMs?: number;
+    },
+    private readonly onResult: (result: DockResult) => void = () => {},
+  ) {}
+
+  /** Start handling events (devices already present are docked too). */
+  start(): void {
+    this.unsubscribe = this.deps.watcher.onEvent((e) => this.onEvent(e));
+    this.deps.ingester.onProgress((p) => this.progress.set(p.resumeKey.split(':')[0] as string, p));
+    for (const device of this.deps.watcher.devices()) this.onArrival(device);
+  }
+
+  /** Stop taking new recorders and wait for running sessions to end. */
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    await Promise.allSettled([...this.finished]);
+  }
+
+  /** Sessions running now, with progress, and recorders docked. */
+  status(): DockStatus {
+    const sessions = [...this.running.values()].map((s) => {
+      const view = s.view();
+      return { ...view, progress: view.serial ? (this.progress.get(view.serial) ?? null) : null };
+    });
+    const docked = [...this.docked.entries()].map(([serial, d]) => ({ serial, keys: [...d.keys] }));
+    return { sessions, docked };
+  }
+
+  /** Resolves when every session started so far has ended (tests, demo). */
+  async idle(): Promise<void> {
+    while (this.finished.size > 0) await Promise.allSettled([...this.finished]);
+  }
+
+  private onEvent(event: DeviceEvent): void {
+    if (event.type === 'arrival') this.onArrival(event.device);
+    else if (event.type === 'departure') this.onDeparture(event.device);
+    else if (event.type === 'unrecognised') this.onUnrecognised(event.device);
+  }
+
+  private onArrival(device: DetectedDevice): void {
+    if (device.claimedBy && this.running.has(device.claimedBy)) {
+      const serial = this.keyToSerial.get(device.claimedBy);
+      if (serial) this.track(serial, device.key);
+      return; // the session that asked for this disk takes it
+    }
+    if (this.running.has(device.key)) return;
+    const session = new DockSession(this.deps, device, (serial) => this.track(serial, device.key));
+    this.running.set(device.key, session);
+    const done = session.run().then((result) => this.onSessionEnd(device, result));
+    this.finished.add(done);
+    done.finally(() => this.finished.delete(done));
+  }
+
+  private track(serial: string, key: string): void {
+    this.keyToSerial.set(key, serial);
+    const entry = this.docked.get(serial) ?? { keys: new Set<string>(), session: null, last: null };
+    entry.keys.add(key);
+    this.docked.set(serial, entry);
+  }
+
+  private onSessionEnd(device: DetectedDevice, result: DockResult): void {
+    this.running.delete(device.key);
+    if (result.serial) {
+      this.progress.delete(result.serial);
+      this.track(result.serial, device.key);
+      const entry = this.docked.get(result.serial) as Docked;
+      entry.last = result;
+      if (!this.stillPresent(entry)) this.checkOut(result.serial, entry);
+    }
+    this.onResult(result);
+  }
+
+  private onDeparture(device: DetectedDevice): void {
+    const serial = this.keyToSerial.get(device.key);
+    this.keyToSerial.delete(device.key);
+    if (!serial) return;
+    const entry = this.docked.get(serial);
+    if (!entry) return;
+    entry.keys.delete(device.key);
+    const sessionRunning = [...this.running.values()].some((s) => s.view().serial === serial);
+    if (!sessionRunning && !this.stillPresent(entry)) this.checkOut(serial, entry);
+  }
+
+  private stillPresent(entry: Docked): boolean {
+    const present = new Set(this.deps.watcher.devices().map((d) => d.key));
+    return [...entry.keys].some((k) => present.has(k));
+  }
+
+  /** The recorder left the dock: check it out to its officer (R7). */
+  private checkOut(serial: string, entry: Docked): void {
+    this.docked.delete(serial);
+    for (const k of entry.keys) this.keyToSerial.delete(k);
+    const last = entry.last;
+    if (!last || last.outcome === 'held') return;
+    const officerNo = last.officerNo ?? this.lastOfficer(serial);
+    if (!officerNo) {
+      this.deps.ledger.openAlert({
+        kind: 'no-officer',
+        severity: 'info',
+        subject: `recorder:${serial}`,
+        detail: `recorder ${serial} left the dock but no officer is bound to it: assign one so the ledger shows who took it (R7)`,
+      });
+      return;
+    }
+    this.deps.ledger.checkOut({ serial, officerNo, batteryPct: last.batteryPct, freeBytes: last.freeBytes });
+    this.deps.logger.info({ serial, officerNo }, 'recorder checked out');
+  }
+
+  private lastOfficer(serial: string): string | null {
+    const usage = this.deps.ledger.queries.recorderUsage(serial, { from: new Date(0), to: this.deps.now() });
+    return usage.sessions.find((s) => s.officerNo)?.officerNo ?? null;
+  }
+
+  private onUnrecognised(device: DetectedDevice): void {
+    const timer = setTimeout(() => {
+      if (this.deps.watcher.devices().some((d) => d.devNode === device.devNode)) return; // claimed by a recorder
+      this.deps.ledger.openAlert({
+        kind: 'unknown-device',
+        severity: 'info',
+        subject: `device:${device.key}`,
+        detail: `a USB disk that is not a known recorder was plugged in (${device.usb.vendorId}:${device.usb.productId}, label ${device.fsLabel ?? 'none'}); it is not read. Add its model to the fingerprint table if it is a recorder`,
+      });
+    }, this.deps.unrecognisedGraceMs ?? 5000);
+    timer.unref();
+  }
+}

@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { SimRecorder } from '../../drivers/sim/sim-recorder.ts';
+import { DockFixture } from '../fixtures/dock/dock-fixture.ts';
+
+const H = 3_600_000;
+
+async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the dock');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Dock a recorder and wait for its session to end; returns that session's result. */
+async function dock(fx: DockFixture, sim: SimRecorder) {
+  const count = fx.results.length;
+  await sim.plug();
+  await waitFor(() => fx.results.slice(count).some((r) => r.serial === sim.identity.serial));
+  await fx.manager.idle();
+  return fx.results.slice(count).find((r) => r.serial === sim.identity.serial)!;
+}
+
+/** Continuous 2 s segments from `first`, with a stop of `gapAfter` ms planted after segment `gapIndex`. */
+function segments(first: Date, count: number, gapIndex = -1, gapMs = 0) {
+  return Array.from({ length: count }, (_, i) => ({
+    start: new Date(first.getTime() + i * 2000 + (i > gapIndex && gapIndex >= 0 ? gapMs : 0)),
+    seconds: 2,
+  }));
+}
+
+describe('docking simulated recorders end to end', () => {
+  let fx: DockFixture;
+  before(async () => {
+    fx = await DockFixture.create();
+  });
+  after(() => fx.close());
+
+  it('seals every clip of a GA, a serial and a mass-storage recorder, wipes only sealed files', async () => {
+    const sims: SimRecorder[] = [];
+    for (const kind of ['ga-sdk', 'serial', 'mass-storage'] as const)
+      sims.push(await fx.recorder({ kind, battery: 80 }));
+    const sources = sims.map((s) => fx.digests(s));
+    const count = fx.results.length;
+    for (const sim of sims) await sim.plug();
+    await waitFor(() => fx.results.length === count + 3);
+    await fx.manager.idle();
+    for (const [i, sim] of sims.entries()) {
+      const result = fx.results.find((r) => r.serial === sim.identity.serial)!;
+      assert.equal(result.outcome, 'complete', `${sim.kind} complete`);
+      const clips = fx.ledger.queries.sessionClips(result.sessionId!);
+      const expected = sources[i]!;
+      assert.deepEqual(
+        new Map(clips.map((c) => [c.sourcePath, c.sha256])),
+        expected,
+        `${sim.kind}: seals equal the source files`,
+      );
+      for (const relPath of expected.keys())
+        assert.equal(existsSync(path.join(sim.volumeDir, relPath)), false, 'sealed file wiped');
+      assert.deepEqual(
+        fx.ledger.sessionRecords
+          .wipedFiles(sim.identity.serial)
+          .map((w) => w.sha256)
+          .sort(),
+        [...expected.values()].sort(),
+        'the ledger lists every wiped file with its digest',
+      );
+    }
+    const ga = fx.results.find((r) => r.serial === sims[0]!.identity.serial)!;
+    assert.deepEqual(
+      fx.ledger.sessionRecords.steps(ga.sessionId!).map((s) => s.step),
+      [
+        'identified',
+        'clock-read',
+        'checked-in',
+        'clock-synced',
+        'mass-storage',
+        'mounted',
+        'listed',
+        'ingesting',
+        'storage-read',
+        'finished',
+        'released',
+      ],
+    );
+    for (const sim of sims) await sim.close();
+  });
+
+  it('checks a recorder out to its officer on undock and in on the next dock, with battery and storage (R7)', async () => {
+    const sim = await fx.recorder({ kind: 'ga-sdk', battery: 64 });
+    const serial = sim.identity.serial;
+    await dock(fx, sim);
+    await sim.unplug();
+    await waitFor(() => fx.ledger.find.openAssignment(serial) !== null);
+    const out = fx.ledger.find.openAssignment(serial)!;
+    assert.equal(out.officerNo, sim.identity.userNo);
+    assert.equal(out.outBatteryPct, 64);
+    assert.ok(out.outFreeBytes !== null && out.outFreeBytes > 0, 'free storage recorded at check-out');
+    sim.setBattery(21);
+    const second = await dock(fx, sim);
+    assert.equal(second.outcome, 'complete');
+    const usage = fx.ledger.queries.recorderUsage(serial, {
+      from: new Date(0),
+      to: new Date(Date.now() + H),
+    });
+    const back = usage.assignments.find((a) => a.id === out.id)!;
+    assert.ok(back.checkedInAt, 'checked in on the next dock');
+    assert.equal(back.inBatteryPct, 21);
+    const alerts = fx.ledger.queries.openAlerts().filter((a) => a.subject === `recorder:${serial}`);
+    assert.deepEqual(
+      alerts.map((a) => a.kind),
+      ['recorder-not-ready'],
+      'a 21% battery is shown as not ready',
+    );
+    await sim.close();
+  });
+
+  it('flags late clips (R1) and recording gaps (R9) exactly on the planted clips', async () => {
+    const now = Date.now();
+    const lateSim = await fx.recorder({
+      kind: 'mass-storage',
+      clips: [...segments(new Date(now - 30 * H), 2), ...segments(new Date(now - 2 * H), 2)],
+    });
+    const gapSim = await fx.recorder({
+      kind: 'mass-storage',
+      clips: segments(new Date(now - 3 * H), 5, 2, 15 * 60_000),
+    });
+    for (const sim of [lateSim, gapSim]) await dock(fx, sim);
+    const flagsOf = (sim: SimRecorder) => {
+      const r = fx.results.find((x) => x.serial === sim.identity.serial)!;
+      return fx.ledger.queries
+        .sessionClips(r.sessionId!)
+        .sort((a, b) => a.recordingStart!.getTime() - b.recordingStart!.getTime())
+        .map((c) => c.flags.join('+'));
+    };
+    assert.deepEqual(flagsOf(lateSim), ['late', 'late', '', '']);
+    assert.deepEqual(flagsOf(gapSim), ['', '', '', 'gap', '']);
+    const gaps = fx.ledger.queries
+      .openAlerts()
+      .filter((a) => a.kind === 'recording-gap' && a.subject.startsWith(`gap:${gapSim.identity.serial}:`));
+    assert.equal(gaps.length, 1);
+    assert.match(gaps[0]!.detail ?? '', /stopped for 15 min.*two officers/);
+    const late = fx.ledger.queries
+      .openAlerts()
+      .filter((a) => a.kind === 'late-clip' && /recorder A\d+: /.test(a.detail ?? ''));
+    assert.ok(late.length >= 2);
+    for (const sim of [lateSim, gapSim]) await sim.close();
+  });
+
+  it('a yank mid-copy leaves the session interrupted with what was sealed; the re-dock gives the same seals', async () => {
+    const sim = await fx.recorder({ kind: 'mass-storage', clips: segments(new Date(Date.now() - H), 4) });
+    const sources = fx.digests(sim);
+    const third = sim.clips[2]!.relPath;
+    sim.injectVanish(third, 1000);
+    const first = await dock(fx, sim);
+    assert.equal(first.outcome, 'interrupted');
+    const sealedFirst = fx.ledger.queries
+      .sessionClips(first.sessionId!)
+      .map((c) => c.sourcePath)
+      .sort();
+    assert.deepEqual(sealedFirst, [sim.clips[0]!.relPath, sim.clips[1]!.relPath]);
+    assert.equal(
+      existsSync(path.join(sim.volumeDir, third)),
+      true,
+      'the unsealed file is still on the recorder',
+    );
+    await waitFor(() => fx.ledger.find.openSession(sim.identity.serial) === null);
+    const second = await dock(fx, sim);
+    assert.equal(second.outcome, 'complete');
+    const all = [first, second].flatMap((r) => fx.ledger.queries.sessionClips(r.sessionId!));
+    assert.deepEqual(
+      new Map(all.map((c) => [c.sourcePath, c.sha256])),
+      sources,
+      'every clip sealed once, with its true digest',
+    );
+    assert.equal(all.length, 4, 'nothing sealed twice');
+    await sim.close();
+  });
+
+  it('holds an unknown recorder and a changed identity for the manager, and reports a generic disk', async () => {
+    const unknown = await fx.recorder({ kind: 'mass-storage' }, false);
+    const held = await dock(fx, unknown);
+    assert.equal(held.outcome, 'held');
+    assert.equal(held.sessionId, null);
+    for (const c of unknown.clips)
+      assert.equal(existsSync(path.join(unknown.volumeDir, c.relPath)), true, 'nothing read or wiped');
+    const alerts = () => fx.ledger.queries.openAlerts();
+    assert.ok(
+      alerts().some(
+        (a) => a.kind === 'unknown-recorder' && a.subject === `recorder:${unknown.identity.serial}`,
+      ),
+    );
+
+    const changed = await fx.recorder({ kind: 'mass-storage' }, false);
+    fx.ledger.registerRecorder({
+      serial: changed.identity.serial,
+      model: 'sim',
+      fingerprint: 'other-model:1234:5678',
+    });
+    assert.equal((await dock(fx, changed)).outcome, 'held');
+    assert.ok(
+      alerts().some(
+        (a) => a.kind === 'identity-changed' && a.subject === `recorder:${changed.identity.serial}`,
+      ),
+    );
+
+    const stick = await fx.recorder(
+      { kind: 'mass-storage', usb: { vendorId: '0781', productId: '5567' } },
+      false,
+    );
+    await stick.plug();
+    await waitFor(() => alerts().some((a) => a.kind === 'unknown-device'));
+    assert.equal(
+      fx.results.some((r) => r.serial === stick.identity.serial),
+      false,
+      'a generic disk gets no session',
+    );
+    for (const sim of [unknown, changed, stick]) await sim.close();
+  });
+});
