@@ -2,16 +2,19 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createIngestRuntime } from '../cli/ingest-runtime.ts';
-import { runIngestDemo } from '../demo/ingest-demo.ts';
+import { runDockDemo } from '../demo/dock-demo.ts';
 import { DockError } from '../errors.ts';
+import { defaultSettings, startDockd } from '../main.ts';
 import { createRootLogger } from '../ops/logger.ts';
-import { pathsUnder } from '../paths.ts';
+import { defaultPaths, pathsUnder } from '../paths.ts';
 
-const USAGE = `usage: dockd demo [--dir DIR] [--clip-mib N]
+const USAGE = `usage: dockd run [--state DIR]
+       dockd demo [--dir DIR] [--clip-mib N] [--exit]
        dockd --version
 
-  demo   run the ingest core on a simulated recorder (state under DIR, default ./.state/demo)
+  run    the docking daemon on this machine's USB stack (state in DIR, default /var/lib/recorder-dock)
+  demo   dockd with three simulated recorders docking (state under DIR, default ./.state/demo);
+         keeps running until Ctrl-C in a terminal, exits when the story ends otherwise or with --exit
 `;
 
 function version(): string {
@@ -22,31 +25,40 @@ function version(): string {
 async function demo(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { dir: { type: 'string' }, 'clip-mib': { type: 'string' } },
+    options: { dir: { type: 'string' }, 'clip-mib': { type: 'string' }, exit: { type: 'boolean' } },
   });
   const demoDir = path.resolve(values.dir ?? '.state/demo');
-  const clipMib = Number(values['clip-mib'] ?? 192);
-  if (!Number.isInteger(clipMib) || clipMib < 1)
+  const clipMib = Number(values['clip-mib'] ?? 96);
+  if (!Number.isInteger(clipMib) || clipMib < 1) {
     throw new DockError('USAGE', `--clip-mib must be a whole number ≥ 1, got ${values['clip-mib']}`);
-  const logger = createRootLogger({ level: process.env.DOCK_LOG_LEVEL ?? 'warn' });
-  const runtime = createIngestRuntime(pathsUnder(path.join(demoDir, 'state')), logger);
-  const stop = () => {
-    process.stdout.write('\ndockd: stopping (Ctrl-C); partial copies are kept and resume next time\n');
-    runtime.close().then(() => process.exit(130));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    await runIngestDemo({
-      demoDir,
-      ingester: runtime.ingester,
-      out: process.stdout,
-      logger,
-      clipBytes: clipMib * 1024 * 1024,
-    });
-  } finally {
-    await runtime.close();
   }
+  // The demo's screen tells the story; the log shows only errors unless asked for more.
+  const logger = createRootLogger({ level: process.env.DOCK_LOG_LEVEL ?? 'error' });
+  const stopRequested = new Promise<void>((resolve) => {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve());
+  });
+  await runDockDemo({
+    demoDir,
+    out: process.stdout,
+    logger,
+    clipBytes: clipMib * 1024 * 1024,
+    keepRunning: process.stdout.isTTY === true && !values.exit,
+    stopRequested,
+  });
+  return 0;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { state: { type: 'string' } } });
+  const paths = values.state ? pathsUnder(path.resolve(values.state)) : defaultPaths();
+  const logger = createRootLogger();
+  const dockd = await startDockd(defaultSettings(paths), { kind: 'real' }, logger);
+  logger.info({ stateDir: paths.stateDir }, 'dockd ready');
+  await new Promise<void>((resolve) => {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve());
+  });
+  logger.info('dockd stopping');
+  await dockd.stop();
   return 0;
 }
 
@@ -57,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'demo') return demo(rest);
+  if (command === 'run') return run(rest);
   process.stderr.write(
     command === undefined || command === '--help' ? USAGE : `dockd: unknown command '${command}'\n${USAGE}`,
   );

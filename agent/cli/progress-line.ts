@@ -31,5 +31,6 @@ export function progressLine(p: IngestProgress, width = 24): string {
   const name = p.sourcePath.split('/').at(-1) ?? p.sourcePath;
   const phase = p.phase === 'copy' ? 'copy  ' : 'verify';
   const pct = `${Math.floor(fraction * 100)}%`.padStart(4);
-  return `${name} ${phase} [${bar}] ${pct} ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)} ${formatBytes(p.bytesPerSecond)}/s ETA ${formatEta(p.etaSeconds)}`;
+  const rate = p.bytesPerSecond > 0 ? `${formatBytes(p.bytesPerSecond)}/s` : '-- B/s';
+  return `${name} ${phase} [${bar}] ${pct} ${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)} ${rate} ETA ${formatEta(p.etaSeconds)}`;
 }

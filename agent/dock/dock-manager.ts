@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import type { DetectedDevice, DeviceEvent, DeviceWatcher } from '../../drivers/ports.ts';
 import type { IngestProgress } from '../ingest/progress.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -143,9 +142,12 @@ export class DockManager {
     this.deps.logger.info({ serial, officerNo }, 'recorder checked out');
   }
 
+  /** The officer the recorder was last handed to, or whose number it last reported. */
   private lastOfficer(serial: string): string | null {
     const usage = this.deps.ledger.queries.recorderUsage(serial, { from: new Date(0), to: this.deps.now() });
-    return usage.sessions.find((s) => s.officerNo)?.officerNo ?? null;
+    const latest = <T extends { officerNo: string | null }>(rows: T[], at: (r: T) => Date) =>
+      rows.filter((r) => r.officerNo).sort((a, b) => at(b).getTime() - at(a).getTime())[0]?.officerNo ?? null;
+    return latest(usage.assignments, (a) => a.checkedOutAt) ?? latest(usage.sessions, (s) => s.startedAt);
   }
 
   private onUnrecognised(device: DetectedDevice): void {

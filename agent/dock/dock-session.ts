@@ -327,7 +327,7 @@ interface IngestSummary {
 function summarise(settled: readonly IngestSettled[], skipped: number): IngestSummary {
   const sealed = settled.filter((s) => s.ok).length;
   const failed = settled.length - sealed;
-  const gone = settled.some((s) => !s.ok && s.error instanceof SourceGoneError);
+  const gone = settled.some((s) => !s.ok && isGone(s.error));
   const outcome: SessionOutcome = failed === 0 ? 'complete' : gone ? 'interrupted' : 'partial';
   if (gone) throw new DeviceGoneDuringIngest(outcome, sealed);
   return { outcome, sealed, skipped, failed };
@@ -346,8 +346,15 @@ class DeviceGoneDuringIngest extends DockError {
   }
 }
 
+/** The recorder went away, or the dock is stopping: the session is interrupted, not failed. */
 function isGone(err: unknown): boolean {
   if (err instanceof SourceGoneError || err instanceof DeviceGoneDuringIngest) return true;
   const code = (err as { code?: unknown }).code;
-  return code === 'DEVICE_GONE' || code === 'EIO' || code === 'ENODEV' || code === 'ENXIO';
+  return (
+    code === 'DEVICE_GONE' ||
+    code === 'POOL_CLOSED' ||
+    code === 'EIO' ||
+    code === 'ENODEV' ||
+    code === 'ENXIO'
+  );
 }

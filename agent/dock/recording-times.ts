@@ -44,7 +44,7 @@ export async function readMovieHeader(absPath: string): Promise<RecordingTimes |
   const handle = await fsp.open(absPath, 'r');
   try {
     const movie = await parseMoov(handle, (await handle.stat()).size);
-    if (!movie || !movie.timescale || movie.created.getTime() < EARLIEST_PLAUSIBLE) return null;
+    if (!movie?.timescale || movie.created.getTime() < EARLIEST_PLAUSIBLE) return null;
     const durationMs = Math.round((movie.duration / movie.timescale) * 1000);
     if (!Number.isFinite(durationMs) || durationMs < 0) return null;
     const start = movie.created;

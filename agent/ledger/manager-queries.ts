@@ -119,6 +119,24 @@ export class ManagerQueries {
     return rows.map(faultFromRow);
   }
 
+  /** The most recent dock sessions of all recorders, newest first, with what each sealed. */
+  recentSessions(limit = 50): UsageSession[] {
+    const rows = cachedStatement(
+      this.db,
+      `SELECT s.*, count(c.id) AS clip_count, coalesce(sum(c.size), 0) AS clip_bytes,
+         coalesce(sum(c.duration_ms), 0) AS clip_ms, coalesce(sum(instr(c.flags, '"late"') > 0), 0) AS late_clips
+       FROM (SELECT * FROM sessions ORDER BY started_at DESC LIMIT ?) s LEFT JOIN clips c ON c.session_id = s.id
+       GROUP BY s.id ORDER BY s.started_at DESC`,
+    ).all(limit) as Row[];
+    return rows.map(usageSessionFromRow);
+  }
+
+  /** Every registered recorder, by serial. */
+  recorders(): RecorderRecord[] {
+    const rows = cachedStatement(this.db, 'SELECT * FROM recorders ORDER BY serial').all() as Row[];
+    return rows.map(recorderFromRow);
+  }
+
   /** The clips sealed in one dock session, in recording order. */
   sessionClips(sessionId: string): ClipRecord[] {
     const rows = cachedStatement(

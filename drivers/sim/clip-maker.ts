@@ -1,5 +1,6 @@
 import { spawn as nodeSpawn } from 'node:child_process';
-import { copyFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, open } from 'node:fs/promises';
 import path from 'node:path';
 import type { FootageKind, SpawnFn } from '../ports.ts';
 import { formatArgv, runCommand } from '../process/run-command.ts';
@@ -14,6 +15,11 @@ export interface ClipSpec {
   readonly seconds?: number;
   readonly width?: number;
   readonly height?: number;
+  /**
+   * Grow an MP4 to about this many bytes with a top-level `free` box of incompressible bytes
+   * (valid ISO BMFF; parsers skip it), so tests and the demo can copy gigabytes of real MP4s.
+   */
+  readonly padToBytes?: number;
 }
 
 const EXT: Record<FootageKind, string> = { video: '.MP4', photo: '.JPG', audio: '.WAV' };
@@ -110,4 +116,34 @@ export async function makeClip(spec: ClipSpec, dest: string, spawn: SpawnFn = no
   args.push('-metadata', `creation_time=${spec.start.toISOString()}`, '-f', format, dest);
   const res = await runCommand(spawn, 'ffmpeg', args, { timeoutMs: 60_000 });
   if (res.code !== 0) throw new Error(`${formatArgv('ffmpeg', args)} failed: ${res.stderr.trim()}`);
+  if (base.kind === 'video' && spec.padToBytes) await appendFreeBox(dest, spec.padToBytes, spec.start);
+}
+
+/** Append a `free` box so the file reaches `targetBytes`; its content differs per file (seeded by `seed`). */
+async function appendFreeBox(file: string, targetBytes: number, seed: Date): Promise<void> {
+  const handle = await open(file, 'r+');
+  try {
+    const size = (await handle.stat()).size;
+    const boxBytes = targetBytes - size;
+    if (boxBytes < 16) return;
+    const header = Buffer.alloc(16);
+    header.writeUInt32BE(1, 0); // size 1: a 64-bit size follows the type
+    header.write('free', 4, 'latin1');
+    header.writeBigUInt64BE(BigInt(boxBytes), 8);
+    await handle.write(header, 0, 16, size);
+    const block = Buffer.allocUnsafe(1 << 20);
+    let state = createHash('sha512').update(seed.toISOString()).digest();
+    for (let i = 0; i < block.length; i += state.length) {
+      state = createHash('sha512').update(state).digest();
+      state.copy(block, i);
+    }
+    for (let pos = size + 16, n = 0; pos < targetBytes; n++) {
+      block.writeUInt32LE(n, 0); // no two blocks alike
+      const len = Math.min(block.length, targetBytes - pos);
+      await handle.write(block, 0, len, pos);
+      pos += len;
+    }
+  } finally {
+    await handle.close();
+  }
 }
