@@ -2,6 +2,7 @@ import { LedgerStateError } from './errors.ts';
 import type { AlertSeverity } from './event-types.ts';
 import { optionalText, requireOneOf, requireText } from './input-checks.ts';
 import type { AlertRecord } from './ledger-records.ts';
+import { addToOutbox } from './outbox.ts';
 import { findAlert, findOpenAlert } from './record-lookups.ts';
 import type { WriteContext } from './write-context.ts';
 
@@ -25,7 +26,7 @@ export function openAlert(ctx: WriteContext, input: AlertInput): AlertRecord {
   if (open) return open;
   const alertId = ctx.newId();
   const at = ctx.now();
-  ctx.events.append(
+  const ev = ctx.events.append(
     'alert.opened',
     {
       alertId,
@@ -37,7 +38,9 @@ export function openAlert(ctx: WriteContext, input: AlertInput): AlertRecord {
     },
     at,
   );
-  return findAlert(ctx.db, alertId) as AlertRecord;
+  const alert = findAlert(ctx.db, alertId) as AlertRecord;
+  queueAlert(ctx, alert, ev.seq, 'opened');
+  return alert;
 }
 
 /** Resolve an open alert. `resolvedBy` is a staff id, never a name. Resolving twice is a no-op. */
@@ -50,7 +53,7 @@ export function resolveAlert(
   if (!alert) throw new LedgerStateError(`the alert ${alertId} is not in the ledger`);
   if (alert.resolvedAt) return alert;
   const at = ctx.now();
-  ctx.events.append(
+  const ev = ctx.events.append(
     'alert.resolved',
     {
       alertId,
@@ -60,5 +63,34 @@ export function resolveAlert(
     },
     at,
   );
-  return findAlert(ctx.db, alertId) as AlertRecord;
+  const resolved = findAlert(ctx.db, alertId) as AlertRecord;
+  queueAlert(ctx, resolved, ev.seq, 'resolved');
+  return resolved;
+}
+
+/**
+ * The alert's state for the central store, in the transaction of the event that changed it: one
+ * record when it opens, one when it is resolved (ids `alert:<id>:opened` / `:resolved`).
+ */
+function queueAlert(ctx: WriteContext, a: AlertRecord, seq: number, change: 'opened' | 'resolved'): void {
+  addToOutbox(ctx.db, {
+    kind: 'alert',
+    recordId: `alert:${a.id}:${change}`,
+    eventSeq: seq,
+    createdAt: ctx.now(),
+    body: {
+      alertId: a.id,
+      dockId: ctx.dockId,
+      kind: a.kind,
+      severity: a.severity,
+      subject: a.subject,
+      detail: a.detail,
+      state: change === 'opened' ? 'open' : 'resolved',
+      openedAt: a.openedAt.toISOString(),
+      resolvedAt: a.resolvedAt?.toISOString() ?? null,
+      resolvedBy: a.resolvedBy,
+      note: a.note,
+      seq,
+    },
+  });
 }

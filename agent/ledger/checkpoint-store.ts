@@ -57,7 +57,9 @@ export function writeCheckpoint(
   );
   addToOutbox(db, {
     kind: 'checkpoint',
-    recordId: `checkpoint:${dockId}:${cp.seq}`,
+    // The head is part of the id: after a restore, a different head at the same seq is another
+    // record, not a resend, and the central store keeps both as evidence.
+    recordId: `checkpoint:${dockId}:${cp.seq}:${cp.head.slice(0, 16)}`,
     eventSeq: cp.seq,
     body: cp,
     createdAt: at,

@@ -84,7 +84,7 @@ export interface GapExplanationInput {
 /** Record a gap explanation signed by two or more officers; resolves the gap's alert. */
 export function recordGapExplanation(ctx: WriteContext, input: GapExplanationInput): string[] {
   const alert = findAlert(ctx.db, requireText('alertId', input.alertId));
-  if (!alert || alert.kind !== 'recording-gap') {
+  if (alert?.kind !== 'recording-gap') {
     throw new LedgerStateError(
       `${input.alertId} is not a recording-gap alert: list them with 'dockctl alerts'`,
     );

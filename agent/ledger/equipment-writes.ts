@@ -148,7 +148,7 @@ export function checkOut(ctx: WriteContext, input: CheckOutInput): AssignmentRec
     );
   }
   const assignmentId = ctx.newId();
-  ctx.events.append(
+  const ev = ctx.events.append(
     'recorder.checked_out',
     {
       assignmentId,
@@ -160,7 +160,9 @@ export function checkOut(ctx: WriteContext, input: CheckOutInput): AssignmentRec
     },
     ctx.now(),
   );
-  return findAssignment(ctx.db, assignmentId) as AssignmentRecord;
+  const out = findAssignment(ctx.db, assignmentId) as AssignmentRecord;
+  queueAssignment(ctx, out, ev.seq);
+  return out;
 }
 
 /** Record a check-in of the recorder's open check-out. Returns null (no event) when it was not out. */
@@ -179,24 +181,41 @@ export function checkIn(ctx: WriteContext, input: CheckInInput): AssignmentRecor
     ctx.now(),
   );
   const done = findAssignment(ctx.db, open.id) as AssignmentRecord;
+  queueAssignment(ctx, done, ev.seq);
+  return done;
+}
+
+/**
+ * A usage session (check-out to check-in) for the central store, in the transaction of its event:
+ * one record at check-out (`assignment:<id>:out`, still open) and one at check-in (`:in`, closed).
+ * The officer's name and unit are personal data (R11): the forwarder strips them for targets that
+ * are not authenticated and encrypted.
+ */
+function queueAssignment(ctx: WriteContext, a: AssignmentRecord, seq: number): void {
+  const officer = findOfficer(ctx.db, a.officerNo);
+  const closed = a.checkedInAt !== null;
   addToOutbox(ctx.db, {
     kind: 'assignment',
-    recordId: `assignment:${done.id}`,
-    eventSeq: ev.seq,
+    recordId: `assignment:${a.id}:${closed ? 'in' : 'out'}`,
+    eventSeq: seq,
     createdAt: ctx.now(),
     body: {
-      assignmentId: done.id,
+      assignmentId: a.id,
       dockId: ctx.dockId,
-      serial: done.serial,
-      officerNo: done.officerNo,
-      checkedOutAt: done.checkedOutAt.toISOString(),
-      checkedInAt: done.checkedInAt?.toISOString() ?? null,
-      outBatteryPct: done.outBatteryPct,
-      inBatteryPct: done.inBatteryPct,
-      seq: ev.seq,
+      serial: a.serial,
+      officerNo: a.officerNo,
+      officerName: officer?.name ?? null,
+      unitName: officer?.unit ?? null,
+      state: closed ? 'closed' : 'open',
+      checkedOutAt: a.checkedOutAt.toISOString(),
+      checkedInAt: a.checkedInAt?.toISOString() ?? null,
+      outBatteryPct: a.outBatteryPct,
+      inBatteryPct: a.inBatteryPct,
+      outFreeBytes: a.outFreeBytes,
+      inFreeBytes: a.inFreeBytes,
+      seq,
     },
   });
-  return done;
 }
 
 /** Record a fault report; the recorder becomes faulty in the same event (R8). */
@@ -220,10 +239,10 @@ export function reportFault(ctx: WriteContext, input: FaultInput): FaultRecord {
   const { description: _personalFreeText, ...summary } = data;
   addToOutbox(ctx.db, {
     kind: 'fault',
-    recordId: `fault:${faultId}`,
+    recordId: `fault:${faultId}:reported`,
     eventSeq: ev.seq,
     createdAt: reportedAt,
-    body: { ...summary, dockId: ctx.dockId, seq: ev.seq },
+    body: { ...summary, dockId: ctx.dockId, state: 'open', resolvedAt: null, seq: ev.seq },
   });
   return findFault(ctx.db, faultId) as FaultRecord;
 }
@@ -234,10 +253,31 @@ export function resolveFault(ctx: WriteContext, faultId: string, note: string | 
   if (!fault) throw new LedgerStateError(`the fault ${faultId} is not in the ledger`);
   if (fault.resolvedAt) return fault;
   const at = ctx.now();
-  ctx.events.append(
+  const ev = ctx.events.append(
     'fault.resolved',
     { faultId, resolvedAt: at.toISOString(), note: optionalText('note', note) },
     at,
   );
-  return findFault(ctx.db, faultId) as FaultRecord;
+  const done = findFault(ctx.db, faultId) as FaultRecord;
+  // The description and the note are free text that may name people: neither leaves the box.
+  addToOutbox(ctx.db, {
+    kind: 'fault',
+    recordId: `fault:${faultId}:resolved`,
+    eventSeq: ev.seq,
+    createdAt: at,
+    body: {
+      faultId,
+      serial: done.serial,
+      reportedBy: done.reportedBy,
+      observedAt: done.observedAt.toISOString(),
+      reportedAt: done.reportedAt.toISOString(),
+      deadlineHours: done.deadlineHours,
+      deadlineMet: done.deadlineMet,
+      dockId: ctx.dockId,
+      state: 'resolved',
+      resolvedAt: at.toISOString(),
+      seq: ev.seq,
+    },
+  });
+  return done;
 }

@@ -17,7 +17,9 @@ import type { RecorderStatus } from './event-types.ts';
 import type * as R from './ledger-records.ts';
 import { ManagerQueries } from './manager-queries.ts';
 import { migrateLedger, schemaVersion } from './migrations.ts';
+import * as outbox from './outbox.ts';
 import { addToOutbox, type OutboxRecord, readOutbox } from './outbox.ts';
+import { beginEpoch, currentEpoch, type ForwardEpoch } from './outbox-epoch.ts';
 import * as lookups from './record-lookups.ts';
 import * as sessions from './session-writes.ts';
 import type { WriteContext } from './write-context.ts';
@@ -320,6 +322,18 @@ export class Ledger {
   readOutbox(afterId: number, limit = 500): OutboxRecord[] {
     return readOutbox(this.db, afterId, limit);
   }
+
+  /** The forwarder's access to the outbox and its epochs (delivery state, not the chain). */
+  readonly outbox = {
+    read: (afterId: number, limit: number) => outbox.readOutbox(this.db, afterId, limit),
+    at: (id: number) => outbox.outboxRecordAt(this.db, id),
+    idOf: (recordId: string) => outbox.outboxIdOf(this.db, recordId),
+    backlog: (afterId: number) => outbox.outboxBacklog(this.db, afterId),
+    prune: (beforeId: number, createdBefore: Date, keep: readonly number[] = []) =>
+      outbox.pruneOutbox(this.db, beforeId, createdBefore, keep),
+    epoch: () => currentEpoch(this.db),
+    beginEpoch: (epoch: ForwardEpoch) => beginEpoch(this.db, epoch),
+  };
 
   /** Close the database. */
   close(): void {

@@ -131,6 +131,7 @@ export function finishSession(
   const clipCount = cachedStatement(ctx.db, 'SELECT count(*) AS n FROM clips WHERE session_id = ?').get(
     sessionId,
   ) as { n: number };
+  const officer = done.officerNo ? findOfficer(ctx.db, done.officerNo) : null;
   addToOutbox(ctx.db, {
     kind: 'session',
     recordId: `session:${sessionId}`,
@@ -141,12 +142,17 @@ export function finishSession(
       dockId: ctx.dockId,
       serial: done.serial,
       officerNo: done.officerNo,
+      // Personal data (R11): the forwarder strips these for targets that are not secure.
+      officerName: officer?.name ?? null,
+      unitName: officer?.unit ?? null,
       startedAt: done.startedAt.toISOString(),
       finishedAt: at.toISOString(),
       outcome: done.outcome,
       clockSkewMs: done.clockSkewMs,
       batteryPct: done.batteryPct,
       freeBytes: done.freeBytes,
+      endBatteryPct: done.endBatteryPct,
+      endFreeBytes: done.endFreeBytes,
       totalBytes: done.totalBytes,
       clipCount: clipCount.n,
       seq: ev.seq,
@@ -212,7 +218,8 @@ export function recordSeal(ctx: WriteContext, seal: SealInput, context: SealCont
   if (session.finishedAt)
     throw new LedgerStateError(`the dock session ${data.sessionId} is finished: start a new one`);
   const ev = ctx.events.append('clip.sealed', data, ctx.now());
-  const unit = session.officerNo ? (findOfficer(ctx.db, session.officerNo)?.unit ?? null) : null;
+  // Personal data (R11): the forwarder strips officer and unit names for targets that are not secure.
+  const officer = session.officerNo ? findOfficer(ctx.db, session.officerNo) : null;
   const { prefixDigests: _resumeOnly, vault: _localOnly, ...index } = data;
   addToOutbox(ctx.db, {
     kind: 'clip',
@@ -223,7 +230,8 @@ export function recordSeal(ctx: WriteContext, seal: SealInput, context: SealCont
       ...index,
       dockId: ctx.dockId,
       officerNo: session.officerNo,
-      unit,
+      officerName: officer?.name ?? null,
+      unitName: officer?.unit ?? null,
       late: data.flags.includes('late'),
       labels: [],
       seq: ev.seq,
