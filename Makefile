@@ -3,10 +3,13 @@ SHELL := /bin/bash
 NODE_TEST := node --import tsx --test --test-concurrency=2 --test-timeout=600000
 # "tool:debian-package" pairs; a tool already on PATH is not installed again.
 TEST_TOOLS := socat:socat ffmpeg:ffmpeg ffprobe:ffmpeg sqlite3:sqlite3 openssl:openssl \
-              mkfs.ext4:e2fsprogs gcc:gcc fincore:util-linux losetup:mount
+              mkfs.ext4:e2fsprogs gcc:gcc fincore:util-linux losetup:mount \
+              systemd-analyze:systemd systemd-socket-activate:systemd systemd-sysusers:systemd \
+              systemd-tmpfiles:systemd readelf:binutils strip:binutils dpkg-deb:dpkg
 BENCH_TOOLS := $(TEST_TOOLS) dcfldd:dcfldd time:time
+DEB_TOOLS := dpkg-deb:dpkg strip:binutils systemd-sysusers:systemd systemd-tmpfiles:systemd
 
-.PHONY: demo test bench bench-ingest bench-ledger deps node-deps lint typecheck unit integration
+.PHONY: demo test bench bench-ingest bench-ledger bench-forwarder bench-dock deb deb-test deps node-deps lint typecheck unit integration
 
 node_modules/.installed: package.json package-lock.json
 	npm ci
@@ -29,7 +32,7 @@ typecheck: node-deps
 	npx tsc --noEmit -p .
 
 lint: node-deps
-	npx biome check agent drivers test bench
+	npx biome check agent drivers test bench packaging
 
 unit: deps
 	$(NODE_TEST) $$(find test/unit -name '*.test.ts' | sort)
@@ -43,7 +46,7 @@ test: deps typecheck lint
 demo: deps
 	npx tsx agent/bin/dockd.ts demo
 
-bench: bench-ingest bench-ledger
+bench: bench-ingest bench-ledger bench-forwarder bench-dock
 
 bench-ingest: node-deps
 	$(call ensure_tools,$(BENCH_TOOLS))
@@ -51,3 +54,17 @@ bench-ingest: node-deps
 
 bench-ledger: node-deps
 	npx tsx bench/ledger-bench.ts
+
+bench-forwarder: node-deps
+	npx tsx bench/forwarder-bench.ts
+
+bench-dock: deps
+	npx tsx bench/dock-bench.ts
+
+deb: node-deps
+	$(call ensure_tools,$(DEB_TOOLS))
+	npx tsx packaging/build-deb.ts
+
+deb-test: node-deps
+	$(call ensure_tools,$(DEB_TOOLS))
+	npx tsx packaging/deb-test.ts

@@ -1,0 +1,108 @@
+import { parseArgs } from 'node:util';
+import { isConfigError } from '../config/config-error.ts';
+import { configFileFromEnv, type LoadedConfig, loadConfig } from '../config/config-loader.ts';
+import { type CentralStoreProbe, centralStoreCheck } from '../doctor/central-store-check.ts';
+import {
+  type DoctorCheck,
+  type DoctorContext,
+  type DoctorHost,
+  formatDoctor,
+  runDoctor,
+} from '../doctor/doctor-check.ts';
+import {
+  timeSyncCheck,
+  timezoneCheck,
+  udevCheck,
+  udevRulesCheck,
+  usbBusCheck,
+} from '../doctor/host-checks.ts';
+import { ledgerCheck } from '../doctor/ledger-check.ts';
+import { configCheck, mountHelperCheck, vendorSdkCheck } from '../doctor/service-checks.ts';
+import { stateDirCheck, vaultDirCheck } from '../doctor/storage-checks.ts';
+import { lookupAccount } from '../mountd/service-account.ts';
+import { kernelClockSynchronised } from '../ops/clock-sync.ts';
+import { SERVICE_GROUP } from '../ops/udev-rules.ts';
+import { type CliCommand, type CliIo, ExitCode } from './command.ts';
+
+const HELP = `usage: dockctl doctor [--config FILE] [--json]
+
+Checks that this box can do its job, one line each with what to do when it fails: config,
+state folder, vault, ledger, USB bus, udev, recorder rules, mount helper, vendor SDK, time
+sync, time zone, central store. Run it as root to judge folders for the service's user.
+FILE defaults to $DOCK_CONFIG, else /etc/recorder-dock/config.yaml.
+Exit status: 0 nothing failed (warnings allowed), 1 something failed, 64 usage.
+`;
+
+/** Every check, in report order. The forwarder may supply its own central-store probe. */
+export function doctorChecks(centralStore?: CentralStoreProbe): DoctorCheck[] {
+  return [
+    configCheck,
+    stateDirCheck,
+    vaultDirCheck,
+    ledgerCheck,
+    usbBusCheck,
+    udevCheck,
+    udevRulesCheck,
+    mountHelperCheck,
+    vendorSdkCheck,
+    timeSyncCheck,
+    timezoneCheck,
+    centralStoreCheck(centralStore),
+  ];
+}
+
+/** The real host. */
+export function productionHost(): DoctorHost {
+  return {
+    sysBusUsb: '/sys/bus/usb',
+    udevControl: '/run/udev/control',
+    udevRulesDirs: ['/etc/udev/rules.d', '/run/udev/rules.d', '/usr/lib/udev/rules.d', '/lib/udev/rules.d'],
+    localtime: '/etc/localtime',
+    clockSynchronised: kernelClockSynchronised,
+    serviceAccount: () => lookupAccount(SERVICE_GROUP).catch(() => null),
+    uid: process.getuid?.() ?? -1,
+  };
+}
+
+/** The context for a config file: its configuration, or the embedded defaults when it is invalid. */
+export async function doctorContext(configFile: string, host: DoctorHost): Promise<DoctorContext> {
+  let loaded: LoadedConfig | null = null;
+  try {
+    loaded = await loadConfig(configFile);
+  } catch (err) {
+    if (!isConfigError(err)) throw err;
+  }
+  const config = loaded?.config ?? (await loadConfig(null)).config;
+  return { configFile, loaded, config, host };
+}
+
+async function run(io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...io.argv],
+    options: { config: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    io.stdout.write(HELP);
+    return ExitCode.ok;
+  }
+  const ctx = await doctorContext(values.config ?? configFileFromEnv(io.env), productionHost());
+  const lines = await runDoctor(doctorChecks(), ctx);
+  io.stdout.write(values.json ? `${JSON.stringify({ checks: lines }, null, 2)}\n` : formatDoctor(lines));
+  return lines.some((l) => l.status === 'fail') ? ExitCode.findings : ExitCode.ok;
+}
+
+/** `dockctl doctor`: what stands between this box and docking recorders, and what to do. */
+export const doctorCommand: CliCommand = {
+  name: 'doctor',
+  summary: 'check config, folders, ledger, USB, udev, time and the central store',
+  async run(io) {
+    try {
+      return await run(io);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (!(typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) throw err;
+      io.stderr.write(`dockctl doctor: ${(err as Error).message}; see 'dockctl doctor --help'\n`);
+      return ExitCode.usage;
+    }
+  },
+};

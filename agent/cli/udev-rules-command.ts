@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { FingerprintEntry } from '../../drivers/fingerprint-table.ts';
+import { formatConfigError, isConfigError } from '../config/config-error.ts';
+import { configFileFromEnv, loadConfig } from '../config/config-loader.ts';
+import { udevRulesText } from '../ops/udev-rules.ts';
+import { type CliCommand, ExitCode } from './command.ts';
+
+const HELP = `usage: dockctl udev-rules [--site [--config FILE]]
+
+Prints udev rules for the recorder USB ids: by default for the built-in fingerprint table (what
+the package installs as /usr/lib/udev/rules.d/70-recorder-dock.rules); with --site, for the
+models in the config file's drivers.fingerprints section. Install those with:
+
+  dockctl udev-rules --site > /etc/udev/rules.d/71-recorder-dock-site.rules
+  udevadm control --reload && udevadm trigger --subsystem-match=usb
+`;
+
+/** The built-in table's entries (drivers/fingerprints.json). */
+export function builtinEntries(): FingerprintEntry[] {
+  const url = new URL('../../drivers/fingerprints.json', import.meta.url);
+  return (JSON.parse(readFileSync(url, 'utf8')) as { models: FingerprintEntry[] }).models;
+}
+
+/** `dockctl udev-rules`: udev rules generated from the fingerprint table. */
+export const udevRulesCommand: CliCommand = {
+  name: 'udev-rules',
+  summary: 'print udev rules for the recorder USB ids (built-in table, or --site models)',
+  async run(io) {
+    let values: { site?: boolean; config?: string; help?: boolean };
+    try {
+      ({ values } = parseArgs({
+        args: [...io.argv],
+        options: {
+          site: { type: 'boolean' },
+          config: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }));
+    } catch (err) {
+      io.stderr.write(`dockctl udev-rules: ${(err as Error).message}\n`);
+      return ExitCode.usage;
+    }
+    if (values.help) {
+      io.stdout.write(HELP);
+      return ExitCode.ok;
+    }
+    if (!values.site) {
+      io.stdout.write(udevRulesText(builtinEntries(), 'built-in recorder models'));
+      return ExitCode.ok;
+    }
+    try {
+      const { config } = await loadConfig(values.config ?? configFileFromEnv(io.env));
+      io.stdout.write(
+        udevRulesText(config.drivers.fingerprints.models ?? [], `site models from ${config.source}`),
+      );
+      return ExitCode.ok;
+    } catch (err) {
+      if (!isConfigError(err)) throw err;
+      io.stderr.write(`dockctl: ${formatConfigError(err)}\n`);
+      return err.exitCode;
+    }
+  },
+};

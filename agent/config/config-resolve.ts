@@ -1,0 +1,134 @@
+import path from 'node:path';
+import type { FingerprintSiteExtension } from '../../drivers/fingerprint-table.ts';
+import type { DockPaths } from '../paths.ts';
+import { parseByteSize } from './byte-size.ts';
+import type {
+  DockConfig,
+  ForwarderSection,
+  GaSdkConfig,
+  MassStorageConfig,
+  SerialConfig,
+} from './dock-config.ts';
+import type { KeySegments } from './key-path.ts';
+
+/** The roots unset path keys are derived from: FHS in production, a folder for demo and tests. */
+export interface PathDefaults {
+  readonly stateDir: string;
+  readonly runDir: string;
+}
+
+/** Production defaults (FHS). */
+export const FHS_PATH_DEFAULTS: PathDefaults = {
+  stateDir: '/var/lib/recorder-dock',
+  runDir: '/run/recorder-dock',
+};
+
+/** A problem found after the schema passed, before it is given a line and original path. */
+export interface RawProblem {
+  readonly at: KeySegments;
+  readonly message: string;
+  readonly hint: string;
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
+const bytes = (v: unknown): number => parseByteSize(v) ?? 0;
+
+/** Every path, each from the file or derived from the others like `pathsUnder`. */
+export function resolvePaths(section: Obj, defaults: PathDefaults): DockPaths {
+  const get = (k: string) => (typeof section[k] === 'string' ? (section[k] as string) : undefined);
+  const stateDir = get('stateDir') ?? defaults.stateDir;
+  const runDir = get('runDir') ?? defaults.runDir;
+  const vaultDir = get('vaultDir') ?? path.join(stateDir, 'vault');
+  return {
+    stateDir,
+    vaultDir,
+    stagingDir: get('stagingDir') ?? path.join(vaultDir, '.staging'),
+    quarantineDir: get('quarantineDir') ?? path.join(vaultDir, '.quarantine'),
+    mountDir: get('mountDir') ?? path.join(runDir, 'mnt'),
+    runDir,
+  };
+}
+
+function gaSdk(raw: unknown): GaSdkConfig | null {
+  if (raw === undefined) return null;
+  const g = obj(raw);
+  return {
+    libraryPath: g.libraryPath as string,
+    password: g.password as string,
+    idCode: g.idCode as string,
+    goneCodes: g.goneCodes as number[],
+    callTimeoutMs: g.callTimeoutMs as number,
+  };
+}
+
+function serial(raw: unknown): SerialConfig | null {
+  if (raw === undefined) return null;
+  const s = obj(raw);
+  return {
+    password: s.password as string,
+    timeoutMs: s.timeoutMs as number,
+    retries: s.retries as number,
+    busyDelayMs: s.busyDelayMs as number,
+    deviceUtcOffsetMinutes: s.deviceUtcOffsetMinutes as number,
+    clockToleranceMs: s.clockToleranceMs as number,
+  };
+}
+
+function massStorage(raw: Obj): MassStorageConfig {
+  return {
+    fsOptions: raw.fsOptions as MassStorageConfig['fsOptions'],
+    nosymfollow: raw.nosymfollow as MassStorageConfig['nosymfollow'],
+    extensions: raw.extensions as MassStorageConfig['extensions'],
+    folders: raw.folders as string[] | null,
+    limits: raw.limits as MassStorageConfig['limits'],
+    mounter: raw.mounter as MassStorageConfig['mounter'],
+    helperSocket: raw.helperSocket as string,
+  };
+}
+
+function forwarder(raw: Obj, stateDir: string): ForwarderSection {
+  const target = obj(raw.target);
+  const dir = target.dir;
+  const resolved =
+    target.type === 'file' && typeof dir === 'string'
+      ? { ...target, dir: path.resolve(stateDir, dir) }
+      : target;
+  return { ...raw, target: resolved as ForwarderSection['target'] };
+}
+
+/**
+ * The typed configuration from a document the schema accepted (defaults filled in). Relative
+ * forwarder file targets are taken below the state folder.
+ */
+export function resolveConfig(doc: Obj, source: string, defaults: PathDefaults): DockConfig {
+  const paths = resolvePaths(obj(doc.paths), defaults);
+  const ingest = obj(doc.ingest);
+  const drivers = obj(doc.drivers);
+  return {
+    version: doc.version as number,
+    source,
+    paths,
+    ingest: {
+      tuning: {
+        bufferBytes: bytes(ingest.bufferBytes),
+        checkpointBytes: bytes(ingest.checkpointBytes),
+        writebackBytes: bytes(ingest.writebackBytes),
+      },
+      maxConcurrentIngests: (ingest.maxConcurrentIngests as number | undefined) ?? null,
+      stuckAfterMs: (ingest.stuckAfterSeconds as number) * 1000,
+    },
+    drivers: {
+      fingerprints: drivers.fingerprints as FingerprintSiteExtension,
+      gaSdk: gaSdk(drivers.gaSdk),
+      serial: serial(drivers.serial),
+      massStorage: massStorage(obj(drivers.massStorage)),
+    },
+    rules: obj(doc.rules) as unknown as DockConfig['rules'],
+    ledger: obj(doc.ledger) as unknown as DockConfig['ledger'],
+    forwarder: forwarder(obj(doc.forwarder), paths.stateDir),
+    web: obj(doc.web) as unknown as DockConfig['web'],
+    health: obj(doc.health) as unknown as DockConfig['health'],
+    log: obj(doc.log) as unknown as DockConfig['log'],
+  };
+}

@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { forwardStateFile, readForwardState } from '../forwarder/forward-state.ts';
+import { ledgerFile, openLedgerDatabase } from '../ledger/database.ts';
+import { outboxBacklog } from '../ledger/outbox.ts';
+import { type DoctorCheck, type DoctorContext, fail, pass, warn } from './doctor-check.ts';
+import { modeAllowsWrite } from './storage-checks.ts';
+
+/** What a probe learnt about the central store. */
+export interface CentralStoreStatus {
+  /** null when it cannot tell (the forwarder never ran, and the target is not a folder). */
+  readonly reachable: boolean | null;
+  /** One sentence: where the store is and how it last answered. */
+  readonly detail: string;
+  /** Records not yet acknowledged. */
+  readonly pending: number;
+  /** When the oldest of those was queued. */
+  readonly oldestPendingAt: Date | null;
+}
+
+/** Asks about the central store; `forwarderStateProbe` by default, replaceable in tests. */
+export type CentralStoreProbe = (ctx: DoctorContext) => Promise<CentralStoreStatus>;
+
+function backlogAfter(ctx: DoctorContext, ackedSeq: number): { count: number; oldest: Date | null } {
+  const file = ledgerFile(ctx.config.paths);
+  if (!existsSync(file)) return { count: 0, oldest: null };
+  const db = openLedgerDatabase(file, { readonly: true });
+  try {
+    const b = outboxBacklog(db, ackedSeq);
+    return { count: b.count, oldest: b.oldestCreatedAt };
+  } finally {
+    db.close();
+  }
+}
+
+async function folderReachable(dir: string, ctx: DoctorContext): Promise<{ ok: boolean; detail: string }> {
+  const st = await stat(dir).catch(() => null);
+  if (st === null) return { ok: true, detail: `the folder ${dir} (created on first delivery)` };
+  const account = ctx.host.uid === 0 ? await ctx.host.serviceAccount() : null;
+  const ok = st.isDirectory() && (account === null || modeAllowsWrite(st, account));
+  return { ok, detail: ok ? `the folder ${dir}` : `the folder ${dir}, which the service cannot write` };
+}
+
+/**
+ * The central store as the running forwarder last saw it (its state file: failures since the
+ * last success, the last error, the acknowledged position) and the outbox after that position;
+ * a file target's folder is also checked directly. Doctor itself sends nothing.
+ */
+export const forwarderStateProbe: CentralStoreProbe = async (ctx) => {
+  const stored = await readForwardState(forwardStateFile(ctx.config.paths.stateDir));
+  const state = typeof stored === 'object' ? stored : null;
+  const backlog = backlogAfter(ctx, state?.ackedSeq ?? 0);
+  const target = ctx.config.forwarder.target;
+  const folder =
+    target.type === 'file' && typeof target.dir === 'string' ? await folderReachable(target.dir, ctx) : null;
+  let reachable: boolean | null = folder?.ok ?? null;
+  let detail = folder?.detail ?? `the ${target.type} target`;
+  if (state) {
+    detail = state.targetDescription;
+    if (state.failures > 0) {
+      reachable = false;
+      detail += ` (${state.failures} failed attempts; last: ${state.lastError?.message ?? 'unknown'})`;
+    } else reachable = folder?.ok ?? true;
+  } else if (stored === 'unreadable') detail += ' (the forwarder state file is unreadable)';
+  else if (folder === null) detail += ' (the forwarder has not run yet)';
+  return { reachable, detail, pending: backlog.count, oldestPendingAt: backlog.oldest };
+};
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The central store is reachable, and how much waits to be forwarded (R13: forward promptly). */
+export function centralStoreCheck(
+  probe: CentralStoreProbe = forwarderStateProbe,
+  now = () => new Date(),
+): DoctorCheck {
+  return {
+    name: 'central store',
+    async run(ctx) {
+      const s = await probe(ctx);
+      const backlog = `${s.pending} records waiting${s.oldestPendingAt ? `, the oldest since ${s.oldestPendingAt.toISOString()}` : ''}`;
+      if (s.reachable === false)
+        return fail(
+          `the central store is not reachable: ${s.detail}; ${backlog}`,
+          "check the network and forwarder.target ('dockctl forward status'); records wait in the outbox meanwhile",
+        );
+      if (s.reachable === null)
+        return warn(`${s.detail}; ${backlog}`, "start the service and see 'dockctl forward status'");
+      if (s.oldestPendingAt && now().getTime() - s.oldestPendingAt.getTime() > DAY_MS)
+        return warn(
+          `${s.detail}; ${backlog}`,
+          "records should leave within hours: see 'dockctl forward status' and the journal",
+        );
+      return pass(`${s.detail}; ${backlog}`);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { copyFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { injectSeaBlob, SEA_FUSE, SEA_NOTE_NAME } from './elf-note-inject.ts';
+
+const run = promisify(execFile);
+
+/** How the blob gets into the executable: postject (npm), or the built-in ELF note injector. */
+export type SeaInjector = 'postject' | 'builtin';
+
+/** What to build. */
+export interface SeaBuildOptions {
+  readonly repoRoot: string;
+  /** The CommonJS bundle to embed (packaging/bundle.ts output). */
+  readonly script: string;
+  /** The executable to write. */
+  readonly output: string;
+  /** Scratch folder for the SEA config and blob. */
+  readonly workDir: string;
+  /** The Node binary to copy; default this process's. */
+  readonly nodeBinary?: string;
+  /** Default: postject when installed in node_modules, else built-in. `$SEA_INJECTOR` overrides. */
+  readonly injector?: SeaInjector;
+}
+
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
+
+/** The injector to use: the option, `$SEA_INJECTOR`, else postject when installed. */
+export async function chooseInjector(repoRoot: string, wanted?: string): Promise<SeaInjector> {
+  const choice = wanted ?? process.env.SEA_INJECTOR;
+  if (choice === 'postject' || choice === 'builtin') return choice;
+  return (await exists(path.join(repoRoot, 'node_modules/.bin/postject'))) ? 'postject' : 'builtin';
+}
+
+async function stripDebugInfo(exe: string): Promise<void> {
+  // Node's official binary carries debug symbols (~13 MB); the package does not need them.
+  // Stripping must happen before injection: strip rewrites the file from its sections and
+  // would drop the note segment.
+  await run('strip', ['--strip-all', exe]).catch(() => undefined);
+}
+
+/**
+ * Build the single executable: the SEA preparation blob from `script`
+ * (`node --experimental-sea-config`), a stripped copy of the Node binary, and the blob injected
+ * into it. Returns the injector used.
+ */
+export async function buildSea(opts: SeaBuildOptions): Promise<SeaInjector> {
+  const blob = path.join(opts.workDir, 'sea-prep.blob');
+  const config = path.join(opts.workDir, 'sea-config.json');
+  await writeFile(
+    config,
+    JSON.stringify({
+      main: opts.script,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: true,
+    }),
+  );
+  const node = opts.nodeBinary ?? process.execPath;
+  await run(node, ['--experimental-sea-config', config], { cwd: opts.workDir });
+  await rm(opts.output, { force: true });
+  await copyFile(node, opts.output);
+  await stripDebugInfo(opts.output);
+  const injector = await chooseInjector(opts.repoRoot, opts.injector);
+  if (injector === 'postject') {
+    await run(path.join(opts.repoRoot, 'node_modules/.bin/postject'), [
+      opts.output,
+      SEA_NOTE_NAME,
+      blob,
+      '--sentinel-fuse',
+      SEA_FUSE,
+    ]);
+  } else {
+    await injectSeaBlob(opts.output, blob);
+  }
+  return injector;
+}
