@@ -132,12 +132,29 @@ function median(values: number[]): number {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
-function peakRss(file: string): number {
-  const out = execFileSync(
-    process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'rss-probe.ts'), file, path.join(root, 'rss-state')],
-    { encoding: 'utf8' },
-  );
+/**
+ * Peak RSS of a fresh process that ingests `file`, run as the agent ships: bundled JavaScript on
+ * plain node (under tsx every worker thread would carry its own TypeScript loader).
+ */
+async function peakRss(file: string): Promise<number> {
+  const outdir = path.join(import.meta.dirname, 'results', 'rss-bundle');
+  await build({
+    entryPoints: [
+      path.join(import.meta.dirname, 'rss-probe.ts'),
+      path.join(import.meta.dirname, '..', 'agent', 'ingest', 'ingest-worker.ts'),
+    ],
+    outdir,
+    entryNames: '[name]',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'error',
+  });
+  const probe = path.join(outdir, 'rss-probe.js');
+  const out = execFileSync(process.execPath, [probe, file, path.join(root, 'rss-state')], {
+    encoding: 'utf8',
+  });
   return JSON.parse(out.trim().split('\n').at(-1) as string).maxRssKiB / 1024;
 }
 

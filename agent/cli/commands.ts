@@ -1,6 +1,31 @@
 import type { CliCommand } from './command.ts';
+import { configCommand } from './config-command.ts';
+import {
+  alertsCommand,
+  explainCommand,
+  ledgerCommand,
+  recordersCommand,
+  sessionsCommand,
+} from './dock-commands.ts';
+import { doctorCommand } from './doctor-command.ts';
+import { forwardCommand } from './forwarder-command.ts';
 import { ingestCommand } from './ingest-command.ts';
+import { statusCommand } from './status-command.ts';
+import { udevRulesCommand } from './udev-rules-command.ts';
 import { verifyCommand } from './verify-command.ts';
 
 /** Every dockctl subcommand, in help order. Each lives in its own module under agent/cli/. */
-export const commands: readonly CliCommand[] = [ingestCommand, verifyCommand];
+export const commands: readonly CliCommand[] = [
+  statusCommand,
+  recordersCommand,
+  sessionsCommand,
+  ledgerCommand,
+  alertsCommand,
+  explainCommand,
+  ingestCommand,
+  verifyCommand,
+  forwardCommand,
+  configCommand,
+  doctorCommand,
+  udevRulesCommand,
+];
