@@ -8,13 +8,19 @@ import { UdevadmSource } from '../drivers/detect/udevadm-source.ts';
 import { UsbSource } from '../drivers/detect/usb-source.ts';
 import { DefaultDriverFactory } from '../drivers/driver-factory.ts';
 import { FingerprintTable } from '../drivers/fingerprint-table.ts';
+import { loadGaLibrary } from '../drivers/ga-sdk/ga-library.ts';
 import { LinuxVolumeMounter } from '../drivers/mass-storage/linux-mounter.ts';
 import type { RecorderDriverFactory } from '../drivers/ports.ts';
 import { openSerialLink } from '../drivers/serial/serial-link.ts';
 import { type SimBus, simDriverFactory } from '../drivers/sim/sim-bus.ts';
+import type { DockConfig } from './config/dock-config.ts';
+import { createVolumeMounter, gaSdkSettings, serialSettings, walkOptions } from './config/driver-settings.ts';
 import { DockManager } from './dock/dock-manager.ts';
 import { DEFAULT_DOCK_RULES, type DockRules } from './dock/dock-rules.ts';
 import type { DockResult } from './dock/dock-session.ts';
+import type { Forwarder } from './forwarder/forwarder.ts';
+import { parseForwarderConfig } from './forwarder/forwarder-config.ts';
+import { createForwarder } from './forwarder/forwarder-setup.ts';
 import { Ingester } from './ingest/ingester.ts';
 import { DEFAULT_SEAL_TUNING, type SealTuning } from './ingest/seal-pass.ts';
 import { VaultLayout } from './ingest/vault.ts';
@@ -35,6 +41,60 @@ export interface DockdSettings {
   readonly checkpointEveryMinutes: number;
   /** The site's extension of the fingerprint table (config `drivers.fingerprints`). */
   readonly fingerprintsSite?: unknown;
+  /** The forwarder section of the config; none: nothing is forwarded. */
+  readonly forwarder?: unknown;
+  /** The validated config, for the real drivers (SDK library, serial, mount helper). */
+  readonly config?: DockConfig;
+}
+
+/** Settings from a validated configuration (the file in production, the embedded defaults for the demo). */
+export function settingsFromConfig(config: DockConfig): DockdSettings {
+  const r = config.rules;
+  return {
+    paths: config.paths,
+    rules: {
+      ...DEFAULT_DOCK_RULES,
+      lateIngestHours: r.lateIngestHours,
+      gapThresholdSeconds: r.gapThresholdSeconds,
+      shiftBreakHours: r.shiftBreakHours,
+      wipePolicy: r.wipePolicy,
+      deviceUtcOffsetMinutes: utcOffsetMinutes(r.timezone),
+    },
+    tuning: config.ingest.tuning,
+    maxConcurrentIngests: config.ingest.maxConcurrentIngests ?? availableParallelism(),
+    massStorageTimeoutMs: 30_000,
+    checkpointEveryEvents: config.ledger.checkpointEveryEvents,
+    checkpointEveryMinutes: config.ledger.checkpointEveryMinutes,
+    fingerprintsSite: config.drivers.fingerprints,
+    forwarder: config.forwarder,
+    config,
+  };
+}
+
+/** The current UTC offset of an IANA time zone in minutes (Asia/Shanghai: 480). */
+export function utcOffsetMinutes(timeZone: string, at = new Date()): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+  })
+    .formatToParts(at)
+    .reduce<Record<string, number>>(
+      (acc, p) => (p.type === 'literal' ? acc : { ...acc, [p.type]: Number(p.value) }),
+      {},
+    );
+  const local = Date.UTC(
+    parts.year ?? 0,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+  );
+  return Math.round((local - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
 }
 
 /** Defaults that run with no setup. */
@@ -59,6 +119,7 @@ export interface Dockd {
   readonly manager: DockManager;
   readonly watcher: RecorderWatcher;
   readonly ingester: Ingester;
+  readonly forwarder: Forwarder | null;
   /** Stop taking recorders, end running sessions (partial copies stay for resume), close the ledger. */
   stop(): Promise<void>;
 }
@@ -91,6 +152,14 @@ export async function startDockd(
     now,
     tuning: settings.tuning,
   });
+  const forwarder = settings.forwarder
+    ? await createForwarder(parseForwarderConfig(settings.forwarder), {
+        ledger,
+        logger: logger.child({ module: 'forwarder' }),
+        stateDir: settings.paths.stateDir,
+        now,
+      })
+    : null;
   const driverLog = logger.child({ module: 'drivers' });
   const { sources, factory } = await pickHardware(hardware, settings, driverLog, now);
   const fingerprints = FingerprintTable.load({ site: settings.fingerprintsSite });
@@ -105,10 +174,14 @@ export async function startDockd(
       logger: logger.child({ module: 'dock' }),
       now,
       massStorageTimeoutMs: settings.massStorageTimeoutMs,
-      isForwarded: () => false,
+      isForwarded: (clipId) => forwarder?.isDelivered(`clip:${clipId}`) ?? false,
     },
-    onResult,
+    (result) => {
+      forwarder?.notify();
+      onResult(result);
+    },
   );
+  await forwarder?.start();
   await watcher.start();
   manager.start();
   const checkpoints = setInterval(() => ledger.checkpointIfDue(), 30_000);
@@ -116,6 +189,7 @@ export async function startDockd(
   const status = new StatusFile(path.join(settings.paths.runDir, 'status.json'), () => ({
     watcher: watcher.status(),
     dock: manager.status(),
+    forwarder: forwarder?.status() ?? null,
     ledgerHead: ledger.head(),
   }));
   await status.start();
@@ -124,6 +198,7 @@ export async function startDockd(
     manager,
     watcher,
     ingester,
+    forwarder,
     async stop() {
       clearInterval(checkpoints);
       await watcher.stop();
@@ -131,6 +206,7 @@ export async function startDockd(
       await manager.stop();
       await status.stop();
       ledger.checkpointNow();
+      await forwarder?.stop();
       ledger.close();
     },
   };

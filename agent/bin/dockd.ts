@@ -2,17 +2,23 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatConfigError, isConfigError } from '../config/config-error.ts';
+import { configFileFromEnv, loadConfig } from '../config/config-loader.ts';
 import { runDockDemo } from '../demo/dock-demo.ts';
 import { DockError } from '../errors.ts';
-import { defaultSettings, startDockd } from '../main.ts';
-import { createRootLogger } from '../ops/logger.ts';
-import { defaultPaths, pathsUnder } from '../paths.ts';
+import { type Dockd, settingsFromConfig, startDockd } from '../main.ts';
+import { combineReadiness } from '../ops/health-server.ts';
+import { createRootLogger, moduleLogger } from '../ops/logger.ts';
+import { NOTIFY_UNAVAILABLE_EXIT_CODE, NotifyUnavailableError } from '../ops/sd-notify.ts';
+import { ServiceOps } from '../ops/service-ops.ts';
+import { probeCheck, progressCheck, stateWritableCheck } from '../ops/watchdog-checks.ts';
 
-const USAGE = `usage: dockd run [--state DIR]
+const USAGE = `usage: dockd run [--config FILE]
        dockd demo [--dir DIR] [--clip-mib N] [--exit]
        dockd --version
 
-  run    the docking daemon on this machine's USB stack (state in DIR, default /var/lib/recorder-dock)
+  run    the docking daemon on this machine's USB stack, configured by FILE
+         (default $DOCK_CONFIG or /etc/recorder-dock/config.yaml)
   demo   dockd with three simulated recorders docking (state under DIR, default ./.state/demo);
          keeps running until Ctrl-C in a terminal, exits when the story ends otherwise or with --exit
 `;
@@ -49,15 +55,38 @@ async function demo(argv: string[]): Promise<number> {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { state: { type: 'string' } } });
-  const paths = values.state ? pathsUnder(path.resolve(values.state)) : defaultPaths();
-  const logger = createRootLogger();
-  const dockd = await startDockd(defaultSettings(paths), { kind: 'real' }, logger);
-  logger.info({ stateDir: paths.stateDir }, 'dockd ready');
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' } } });
+  const { config, notes } = await loadConfig(values.config ?? configFileFromEnv(process.env));
+  const logger = createRootLogger({ level: config.log.level });
+  for (const note of notes) logger.warn({ note }, 'configuration note');
+  let dockd: Dockd | null = null;
+  const ops = await ServiceOps.start({
+    env: process.env,
+    pid: process.pid,
+    log: moduleLogger(logger, 'service'),
+    version: version(),
+    health: config.health.listen,
+    readiness: combineReadiness([
+      { name: 'ledger', check: () => (dockd ? null : 'the ledger is not open yet') },
+      {
+        name: 'usb',
+        check: () => (dockd?.watcher.status().usbBus === 'absent' ? 'this machine has no USB bus' : null),
+      },
+    ]),
+    checks: [
+      stateWritableCheck(config.paths.stateDir),
+      probeCheck('ledger', () => void dockd?.ledger.head()),
+      progressCheck('ingest', () => dockd?.manager.activity() ?? [], config.ingest.stuckAfterMs),
+    ],
+  });
+  dockd = await startDockd(settingsFromConfig(config), { kind: 'real' }, logger);
+  ops.ready();
+  logger.info({ stateDir: config.paths.stateDir, config: config.source }, 'dockd ready');
   await new Promise<void>((resolve) => {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve());
   });
   logger.info('dockd stopping');
+  await ops.stop();
   await dockd.stop();
   return 0;
 }
@@ -81,6 +110,16 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
+    if (isConfigError(err)) {
+      process.stderr.write(`${formatConfigError(err)}\n`);
+      process.exitCode = err.exitCode; // 78 (EX_CONFIG): the unit does not restart on it
+      return;
+    }
+    if (err instanceof NotifyUnavailableError) {
+      process.stderr.write(`dockd: ${err.message}\n`);
+      process.exitCode = NOTIFY_UNAVAILABLE_EXIT_CODE;
+      return;
+    }
     process.stderr.write(
       `dockd: ${err instanceof DockError ? err.message : `unexpected error: ${(err as Error).message}`}\n`,
     );

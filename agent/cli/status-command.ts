@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { configFileFromEnv, loadConfig } from '../config/config-loader.ts';
 import { readStatusFile } from '../ops/status-file.ts';
 import { pathsUnder } from '../paths.ts';
 import type { CliCommand } from './command.ts';
@@ -17,16 +19,24 @@ export const statusCommand: CliCommand = ledgerCliCommand({
   name: 'status',
   summary: 'what dockd is doing now: recorders docked, copies in progress, alerts',
   usage: 'usage: dockctl status [--state DIR] [--json]\n',
-  query: (ledger, _values, _positionals, stateDir) => statusView(stateDir, ledger),
+  query: async (ledger, values, _positionals, stateDir) =>
+    statusView(stateDir, ledger, values.state ? undefined : await configuredRunDir()),
   table: (data) => statusText(data as StatusView),
 });
+
+/** The run directory of the installed configuration, when there is one to read. */
+async function configuredRunDir(): Promise<string | undefined> {
+  const file = configFileFromEnv(process.env);
+  if (!existsSync(file)) return undefined;
+  return (await loadConfig(file)).config.paths.runDir;
+}
 
 /** Build the status view (exported for the command and tests). */
 export async function statusView(
   stateDir: string,
   ledger: import('../ledger/ledger.ts').Ledger,
+  runDir: string = pathsUnder(stateDir).runDir,
 ): Promise<StatusView> {
-  const runDir = pathsUnder(stateDir).runDir;
   return {
     daemon: await readStatusFile(path.join(runDir, 'status.json')),
     ledgerHead: ledger.head(),

@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { SimBus } from '../../drivers/sim/sim-bus.ts';
 import { SimRecorder } from '../../drivers/sim/sim-recorder.ts';
+import { loadConfig } from '../config/config-loader.ts';
 import type { DockResult } from '../dock/dock-session.ts';
-import { defaultSettings, startDockd } from '../main.ts';
-import { pathsUnder } from '../paths.ts';
+import { settingsFromConfig, startDockd } from '../main.ts';
 import { DemoScreen } from './demo-screen.ts';
 
 /** How the demo runs. */
@@ -43,10 +43,12 @@ export async function runDockDemo(opts: DockDemoOptions): Promise<void> {
   const stateDir = path.join(opts.demoDir, 'state');
   await rm(stateDir, { recursive: true, force: true });
   await rm(path.join(opts.demoDir, 'recorders'), { recursive: true, force: true });
-  const paths = pathsUnder(stateDir);
+  const { config } = await loadConfig(null, {
+    pathDefaults: { stateDir, runDir: path.join(stateDir, 'run') },
+  });
   const bus = new SimBus();
   const results: DockResult[] = [];
-  const dockd = await startDockd(defaultSettings(paths), { kind: 'sim', bus }, opts.logger, (r) =>
+  const dockd = await startDockd(settingsFromConfig(config), { kind: 'sim', bus }, opts.logger, (r) =>
     results.push(r),
   );
   const screen = new DemoScreen(opts.out, dockd.manager, dockd.ledger);
@@ -170,6 +172,10 @@ function summary(
     );
   }
   for (const a of ledger.queries.openAlerts()) say(opts, `  alert ${a.kind}: ${a.detail ?? a.subject}`);
+  say(
+    opts,
+    `central store (a local folder on the embedded defaults): ${path.join(stateDir, 'central-store')}`,
+  );
   const ctl = `npx tsx agent/bin/dockctl.ts`;
   say(
     opts,

@@ -26,6 +26,7 @@ export class DockManager {
   private readonly keyToSerial = new Map<string, string>();
   private readonly running = new Map<string, DockSession>();
   private readonly progress = new Map<string, IngestProgress>();
+  private readonly progressAt = new Map<string, Date>();
   private readonly finished = new Set<Promise<unknown>>();
   private unsubscribe: (() => void) | null = null;
 
@@ -42,7 +43,11 @@ export class DockManager {
   /** Start handling events (devices already present are docked too). */
   start(): void {
     this.unsubscribe = this.deps.watcher.onEvent((e) => this.onEvent(e));
-    this.deps.ingester.onProgress((p) => this.progress.set(p.resumeKey.split(':')[0] as string, p));
+    this.deps.ingester.onProgress((p) => {
+      const serial = p.resumeKey.split(':')[0] as string;
+      this.progress.set(serial, p);
+      this.progressAt.set(serial, this.deps.now());
+    });
     for (const device of this.deps.watcher.devices()) this.onArrival(device);
   }
 
@@ -60,6 +65,14 @@ export class DockManager {
     });
     const docked = [...this.docked.entries()].map(([serial, d]) => ({ serial, keys: [...d.keys] }));
     return { sessions, docked };
+  }
+
+  /** When each running copy last made progress (the watchdog's "no ingest stuck" check). */
+  activity(): { key: string; lastProgressAt: Date }[] {
+    const running = new Set([...this.running.values()].map((s) => s.view().serial));
+    return [...this.progressAt.entries()]
+      .filter(([serial]) => running.has(serial))
+      .map(([key, lastProgressAt]) => ({ key, lastProgressAt }));
   }
 
   /** Resolves when every session started so far has ended (tests, demo). */
@@ -98,6 +111,7 @@ export class DockManager {
     this.running.delete(device.key);
     if (result.serial) {
       this.progress.delete(result.serial);
+      this.progressAt.delete(result.serial);
       this.track(result.serial, device.key);
       const entry = this.docked.get(result.serial) as Docked;
       entry.last = result;
