@@ -83,10 +83,10 @@ export function utcOffsetMinutes(timeZone: string, at = new Date()): number {
     minute: 'numeric',
   })
     .formatToParts(at)
-    .reduce<Record<string, number>>(
-      (acc, p) => (p.type === 'literal' ? acc : { ...acc, [p.type]: Number(p.value) }),
-      {},
-    );
+    .reduce<Record<string, number>>((acc, p) => {
+      if (p.type !== 'literal') acc[p.type] = Number(p.value);
+      return acc;
+    }, {});
   const local = Date.UTC(
     parts.year ?? 0,
     (parts.month ?? 1) - 1,
@@ -221,13 +221,22 @@ async function pickHardware(
   if (hardware.kind === 'sim') {
     return { sources: [hardware.bus.source], factory: simDriverFactory(hardware.bus, { log, now }) };
   }
-  const mounter = new LinuxVolumeMounter({ spawn, log, mountDir: settings.paths.mountDir });
-  await mounter.cleanupStale();
+  const config = settings.config;
+  const mounter = config
+    ? createVolumeMounter(config, { spawn, log })
+    : new LinuxVolumeMounter({ spawn, log, mountDir: settings.paths.mountDir });
+  if (mounter instanceof LinuxVolumeMounter) await mounter.cleanupStale();
+  const ga = config?.drivers.gaSdk ?? null;
+  const sdk = ga ? loadGaLibrary(ga.libraryPath, { callTimeoutMs: ga.callTimeoutMs }) : null;
   const factory = new DefaultDriverFactory({
     log,
     now,
     mounter,
+    walk: config ? walkOptions(config.drivers.massStorage) : undefined,
+    gaSdkFor: () => sdk,
+    gaSettings: ga ? gaSdkSettings(ga) : undefined,
     openSerial: (devNode) => openSerialLink(devNode),
+    serialSettings: config?.drivers.serial ? serialSettings(config.drivers.serial) : undefined,
   });
   return { sources: [new UdevadmSource({ spawn, log }), new UsbSource({ log })], factory };
 }
