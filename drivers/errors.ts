@@ -184,3 +184,15 @@ export class FingerprintTableError extends DockError {
     this.problems = problems;
   }
 }
+
+/**
+ * The refusal of a recorder's control face (GA SDK, serial) to touch files: files are read from
+ * the disk the recorder becomes after the switch to mass storage.
+ */
+export function filesNeedMassStorage(driver: string, action: string): UnsupportedOperationError {
+  return new UnsupportedOperationError(
+    driver,
+    action,
+    'switch the recorder to mass storage first (enterMassStorage), then use the disk it becomes',
+  );
+}

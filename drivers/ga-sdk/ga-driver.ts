@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import type { SourceSpec } from '../../agent/ingest/source.ts';
 import {
   DeviceGoneError,
+  filesNeedMassStorage,
   IdentityMismatchError,
   InvalidDeviceDataError,
   SdkError,
-  UnsupportedOperationError,
 } from '../errors.ts';
 import type {
   ClockSyncResult,
@@ -30,9 +30,6 @@ export interface GaSdkSettings {
   /** iRet codes this vendor uses for "device not connected"; they become DeviceGoneError. */
   readonly goneCodes?: readonly number[];
 }
-
-const NEEDS_MSC =
-  'switch the recorder to mass storage first (enterMassStorage), then use the disk it becomes';
 
 /**
  * The recorder driver over the GA 8-function SDK. It identifies the recorder (ZFY_INFO, GBK),
@@ -147,15 +144,15 @@ export class GaSdkDriver implements RecorderDriver {
   }
 
   async listFiles(): Promise<FootageListing> {
-    throw new UnsupportedOperationError('ga-sdk', 'list files', NEEDS_MSC);
+    throw filesNeedMassStorage('ga-sdk', 'list files');
   }
 
   async openFile(): Promise<SourceSpec> {
-    throw new UnsupportedOperationError('ga-sdk', 'open files', NEEDS_MSC);
+    throw filesNeedMassStorage('ga-sdk', 'open files');
   }
 
   async deleteFile(): Promise<void> {
-    throw new UnsupportedOperationError('ga-sdk', 'delete files', NEEDS_MSC);
+    throw filesNeedMassStorage('ga-sdk', 'delete files');
   }
 
   async release(): Promise<void> {}

@@ -2,10 +2,10 @@ import iconv from 'iconv-lite';
 import type { Logger } from 'pino';
 import type { SourceSpec } from '../../agent/ingest/source.ts';
 import {
+  filesNeedMassStorage,
   IdentityMismatchError,
   InvalidDeviceDataError,
   ProtocolError,
-  UnsupportedOperationError,
 } from '../errors.ts';
 import { decodeAsciiField } from '../ga-sdk/gbk-text.ts';
 import {
@@ -39,9 +39,6 @@ export interface SerialSettings extends Omit<SerialClientOptions, 'log'> {
   /** Largest clock error accepted right after setting the clock. Default 2000 ms. */
   readonly clockToleranceMs?: number;
 }
-
-const NEEDS_MSC =
-  'switch the recorder to mass storage first (enterMassStorage), then use the disk it becomes';
 
 /**
  * The recorder driver over the CDC-ACM command channel (drivers/serial/PROTOCOL.md): the GA
@@ -182,15 +179,15 @@ export class SerialRecorderDriver implements RecorderDriver {
   }
 
   async listFiles(): Promise<FootageListing> {
-    throw new UnsupportedOperationError('serial', 'list files', NEEDS_MSC);
+    throw filesNeedMassStorage('serial', 'list files');
   }
 
   async openFile(): Promise<SourceSpec> {
-    throw new UnsupportedOperationError('serial', 'open files', NEEDS_MSC);
+    throw filesNeedMassStorage('serial', 'open files');
   }
 
   async deleteFile(): Promise<void> {
-    throw new UnsupportedOperationError('serial', 'delete files', NEEDS_MSC);
+    throw filesNeedMassStorage('serial', 'delete files');
   }
 
   async release(): Promise<void> {
