@@ -104,13 +104,15 @@ export const ledgerCommand: CliCommand = ledgerCliCommand({
 /** `dockctl recorders [accept|reject SERIAL]`: registered recorders, and decisions on held ones. */
 export const recordersCommand: CliCommand = ledgerCliCommand({
   name: 'recorders',
-  summary: 'registered recorders; accept or reject one held at the dock',
-  usage: `usage: dockctl recorders [--state DIR] [--json]\n       dockctl recorders accept SERIAL [--by STAFF]\n       dockctl recorders reject SERIAL [--by STAFF]\n${STATE}`,
+  summary: 'registered recorders; accept or reject one held at the dock; hand one out',
+  usage: `usage: dockctl recorders [--state DIR] [--json]\n       dockctl recorders accept SERIAL [--by STAFF]\n       dockctl recorders reject SERIAL [--by STAFF]\n       dockctl recorders checkout SERIAL OFFICER_NO   (hand a recorder out by hand, R7)\n${STATE}`,
   options: { by: { type: 'string' } },
-  query: (ledger, values, [action, serial]) => {
+  query: (ledger, values, [action, serial, officerNo]) => {
     if (action === undefined) return ledger.queries.recorders();
-    if ((action !== 'accept' && action !== 'reject') || !serial)
-      throw new UsageError(`expected 'accept SERIAL' or 'reject SERIAL'`);
+    if (action === 'checkout' && serial && officerNo) return handOut(ledger, serial, officerNo);
+    if ((action !== 'accept' && action !== 'reject') || !serial) {
+      throw new UsageError(`expected 'accept SERIAL', 'reject SERIAL' or 'checkout SERIAL OFFICER_NO'`);
+    }
     return decideHeld(ledger, action, serial, values.by ? String(values.by) : 'dockctl');
   },
   table: (data) => {
@@ -127,6 +129,20 @@ export const recordersCommand: CliCommand = ledgerCliCommand({
     );
   },
 });
+
+/** Check a recorder out to an officer by hand, with the battery and storage of its last docking (R7). */
+function handOut(ledger: Ledger, serial: string, officerNo: string): { message: string } {
+  const last = ledger.queries
+    .recorderUsage(serial, { from: new Date(0), to: new Date(Date.now() + 60_000) })
+    .sessions.at(-1);
+  const out = ledger.checkOut({
+    serial,
+    officerNo,
+    batteryPct: last?.endBatteryPct ?? last?.batteryPct ?? null,
+    freeBytes: last?.endFreeBytes ?? last?.freeBytes ?? null,
+  });
+  return { message: `recorder ${serial} checked out to officer ${out.officerNo}` };
+}
 
 /** Accept (register) or reject a recorder held at the dock; resolves its alert. */
 function decideHeld(

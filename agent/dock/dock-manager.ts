@@ -87,10 +87,13 @@ export class DockManager {
   }
 
   private onArrival(device: DetectedDevice): void {
-    if (device.claimedBy && this.running.has(device.claimedBy)) {
-      const serial = this.keyToSerial.get(device.claimedBy);
+    const claimant = device.claimedBy ? this.running.get(device.claimedBy) : undefined;
+    if (claimant) {
+      // The session that asked for this disk takes it. Its control face has departed by now, so
+      // the serial comes from the session, not from that face's key.
+      const serial = claimant.view().serial;
       if (serial) this.track(serial, device.key);
-      return; // the session that asked for this disk takes it
+      return;
     }
     if (this.running.has(device.key)) return;
     const session = new DockSession(this.deps, device, (serial) => this.track(serial, device.key));
@@ -136,15 +139,31 @@ export class DockManager {
     return [...entry.keys].some((k) => present.has(k));
   }
 
-  /** The recorder left the dock: check it out to its officer (R7). */
+  /**
+   * The recorder left the dock: check it out to its officer (R7). Not when it was already handed
+   * out by hand (dockctl recorders checkout), and never by throwing out of an event handler: a
+   * faulty or retired recorder that leaves is an alert for the manager, not a crash (R8).
+   */
   private checkOut(serial: string, entry: Docked): void {
     this.docked.delete(serial);
     for (const k of entry.keys) this.keyToSerial.delete(k);
     const last = entry.last;
     if (!last || last.outcome === 'held') return;
+    const { ledger } = this.deps;
+    if (ledger.find.openAssignment(serial)) return;
+    const recorder = ledger.find.recorder(serial);
+    if (recorder && recorder.status !== 'in_service') {
+      ledger.openAlert({
+        kind: 'unusable-recorder-taken',
+        severity: 'warning',
+        subject: `recorder:${serial}`,
+        detail: `recorder ${serial} is ${recorder.status} but left the dock: a faulty recorder must not be used (R8)`,
+      });
+      return;
+    }
     const officerNo = last.officerNo ?? this.lastOfficer(serial);
     if (!officerNo) {
-      this.deps.ledger.openAlert({
+      ledger.openAlert({
         kind: 'no-officer',
         severity: 'info',
         subject: `recorder:${serial}`,
@@ -152,8 +171,12 @@ export class DockManager {
       });
       return;
     }
-    this.deps.ledger.checkOut({ serial, officerNo, batteryPct: last.batteryPct, freeBytes: last.freeBytes });
-    this.deps.logger.info({ serial, officerNo }, 'recorder checked out');
+    try {
+      ledger.checkOut({ serial, officerNo, batteryPct: last.batteryPct, freeBytes: last.freeBytes });
+      this.deps.logger.info({ serial, officerNo }, 'recorder checked out');
+    } catch (err) {
+      this.deps.logger.error({ serial, err: (err as Error).message }, 'check-out not recorded');
+    }
   }
 
   /** The officer the recorder was last handed to, or whose number it last reported. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { recordersCommand } from '../../agent/cli/dock-commands.ts';
 import type { SimRecorder } from '../../drivers/sim/sim-recorder.ts';
 import { DockFixture } from '../fixtures/dock/dock-fixture.ts';
 
@@ -93,6 +94,8 @@ describe('docking simulated recorders end to end', () => {
     const sim = await fx.recorder({ kind: 'ga-sdk', battery: 64 });
     const serial = sim.identity.serial;
     await dock(fx, sim);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(fx.ledger.find.openAssignment(serial), null, 'still in the dock: not checked out');
     await sim.unplug();
     await waitFor(() => fx.ledger.find.openAssignment(serial) !== null);
     const out = fx.ledger.find.openAssignment(serial)!;
@@ -116,6 +119,44 @@ describe('docking simulated recorders end to end', () => {
       'a 21% battery is shown as not ready',
     );
     await sim.close();
+  });
+
+  it('a recorder handed out by dockctl is not checked out twice; a faulty one leaving is an alert, not a crash', async () => {
+    const handed = await fx.recorder({ kind: 'ga-sdk', battery: 90 });
+    await dock(fx, handed);
+    const out: string[] = [];
+    const io = {
+      argv: ['checkout', handed.identity.serial, '000123', '--state', fx.paths.stateDir],
+      stdout: { write: (t: string) => out.push(t) } as unknown as NodeJS.WritableStream,
+      stderr: { write: (t: string) => out.push(t) } as unknown as NodeJS.WritableStream,
+      env: {},
+    };
+    assert.equal(await recordersCommand.run(io), 0, out.join(''));
+    assert.match(out.join(''), /checked out to officer 000123/);
+    await handed.unplug();
+    await new Promise((r) => setTimeout(r, 300));
+    const usage = fx.ledger.queries.recorderUsage(handed.identity.serial, {
+      from: new Date(0),
+      to: new Date(Date.now() + H),
+    });
+    assert.equal(
+      usage.assignments.filter((a) => a.checkedInAt === null).length,
+      1,
+      'one open check-out, not two',
+    );
+    assert.equal(usage.assignments.at(-1)?.outBatteryPct, 90, 'battery of the last docking');
+
+    const faulty = await fx.recorder({ kind: 'mass-storage' });
+    await dock(fx, faulty);
+    fx.ledger.setRecorderStatus(faulty.identity.serial, 'faulty', 'lens cracked');
+    await faulty.unplug();
+    await waitFor(() => fx.ledger.queries.openAlerts().some((a) => a.kind === 'unusable-recorder-taken'));
+    assert.equal(
+      fx.ledger.find.openAssignment(faulty.identity.serial),
+      null,
+      'a faulty recorder is not checked out',
+    );
+    for (const sim of [handed, faulty]) await sim.close();
   });
 
   it('flags late clips (R1) and recording gaps (R9) exactly on the planted clips', async () => {
