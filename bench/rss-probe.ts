@@ -1,5 +1,5 @@
 // Child process of the ingest bench: ingests one file into a fresh vault and prints its peak RSS.
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ingester } from '../agent/ingest/ingester.ts';
 import { VaultLayout } from '../agent/ingest/vault.ts';
@@ -21,4 +21,7 @@ const result = await ingester.ingest({
 });
 await pool.close();
 await fsp.rm(stateDir, { recursive: true, force: true });
-process.stdout.write(`${JSON.stringify({ size: result.size, maxRssKiB: process.resourceUsage().maxRSS })}\n`);
+// VmHWM, not getrusage's maxRSS: Linux carries ru_maxrss across fork and exec, so a child of the
+// (large) bench process would report the parent's peak instead of its own.
+const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+process.stdout.write(`${JSON.stringify({ size: result.size, maxRssKiB: Number(hwm?.[1]) })}\n`);
