@@ -19,7 +19,7 @@ import type {
 } from '../ports.ts';
 import type { GaCall, GaSdk } from './ga-library.ts';
 import { decodeAsciiField } from './gbk-text.ts';
-import { decodeZfyInfo, diffZfyRaw, encodeZfyInfo, type ZfyInfo, type ZfyInfoRaw } from './zfy-info.ts';
+import { diffZfyRaw, encodeZfyInfo, identityFromZfyInfo, type ZfyInfo, type ZfyInfoRaw } from './zfy-info.ts';
 
 /** The GA SDK's configuration (from the config file). The password is not a secret that protects
  * anything (vendors compare it on the host), but it is still never logged. */
@@ -73,17 +73,7 @@ export class GaSdkDriver implements RecorderDriver {
   }
 
   async identify(): Promise<RecorderIdentity> {
-    const info = decodeZfyInfo(await this.readInfo(), this.device.key);
-    if (info.serial === '') throw new InvalidDeviceDataError('device serial', this.device.key, 'it is empty');
-    return {
-      serial: info.serial,
-      officerNo: info.userNo || null,
-      officerName: info.userName || null,
-      unitNo: info.unitNo || null,
-      unitName: info.unitName || null,
-      model: this.device.match?.model ?? 'unknown',
-      vendor: this.device.match?.vendor ?? 'unknown',
-    };
+    return identityFromZfyInfo(await this.readInfo(), this.device);
   }
 
   /** The product ID code the device reports (GetIDCode). */

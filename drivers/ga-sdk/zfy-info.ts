@@ -1,3 +1,5 @@
+import { InvalidDeviceDataError } from '../errors.ts';
+import type { DetectedDevice, RecorderIdentity } from '../ports.ts';
 import { decodeAsciiField, decodeGbkField, encodeGbkField, fieldBytes } from './gbk-text.ts';
 
 /** The packed ZFY_INFO layout of the GA standard: field name and size in bytes, in order. */
@@ -65,4 +67,22 @@ export function packZfyInfo(raw: ZfyInfoRaw): Buffer {
     at += size;
   }
   return out;
+}
+
+/**
+ * The recorder identity a ZFY_INFO record gives, the same whether it came through the GA SDK or
+ * the serial channel. An empty device serial is refused: the ledger keys everything by it.
+ */
+export function identityFromZfyInfo(raw: ZfyInfoRaw, device: DetectedDevice): RecorderIdentity {
+  const info = decodeZfyInfo(raw, device.key);
+  if (info.serial === '') throw new InvalidDeviceDataError('device serial', device.key, 'it is empty');
+  return {
+    serial: info.serial,
+    officerNo: info.userNo || null,
+    officerName: info.userName || null,
+    unitNo: info.unitNo || null,
+    unitName: info.unitName || null,
+    model: device.match?.model ?? 'unknown',
+    vendor: device.match?.vendor ?? 'unknown',
+  };
 }

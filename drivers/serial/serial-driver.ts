@@ -9,9 +9,9 @@ import {
 } from '../errors.ts';
 import { decodeAsciiField } from '../ga-sdk/gbk-text.ts';
 import {
-  decodeZfyInfo,
   diffZfyRaw,
   encodeZfyInfo,
+  identityFromZfyInfo,
   type ZfyInfo,
   type ZfyInfoRaw,
 } from '../ga-sdk/zfy-info.ts';
@@ -89,17 +89,7 @@ export class SerialRecorderDriver implements RecorderDriver {
   }
 
   async identify(): Promise<RecorderIdentity> {
-    const info = decodeZfyInfo(await this.readInfo(), this.device.key);
-    if (info.serial === '') throw new InvalidDeviceDataError('device serial', this.device.key, 'it is empty');
-    return {
-      serial: info.serial,
-      officerNo: info.userNo || null,
-      officerName: info.userName || null,
-      unitNo: info.unitNo || null,
-      unitName: info.unitName || null,
-      model: this.device.match?.model ?? 'unknown',
-      vendor: this.device.match?.vendor ?? 'unknown',
-    };
+    return identityFromZfyInfo(await this.readInfo(), this.device);
   }
 
   /** The product ID code. */
