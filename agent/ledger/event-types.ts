@@ -23,6 +23,25 @@ export type TimeSource = 'mvhd' | 'filename' | 'mtime';
 /** Alert severity as shown to the equipment manager. */
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 
+/** Roles of local accounts (R6): what each may do is agent/access/permissions.ts. */
+export type AccountRole = 'officer' | 'manager' | 'supervisor' | 'auditor' | 'admin';
+
+/** What footage access is asked for. */
+export type AccessPurpose = 'view' | 'export';
+
+/** What the access log (查询台账) records. */
+export type AccessAction =
+  | 'view'
+  | 'download'
+  | 'export'
+  | 'export-download'
+  | 'ledger-export'
+  | 'report'
+  | 'access-log';
+
+/** Result of re-hashing a clip's vault copy. */
+export type ClipCheckResult = 'ok' | 'mismatch' | 'missing';
+
 /** SHA-256 of the first `offset` bytes of a file: lets an interrupted copy resume safely. */
 export interface PrefixDigest {
   readonly offset: number;
@@ -126,6 +145,56 @@ export interface EventDataByType {
     wipedAt: string;
   };
   'gap.explained': { alertId: string; text: string; signedBy: string[]; explainedAt: string };
+  'account.saved': {
+    username: string;
+    role: AccountRole;
+    officerNo: string | null;
+    disabled: boolean;
+    changedBy: string | null;
+  };
+  'clip.labelled': {
+    clipId: string;
+    caseNo: string | null;
+    party: string | null;
+    officerInCharge: string | null;
+    important: boolean;
+    labelledBy: string;
+  };
+  'access.requested': {
+    requestId: string;
+    requestedBy: string;
+    clipIds: string[];
+    purpose: AccessPurpose;
+    reason: string;
+    requestedAt: string;
+  };
+  'access.decided': {
+    requestId: string;
+    decision: 'approved' | 'denied';
+    decidedBy: string;
+    decidedAt: string;
+    note: string | null;
+    expiresAt: string | null;
+  };
+  'access.logged': {
+    username: string;
+    action: AccessAction;
+    target: string;
+    reason: string | null;
+    requestId: string | null;
+  };
+  'export.created': {
+    exportId: string;
+    requestId: string | null;
+    createdBy: string;
+    caseNo: string | null;
+    clipIds: string[];
+    bytes: number;
+    manifestSha256: string;
+    createdAt: string;
+  };
+  'clip.checked': { clipId: string; result: ClipCheckResult; checkedBy: string | null; checkedAt: string };
+  'recorder.bound': { serial: string; officerNo: string | null; boundBy: string };
 }
 
 /** Name of an event type. */
@@ -150,6 +219,14 @@ export const EVENT_TYPES: readonly EventType[] = [
   'clip.timed',
   'clip.wiped',
   'gap.explained',
+  'account.saved',
+  'clip.labelled',
+  'access.requested',
+  'access.decided',
+  'access.logged',
+  'export.created',
+  'clip.checked',
+  'recorder.bound',
 ];
 
 /** The envelope that is canonically encoded and hashed: one per sequence number. */

@@ -4,6 +4,9 @@ import { mkdir } from 'node:fs/promises';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { DockPaths } from '../paths.ts';
+import { ReportQueries } from '../reports/report-queries.ts';
+import { AccessQueries, WebSessionStore } from './access-queries.ts';
+import * as access from './access-writes.ts';
 import { type AlertInput, openAlert, resolveAlert } from './alert-writes.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import { latestCheckpoint, listCheckpoints, writeCheckpoint } from './checkpoint-store.ts';
@@ -53,6 +56,12 @@ interface DockRow {
 export class Ledger {
   /** The equipment manager's queries. */
   readonly queries: ManagerQueries;
+  /** Accounts, footage access, labels, exports (read-only). */
+  readonly accessQueries: AccessQueries;
+  /** The page's login sessions (not history). */
+  readonly webSessions: WebSessionStore;
+  /** The reports' queries (ledger exports, inventory, handover, yearly statistics). */
+  readonly reports: ReportQueries;
   private readonly ctx: WriteContext;
   private readonly runInTransaction: (fn: () => unknown) => unknown;
 
@@ -74,6 +83,9 @@ export class Ledger {
       logger: opts.logger,
     };
     this.queries = new ManagerQueries(db);
+    this.accessQueries = new AccessQueries(db);
+    this.webSessions = new WebSessionStore(db);
+    this.reports = new ReportQueries(db);
     this.runInTransaction = db.transaction((fn: () => unknown) => {
       const result = fn();
       this.checkpointInTransaction(false);
@@ -265,6 +277,34 @@ export class Ledger {
     steps: (sessionId: string) => dockWrites.sessionSteps(this.db, sessionId),
     wipedFiles: (serial: string) => dockWrites.wipedFiles(this.db, serial),
     gapExplanation: (alertId: string) => dockWrites.gapExplanation(this.db, alertId),
+  };
+
+  /** Accounts, labels, footage access and exports (issue 7): each write is an event in the chain. */
+  readonly access = {
+    saveAccount: (input: access.AccountInput) => this.transaction(() => access.saveAccount(this.ctx, input)),
+    /** Create or change an account and set its password hash, in one transaction. */
+    saveAccountWithPassword: (input: access.AccountInput, passwordHash: string) =>
+      this.transaction(() => {
+        access.saveAccount(this.ctx, input);
+        access.setPasswordHash(this.ctx, input.username, passwordHash);
+      }),
+    setPasswordHash: (username: string, hash: string) =>
+      this.transaction(() => access.setPasswordHash(this.ctx, username, hash)),
+    labelClip: (input: access.LabelInput) => this.transaction(() => access.labelClip(this.ctx, input)),
+    requestAccess: (input: access.AccessRequestInput) =>
+      this.transaction(() => access.requestAccess(this.ctx, input)),
+    decideAccess: (input: access.AccessDecisionInput) =>
+      this.transaction(() => access.decideAccess(this.ctx, input)),
+    log: (input: access.AccessLogInput) => this.transaction(() => access.logAccess(this.ctx, input)),
+    recordExport: (input: access.ExportInput, log: access.AccessLogInput) =>
+      this.transaction(() => {
+        access.recordExport(this.ctx, input);
+        return access.logAccess(this.ctx, log);
+      }),
+    recordClipCheck: (clipId: string, result: 'ok' | 'mismatch' | 'missing', checkedBy: string | null) =>
+      this.transaction(() => access.recordClipCheck(this.ctx, clipId, result, checkedBy)),
+    bindRecorder: (serial: string, officerNo: string | null, by: string) =>
+      this.transaction(() => access.bindRecorder(this.ctx, serial, officerNo, by)),
   };
 
   /** Look-ups the dock session needs. */

@@ -183,6 +183,97 @@ const appliers: { [T in EventType]: Applier<T> } = {
       'INSERT INTO gap_explanations (alert_id, text, signed_by, explained_at, seq) VALUES (?, ?, ?, ?, ?)',
     ).run(d.alertId, d.text, canonicalJson(d.signedBy), msOfRequired(d.explainedAt), seq);
   },
+  'account.saved': (db, { seq, at, data: d }) => {
+    cachedStatement(
+      db,
+      `INSERT INTO accounts (username, role, officer_no, disabled, created_at, changed_by, last_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (username) DO UPDATE SET role = excluded.role, officer_no = excluded.officer_no,
+         disabled = excluded.disabled, changed_by = excluded.changed_by, last_seq = excluded.last_seq`,
+    ).run(d.username, d.role, d.officerNo, d.disabled ? 1 : 0, msOfRequired(at), d.changedBy, seq);
+  },
+  'clip.labelled': (db, { seq, at, data: d }) => {
+    cachedStatement(
+      db,
+      `INSERT INTO clip_labels (clip_id, case_no, party, officer_in_charge, important, labelled_by, labelled_at, last_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (clip_id) DO UPDATE SET case_no = excluded.case_no, party = excluded.party,
+         officer_in_charge = excluded.officer_in_charge, important = excluded.important,
+         labelled_by = excluded.labelled_by, labelled_at = excluded.labelled_at, last_seq = excluded.last_seq`,
+    ).run(
+      d.clipId,
+      d.caseNo,
+      d.party,
+      d.officerInCharge,
+      d.important ? 1 : 0,
+      d.labelledBy,
+      msOfRequired(at),
+      seq,
+    );
+  },
+  'access.requested': (db, { seq, data: d }) => {
+    cachedStatement(
+      db,
+      `INSERT INTO access_requests (id, requested_by, clip_ids, purpose, reason, requested_at, status, last_seq)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
+    ).run(
+      d.requestId,
+      d.requestedBy,
+      canonicalJson(d.clipIds),
+      d.purpose,
+      d.reason,
+      msOfRequired(d.requestedAt),
+      seq,
+    );
+  },
+  'access.decided': (db, { seq, data: d }) => {
+    changeOne(
+      db,
+      `UPDATE access_requests SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, expires_at = ?,
+         last_seq = ? WHERE id = ? AND status = 'pending'`,
+      [d.decision, d.decidedBy, msOfRequired(d.decidedAt), d.note, msOf(d.expiresAt), seq, d.requestId],
+      `access request ${d.requestId}`,
+    );
+  },
+  'access.logged': (db, { seq, at, data: d }) => {
+    cachedStatement(
+      db,
+      'INSERT INTO access_log (seq, username, action, target, reason, request_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(seq, d.username, d.action, d.target, d.reason, d.requestId, msOfRequired(at));
+  },
+  'export.created': (db, { seq, data: d }) => {
+    cachedStatement(
+      db,
+      `INSERT INTO exports (id, request_id, created_by, case_no, clip_ids, bytes, manifest_sha256, created_at, last_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      d.exportId,
+      d.requestId,
+      d.createdBy,
+      d.caseNo,
+      canonicalJson(d.clipIds),
+      d.bytes,
+      d.manifestSha256,
+      msOfRequired(d.createdAt),
+      seq,
+    );
+  },
+  'clip.checked': (db, { seq, data: d }) => {
+    cachedStatement(
+      db,
+      `INSERT INTO clip_checks (clip_id, result, checked_by, checked_at, last_seq) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (clip_id) DO UPDATE SET result = excluded.result, checked_by = excluded.checked_by,
+         checked_at = excluded.checked_at, last_seq = excluded.last_seq`,
+    ).run(d.clipId, d.result, d.checkedBy, msOfRequired(d.checkedAt), seq);
+  },
+  'recorder.bound': (db, { seq, at, data: d }) => {
+    cachedStatement(
+      db,
+      `INSERT INTO recorder_bindings (serial, officer_no, bound_by, bound_at, last_seq) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (serial) DO UPDATE SET officer_no = excluded.officer_no, bound_by = excluded.bound_by,
+         bound_at = excluded.bound_at, last_seq = excluded.last_seq`,
+    ).run(d.serial, d.officerNo, d.boundBy, msOfRequired(at), seq);
+  },
 };
 
 // A fault takes the recorder out of service in the same event (R8: stop using it).

@@ -53,6 +53,41 @@ describe('JSON Schemas of ledger events and checkpoints', () => {
       const fault = ledger.queries.openFaults()[0];
       assert.ok(fault);
       ledger.resolveFault(fault.id, null);
+      ledger.access.saveAccount({ username: 'sup-1', role: 'supervisor', changedBy: null });
+      ledger.access.saveAccount({
+        username: 'mgr-1',
+        role: 'manager',
+        officerNo: '310001',
+        changedBy: 'sup-1',
+      });
+      ledger.access.labelClip({
+        clipId: clip.id,
+        caseNo: '(2026)001',
+        party: '张三',
+        important: true,
+        labelledBy: 'mgr-1',
+      });
+      const requestId = ledger.access.requestAccess({
+        requestedBy: 'mgr-1',
+        clipIds: [clip.id],
+        purpose: 'export',
+        reason: 'administrative review',
+      });
+      ledger.access.decideAccess({ requestId, decision: 'approved', decidedBy: 'sup-1', validForHours: 24 });
+      ledger.access.recordExport(
+        {
+          exportId: 'exp-1',
+          requestId,
+          createdBy: 'mgr-1',
+          caseNo: '(2026)001',
+          clipIds: [clip.id],
+          bytes: clip.size,
+          manifestSha256: 'a'.repeat(64),
+        },
+        { username: 'mgr-1', action: 'export', target: 'export:exp-1', requestId },
+      );
+      ledger.access.recordClipCheck(clip.id, 'ok', 'mgr-1');
+      ledger.access.bindRecorder(clip.serial, '310001', 'mgr-1');
       const checkpoints = ledger.checkpoints();
       ledger.close();
 

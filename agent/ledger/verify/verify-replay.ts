@@ -77,6 +77,13 @@ const TABLES = [
   { name: 'clip_timing', key: 'clip_id', seq: 'seq' },
   { name: 'wiped_files', key: 'clip_id', seq: 'seq' },
   { name: 'gap_explanations', key: 'alert_id', seq: 'seq' },
+  { name: 'accounts', key: 'username', seq: 'last_seq' },
+  { name: 'clip_labels', key: 'clip_id', seq: 'last_seq' },
+  { name: 'access_requests', key: 'id', seq: 'last_seq' },
+  { name: 'access_log', key: 'seq', seq: 'seq' },
+  { name: 'exports', key: 'id', seq: 'last_seq' },
+  { name: 'clip_checks', key: 'clip_id', seq: 'last_seq' },
+  { name: 'recorder_bindings', key: 'serial', seq: 'last_seq' },
 ] as const;
 
 /** Columns holding personal data or free text: differences are named, values not shown (R11). */
@@ -86,6 +93,10 @@ const UNSHOWN = new Set([
   'alerts.detail',
   'alerts.note',
   'gap_explanations.text',
+  'clip_labels.party',
+  'access_requests.reason',
+  'access_requests.decision_note',
+  'access_log.reason',
 ]);
 
 type Row = Record<string, unknown>;
