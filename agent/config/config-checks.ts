@@ -73,6 +73,18 @@ function checkListen(c: DockConfig, out: RawProblem[]): void {
     });
 }
 
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
+
+/** R11: the page carries personal data; beyond this machine it must be encrypted. */
+function checkWebTls(c: DockConfig, out: RawProblem[]): void {
+  if (c.web.tls === null && !LOOPBACK.test(c.web.listen.host))
+    out.push({
+      at: ['web', 'listen', 'host'],
+      message: `makes the page reachable from the network (${c.web.listen.host}) without encryption`,
+      hint: 'set web.tls.certFile and web.tls.keyFile, or listen on 127.0.0.1',
+    });
+}
+
 function checkFingerprints(c: DockConfig, out: RawProblem[]): void {
   const models = c.drivers.fingerprints.models ?? [];
   models.forEach((m, i) => {
@@ -98,7 +110,7 @@ function checkFingerprints(c: DockConfig, out: RawProblem[]): void {
   }
 }
 
-const CHECKS = [checkIngest, checkPaths, checkTimezone, checkListen, checkFingerprints];
+const CHECKS = [checkIngest, checkPaths, checkTimezone, checkListen, checkWebTls, checkFingerprints];
 
 /**
  * Rules the schema cannot say: sizes that must fit together, overlapping folders, time zone,

@@ -97,6 +97,15 @@ function forwarder(raw: Obj, stateDir: string): ForwarderSection {
   return { ...raw, target: resolved as ForwarderSection['target'] };
 }
 
+function web(w: Obj, stateDir: string): DockConfig['web'] {
+  return {
+    listen: w.listen as DockConfig['web']['listen'],
+    tls: (w.tls as DockConfig['web']['tls'] | undefined) ?? null,
+    sessionIdleMinutes: w.sessionIdleMinutes as number,
+    exportsDir: (w.exportsDir as string | null | undefined) ?? path.join(stateDir, 'exports'),
+  };
+}
+
 /**
  * The typed configuration from a document the schema accepted (defaults filled in). Relative
  * forwarder file targets are taken below the state folder.
@@ -127,7 +136,8 @@ export function resolveConfig(doc: Obj, source: string, defaults: PathDefaults):
     rules: obj(doc.rules) as unknown as DockConfig['rules'],
     ledger: obj(doc.ledger) as unknown as DockConfig['ledger'],
     forwarder: forwarder(obj(doc.forwarder), paths.stateDir),
-    web: obj(doc.web) as unknown as DockConfig['web'],
+    web: web(obj(doc.web), paths.stateDir),
+    alerts: obj(doc.alerts) as unknown as DockConfig['alerts'],
     health: obj(doc.health) as unknown as DockConfig['health'],
     log: obj(doc.log) as unknown as DockConfig['log'],
   };

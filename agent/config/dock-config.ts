@@ -87,7 +87,14 @@ export interface DockConfig {
     readonly checkpointEveryMinutes: number;
   };
   readonly forwarder: ForwarderSection;
-  readonly web: { readonly listen: ListenAddress };
+  readonly web: {
+    readonly listen: ListenAddress;
+    readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
+    readonly sessionIdleMinutes: number;
+    /** Absolute: the configured folder, or <stateDir>/exports. */
+    readonly exportsDir: string;
+  };
+  readonly alerts: { readonly storageLowPercent: number; readonly forwardBacklogHours: number };
   readonly health: { readonly listen: ListenAddress };
   readonly log: { readonly level: string };
 }

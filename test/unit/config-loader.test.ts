@@ -157,7 +157,20 @@ describe('configuration: problems', () => {
       'health.listen.port',
       'ingest.bufferBytes',
       'ingest.writebackBytes',
+      'web.listen.host',
     ]);
+  });
+
+  it('refuses a page open to the network without TLS, and accepts it with TLS', () => {
+    const open = problemsOf('version: 2\nweb:\n  listen: { host: 0.0.0.0, port: 9000 }\n');
+    assert.equal(open.length, 1);
+    assert.equal(open[0]?.path, 'web.listen.host');
+    assert.match(open[0]?.hint ?? '', /web\.tls\.certFile/);
+    const config = parseConfigText(
+      'version: 2\nweb:\n  listen: { host: 0.0.0.0, port: 9000 }\n  tls: { certFile: /etc/recorder-dock/web.crt, keyFile: /etc/recorder-dock/web.key }\n',
+      'test.yaml',
+    );
+    assert.equal(config.config.web.tls?.certFile, '/etc/recorder-dock/web.crt');
   });
 
   it('checks the serial patterns of site fingerprint entries', () => {
