@@ -1,3 +1,4 @@
+import { clipsCommand, labelCommand } from './clip-commands.ts';
 import type { CliCommand } from './command.ts';
 import { configCommand } from './config-command.ts';
 import {
@@ -22,6 +23,8 @@ export const commands: readonly CliCommand[] = [
   ledgerCommand,
   alertsCommand,
   explainCommand,
+  clipsCommand,
+  labelCommand,
   ingestCommand,
   verifyCommand,
   forwardCommand,

@@ -1,0 +1,115 @@
+import type { ClipView } from '../ledger/access-queries.ts';
+import type { CliCommand } from './command.ts';
+import { ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
+import { formatBytes } from './progress-line.ts';
+import { formatTable, shortTime } from './table.ts';
+
+const STATE =
+  '  --state DIR   the dock state directory (default $DOCK_STATE_DIR or /var/lib/recorder-dock)\n  --json        machine-readable output\n';
+
+/** A date option (YYYY-MM-DD, local midnight) plus `addDays`. */
+function dateOption(value: unknown, name: string, addDays: number): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(value));
+  const d = m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + addDays) : new Date(Number.NaN);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`${name} must be a date like 2026-11-21`);
+  return d;
+}
+
+function limitOption(value: unknown): number {
+  if (value === undefined) return 100;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new UsageError('--limit must be a whole number from 1 to 1000');
+  return n;
+}
+
+/** The clip as dockctl shows it: no party name (R11), which needs the page and its role. */
+function withoutParty(c: ClipView): ClipView {
+  return c.labels ? { ...c, labels: { ...c.labels, party: c.labels.party === null ? null : '(hidden)' } } : c;
+}
+
+/** `dockctl clips`: search sealed clips by officer, recorder, date range or case number. */
+export const clipsCommand: CliCommand = ledgerCliCommand({
+  name: 'clips',
+  summary: 'search sealed clips by officer, recorder, date or case number',
+  usage: `usage: dockctl clips [--officer NO] [--recorder SERIAL] [--case NO] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--important] [--limit N] [--state DIR] [--json]\n${STATE}`,
+  options: {
+    officer: { type: 'string' },
+    recorder: { type: 'string' },
+    case: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    important: { type: 'boolean' },
+    limit: { type: 'string' },
+  },
+  query: (ledger, v) =>
+    ledger.accessQueries
+      .searchClips({
+        officerNo: v.officer as string | undefined,
+        serial: v.recorder as string | undefined,
+        caseNo: v.case as string | undefined,
+        from: v.from === undefined ? undefined : dateOption(v.from, '--from', 0),
+        to: v.to === undefined ? undefined : dateOption(v.to, '--to', 1),
+        importantOnly: v.important === true,
+        limit: limitOption(v.limit),
+      })
+      .map(withoutParty),
+  table: (data) => {
+    const clips = data as ClipView[];
+    if (clips.length === 0) return 'no clips match\n';
+    return formatTable(
+      ['clip', 'recorded', 'recorder', 'officer', 'size', 'case', 'important', 'sha256'],
+      clips.map((c) => [
+        c.id,
+        shortTime(c.recordingStart ?? c.sealedAt),
+        c.serial,
+        c.officerNo,
+        formatBytes(c.size),
+        c.labels?.caseNo ?? null,
+        c.labels?.important ? 'yes' : '',
+        `${c.sha256.slice(0, 16)}…`,
+      ]),
+    );
+  },
+});
+
+/** `dockctl label CLIP …`: the R2 labels of a clip (case number, party, officer in charge, important). */
+export const labelCommand: CliCommand = ledgerCliCommand({
+  name: 'label',
+  summary: 'label a clip with case number, party, officer in charge (R2), or mark it important',
+  usage: `usage: dockctl label CLIP_ID --by USER [--case NO] [--party NAME] [--officer-in-charge NO] [--important | --not-important] [--state DIR] [--json]\n${STATE}  Labels not given keep their value; an empty value clears one.\n`,
+  options: {
+    by: { type: 'string' },
+    case: { type: 'string' },
+    party: { type: 'string' },
+    'officer-in-charge': { type: 'string' },
+    important: { type: 'boolean' },
+    'not-important': { type: 'boolean' },
+  },
+  query: (ledger, v, [clipId]) => {
+    if (!clipId) throw new UsageError("name the clip (see 'dockctl clips')");
+    if (!v.by) throw new UsageError('say who labels it with --by USER');
+    if (v.important && v['not-important'])
+      throw new UsageError('give --important or --not-important, not both');
+    const clip = ledger.accessQueries.clip(clipId);
+    if (!clip) throw new UsageError(`no clip ${clipId} is sealed here; see 'dockctl clips'`);
+    const old = clip.labels;
+    const pick = (given: unknown, kept: string | null | undefined) =>
+      given === undefined ? (kept ?? null) : String(given);
+    ledger.access.labelClip({
+      clipId,
+      caseNo: pick(v.case, old?.caseNo),
+      party: pick(v.party, old?.party),
+      officerInCharge: pick(v['officer-in-charge'], old?.officerInCharge),
+      important: v.important ? true : v['not-important'] ? false : (old?.important ?? false),
+      labelledBy: String(v.by),
+    });
+    const now = ledger.accessQueries.clip(clipId);
+    return now ? withoutParty(now) : null;
+  },
+  table: (data) => {
+    const c = data as ClipView;
+    const l = c.labels;
+    return `clip ${c.id}: case ${l?.caseNo ?? '-'}, officer in charge ${l?.officerInCharge ?? '-'}, party ${l?.party ? 'set' : '-'}, ${l?.important ? 'important' : 'not marked important'}\n`;
+  },
+});
