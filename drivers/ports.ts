@@ -226,6 +226,17 @@ export interface DriverCapabilities {
   readonly files: boolean;
   readonly battery: boolean;
   readonly storage: boolean;
+  /** The officer and unit the recorder belongs to can be written into it. */
+  readonly writeIdentity: boolean;
+}
+
+/** Who a recorder is handed to, as written into the device (GBK text on the wire). */
+export interface RecorderAssignment {
+  readonly serial: string;
+  readonly officerNo: string;
+  readonly officerName: string;
+  readonly unitNo: string;
+  readonly unitName: string;
 }
 
 /**
@@ -241,6 +252,8 @@ export interface RecorderDriver {
   readClock(): Promise<ClockReading | null>;
   /** Set the device clock to the host clock (injected `now`). */
   syncClock(): Promise<ClockSyncResult>;
+  /** Write the officer and unit into the recorder and read them back (`capabilities.writeIdentity`). */
+  assignOfficer(assignment: RecorderAssignment): Promise<void>;
   /** Ask the recorder to switch to mass storage; pair with DeviceWatcher.claimNextDisk. */
   enterMassStorage(): Promise<void>;
   /** Battery charge in percent, or null when unknown. */

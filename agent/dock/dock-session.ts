@@ -132,6 +132,7 @@ export class DockSession {
     this.mark('clock-read', clock ? `skew ${clock.skewMs} ms` : 'the interface cannot read the clock');
     ledger.checkIn({ serial: identity.serial, batteryPct, freeBytes: storage?.freeBytes ?? null });
     this.mark('checked-in');
+    if (caps.writeIdentity) await this.writeBinding(control, identity);
     let files = control;
     if (caps.needsMassStorageSwitch) {
       if (caps.setClock) await this.syncClock(control); // the control face is gone after the switch
@@ -231,6 +232,32 @@ export class DockSession {
   private async syncClock(driver: RecorderDriver): Promise<void> {
     const result = await driver.syncClock();
     this.mark('clock-synced', result.readBack ? `skew now ${result.readBack.skewMs} ms` : result.method);
+  }
+
+  /**
+   * The equipment manager bound this recorder to another officer: write that officer into the
+   * device (before any switch to mass storage, while the control face is there). A write the
+   * device refuses is recorded as a step and does not stop the docking.
+   */
+  private async writeBinding(control: RecorderDriver, identity: RecorderIdentity): Promise<void> {
+    const binding = this.deps.ledger.accessQueries.binding(identity.serial);
+    if (!binding?.officerNo || binding.officerNo === identity.officerNo) return;
+    const officer = this.deps.ledger.find.officer(binding.officerNo);
+    if (!officer) return;
+    try {
+      await control.assignOfficer({
+        serial: identity.serial,
+        officerNo: officer.officerNo,
+        officerName: officer.name,
+        unitNo: identity.unitNo ?? '',
+        unitName: officer.unit ?? identity.unitName ?? '',
+      });
+      this.mark('officer-written', officer.officerNo);
+    } catch (err) {
+      if (isGone(err)) throw err;
+      this.log.warn({ err: (err as Error).message, officerNo: officer.officerNo }, 'officer not written');
+      this.mark('officer-write-failed', (err as Error).message);
+    }
   }
 
   private registerOfficer(identity: RecorderIdentity): string | null {

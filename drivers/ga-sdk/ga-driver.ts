@@ -14,6 +14,7 @@ import type {
   DriverCapabilities,
   FootageListing,
   Now,
+  RecorderAssignment,
   RecorderDriver,
   RecorderIdentity,
 } from '../ports.ts';
@@ -46,6 +47,7 @@ export class GaSdkDriver implements RecorderDriver {
     files: false,
     battery: true,
     storage: false,
+    writeIdentity: true,
   };
   private readonly pwd: Uint8Array;
 
@@ -139,6 +141,17 @@ export class GaSdkDriver implements RecorderDriver {
 
   async openFile(): Promise<SourceSpec> {
     throw filesNeedMassStorage('ga-sdk', 'open files');
+  }
+
+  /** Hand the recorder to an officer: write the identity, keeping the device's own serial. */
+  async assignOfficer(a: RecorderAssignment): Promise<void> {
+    await this.writeIdentity({
+      serial: a.serial,
+      userNo: a.officerNo,
+      userName: a.officerName,
+      unitNo: a.unitNo,
+      unitName: a.unitName,
+    });
   }
 
   async deleteFile(): Promise<void> {

@@ -55,6 +55,7 @@ export class MassStorageDriver implements RecorderDriver {
     files: true,
     battery: false,
     storage: true,
+    writeIdentity: false,
   };
   private released = false;
 
@@ -113,6 +114,14 @@ export class MassStorageDriver implements RecorderDriver {
   }
 
   async enterMassStorage(): Promise<void> {}
+
+  async assignOfficer(): Promise<void> {
+    throw new UnsupportedOperationError(
+      'mass-storage',
+      'write the officer into the recorder',
+      'a plain USB disk has no identity to write; bind the officer in the ledger only',
+    );
+  }
 
   async battery(): Promise<null> {
     return null;

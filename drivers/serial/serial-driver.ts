@@ -22,6 +22,7 @@ import type {
   DriverCapabilities,
   FootageListing,
   Now,
+  RecorderAssignment,
   RecorderDriver,
   RecorderIdentity,
   StorageReading,
@@ -54,6 +55,7 @@ export class SerialRecorderDriver implements RecorderDriver {
     files: false,
     battery: true,
     storage: true,
+    writeIdentity: true,
   };
 
   private constructor(
@@ -174,6 +176,17 @@ export class SerialRecorderDriver implements RecorderDriver {
 
   async openFile(): Promise<SourceSpec> {
     throw filesNeedMassStorage('serial', 'open files');
+  }
+
+  /** Hand the recorder to an officer: write the identity, keeping the device's own serial. */
+  async assignOfficer(a: RecorderAssignment): Promise<void> {
+    await this.writeIdentity({
+      serial: a.serial,
+      userNo: a.officerNo,
+      userName: a.officerName,
+      unitNo: a.unitNo,
+      unitName: a.unitName,
+    });
   }
 
   async deleteFile(): Promise<void> {
