@@ -13,6 +13,7 @@ import { forwardCommand } from './forwarder-command.ts';
 import { ingestCommand } from './ingest-command.ts';
 import { statusCommand } from './status-command.ts';
 import { udevRulesCommand } from './udev-rules-command.ts';
+import { userCommand } from './user-command.ts';
 import { verifyCommand } from './verify-command.ts';
 
 /** Every dockctl subcommand, in help order. Each lives in its own module under agent/cli/. */
@@ -28,6 +29,7 @@ export const commands: readonly CliCommand[] = [
   ingestCommand,
   verifyCommand,
   forwardCommand,
+  userCommand,
   configCommand,
   doctorCommand,
   udevRulesCommand,

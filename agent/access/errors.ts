@@ -1,0 +1,90 @@
+import { DockError } from '../errors.ts';
+
+/** A name from input, fit to repeat in a message: hostile or overlong text is not echoed. */
+function shown(name: string): string {
+  return /^[A-Za-z0-9._-]{1,32}$/.test(name) ? name : '(as given)';
+}
+
+/** A new password breaks the password policy; the message says which rule. */
+export class WeakPasswordError extends DockError {
+  constructor(rule: string) {
+    super('WEAK_PASSWORD', `the password is not accepted (${rule}): choose another one`);
+  }
+}
+
+/**
+ * A login was refused. One message for an unknown user, a wrong password and a disabled account,
+ * so that the answer does not tell which usernames exist.
+ */
+export class LoginRefusedError extends DockError {
+  constructor() {
+    super(
+      'LOGIN_REFUSED',
+      'the username or password is wrong, or the account is disabled: check both, or ask an administrator',
+    );
+  }
+}
+
+/** Too many failed logins for this username or from this address: wait before trying again. */
+export class LoginThrottledError extends DockError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'LOGIN_THROTTLED',
+      `too many failed logins: wait ${retryAfterSeconds} seconds before trying again, or ask an administrator`,
+    );
+  }
+}
+
+/** The account's role does not include a permission the action needs (R6). */
+export class AccessDeniedError extends DockError {
+  constructor(readonly permission: string) {
+    super(
+      'ACCESS_DENIED',
+      `your role does not allow this (it needs the permission '${permission}'): ask an administrator or request access`,
+    );
+  }
+}
+
+/** An account with this username already exists. */
+export class AccountExistsError extends DockError {
+  constructor(readonly username: string) {
+    super(
+      'ACCOUNT_EXISTS',
+      `the account ${shown(username)} already exists: choose another username, or change that account instead`,
+    );
+  }
+}
+
+/** No account has this username. */
+export class UnknownAccountError extends DockError {
+  constructor(readonly username: string) {
+    super(
+      'ACCOUNT_UNKNOWN',
+      `there is no account ${shown(username)}: check the name in the list of accounts`,
+    );
+  }
+}
+
+/** A role name that is not one of the five roles. */
+export class UnknownRoleError extends DockError {
+  constructor(role: string, known: readonly string[]) {
+    super('ROLE_UNKNOWN', `the role ${shown(role)} does not exist: use one of ${known.join(', ')}`);
+  }
+}
+
+/** An account field that cannot be stored as given (username, officer number). */
+export class AccountInputError extends DockError {
+  constructor(message: string) {
+    super('ACCOUNT_INPUT', message);
+  }
+}
+
+/** The change would leave no enabled administrator, so nobody could manage accounts at the page. */
+export class LastAdminError extends DockError {
+  constructor(username: string) {
+    super(
+      'ACCOUNT_LAST_ADMIN',
+      `${shown(username)} is the last enabled administrator: make another administrator first`,
+    );
+  }
+}

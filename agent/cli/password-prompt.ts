@@ -1,0 +1,96 @@
+import { StringDecoder } from 'node:string_decoder';
+import { DockError } from '../errors.ts';
+
+/** A stdin that may be a terminal (process.stdin, or a stream in tests). */
+export type PasswordInput = NodeJS.ReadableStream & {
+  isTTY?: boolean;
+  setRawMode?: (mode: boolean) => unknown;
+};
+
+/** No password was given: the prompt was cancelled or the input ended first. */
+export class NoPasswordError extends DockError {
+  constructor(what: string) {
+    super('NO_PASSWORD', `no password was entered (${what}): run the command again`);
+  }
+}
+
+/** The password and its repetition differ. */
+export class PasswordMismatchError extends DockError {
+  constructor() {
+    super('PASSWORD_MISMATCH', 'the two passwords typed differ: run the command again');
+  }
+}
+
+/** Whether `input` is a terminal we can read a password from without echo. */
+export function isTerminal(input: PasswordInput): boolean {
+  return input.isTTY === true && typeof input.setRawMode === 'function';
+}
+
+/**
+ * Read one password from a terminal in raw mode: nothing is echoed, not even stars.
+ * Backspace and Ctrl-U edit; Enter ends; Ctrl-C or Ctrl-D on an empty line cancel.
+ */
+export function promptHidden(
+  input: PasswordInput,
+  output: NodeJS.WritableStream,
+  prompt: string,
+): Promise<string> {
+  // Echo off before the prompt shows, so nothing typed after seeing it is ever echoed.
+  input.setRawMode?.(true);
+  output.write(prompt);
+  const decoder = new StringDecoder('utf8');
+  let chars: string[] = [];
+  return new Promise<string>((resolve, reject) => {
+    const finish = (err: Error | null) => {
+      input.removeListener('data', onData);
+      input.removeListener('end', onEnd);
+      input.setRawMode?.(false);
+      input.pause();
+      output.write('\n');
+      if (err) reject(err);
+      else resolve(chars.join(''));
+    };
+    const onEnd = () => finish(new NoPasswordError('the input ended'));
+    const onData = (chunk: Buffer | string) => {
+      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+      // An escape sequence (arrow keys, function keys) arrives as one chunk: it is not password text.
+      if (text.startsWith('\u001b')) return;
+      for (const ch of text) {
+        if (ch === '\r' || ch === '\n') return finish(null);
+        if (ch === '\u0003') return finish(new NoPasswordError('cancelled'));
+        if (ch === '\u0004') return finish(chars.length ? null : new NoPasswordError('cancelled'));
+        if (ch === '\u007f' || ch === '\b') chars.pop();
+        else if (ch === '\u0015') chars = [];
+        else if (ch >= ' ') chars.push(ch);
+      }
+    };
+    input.on('data', onData);
+    input.on('end', onEnd);
+    input.resume();
+  });
+}
+
+/** Read the first line of `input` (for --password-stdin), without its line ending. */
+export async function readFirstLine(input: NodeJS.ReadableStream, maxBytes = 4096): Promise<string> {
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  let bytes = 0;
+  let complete = false;
+  for await (const chunk of input) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    bytes += buf.length;
+    text += decoder.write(buf);
+    const nl = text.indexOf('\n');
+    if (nl >= 0) {
+      text = text.slice(0, nl);
+      complete = true;
+      break;
+    }
+    if (bytes > maxBytes)
+      throw new NoPasswordError(`the first line of stdin is longer than ${maxBytes} bytes`);
+  }
+  if (!complete) text += decoder.end();
+  text = text.replace(/\r$/, '');
+  if (text === '') throw new NoPasswordError('stdin held no password');
+  return text;
+}
