@@ -11,6 +11,7 @@ import {
 import { doctorCommand } from './doctor-command.ts';
 import { forwardCommand } from './forwarder-command.ts';
 import { ingestCommand } from './ingest-command.ts';
+import { reportCommand } from './report-command.ts';
 import { statusCommand } from './status-command.ts';
 import { udevRulesCommand } from './udev-rules-command.ts';
 import { userCommand } from './user-command.ts';
@@ -26,6 +27,7 @@ export const commands: readonly CliCommand[] = [
   explainCommand,
   clipsCommand,
   labelCommand,
+  reportCommand,
   ingestCommand,
   verifyCommand,
   forwardCommand,

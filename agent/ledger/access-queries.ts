@@ -145,9 +145,14 @@ export class AccessQueries {
   ): AccessRequestRecord[] {
     const rows = cachedStatement(
       this.db,
-      `SELECT * FROM access_requests WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR requested_by = ?2)
-       ORDER BY requested_at DESC LIMIT ?3`,
-    ).all(filter.status ?? null, filter.requestedBy ?? null, filter.limit ?? 200) as Row[];
+      `SELECT * FROM access_requests WHERE (@status IS NULL OR status = @status)
+         AND (@requestedBy IS NULL OR requested_by = @requestedBy)
+       ORDER BY requested_at DESC LIMIT @limit`,
+    ).all({
+      status: filter.status ?? null,
+      requestedBy: filter.requestedBy ?? null,
+      limit: filter.limit ?? 200,
+    }) as Row[];
     return rows.map(accessRequestFromRow);
   }
 
@@ -161,7 +166,12 @@ export class AccessQueries {
    * The approved, unexpired request of `username` that covers `clipId` for `purpose` (an export
    * approval also covers viewing), or null.
    */
-  approvalFor(username: string, clipId: string, purpose: AccessPurpose, at: Date): AccessRequestRecord | null {
+  approvalFor(
+    username: string,
+    clipId: string,
+    purpose: AccessPurpose,
+    at: Date,
+  ): AccessRequestRecord | null {
     const row = cachedStatement(
       this.db,
       `SELECT * FROM access_requests WHERE requested_by = ? AND status = 'approved' AND expires_at > ?
@@ -176,14 +186,14 @@ export class AccessQueries {
   accessLog(filter: { from?: Date; to?: Date; username?: string; limit?: number } = {}): AccessLogEntry[] {
     const rows = cachedStatement(
       this.db,
-      `SELECT * FROM access_log WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR username = ?3)
-       ORDER BY seq DESC LIMIT ?4`,
-    ).all(
-      filter.from?.getTime() ?? 0,
-      filter.to?.getTime() ?? Number.MAX_SAFE_INTEGER,
-      filter.username ?? null,
-      filter.limit ?? 500,
-    ) as Row[];
+      `SELECT * FROM access_log WHERE at >= @from AND at < @to AND (@username IS NULL OR username = @username)
+       ORDER BY seq DESC LIMIT @limit`,
+    ).all({
+      from: filter.from?.getTime() ?? 0,
+      to: filter.to?.getTime() ?? Number.MAX_SAFE_INTEGER,
+      username: filter.username ?? null,
+      limit: filter.limit ?? 500,
+    }) as Row[];
     return rows.map(accessLogFromRow);
   }
 
@@ -255,11 +265,10 @@ export class WebSessionStore {
 
   /** Extend a session after activity. */
   touch(tokenHash: string, lastSeen: Date, expiresAt: Date): void {
-    cachedStatement(this.db, 'UPDATE web_sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?').run(
-      lastSeen.getTime(),
-      expiresAt.getTime(),
-      tokenHash,
-    );
+    cachedStatement(
+      this.db,
+      'UPDATE web_sessions SET last_seen = ?, expires_at = ? WHERE token_hash = ?',
+    ).run(lastSeen.getTime(), expiresAt.getTime(), tokenHash);
   }
 
   /** End one session (log out). */
@@ -274,6 +283,7 @@ export class WebSessionStore {
 
   /** Forget expired sessions. */
   deleteExpired(at: Date): number {
-    return cachedStatement(this.db, 'DELETE FROM web_sessions WHERE expires_at <= ?').run(at.getTime()).changes;
+    return cachedStatement(this.db, 'DELETE FROM web_sessions WHERE expires_at <= ?').run(at.getTime())
+      .changes;
   }
 }

@@ -45,3 +45,55 @@ describe('the access log is part of the tamper-evident chain (R6)', () => {
     }
   });
 });
+
+describe('access queries', () => {
+  it('list requests by status and requester, and the access log by user and time', async () => {
+    const { paths, cleanup } = tempState('access-queries-');
+    const clock = new FakeClock();
+    const ledger = await openTestLedger(paths, clock);
+    try {
+      const { clips } = await populate(ledger, paths, clock, 1, 1);
+      const clip = clips[0];
+      assert.ok(clip);
+      const a = ledger.access.requestAccess({
+        requestedBy: 'mgr',
+        clipIds: [clip.id],
+        purpose: 'view',
+        reason: 'r',
+      });
+      clock.advance(1000);
+      const b = ledger.access.requestAccess({
+        requestedBy: 'aud',
+        clipIds: [clip.id],
+        purpose: 'export',
+        reason: 'r',
+      });
+      ledger.access.decideAccess({ requestId: a, decision: 'approved', decidedBy: 'sup', validForHours: 2 });
+      assert.deepEqual(
+        ledger.accessQueries.accessRequests({ status: 'pending' }).map((r) => r.id),
+        [b],
+      );
+      assert.deepEqual(
+        ledger.accessQueries.accessRequests({ requestedBy: 'mgr' }).map((r) => r.id),
+        [a],
+      );
+      assert.equal(ledger.accessQueries.accessRequests().length, 2);
+      assert.equal(ledger.accessQueries.approvalFor('mgr', clip.id, 'view', clock.now())?.id, a);
+      assert.equal(ledger.accessQueries.approvalFor('mgr', clip.id, 'export', clock.now()), null);
+      clock.advance(3 * 3_600_000);
+      assert.equal(ledger.accessQueries.approvalFor('mgr', clip.id, 'view', clock.now()), null, 'expired');
+      const from = clock.now();
+      ledger.access.log({ username: 'mgr', action: 'view', target: `clip:${clip.id}`, requestId: a });
+      ledger.access.log({ username: 'sup', action: 'access-log', target: 'access-log' });
+      assert.equal(ledger.accessQueries.accessLog({ from }).length, 2);
+      assert.deepEqual(
+        ledger.accessQueries.accessLog({ username: 'mgr' }).map((e) => e.requestId),
+        [a],
+      );
+      assert.equal(ledger.accessQueries.accessLog({ to: from }).length, 0);
+    } finally {
+      ledger.close();
+      cleanup();
+    }
+  });
+});

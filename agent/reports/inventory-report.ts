@@ -1,0 +1,80 @@
+import type { MsRange, ReportQueries } from './report-queries.ts';
+import { column, RECORDER_STATUS, signatureLine } from './report-vocabulary.ts';
+import { bi, type TableModel } from './table-model.ts';
+
+const COLUMNS = [
+  column('serial', 'text', '记录仪编号', 'Recorder'),
+  column('model', 'text', '型号', 'Model'),
+  column('vendor', 'text', '厂商', 'Vendor'),
+  column('status', 'text', '状态', 'Status', RECORDER_STATUS),
+  column('registeredAt', 'date', '登记日期', 'Registered'),
+  column('boundOfficerNo', 'text', '绑定人员编号', 'Bound officer no.'),
+  column('boundOfficerName', 'text', '绑定人员姓名', 'Bound officer'),
+  column('checkouts', 'int', '领用次数', 'Check-outs'),
+  column('dockings', 'int', '采集次数', 'Dockings'),
+  column('clips', 'int', '录像文件数', 'Clips'),
+  column('hours', 'hours', '录像时长（小时）', 'Footage (h)'),
+  column('faults', 'int', '故障报告数', 'Faults reported'),
+  column('faultsOnTime', 'int', '其中24小时内报告', 'Reported within 24 h'),
+  column('lastDockedAt', 'datetime', '最近采集时间', 'Last docked'),
+];
+
+/**
+ * The yearly equipment inventory (年度装备清查表, R8): every registered recorder with its status,
+ * binding, the year's check-outs, dockings, what those dockings stored, the faults reported that
+ * year (and how many within the deadline), and its last docking. Totals and signature lines.
+ */
+export function inventoryReport(reports: ReportQueries, year: number, range: MsRange): TableModel {
+  const activity = reports.recorderActivity(range);
+  const faults = reports.faultsByRecorder(range);
+  const recorders = reports.recorders();
+  const rows = recorders.map((r) => {
+    const a = activity.get(r.serial);
+    const f = faults.get(r.serial);
+    return {
+      serial: r.serial,
+      model: r.model,
+      vendor: r.vendor,
+      status: r.status,
+      registeredAt: r.registeredAt,
+      boundOfficerNo: r.boundOfficerNo,
+      boundOfficerName: r.boundOfficerName,
+      checkouts: a?.checkouts ?? 0,
+      dockings: a?.dockings ?? 0,
+      clips: a?.clips ?? 0,
+      hours: a?.durationMs ?? 0,
+      faults: f?.reported ?? 0,
+      faultsOnTime: f?.onTime ?? 0,
+      lastDockedAt: r.lastDockedAt,
+    };
+  });
+  const sum = (key: 'checkouts' | 'dockings' | 'clips' | 'hours' | 'faults' | 'faultsOnTime') =>
+    rows.reduce((n, r) => n + r[key], 0);
+  const count = (status: string) => recorders.filter((r) => r.status === status).length;
+  return {
+    name: 'inventory',
+    title: bi(`${year}年度执法记录仪清查表`, `Recorder inventory ${year}`),
+    subtitle: bi(
+      `清查年度：${year}年；共 ${recorders.length} 台，其中在用 ${count('in_service')} 台、故障 ${count('faulty')} 台、报废 ${count('retired')} 台`,
+      `Year ${year}: ${recorders.length} recorders, ${count('in_service')} in service, ${count('faulty')} faulty, ${count('retired')} retired`,
+    ),
+    columns: COLUMNS,
+    rows,
+    totals: {
+      checkouts: sum('checkouts'),
+      dockings: sum('dockings'),
+      clips: sum('clips'),
+      hours: sum('hours'),
+      faults: sum('faults'),
+      faultsOnTime: sum('faultsOnTime'),
+    },
+    notes: [
+      bi(
+        '领用、采集及故障报告按发生时间计入本年度；录像文件数和时长为本年度各次采集所存储的文件。故障应在发现后24小时内报告（R8）。',
+        "Check-outs, dockings and fault reports count in the year they happened; clips and hours are what the year's dockings stored. Faults must be reported within 24 h of being noticed (R8).",
+      ),
+      signatureLine('清查人', 'Counted by'),
+      signatureLine('复核人', 'Checked by'),
+    ],
+  };
+}
