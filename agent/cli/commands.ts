@@ -9,6 +9,7 @@ import {
   sessionsCommand,
 } from './dock-commands.ts';
 import { doctorCommand } from './doctor-command.ts';
+import { exportCommand } from './export-command.ts';
 import { forwardCommand } from './forwarder-command.ts';
 import { ingestCommand } from './ingest-command.ts';
 import { reportCommand } from './report-command.ts';
@@ -30,6 +31,7 @@ export const commands: readonly CliCommand[] = [
   reportCommand,
   ingestCommand,
   verifyCommand,
+  exportCommand,
   forwardCommand,
   userCommand,
   configCommand,

@@ -1,0 +1,232 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isDockError } from '../errors.ts';
+import { createExport, type ExportProgress, exportPackageDir } from '../export/export-service.ts';
+import { type PackageReport, verifyExportPackage } from '../export/verify-package.ts';
+import { ProgressMeter } from '../ingest/progress.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import { NoLedgerError, openCliLedger, stateDirOf } from './cli-ledger.ts';
+import { type CliCommand, type CliIo, ExitCode } from './command.ts';
+import { formatBytes, progressLine } from './progress-line.ts';
+import { formatTable, shortTime } from './table.ts';
+
+const HELP = `usage: dockctl export create --request ID --user NAME [--case NO] [--reason TEXT] [--state DIR] [--json]
+       dockctl export list [--state DIR] [--json]
+       dockctl export verify PATH [--json]
+
+R10 export packages for administrative review or litigation (BagIt 1.0, SHA-256 manifests, the
+ledger events of each clip and a signed checkpoint), kept in <state>/exports/<export id>/.
+  create   copy the clips of an approved export request (R6) into a new package, each checked
+           against its seal, and record it in the ledger and the access log (查询台账)
+  list     the packages recorded in the ledger, and whether each folder is still there
+  verify   check a package folder or its .zip: every file, manifest, event hash and the
+           checkpoint signature; names every bad file
+  --request ID   the approved access request (purpose export) of --user
+  --user NAME    the account exporting; must be the one that asked for the approval
+  --case NO      case number (案号) for bag-info.txt
+  --reason TEXT  why, for the access log
+  --state DIR    state folder (default $DOCK_STATE_DIR, else /var/lib/recorder-dock)
+  --json         print the result as JSON
+Exit status: 0 ok (verify: the package is intact); 1 verify found problems, or a vault file does
+not match its seal; 64 usage; 65 refused, or not an export package; 66 no ledger or no such PATH;
+74 not enough space.
+`;
+
+class UsageError extends Error {}
+
+type Values = {
+  request?: string;
+  user?: string;
+  case?: string;
+  reason?: string;
+  state?: string;
+  json?: boolean;
+  help?: boolean;
+};
+
+function parse(io: CliIo): { action: string | undefined; values: Values; rest: string[] } {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...io.argv],
+      options: {
+        request: { type: 'string' },
+        user: { type: 'string' },
+        case: { type: 'string' },
+        reason: { type: 'string' },
+        state: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    const [action, ...rest] = positionals;
+    return { action, values, rest };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** A progress line on a terminal, redrawn at most ten times a second. */
+function progressDisplay(io: CliIo, bytesTotal: number) {
+  const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
+  const meter = new ProgressMeter();
+  let last = 0;
+  return {
+    update(p: ExportProgress) {
+      const now = Date.now();
+      if (!tty || (now - last < 100 && p.done < p.total)) return;
+      last = now;
+      const rate = meter.sample(now, p.bytes, bytesTotal);
+      const line = progressLine({
+        resumeKey: '',
+        sourcePath: `export: clip ${Math.min(p.done + 1, p.total)} of ${p.total}`,
+        phase: 'copy',
+        bytesDone: p.bytes,
+        bytesTotal,
+        ...rate,
+      });
+      io.stderr.write(`\r\x1b[K${line}`);
+    },
+    clear() {
+      if (tty) io.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+/** Run `fn` on the ledger of --state; exports live in `<state>/exports`, the vault where verify finds it. */
+async function withLedger<T>(
+  io: CliIo,
+  values: Values,
+  fn: (l: Ledger, dirs: { exportsDir: string; vaultDir: string }) => Promise<T>,
+) {
+  const stateDir = stateDirOf(values.state, io);
+  const { ledger, paths } = await openCliLedger(stateDir);
+  try {
+    return await fn(ledger, { exportsDir: path.join(stateDir, 'exports'), vaultDir: paths.vaultDir });
+  } finally {
+    ledger.close();
+  }
+}
+
+async function create(io: CliIo, values: Values, rest: string[]): Promise<number> {
+  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+  if (!values.request || !values.user) throw new UsageError('create needs --request ID and --user NAME');
+  const { request, user } = values;
+  return withLedger(io, values, async (ledger, { exportsDir, vaultDir }) => {
+    const clipIds = ledger.accessQueries.accessRequest(request)?.clipIds ?? [];
+    const total = clipIds.reduce((n, id) => n + (ledger.accessQueries.clip(id)?.size ?? 0), 0);
+    const progress = progressDisplay(io, total);
+    let record: Awaited<ReturnType<typeof createExport>>;
+    try {
+      record = await createExport(
+        { ledger, exportsDir, vaultDir },
+        { requestId: request, createdBy: user, caseNo: values.case ?? null, reason: values.reason ?? null },
+        progress.update,
+      );
+    } finally {
+      progress.clear();
+    }
+    const dir = exportPackageDir(exportsDir, record.id);
+    if (values.json) io.stdout.write(`${JSON.stringify({ ...record, dir }, null, 2)}\n`);
+    else
+      io.stdout.write(
+        `export ${record.id}: ${record.clipIds.length} clips, ${formatBytes(record.bytes)}\n  ${dir}\n  manifest-sha256.txt sha256 ${record.manifestSha256}\n`,
+      );
+    return ExitCode.ok;
+  });
+}
+
+async function list(io: CliIo, values: Values, rest: string[]): Promise<number> {
+  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+  return withLedger(io, values, async (ledger, { exportsDir }) => {
+    const rows = ledger.accessQueries.exports().map((e) => {
+      const dir = exportPackageDir(exportsDir, e.id);
+      return { ...e, dir, present: existsSync(dir) };
+    });
+    if (values.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    else if (rows.length === 0) io.stdout.write('no exports recorded\n');
+    else
+      io.stdout.write(
+        formatTable(
+          ['EXPORT', 'CREATED', 'BY', 'CASE', 'CLIPS', 'SIZE', 'REQUEST', 'FOLDER'],
+          rows.map((r) => [
+            r.id,
+            shortTime(r.createdAt),
+            r.createdBy,
+            r.caseNo,
+            r.clipIds.length,
+            formatBytes(r.bytes),
+            r.requestId,
+            r.present ? 'present' : 'missing',
+          ]),
+        ),
+      );
+    return ExitCode.ok;
+  });
+}
+
+/** A file name as printed: quoted with escapes when it holds control characters. */
+function shown(name: string): string {
+  return /[\p{Cc}\p{Cf}]/u.test(name) ? JSON.stringify(name) : name;
+}
+
+function printReport(io: CliIo, target: string, r: PackageReport): void {
+  const out = (s: string) => io.stdout.write(`${s}\n`);
+  out(`package ${target}: export ${r.info['External-Identifier'] ?? '?'}, dock ${r.info['Dock-Id'] ?? '?'}`);
+  const cp = r.checkpoint
+    ? `checkpoint ${r.checkpoint.seq} signature ${r.checkpoint.verified ? 'verified' : 'NOT verified'}`
+    : 'no readable checkpoint';
+  out(`${r.files} payload files, ${formatBytes(r.bytes)}; ${cp}`);
+  for (const p of r.problems) out(`FAIL ${shown(p.file)}  ${p.kind}: ${p.detail}`);
+  const n = r.problems.length;
+  out(
+    r.ok
+      ? 'verify: the package is intact'
+      : `verify: ${n} problem${n === 1 ? '' : 's'}: the package does NOT hold`,
+  );
+}
+
+async function verify(io: CliIo, values: Values, rest: string[]): Promise<number> {
+  if (rest.length !== 1) throw new UsageError('verify needs exactly one PATH (a package folder or .zip)');
+  const target = rest[0] as string;
+  const report = await verifyExportPackage(target);
+  if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else printReport(io, target, report);
+  return report.ok ? ExitCode.ok : ExitCode.findings;
+}
+
+function exitCodeFor(err: unknown): number | null {
+  if (err instanceof UsageError || isDockError(err, 'EXPORT_INPUT')) return ExitCode.usage;
+  if (err instanceof NoLedgerError || isDockError(err, 'EXPORT_PACKAGE_MISSING')) return ExitCode.noInput;
+  if (isDockError(err, 'EXPORT_SEAL_MISMATCH')) return ExitCode.findings;
+  if (isDockError(err, 'EXPORT_NO_SPACE')) return ExitCode.ioErr;
+  if (isDockError(err)) return ExitCode.dataErr;
+  return null;
+}
+
+/** `dockctl export`: create, list and verify R10 export packages. */
+export const exportCommand: CliCommand = {
+  name: 'export',
+  summary: 'create an export package of an approved request, list packages, verify a package or its .zip',
+  async run(io) {
+    try {
+      const { action, values, rest } = parse(io);
+      if (values.help || action === undefined) {
+        io.stdout.write(HELP);
+        return values.help ? ExitCode.ok : ExitCode.usage;
+      }
+      if (action === 'create') return await create(io, values, rest);
+      if (action === 'list') return await list(io, values, rest);
+      if (action === 'verify') return await verify(io, values, rest);
+      throw new UsageError(`unknown action '${action}'`);
+    } catch (err) {
+      const code = exitCodeFor(err);
+      if (code === null) throw err;
+      const hint = err instanceof UsageError ? `; run 'dockctl export --help'` : '';
+      io.stderr.write(`dockctl export: ${(err as Error).message}${hint}\n`);
+      return code;
+    }
+  },
+};
