@@ -6,6 +6,9 @@ TEST_TOOLS := socat:socat ffmpeg:ffmpeg ffprobe:ffmpeg sqlite3:sqlite3 openssl:o
               mkfs.ext4:e2fsprogs gcc:gcc fincore:util-linux losetup:mount \
               systemd-analyze:systemd systemd-socket-activate:systemd systemd-sysusers:systemd \
               systemd-tmpfiles:systemd readelf:binutils strip:binutils dpkg-deb:dpkg
+BROWSER_TOOLS := chromium:chromium
+# The browser tests render Chinese: a CJK font for Chromium's screenshots.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 BENCH_TOOLS := $(TEST_TOOLS) dcfldd:dcfldd time:time
 DEB_TOOLS := dpkg-deb:dpkg strip:binutils systemd-sysusers:systemd systemd-tmpfiles:systemd
 
@@ -26,7 +29,9 @@ define ensure_tools
 endef
 
 deps: node-deps
-	$(call ensure_tools,$(TEST_TOOLS))
+	$(call ensure_tools,$(TEST_TOOLS) $(BROWSER_TOOLS))
+	@test -e $(CJK_FONT) || { echo "installing system tools: fonts-wqy-zenhei"; \
+	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei >/dev/null; }
 
 typecheck: node-deps
 	npx tsc --noEmit -p .

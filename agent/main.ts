@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -18,6 +19,7 @@ import { createVolumeMounter, gaSdkSettings, serialSettings, walkOptions } from 
 import { DockManager } from './dock/dock-manager.ts';
 import { DEFAULT_DOCK_RULES, type DockRules } from './dock/dock-rules.ts';
 import type { DockResult } from './dock/dock-session.ts';
+import { buildLiveView } from './dock/live-view.ts';
 import type { Forwarder } from './forwarder/forwarder.ts';
 import { parseForwarderConfig } from './forwarder/forwarder-config.ts';
 import { createForwarder } from './forwarder/forwarder-setup.ts';
@@ -26,8 +28,10 @@ import { DEFAULT_SEAL_TUNING, type SealTuning } from './ingest/seal-pass.ts';
 import { VaultLayout } from './ingest/vault.ts';
 import { IngestWorkerPool } from './ingest/worker-pool.ts';
 import { Ledger } from './ledger/ledger.ts';
+import { AlertMonitor, type AlertThresholds } from './ops/alert-monitor.ts';
 import { StatusFile } from './ops/status-file.ts';
 import type { DockPaths } from './paths.ts';
+import { startWebServer, type WebServer } from './web/web-server.ts';
 
 /** Everything dockd needs to know, from the configuration file or the demo's defaults. */
 export interface DockdSettings {
@@ -45,6 +49,20 @@ export interface DockdSettings {
   readonly forwarder?: unknown;
   /** The validated config, for the real drivers (SDK library, serial, mount helper). */
   readonly config?: DockConfig;
+  /** The equipment manager's page; none: not served (tests of the dock alone). */
+  readonly web?: WebSettings;
+  /** Thresholds of the dock's own alerts (storage, forwarding). */
+  readonly alerts: AlertThresholds;
+  /** The dock's IANA time zone, for the page and reports. */
+  readonly timeZone: string;
+}
+
+/** Where and how the page is served. */
+export interface WebSettings {
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly tls: { readonly cert: Buffer; readonly key: Buffer } | null;
+  readonly exportsDir: string;
+  readonly sessionIdleMinutes: number;
 }
 
 /** Settings from a validated configuration (the file in production, the embedded defaults for the demo). */
@@ -68,6 +86,16 @@ export function settingsFromConfig(config: DockConfig): DockdSettings {
     fingerprintsSite: config.drivers.fingerprints,
     forwarder: config.forwarder,
     config,
+    web: {
+      listen: config.web.listen,
+      tls: config.web.tls
+        ? { cert: readFileSync(config.web.tls.certFile), key: readFileSync(config.web.tls.keyFile) }
+        : null,
+      exportsDir: config.web.exportsDir,
+      sessionIdleMinutes: config.web.sessionIdleMinutes,
+    },
+    alerts: config.alerts,
+    timeZone: config.rules.timezone,
   };
 }
 
@@ -107,6 +135,8 @@ export function defaultSettings(paths: DockPaths): DockdSettings {
     massStorageTimeoutMs: 30_000,
     checkpointEveryEvents: 100,
     checkpointEveryMinutes: 15,
+    alerts: { storageLowPercent: 10, forwardBacklogHours: 24 },
+    timeZone: 'Asia/Shanghai',
   };
 }
 
@@ -120,6 +150,8 @@ export interface Dockd {
   readonly watcher: RecorderWatcher;
   readonly ingester: Ingester;
   readonly forwarder: Forwarder | null;
+  /** The page, when served. */
+  readonly web: WebServer | null;
   /** Stop taking recorders, end running sessions (partial copies stay for resume), close the ledger. */
   stop(): Promise<void>;
 }
@@ -193,13 +225,46 @@ export async function startDockd(
     ledgerHead: ledger.head(),
   }));
   await status.start();
+  const monitor = new AlertMonitor({
+    ledger,
+    vaultDir: settings.paths.vaultDir,
+    forwarder: () => forwarder?.status() ?? null,
+    thresholds: settings.alerts,
+    logger: logger.child({ module: 'alerts' }),
+    now,
+  });
+  monitor.start();
+  const web = settings.web
+    ? await startWebServer({
+        ledger,
+        logger: logger.child({ module: 'web' }),
+        now,
+        live: () =>
+          buildLiveView({
+            ledger,
+            dock: () => manager.status(),
+            usbBus: () => watcher.status().usbBus,
+            forwarder: () => forwarder?.status() ?? null,
+            now,
+          }),
+        paths: settings.paths,
+        exportsDir: settings.web.exportsDir,
+        timeZone: settings.timeZone,
+        listen: settings.web.listen,
+        tls: settings.web.tls,
+        sessionIdleMinutes: settings.web.sessionIdleMinutes,
+      })
+    : null;
   return {
     ledger,
     manager,
     watcher,
     ingester,
     forwarder,
+    web,
     async stop() {
+      await web?.close();
+      await monitor.stop();
       clearInterval(checkpoints);
       await watcher.stop();
       await pool.close(); // running copies end here; their parts and resume states stay

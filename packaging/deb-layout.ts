@@ -29,7 +29,7 @@ export const PACKAGE_FILES: readonly (readonly [string, string, number])[] = [
 ];
 
 /** Folders of data the agent reads at run time through `import.meta.url`, in the repo layout. */
-export const APP_DATA_DIRS: readonly string[] = ['schemas', 'config'];
+export const APP_DATA_DIRS: readonly string[] = ['schemas', 'config', 'agent/web/assets'];
 
 /** Add the repo files, data folders and program links to the tree at `root`. */
 export async function layoutTree(repoRoot: string, root: string, version: string): Promise<void> {

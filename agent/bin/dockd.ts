@@ -43,7 +43,9 @@ async function demo(argv: string[]): Promise<number> {
   const stopRequested = new Promise<void>((resolve) => {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve());
   });
+  const interactive = process.stdout.isTTY === true && process.stdin.isTTY === true && !values.exit;
   await runDockDemo({
+    readyToWatch: interactive ? enterOrTimeout(30_000) : undefined,
     demoDir,
     out: process.stdout,
     logger,
@@ -52,6 +54,21 @@ async function demo(argv: string[]): Promise<number> {
     stopRequested,
   });
   return 0;
+}
+
+/** Resolves on Enter at the terminal, or after `ms`. */
+function enterOrTimeout(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      process.stdin.off('data', done);
+      process.stdin.pause();
+      resolve();
+    }
+    process.stdin.on('data', done);
+    process.stdin.resume();
+  });
 }
 
 async function run(argv: string[]): Promise<number> {

@@ -1,8 +1,10 @@
 import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { SimBus } from '../../drivers/sim/sim-bus.ts';
 import { SimRecorder } from '../../drivers/sim/sim-recorder.ts';
+import { AccountService } from '../access/accounts.ts';
 import { loadConfig } from '../config/config-loader.ts';
 import type { DockResult } from '../dock/dock-session.ts';
 import { settingsFromConfig, startDockd } from '../main.ts';
@@ -19,6 +21,32 @@ export interface DockDemoOptions {
   readonly keepRunning: boolean;
   /** Resolves when the user asks to stop. */
   readonly stopRequested: Promise<void>;
+  /** Resolves when the newcomer is ready to watch (Enter in a terminal); default: at once. */
+  readonly readyToWatch?: Promise<void>;
+}
+
+/** The demo's logins, printed on its screen. Only ever used for the throw-away demo state. */
+export const DEMO_PASSWORD = 'demo-dock-2026';
+const DEMO_ACCOUNTS = [
+  { username: 'manager', role: 'manager', officerNo: null },
+  { username: 'supervisor', role: 'supervisor', officerNo: null },
+  { username: 'auditor', role: 'auditor', officerNo: null },
+  { username: 'admin', role: 'admin', officerNo: null },
+  { username: 'zhangsan', role: 'officer', officerNo: '000123' },
+] as const;
+
+/** The configured port when it is free, otherwise any free port (a second demo, a busy box). */
+async function freePort(host: string, wanted: number): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(null));
+      probe.listen(port, host, () => {
+        const got = (probe.address() as { port: number }).port;
+        probe.close(() => resolve(got));
+      });
+    });
+  return (await tryPort(wanted)) ?? (await tryPort(0)) ?? wanted;
 }
 
 const H = 3_600_000;
@@ -48,7 +76,17 @@ export async function runDockDemo(opts: DockDemoOptions): Promise<void> {
   });
   const bus = new SimBus();
   const results: DockResult[] = [];
-  const dockd = await startDockd(settingsFromConfig(config), { kind: 'sim', bus }, opts.logger, (r) =>
+  const settings = settingsFromConfig(config);
+  const web = settings.web
+    ? {
+        ...settings.web,
+        listen: {
+          ...settings.web.listen,
+          port: await freePort(settings.web.listen.host, settings.web.listen.port),
+        },
+      }
+    : undefined;
+  const dockd = await startDockd({ ...settings, web }, { kind: 'sim', bus }, opts.logger, (r) =>
     results.push(r),
   );
   const screen = new DemoScreen(opts.out, dockd.manager, dockd.ledger);
@@ -84,6 +122,18 @@ export async function runDockDemo(opts: DockDemoOptions): Promise<void> {
     });
     const disk = await make('mass-storage', segments(now - 2 * H, 3, opts.clipBytes), {});
     registerAtTheOffice(dockd.ledger, sims);
+    await demoAccounts(dockd.ledger);
+    if (dockd.web) {
+      say(opts, `\nThe equipment manager's page: ${dockd.web.url}`);
+      say(
+        opts,
+        `  log in as 'manager' with the password '${DEMO_PASSWORD}' (demo only; also: supervisor, auditor, admin, zhangsan)`,
+      );
+    }
+    if (opts.readyToWatch) {
+      say(opts, 'Open the page, then press Enter to dock the recorders (they dock by themselves in 30 s).');
+      await opts.readyToWatch;
+    }
     screen.start();
     const second = disk.clips[1];
     if (second) disk.injectVanish(second.relPath, Math.floor(opts.clipBytes * 0.4));
@@ -91,7 +141,10 @@ export async function runDockDemo(opts: DockDemoOptions): Promise<void> {
     screen.stop();
     summary(opts, dockd.ledger, results, stateDir);
     if (opts.keepRunning) {
-      say(opts, '\ndockd keeps running so you can try dockctl beside it; press Ctrl-C to stop.');
+      say(
+        opts,
+        `\ndockd keeps running so you can try the page${dockd.web ? ` (${dockd.web.url})` : ''} and dockctl beside it; press Ctrl-C to stop.`,
+      );
       await opts.stopRequested;
     }
   } finally {
@@ -99,6 +152,14 @@ export async function runDockDemo(opts: DockDemoOptions): Promise<void> {
     await dockd.stop();
     for (const sim of sims) await sim.close();
     say(opts, 'dockd stopped cleanly.');
+  }
+}
+
+/** The page's demo logins, one per role. */
+async function demoAccounts(ledger: import('../ledger/ledger.ts').Ledger): Promise<void> {
+  const accounts = new AccountService({ ledger });
+  for (const a of DEMO_ACCOUNTS) {
+    await accounts.add({ ...a, password: DEMO_PASSWORD, by: null });
   }
 }
 

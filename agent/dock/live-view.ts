@@ -87,10 +87,12 @@ export function buildLiveView(src: LiveSources): LiveDockView {
   }
   for (const d of status.docked) {
     if (seen.has(d.serial)) continue;
-    const last = src.ledger.queries.recorderUsage(d.serial, {
-      from: new Date(0),
-      to: new Date(src.now().getTime() + 60_000),
-    }).sessions.at(-1);
+    const last = src.ledger.queries
+      .recorderUsage(d.serial, {
+        from: new Date(0),
+        to: new Date(src.now().getTime() + 60_000),
+      })
+      .sessions.at(-1);
     recorders.push({
       deviceKey: d.keys[0] ?? d.serial,
       serial: d.serial,

@@ -1,5 +1,10 @@
 import type { Database } from 'better-sqlite3';
-import { type AccessRequestRecord, accessRequestFromRow, accountFromRow, labelsFromRow } from './access-records.ts';
+import {
+  type AccessRequestRecord,
+  accessRequestFromRow,
+  accountFromRow,
+  labelsFromRow,
+} from './access-records.ts';
 import { LedgerInputError, LedgerStateError } from './errors.ts';
 import type { AccessAction, AccessPurpose, AccountRole, ClipCheckResult } from './event-types.ts';
 import { optionalText, requireOneOf, requireText } from './input-checks.ts';
@@ -276,5 +281,9 @@ export function bindRecorder(ctx: WriteContext, serial: string, officerNo: strin
   const officer = optionalText('officerNo', officerNo);
   if (officer !== null && !findOfficer(ctx.db, officer))
     throw new LedgerStateError(`the officer ${officer} is not registered in the ledger: register them first`);
-  ctx.events.append('recorder.bound', { serial, officerNo: officer, boundBy: requireText('by', by) }, ctx.now());
+  ctx.events.append(
+    'recorder.bound',
+    { serial, officerNo: officer, boundBy: requireText('by', by) },
+    ctx.now(),
+  );
 }

@@ -110,6 +110,15 @@ export class ManagerQueries {
     return rows.map(alertFromRow);
   }
 
+  /** Alerts resolved since `since`, newest first (who resolved each and when). */
+  resolvedAlerts(since: Date, limit = 200): AlertRecord[] {
+    const rows = cachedStatement(
+      this.db,
+      'SELECT * FROM alerts WHERE resolved_at >= ? ORDER BY resolved_at DESC LIMIT ?',
+    ).all(since.getTime(), limit) as Row[];
+    return rows.map(alertFromRow);
+  }
+
   /** Open fault reports. */
   openFaults(): FaultRecord[] {
     const rows = cachedStatement(

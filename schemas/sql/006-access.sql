@@ -113,6 +113,9 @@ CREATE TABLE web_sessions (
 ) STRICT;
 CREATE INDEX web_sessions_by_user ON web_sessions (username);
 
+-- The alerts page lists recently resolved alerts.
+CREATE INDEX alerts_resolved ON alerts (resolved_at) WHERE resolved_at IS NOT NULL;
+
 -- Clip search by recorder and date, by officer through sessions.
 CREATE INDEX clips_by_recorder_start ON clips (recorder_serial, recording_start);
 CREATE INDEX clips_by_sealed ON clips (sealed_at);

@@ -1,0 +1,66 @@
+import type { Ledger } from '../ledger/ledger.ts';
+import type { AlertRecord } from '../ledger/ledger-records.ts';
+import { BadRequestError } from './web-errors.ts';
+
+/** Alert kinds that hold a recorder at the dock until the equipment manager decides. */
+export const HELD_ALERT_KINDS: ReadonlySet<string> = new Set(['unknown-recorder', 'identity-changed']);
+
+/** What the dock saw of a held recorder (the alert's JSON detail). */
+export interface HeldIdentity {
+  readonly model: string | null;
+  readonly vendor: string | null;
+  readonly fingerprint: string | null;
+}
+
+/** A recorder waiting for a decision, with its alert. */
+export interface HeldRecorder {
+  readonly serial: string;
+  readonly alert: AlertRecord;
+  readonly identity: HeldIdentity;
+}
+
+function identityOf(detail: string | null): HeldIdentity {
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(detail ?? 'null');
+  } catch {
+    parsed = null;
+  }
+  const o = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
+  return { model: text(o.model), vendor: text(o.vendor), fingerprint: text(o.fingerprint) };
+}
+
+/** Recorders held at the dock now (open unknown-recorder / identity-changed alerts). */
+export function heldRecorders(ledger: Ledger): HeldRecorder[] {
+  return ledger.queries
+    .openAlerts()
+    .filter((a) => HELD_ALERT_KINDS.has(a.kind) && a.subject.startsWith('recorder:'))
+    .map((alert) => ({
+      serial: alert.subject.slice('recorder:'.length),
+      alert,
+      identity: identityOf(alert.detail),
+    }));
+}
+
+/**
+ * Accept (register with what the dock saw, then resolve the alert) or reject (resolve with the
+ * note 'rejected') a held recorder, in one transaction; the same as `dockctl recorders accept|reject`.
+ */
+export function decideHeldRecorder(
+  ledger: Ledger,
+  serial: string,
+  decision: 'accept' | 'reject',
+  by: string,
+): void {
+  const held = heldRecorders(ledger).find((h) => h.serial === serial);
+  if (!held)
+    throw new BadRequestError('that recorder is not waiting for a decision (any more): reload the page');
+  ledger.transaction(() => {
+    if (decision === 'accept') ledger.registerRecorder({ serial, ...held.identity });
+    ledger.resolveAlert(held.alert.id, {
+      resolvedBy: by,
+      note: decision === 'accept' ? 'accepted' : 'rejected',
+    });
+  });
+}
