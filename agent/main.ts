@@ -31,6 +31,7 @@ import { Ledger } from './ledger/ledger.ts';
 import { AlertMonitor, type AlertThresholds } from './ops/alert-monitor.ts';
 import { StatusFile } from './ops/status-file.ts';
 import type { DockPaths } from './paths.ts';
+import { zoneOffsetMs } from './reports/zoned-time.ts';
 import { startWebServer, type WebServer } from './web/web-server.ts';
 
 /** Everything dockd needs to know, from the configuration file or the demo's defaults. */
@@ -101,28 +102,7 @@ export function settingsFromConfig(config: DockConfig): DockdSettings {
 
 /** The current UTC offset of an IANA time zone in minutes (Asia/Shanghai: 480). */
 export function utcOffsetMinutes(timeZone: string, at = new Date()): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-  })
-    .formatToParts(at)
-    .reduce<Record<string, number>>((acc, p) => {
-      if (p.type !== 'literal') acc[p.type] = Number(p.value);
-      return acc;
-    }, {});
-  const local = Date.UTC(
-    parts.year ?? 0,
-    (parts.month ?? 1) - 1,
-    parts.day ?? 1,
-    parts.hour ?? 0,
-    parts.minute ?? 0,
-  );
-  return Math.round((local - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
+  return Math.round(zoneOffsetMs(at.getTime(), timeZone) / 60_000);
 }
 
 /** Defaults that run with no setup. */

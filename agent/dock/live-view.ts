@@ -1,4 +1,5 @@
 import type { ForwarderStatus } from '../forwarder/forwarder-status.ts';
+import type { IngestProgress } from '../ingest/progress.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { DockStatus } from './dock-manager.ts';
 
@@ -15,14 +16,7 @@ export interface LiveRecorder {
   readonly totalBytes: number | null;
   readonly filesTotal: number;
   readonly filesDone: number;
-  readonly progress: {
-    readonly sourcePath: string;
-    readonly phase: 'copy' | 'verify';
-    readonly bytesDone: number;
-    readonly bytesTotal: number;
-    readonly bytesPerSecond: number;
-    readonly etaSeconds: number | null;
-  } | null;
+  readonly progress: Omit<IngestProgress, 'resumeKey'> | null;
 }
 
 /** What the dock is doing now: recorders present, their copies, the USB bus and the forwarder. */

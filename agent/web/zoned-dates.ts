@@ -1,3 +1,4 @@
+import { wallClock, zonedInstant } from '../reports/zoned-time.ts';
 import { BadRequestError } from './web-errors.ts';
 
 /**
@@ -8,43 +9,13 @@ import { BadRequestError } from './web-errors.ts';
 const DAY_MS = 86_400_000;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-function partsIn(date: Date, timeZone: string): Record<string, number> {
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  const out: Record<string, number> = {};
-  for (const p of fmt.formatToParts(date)) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return out;
-}
-
-/** Milliseconds the zone is ahead of UTC at `date`. */
-function offsetMs(date: Date, timeZone: string): number {
-  const p = partsIn(date, timeZone);
-  const asUtc = Date.UTC(
-    p.year ?? 0,
-    (p.month ?? 1) - 1,
-    p.day ?? 1,
-    p.hour ?? 0,
-    p.minute ?? 0,
-    p.second ?? 0,
-  );
-  return asUtc - Math.floor(date.getTime() / 1000) * 1000;
-}
-
 /** The instant local midnight begins on the calendar day `y-m-d` in `timeZone`. */
 export function zonedMidnight(year: number, month: number, day: number, timeZone: string): Date {
-  return zonedInstant(year, month, day, 0, 0, timeZone);
+  return zonedAt(year, month, day, 0, 0, timeZone);
 }
 
 /** The instant the wall clock in `timeZone` shows `y-m-d h:mi`. */
-export function zonedInstant(
+function zonedAt(
   year: number,
   month: number,
   day: number,
@@ -52,11 +23,7 @@ export function zonedInstant(
   minute: number,
   timeZone: string,
 ): Date {
-  const guess = Date.UTC(year, month - 1, day, hour, minute);
-  let at = guess - offsetMs(new Date(guess), timeZone);
-  // A second pass settles days on which the offset changes.
-  at = guess - offsetMs(new Date(at), timeZone);
-  return new Date(at);
+  return new Date(zonedInstant(timeZone, year, month, day, hour, minute));
 }
 
 /** Parse `YYYY-MM-DD` as the start of that day in `timeZone`; null when malformed. */
@@ -78,26 +45,26 @@ export function parseZonedDateTime(text: string, timeZone: string): Date | null 
   const h = Number(m[2]);
   const mi = Number(m[3]);
   if (h > 23 || mi > 59) return null;
-  return zonedInstant(y, mo, d, h, mi, timeZone);
+  return zonedAt(y, mo, d, h, mi, timeZone);
 }
 
 /** `YYYY-MM-DDTHH:MM` of `date` in `timeZone`, for a datetime-local field. */
 export function zonedDateTimeField(date: Date, timeZone: string): string {
-  const p = partsIn(date, timeZone);
-  const pad = (n: number | undefined) => String(n ?? 0).padStart(2, '0');
-  return `${zonedDayString(date, timeZone)}T${pad(p.hour)}:${pad(p.minute)}`;
+  const w = wallClock(date.getTime(), timeZone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${zonedDayString(date, timeZone)}T${pad(w.hour)}:${pad(w.minute)}`;
 }
 
 /** `YYYY-MM-DD` of the day `date` falls on in `timeZone`. */
 export function zonedDayString(date: Date, timeZone: string): string {
-  const p = partsIn(date, timeZone);
-  const pad = (n: number | undefined, w = 2) => String(n ?? 0).padStart(w, '0');
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+  const w = wallClock(date.getTime(), timeZone);
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`;
 }
 
 /** The calendar year `date` falls in, in `timeZone`. */
 export function zonedYear(date: Date, timeZone: string): number {
-  return partsIn(date, timeZone).year ?? date.getUTCFullYear();
+  return wallClock(date.getTime(), timeZone).year;
 }
 
 function dayField(name: string, text: string | null, timeZone: string): Date | null {
