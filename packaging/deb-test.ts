@@ -116,11 +116,14 @@ async function installStep(sc: Scenario): Promise<string> {
     'etc/systemd/system/sockets.target.wants/recorder-dock-mountd.socket',
     'usr/lib/udev/rules.d/70-recorder-dock.rules',
     'usr/lib/recorder-dock/agent/ingest/ingest-worker.js',
+    'usr/lib/recorder-dock/agent/web/assets/app.css',
+    'usr/lib/recorder-dock/agent/web/assets/app.js',
+    'usr/lib/recorder-dock/schemas/sql/006-access.sql',
     'etc/recorder-dock/config.yaml',
   ])
     expect(await exists(path.join(sc.root, f)), `${f} is missing after install`);
   expect(await exists(sc.state), 'tmpfiles did not create /var/lib/recorder-dock');
-  return 'user, folders, config, units enabled, udev rules';
+  return 'user, folders, config, units enabled, udev rules, the page assets';
 }
 
 async function versionStep(sc: Scenario): Promise<string> {
