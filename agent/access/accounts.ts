@@ -216,7 +216,7 @@ function checkOfficerNo(role: AccountRole, officerNo: unknown): string | null {
   if (value === null || value === undefined || value === '') {
     if (role === 'officer')
       throw new AccountInputError(
-        "an officer's account needs the officer number (警号): give it with the officer number field (--officer NO)",
+        "an officer's account needs the officer number (人员编号): give it with the officer number field (--officer NO)",
       );
     return null;
   }

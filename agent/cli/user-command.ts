@@ -27,7 +27,7 @@ const USAGE = `usage: dockctl user add NAME --role ROLE [--officer NO] [--passwo
   --state DIR        the dock state directory (default $DOCK_STATE_DIR or /var/lib/recorder-dock)
   --json             machine-readable output
   --role ROLE        ${ACCOUNT_ROLES.join(', ')}
-  --officer NO       the officer number (警号) of an officer's own account
+  --officer NO       the officer number (人员编号) of an officer's own account
   --password-stdin   read the password from the first line of stdin
 On a terminal the password is asked twice and not shown. It is never taken as an argument.
 The first account is made at the console: dockctl user add admin --role admin

@@ -42,7 +42,7 @@ export const zhCN = {
   'common.save': '保存',
   'common.note': '备注',
   'common.noRows': '无记录。',
-  'common.officerNo': '警号',
+  'common.officerNo': '人员编号',
   'common.yes': '是',
   'common.no': '否',
 
@@ -67,7 +67,7 @@ export const zhCN = {
   'login.throttled': '登录失败次数过多，请 {minutes} 分钟后再试。',
 
   'now.serial': '记录仪编号',
-  'now.officer': '警号',
+  'now.officer': '人员编号',
   'now.step': '状态',
   'now.battery': '电量',
   'now.storage': '剩余存储',
@@ -103,7 +103,7 @@ export const zhCN = {
   'step.done': '已完成',
 
   'ledger.serial': '记录仪编号',
-  'ledger.officer': '警号',
+  'ledger.officer': '人员编号',
   'ledger.csv': '导出 CSV',
   'ledger.xlsx': '导出 Excel',
   'ledger.fileName': '执法记录仪使用台账',
@@ -144,7 +144,7 @@ export const zhCN = {
   'recorders.register': '登记记录仪',
   'recorders.registerOfficer': '登记执法人员',
   'recorders.bind': '绑定到执法人员',
-  'recorders.bindHint': '绑定信息在记录仪下次接入采集站时写入设备（驱动支持时）。警号留空表示解除绑定。',
+  'recorders.bindHint': '绑定信息在记录仪下次接入采集站时写入设备（驱动支持时）。人员编号留空表示解除绑定。',
   'recorders.reportFault': '报告故障',
   'recorders.faultHint': '故障记录仪应停止使用，不得私自维修；报告后状态变为“故障”。',
   'recorders.observedFuture': '发现时间不能晚于当前时间。',
@@ -181,7 +181,7 @@ export const zhCN = {
   'alerts.resolve': '标记为已处理',
   'alerts.decideHeld': '在“记录仪”页面接收或拒绝',
   'alerts.explanation': '书面说明',
-  'alerts.signedBy': '签名警号（至少两人）',
+  'alerts.signedBy': '签名人员编号（至少两人）',
   'alerts.explain': '提交说明',
   'alerts.gapHint': '录像中断须由两名以上执法人员签名作出书面说明（R9）。',
   'alerts.notOpen': '该告警不存在或已处理，请刷新页面。',
@@ -190,8 +190,8 @@ export const zhCN = {
 
   'clips.caseNo': '案号',
   'clips.importantOnly': '只看重要资料',
-  'clips.ownOnly': '只显示本人（警号 {officer}）的资料。',
-  'clips.noScope': '您的账号没有可查询的音像资料（执法人员账号须填写警号）。',
+  'clips.ownOnly': '只显示本人（人员编号 {officer}）的资料。',
+  'clips.noScope': '您的账号没有可查询的音像资料（执法人员账号须填写人员编号）。',
   'clips.recordedAt': '录制时间',
   'clips.file': '文件',
   'clips.duration': '时长',
@@ -328,7 +328,7 @@ export const zhCN = {
   'users.add': '新增账号',
   'users.initialPassword': '初始密码',
   'users.passwordHint':
-    '密码至少 10 位，包含至少两类字符（小写、大写、数字、其他），不得包含用户名。执法人员账号须填写警号。',
+    '密码至少 10 位，包含至少两类字符（小写、大写、数字、其他），不得包含用户名。执法人员账号须填写人员编号。',
   'users.badRole': '角色无效。',
   'users.badState': '状态无效。',
 } as const;
