@@ -2,30 +2,8 @@ import { ACCOUNT_ROLES } from '../ledger/access-writes.ts';
 import type { AccountRole } from '../ledger/event-types.ts';
 import { AccessDeniedError } from './errors.ts';
 
-/** Something an account may do at the page or through dockctl (R6). */
-export type Permission =
-  | 'now.view'
-  | 'ledger.view'
-  | 'ledger.export'
-  | 'recorders.view'
-  | 'recorders.manage'
-  | 'alerts.view'
-  | 'alerts.resolve'
-  | 'gaps.explain'
-  | 'clips.search'
-  | 'clips.label'
-  /** May see party names (当事人) in labels (R11). */
-  | 'labels.personal'
-  | 'footage.request'
-  | 'footage.decide'
-  | 'exports.create'
-  | 'exports.view'
-  | 'reports.view'
-  | 'accessLog.view'
-  | 'users.manage';
-
 /** Every permission, in the order of the matrix in agent/access/README.md. */
-export const PERMISSIONS: readonly Permission[] = [
+export const PERMISSIONS = [
   'now.view',
   'ledger.view',
   'ledger.export',
@@ -36,6 +14,7 @@ export const PERMISSIONS: readonly Permission[] = [
   'gaps.explain',
   'clips.search',
   'clips.label',
+  // May see party names (当事人) in labels (R11).
   'labels.personal',
   'footage.request',
   'footage.decide',
@@ -44,7 +23,10 @@ export const PERMISSIONS: readonly Permission[] = [
   'reports.view',
   'accessLog.view',
   'users.manage',
-];
+] as const;
+
+/** Something an account may do at the page or through dockctl (R6). */
+export type Permission = (typeof PERMISSIONS)[number];
 
 /**
  * What each role may do. Footage itself is never a permission: viewing or exporting a clip is

@@ -1,7 +1,11 @@
 import { cellText, PAGE_EMPTY } from '../reports/cell-format.ts';
+import { toCsvTables } from '../reports/csv.ts';
 import { type CellType, labelledTotals, type TableModel } from '../reports/table-model.ts';
+import { toXlsxWorkbook } from '../reports/xlsx.ts';
 import { type HtmlValue, html, type SafeHtml } from './html.ts';
 import type { WebLang } from './i18n/messages.ts';
+import { downloadHeaders } from './responses.ts';
+import type { WebContext } from './web-context.ts';
 
 const NUMERIC: ReadonlySet<CellType> = new Set(['int', 'bytes', 'hours', 'percent']);
 
@@ -44,4 +48,39 @@ export function simpleTable(
   return html`<div class="table-scroll"><table class="data ${opts.className ?? ''}"${
     opts.id ? html` id="${opts.id}"` : ''
   }><thead><tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+/** A file format the ledger and the reports download in. */
+export type TableFileFormat = 'csv' | 'xlsx';
+
+const TABLE_FILE_TYPES: Record<TableFileFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/**
+ * Send report tables as one CSV or XLSX attachment, named `<asciiBase>.<format>` with the
+ * localised `<localBase>.<format>` for browsers that read RFC 5987 names.
+ */
+export async function sendTableFile(
+  ctx: WebContext,
+  models: readonly TableModel[],
+  format: TableFileFormat,
+  asciiBase: string,
+  localBase: string,
+): Promise<void> {
+  const body =
+    format === 'csv'
+      ? Buffer.from(toCsvTables(models, ctx.lang, ctx.rt.timeZone), 'utf8')
+      : await toXlsxWorkbook(models, ctx.lang, ctx.rt.timeZone);
+  ctx.res.writeHead(
+    200,
+    downloadHeaders(
+      TABLE_FILE_TYPES[format],
+      `${asciiBase}.${format}`,
+      `${localBase}.${format}`,
+      body.length,
+    ),
+  );
+  ctx.res.end(body);
 }

@@ -20,7 +20,14 @@ import type {
 } from '../ports.ts';
 import type { GaCall, GaSdk } from './ga-library.ts';
 import { decodeAsciiField } from './gbk-text.ts';
-import { diffZfyRaw, encodeZfyInfo, identityFromZfyInfo, type ZfyInfo, type ZfyInfoRaw } from './zfy-info.ts';
+import {
+  diffZfyRaw,
+  encodeZfyInfo,
+  identityFromZfyInfo,
+  type ZfyInfo,
+  type ZfyInfoRaw,
+  zfyInfoFor,
+} from './zfy-info.ts';
 
 /** The GA SDK's configuration (from the config file). The password is not a secret that protects
  * anything (vendors compare it on the host), but it is still never logged. */
@@ -145,13 +152,7 @@ export class GaSdkDriver implements RecorderDriver {
 
   /** Hand the recorder to an officer: write the identity, keeping the device's own serial. */
   async assignOfficer(a: RecorderAssignment): Promise<void> {
-    await this.writeIdentity({
-      serial: a.serial,
-      userNo: a.officerNo,
-      userName: a.officerName,
-      unitNo: a.unitNo,
-      unitName: a.unitName,
-    });
+    await this.writeIdentity(zfyInfoFor(a));
   }
 
   async deleteFile(): Promise<void> {

@@ -1,5 +1,5 @@
 import { InvalidDeviceDataError } from '../errors.ts';
-import type { DetectedDevice, RecorderIdentity } from '../ports.ts';
+import type { DetectedDevice, RecorderAssignment, RecorderIdentity } from '../ports.ts';
 import { decodeAsciiField, decodeGbkField, encodeGbkField, fieldBytes } from './gbk-text.ts';
 
 /** The packed ZFY_INFO layout of the GA standard: field name and size in bytes, in order. */
@@ -27,6 +27,17 @@ export interface ZfyInfo {
   readonly userName: string;
   readonly unitNo: string;
   readonly unitName: string;
+}
+
+/** The ZFY_INFO that hands a recorder to an officer (WriteZFYInfo / WINFO). */
+export function zfyInfoFor(a: RecorderAssignment): ZfyInfo {
+  return {
+    serial: a.serial,
+    userNo: a.officerNo,
+    userName: a.officerName,
+    unitNo: a.unitNo,
+    unitName: a.unitName,
+  };
 }
 
 /** Decode and validate: numbers are printable ASCII, names strict GBK; the serial must be set. */

@@ -14,6 +14,7 @@ import {
   identityFromZfyInfo,
   type ZfyInfo,
   type ZfyInfoRaw,
+  zfyInfoFor,
 } from '../ga-sdk/zfy-info.ts';
 import type {
   ClockReading,
@@ -180,13 +181,7 @@ export class SerialRecorderDriver implements RecorderDriver {
 
   /** Hand the recorder to an officer: write the identity, keeping the device's own serial. */
   async assignOfficer(a: RecorderAssignment): Promise<void> {
-    await this.writeIdentity({
-      serial: a.serial,
-      userNo: a.officerNo,
-      userName: a.officerName,
-      unitNo: a.unitNo,
-      unitName: a.unitName,
-    });
+    await this.writeIdentity(zfyInfoFor(a));
   }
 
   async deleteFile(): Promise<void> {

@@ -1,13 +1,10 @@
-import { toCsv } from '../../reports/csv.ts';
 import { ledgerTable } from '../../reports/ledger-table.ts';
 import type { TableModel } from '../../reports/table-model.ts';
-import { toXlsx } from '../../reports/xlsx.ts';
 import { html } from '../html.ts';
 import { sendPage } from '../layout.ts';
 import { optionalField } from '../request-input.ts';
-import { downloadHeaders } from '../responses.ts';
 import { needs, type Route } from '../router.ts';
-import { reportTable } from '../table-view.ts';
+import { reportTable, sendTableFile, type TableFileFormat } from '../table-view.ts';
 import { userCan, userOf, type WebContext } from '../web-context.ts';
 import { type DayRange, dayRange } from '../zoned-dates.ts';
 
@@ -72,32 +69,17 @@ function exportTarget(f: LedgerFilter): string {
   return `ledger:${parts.join(',')}`;
 }
 
-function download(format: 'csv' | 'xlsx') {
+function download(format: TableFileFormat) {
   return async (ctx: WebContext) => {
     const f = filterOf(ctx);
     const model = tableOf(ctx, f);
-    const body =
-      format === 'csv'
-        ? Buffer.from(toCsv(model, ctx.lang, ctx.rt.timeZone), 'utf8')
-        : await toXlsx(model, ctx.lang, ctx.rt.timeZone);
     ctx.rt.ledger.access.log({
       username: userOf(ctx).account.username,
       action: 'ledger-export',
       target: exportTarget(f),
     });
     const span = `${f.range.fromText}_${f.range.toText}`;
-    ctx.res.writeHead(
-      200,
-      downloadHeaders(
-        format === 'csv'
-          ? 'text/csv; charset=utf-8'
-          : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        `ledger-${span}.${format}`,
-        `${ctx.t('ledger.fileName')}-${span}.${format}`,
-        body.length,
-      ),
-    );
-    ctx.res.end(body);
+    await sendTableFile(ctx, [model], format, `ledger-${span}`, `${ctx.t('ledger.fileName')}-${span}`);
   };
 }
 

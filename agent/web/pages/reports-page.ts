@@ -1,13 +1,10 @@
-import { toCsvTables } from '../../reports/csv.ts';
 import { buildReport, REPORT_NAMES, type ReportName } from '../../reports/report-catalog.ts';
 import type { TableModel } from '../../reports/table-model.ts';
-import { toXlsxWorkbook } from '../../reports/xlsx.ts';
 import { html } from '../html.ts';
 import type { MessageKey } from '../i18n/messages.ts';
 import { sendPage } from '../layout.ts';
-import { downloadHeaders } from '../responses.ts';
 import { needs, type Route } from '../router.ts';
-import { reportTable } from '../table-view.ts';
+import { reportTable, sendTableFile, type TableFileFormat } from '../table-view.ts';
 import { userOf, type WebContext } from '../web-context.ts';
 import { BadRequestError } from '../web-errors.ts';
 import { zonedYear } from '../zoned-dates.ts';
@@ -86,27 +83,18 @@ ${models.map((m) => reportTable(m, ctx.lang, ctx.rt.timeZone, t('common.noRows')
   });
 }
 
-function download(format: 'csv' | 'xlsx') {
+function download(format: TableFileFormat) {
   return async (ctx: WebContext) => {
     const c = choiceOf(ctx);
     const models = modelsOf(ctx, c);
-    const body =
-      format === 'csv'
-        ? Buffer.from(toCsvTables(models, ctx.lang, ctx.rt.timeZone), 'utf8')
-        : await toXlsxWorkbook(models, ctx.lang, ctx.rt.timeZone);
     logReport(ctx, c, format);
-    ctx.res.writeHead(
-      200,
-      downloadHeaders(
-        format === 'csv'
-          ? 'text/csv; charset=utf-8'
-          : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        `${c.name}-${c.year}.${format}`,
-        `${ctx.t(REPORT_LABELS[c.name])}-${c.year}.${format}`,
-        body.length,
-      ),
+    await sendTableFile(
+      ctx,
+      models,
+      format,
+      `${c.name}-${c.year}`,
+      `${ctx.t(REPORT_LABELS[c.name])}-${c.year}`,
     );
-    ctx.res.end(body);
   };
 }
 
