@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { loadConfig } from '../config/config-loader.ts';
+import { ledgerFigures } from '../config/dock-config.ts';
 import { ledgerFile } from '../ledger/database.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { silentLogger } from '../ops/logger.ts';
@@ -23,6 +25,7 @@ export class NoLedgerError extends Error {
 export async function openCliLedger(stateDir: string): Promise<{ ledger: Ledger; paths: DockPaths }> {
   const paths = pathsUnder(stateDir);
   if (!existsSync(ledgerFile(paths))) throw new NoLedgerError(stateDir);
-  const ledger = await Ledger.open({ paths, logger: silentLogger() });
+  const { config } = await loadConfig(null, { pathDefaults: { stateDir, runDir: paths.runDir } });
+  const ledger = await Ledger.open({ paths, logger: silentLogger(), ...ledgerFigures(config) });
   return { ledger, paths };
 }

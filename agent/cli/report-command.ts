@@ -11,7 +11,7 @@ import { ledgerTable } from '../reports/ledger-table.ts';
 import { buildReport, isReportName, ReportParameterError } from '../reports/report-catalog.ts';
 import { type Lang, labelledTotals, type TableModel } from '../reports/table-model.ts';
 import { toXlsxWorkbook } from '../reports/xlsx.ts';
-import { checkTimeZone, wallClock, zonedInstant } from '../reports/zoned-time.ts';
+import { checkTimeZone, wallClock, zonedInstant } from '../time/zoned-time.ts';
 import { openCliLedger, stateDirOf } from './cli-ledger.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 import { UsageError } from './ledger-cli-command.ts';

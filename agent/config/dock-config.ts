@@ -98,3 +98,16 @@ export interface DockConfig {
   readonly health: { readonly listen: ListenAddress };
   readonly log: { readonly level: string };
 }
+
+/** The ledger's figures: its checkpoint cadence (`ledger.*`) and the R8 fault-report deadline. */
+export function ledgerFigures(config: DockConfig): {
+  readonly checkpointEveryEvents: number;
+  readonly checkpointEveryMinutes: number;
+  readonly faultReportHours: number;
+} {
+  return {
+    checkpointEveryEvents: config.ledger.checkpointEveryEvents,
+    checkpointEveryMinutes: config.ledger.checkpointEveryMinutes,
+    faultReportHours: config.rules.faultReportHours,
+  };
+}

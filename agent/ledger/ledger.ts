@@ -33,12 +33,12 @@ export interface LedgerOptions {
   /** A child logger for this module; the ledger never logs personal data. */
   readonly logger: Logger;
   readonly now?: () => Date;
-  /** Write a checkpoint after this many events (default 100) … */
-  readonly checkpointEveryEvents?: number;
-  /** … or when this many minutes passed since the last one (default 15). */
-  readonly checkpointEveryMinutes?: number;
-  /** R8 fault-report deadline (default 24 hours). */
-  readonly faultDeadlineHours?: number;
+  /** Write a checkpoint after this many events (config `ledger.checkpointEveryEvents`) … */
+  readonly checkpointEveryEvents: number;
+  /** … or when this many minutes passed since the last one (`ledger.checkpointEveryMinutes`). */
+  readonly checkpointEveryMinutes: number;
+  /** R8: a fault must be reported within this many hours (`rules.faultReportHours`). */
+  readonly faultReportHours: number;
   /** Id generator for sessions, assignments, faults, alerts (default random UUIDs). */
   readonly newId?: () => string;
 }
@@ -79,7 +79,7 @@ export class Ledger {
       now: opts.now,
       newId: opts.newId,
       vaultDir: opts.paths.vaultDir,
-      faultDeadlineHours: opts.faultDeadlineHours,
+      faultDeadlineHours: opts.faultReportHours,
       logger: opts.logger,
     };
     this.queries = new ManagerQueries(db);
@@ -102,9 +102,6 @@ export class Ledger {
     const opts = {
       ...options,
       now: options.now ?? (() => new Date()),
-      checkpointEveryEvents: options.checkpointEveryEvents ?? 100,
-      checkpointEveryMinutes: options.checkpointEveryMinutes ?? 15,
-      faultDeadlineHours: options.faultDeadlineHours ?? 24,
       newId: options.newId ?? randomUUID,
     };
     const { stateDir } = opts.paths;

@@ -1,5 +1,5 @@
+import { localDate, localDateTime } from '../time/zoned-time.ts';
 import type { CellType, CellValue, Lang, TableColumn } from './table-model.ts';
-import { localDate, localDateTime } from './zoned-time.ts';
 
 /** What the page and the terminal show for an empty cell (CSV leaves it empty). */
 export const PAGE_EMPTY = '—';

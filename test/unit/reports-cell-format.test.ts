@@ -7,7 +7,7 @@ import {
   wallClockAsUtcDate,
   zonedInstant,
   zoneOffsetMs,
-} from '../../agent/reports/zoned-time.ts';
+} from '../../agent/time/zoned-time.ts';
 
 const SHANGHAI = 'Asia/Shanghai';
 const MIB = 1024 * 1024;
