@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { FingerprintEntry } from '../../drivers/fingerprint-table.ts';
 import { formatConfigError, isConfigError } from '../config/config-error.ts';
-import { configFileFromEnv, loadConfig } from '../config/config-loader.ts';
+import { loadConfig } from '../config/config-loader.ts';
 import { udevRulesText } from '../ops/udev-rules.ts';
+import { namedConfigFile, parseCommandLine, UsageError } from './cli-options.ts';
 import { type CliCommand, ExitCode } from './command.ts';
 
 const HELP = `usage: dockctl udev-rules [--site [--config FILE]]
@@ -27,16 +27,12 @@ export const udevRulesCommand: CliCommand = {
   name: 'udev-rules',
   summary: 'print udev rules for the recorder USB ids (built-in table, or --site models)',
   async run(io) {
-    let values: { site?: boolean; config?: string; help?: boolean };
+    let values: ReturnType<typeof parseCommandLine<{ site: { type: 'boolean' } }>>['values'];
     try {
-      ({ values } = parseArgs({
-        args: [...io.argv],
-        options: {
-          site: { type: 'boolean' },
-          config: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }));
+      const parsed = parseCommandLine(io.argv, { site: { type: 'boolean' } });
+      if (parsed.positionals.length > 0)
+        throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
+      values = parsed.values;
     } catch (err) {
       io.stderr.write(`dockctl udev-rules: ${(err as Error).message}\n`);
       return ExitCode.usage;
@@ -50,7 +46,7 @@ export const udevRulesCommand: CliCommand = {
       return ExitCode.ok;
     }
     try {
-      const { config } = await loadConfig(values.config ?? configFileFromEnv(io.env));
+      const { config } = await loadConfig(namedConfigFile(values.config, io.env));
       io.stdout.write(
         udevRulesText(config.drivers.fingerprints.models ?? [], `site models from ${config.source}`),
       );

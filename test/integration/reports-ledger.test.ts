@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import { createReportCommand } from '../../agent/cli/report-command.ts';
+import { EMBEDDED_DEFAULTS_FILE } from '../../agent/config/config-loader.ts';
 import { cellText } from '../../agent/reports/cell-format.ts';
 import { toCsv } from '../../agent/reports/csv.ts';
 import { ledgerTable } from '../../agent/reports/ledger-table.ts';
@@ -454,7 +455,7 @@ describe('reports from a real ledger', () => {
         argv,
         stdout: io.out,
         stderr: io.err,
-        env: { DOCK_CONFIG: path.join(world.dir, 'none.yaml') },
+        env: { DOCK_CONFIG: EMBEDDED_DEFAULTS_FILE }, // never the box's /etc file
       });
       return { code, ...io.text() };
     };

@@ -1,6 +1,6 @@
+import { HELD_ALERT_KINDS } from '../../dock/held-recorders.ts';
 import type { AlertRecord } from '../../ledger/ledger-records.ts';
 import { formatDateTime } from '../display-format.ts';
-import { HELD_ALERT_KINDS } from '../held-recorders.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/messages.ts';
 import { postForm, sendPage } from '../layout.ts';

@@ -1,6 +1,6 @@
+import { DockError } from '../errors.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { AlertRecord } from '../ledger/ledger-records.ts';
-import { BadRequestError } from './web-errors.ts';
 
 /** Alert kinds that hold a recorder at the dock until the equipment manager decides. */
 export const HELD_ALERT_KINDS: ReadonlySet<string> = new Set(['unknown-recorder', 'identity-changed']);
@@ -43,9 +43,20 @@ export function heldRecorders(ledger: Ledger): HeldRecorder[] {
     }));
 }
 
+/** The recorder named is not held at the dock (any more). */
+export class RecorderNotHeldError extends DockError {
+  constructor(readonly serial: string) {
+    super(
+      'RECORDER_NOT_HELD',
+      `recorder ${serial} is not waiting for a decision (any more): see the held recorders on the page or 'dockctl alerts'`,
+    );
+  }
+}
+
 /**
  * Accept (register with what the dock saw, then resolve the alert) or reject (resolve with the
- * note 'rejected') a held recorder, in one transaction; the same as `dockctl recorders accept|reject`.
+ * note 'rejected') a held recorder, in one transaction: the page and `dockctl recorders
+ * accept|reject` both decide through this. Throws RecorderNotHeldError.
  */
 export function decideHeldRecorder(
   ledger: Ledger,
@@ -54,8 +65,7 @@ export function decideHeldRecorder(
   by: string,
 ): void {
   const held = heldRecorders(ledger).find((h) => h.serial === serial);
-  if (!held)
-    throw new BadRequestError('that recorder is not waiting for a decision (any more): reload the page');
+  if (!held) throw new RecorderNotHeldError(serial);
   ledger.transaction(() => {
     if (decision === 'accept') ledger.registerRecorder({ serial, ...held.identity });
     ledger.resolveAlert(held.alert.id, {
