@@ -1,39 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { FingerprintEntry, FingerprintSiteExtension, GenericId } from './contract/fingerprints.ts';
 import { FingerprintTableError } from './errors.ts';
-import type { DriverName, FingerprintMatch, UsbIdentity } from './ports.ts';
-
-/** One model entry, as in schemas/fingerprints.schema.json#/$defs/model. */
-export interface FingerprintEntry {
-  readonly id: string;
-  readonly vendor: string;
-  readonly model: string;
-  readonly driver: DriverName;
-  readonly match: {
-    readonly vendorId: string;
-    readonly productId?: string;
-    readonly manufacturer?: string;
-    readonly product?: string;
-    readonly serialPattern?: string;
-  };
-  readonly massStorage?: { readonly vendorId: string; readonly productId: string };
-  readonly admitGeneric?: boolean;
-  readonly example?: boolean;
-  readonly note?: string;
-}
-
-/** An id on the never-match-automatically list. */
-export interface GenericId {
-  readonly vendorId: string;
-  readonly productId: string;
-  readonly reason: string;
-}
-
-/** The site's additions from the config file (#/$defs/siteExtension). */
-export interface FingerprintSiteExtension {
-  readonly models?: readonly FingerprintEntry[];
-  readonly generic?: readonly GenericId[];
-}
+import type { FingerprintMatch, UsbIdentity } from './ports.ts';
 
 interface CompiledEntry {
   readonly entry: FingerprintEntry;

@@ -5,6 +5,7 @@ import { cellText, PAGE_EMPTY } from '../reports/cell-format.ts';
 import { toCsvTables } from '../reports/csv.ts';
 import { ledgerTable } from '../reports/ledger-table.ts';
 import { buildReport, isReportName, ReportParameterError } from '../reports/report-catalog.ts';
+import { ReportQueries } from '../reports/report-queries.ts';
 import { type Lang, labelledTotals, type TableModel } from '../reports/table-model.ts';
 import { toXlsxWorkbook } from '../reports/xlsx.ts';
 import { checkTimeZone, wallClock, zonedInstant } from '../time/zoned-time.ts';
@@ -125,7 +126,7 @@ function tablesFor(name: string, values: Values, now: Date, timeZone: string): B
   const today = wallClock(now.getTime(), timeZone);
   if (name !== 'ledger' && isReportName(name)) {
     const year = yearOption(values.year, name === 'statistics' ? today.year - 1 : today.year);
-    return (ledger) => buildReport(ledger.reports, name, { year, at: now, timeZone });
+    return (ledger) => buildReport(ReportQueries.of(ledger), name, { year, at: now, timeZone });
   }
   if (name !== 'ledger') throw new UsageError(`there is no report '${name}'`);
   const from = values.from
@@ -136,7 +137,7 @@ function tablesFor(name: string, values: Values, now: Date, timeZone: string): B
     : new Date(zonedInstant(timeZone, today.year, today.month, today.day + 1));
   if (from.getTime() >= to.getTime()) throw new UsageError('--from must be on or before --to');
   return (ledger) => [
-    ledgerTable(ledger.reports, {
+    ledgerTable(ReportQueries.of(ledger), {
       from,
       to,
       serial: values.recorder,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { FingerprintEntry } from '../../drivers/fingerprint-table.ts';
+import type { FingerprintEntry } from '../../drivers/contract/fingerprints.ts';
 import { formatConfigError, isConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/config-loader.ts';
 import { udevRulesText } from '../ops/udev-rules.ts';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FingerprintSiteExtension } from '../../drivers/fingerprint-table.ts';
+import type { FingerprintSiteExtension } from '../../drivers/contract/fingerprints.ts';
 import type { DockPaths } from '../paths.ts';
 import { parseByteSize } from './byte-size.ts';
 import type {

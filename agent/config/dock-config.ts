@@ -1,4 +1,4 @@
-import type { FingerprintSiteExtension } from '../../drivers/fingerprint-table.ts';
+import type { FingerprintSiteExtension } from '../../drivers/contract/fingerprints.ts';
 import type { FootageKind } from '../../drivers/ports.ts';
 import type { SealTuning } from '../ingest/seal-pass.ts';
 import type { DockPaths } from '../paths.ts';

@@ -4,7 +4,6 @@ import { mkdir } from 'node:fs/promises';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { DockPaths } from '../paths.ts';
-import { ReportQueries } from '../reports/report-queries.ts';
 import { AccessQueries, WebSessionStore } from './access-queries.ts';
 import * as access from './access-writes.ts';
 import { type AlertInput, openAlert, resolveAlert } from './alert-writes.ts';
@@ -60,8 +59,6 @@ export class Ledger {
   readonly accessQueries: AccessQueries;
   /** The page's login sessions (not history). */
   readonly webSessions: WebSessionStore;
-  /** The reports' queries (ledger exports, inventory, handover, yearly statistics). */
-  readonly reports: ReportQueries;
   private readonly ctx: WriteContext;
   private readonly runInTransaction: (fn: () => unknown) => unknown;
 
@@ -85,7 +82,6 @@ export class Ledger {
     this.queries = new ManagerQueries(db);
     this.accessQueries = new AccessQueries(db);
     this.webSessions = new WebSessionStore(db);
-    this.reports = new ReportQueries(db);
     this.runInTransaction = db.transaction((fn: () => unknown) => {
       const result = fn();
       this.checkpointInTransaction(false);
@@ -172,6 +168,14 @@ export class Ledger {
         createdAt: at,
       });
     });
+  }
+
+  /**
+   * The database, for read-only query modules above the ledger (the reports build their own
+   * questions on it). Every change goes through the methods here, as an event in the chain.
+   */
+  get readHandle(): Database {
+    return this.db;
   }
 
   /** Run several ledger operations as one transaction (all or nothing, one fsync). */
