@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { FingerprintEntry } from '../../drivers/contract/fingerprints.ts';
+import { builtinFingerprints } from '../../drivers/fingerprint-table.ts';
 import { formatConfigError, isConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/config-loader.ts';
 import { udevRulesText } from '../ops/udev-rules.ts';
@@ -17,9 +17,8 @@ models in the config file's drivers.fingerprints section. Install those with:
 `;
 
 /** The built-in table's entries (drivers/fingerprints.json). */
-export function builtinEntries(): FingerprintEntry[] {
-  const url = new URL('../../drivers/fingerprints.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { models: FingerprintEntry[] }).models;
+export function builtinEntries(): readonly FingerprintEntry[] {
+  return builtinFingerprints().models;
 }
 
 /** `dockctl udev-rules`: udev rules generated from the fingerprint table. */
