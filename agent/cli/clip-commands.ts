@@ -1,7 +1,7 @@
 import type { ClipView } from '../ledger/access-queries.ts';
+import { formatBytes } from '../reports/byte-format.ts';
 import type { CliCommand } from './command.ts';
 import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
-import { formatBytes } from './progress-line.ts';
 import { formatTable, shortTime } from './table.ts';
 
 /** A date option (YYYY-MM-DD, local midnight) plus `addDays`. */

@@ -2,9 +2,9 @@ import { decideHeldRecorder, RecorderNotHeldError } from '../dock/held-recorders
 import type { Ledger } from '../ledger/ledger.ts';
 import type { AlertRecord, RecorderRecord } from '../ledger/ledger-records.ts';
 import type { UsageReport, UsageSession } from '../ledger/manager-queries.ts';
+import { formatBytes } from '../reports/byte-format.ts';
 import type { CliCommand } from './command.ts';
 import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
-import { formatBytes } from './progress-line.ts';
 import { formatTable, shortTime } from './table.ts';
 
 function sessionRows(sessions: readonly UsageSession[]) {

@@ -5,10 +5,11 @@ import { createExport, type ExportProgress, exportPackageDir } from '../export/e
 import { type PackageReport, verifyExportPackage } from '../export/verify-package.ts';
 import { ProgressMeter } from '../ingest/progress.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import { formatBytes } from '../reports/byte-format.ts';
 import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
 import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
-import { formatBytes, progressLine } from './progress-line.ts';
+import { progressLine } from './progress-line.ts';
 import { formatTable, shortTime } from './table.ts';
 
 const HELP = `usage: dockctl export create --request ID --user NAME [--case NO] [--reason TEXT] [--config FILE] [--state DIR] [--json]

@@ -67,7 +67,7 @@ describe('reports from a real ledger', () => {
           officerName: '张三',
           checkedOutAt: '2025-01-02 09:00',
           outBatteryPct: '100%',
-          outFreeBytes: '60.0 GB',
+          outFreeBytes: '60.0 GiB',
           checkedInAt: '2025-01-03 18:00',
           inBatteryPct: '40%',
           clips: '4',
@@ -83,7 +83,7 @@ describe('reports from a real ledger', () => {
           officerName: '李四',
           checkedOutAt: '2025-01-03 19:00',
           outBatteryPct: '95%',
-          outFreeBytes: '58.0 GB',
+          outFreeBytes: '58.0 GiB',
           checkedInAt: '',
           inBatteryPct: '',
           clips: '0',
@@ -99,7 +99,7 @@ describe('reports from a real ledger', () => {
           officerName: '李四',
           checkedOutAt: '2025-02-10 08:00',
           outBatteryPct: '90%',
-          outFreeBytes: '30.0 GB',
+          outFreeBytes: '30.0 GiB',
           checkedInAt: '2025-02-10 20:00',
           inBatteryPct: '20%',
           clips: '2',
@@ -326,7 +326,7 @@ describe('reports from a real ledger', () => {
       officers: '1',
       clips: '5',
       hours: '2.5',
-      bytes: '2.1 GB',
+      bytes: '2.1 GiB',
       late: '1',
       gaps: '1',
       gapsExplained: '0',
@@ -341,7 +341,7 @@ describe('reports from a real ledger', () => {
       officers: '1',
       clips: '2',
       hours: '2.0',
-      bytes: '3.0 GB',
+      bytes: '3.0 GiB',
       late: '1',
       gaps: '1',
       gapsExplained: '1',
@@ -356,7 +356,7 @@ describe('reports from a real ledger', () => {
       officers: '0',
       clips: '0',
       hours: '0.0',
-      bytes: '0.0 MB',
+      bytes: '0.0 MiB',
       late: '0',
       gaps: '0',
       gapsExplained: '0',
@@ -515,7 +515,7 @@ describe('reports from a real ledger', () => {
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /2024年度执法音像记录统计/);
     const stats = await run('statistics', '--year', '2025', '--state', world.dir, '--lang', 'en');
-    assert.match(stats.stdout, /^Total\s+4\s+2\s+7\s+4\.5\s+5\.1 GB/m);
+    assert.match(stats.stdout, /^Total\s+4\s+2\s+7\s+4\.5\s+5\.1 GiB/m);
     const handover = await run('handover', '--format', 'json', '--state', world.dir);
     assert.deepEqual(
       JSON.parse(handover.stdout).tables.map((t: TableModel) => t.name),
