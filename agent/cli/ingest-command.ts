@@ -1,3 +1,4 @@
+import type { Ingester } from '../ingest/ingester.ts';
 import { silentLogger } from '../ops/logger.ts';
 import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE } from './cli-options.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
@@ -52,25 +53,30 @@ async function runIngest(io: CliIo): Promise<number> {
       files.map((file) => ({ source: { kind: 'file', path: file }, resumeKey: `manual:${file}` })),
     );
     if (tty) io.stderr.write('\r\x1b[K');
-    let failures = 0;
-    for (const s of settled) {
-      if (s.ok) {
-        const r = s.result;
-        io.stdout.write(
-          parsed.values.json
-            ? `${JSON.stringify({ file: r.sourcePath, sha256: r.sha256, size: r.size, vaultPath: r.vaultPath, duplicate: r.duplicate, verifiedBy: r.verifiedBy })}\n`
-            : `${r.sha256}  ${r.sourcePath}${r.duplicate ? '  (already in the vault)' : ''}\n`,
-        );
-      } else {
-        failures++;
-        io.stderr.write(`dockctl ingest: ${s.error.message}\n`);
-      }
-    }
-    return failures === 0 ? ExitCode.ok : ExitCode.ioErr;
+    return printSettled(io, settled, parsed.values.json === true) === 0 ? ExitCode.ok : ExitCode.ioErr;
   } finally {
     unsubscribe();
     await runtime.close();
   }
+}
+
+/** One line per file (its digest, or why it failed); returns how many failed. */
+function printSettled(io: CliIo, settled: Awaited<ReturnType<Ingester['ingestAll']>>, json: boolean): number {
+  let failures = 0;
+  for (const s of settled) {
+    if (s.ok) {
+      const r = s.result;
+      io.stdout.write(
+        json
+          ? `${JSON.stringify({ file: r.sourcePath, sha256: r.sha256, size: r.size, vaultPath: r.vaultPath, duplicate: r.duplicate, verifiedBy: r.verifiedBy })}\n`
+          : `${r.sha256}  ${r.sourcePath}${r.duplicate ? '  (already in the vault)' : ''}\n`,
+      );
+    } else {
+      failures++;
+      io.stderr.write(`dockctl ingest: ${s.error.message}\n`);
+    }
+  }
+  return failures;
 }
 
 function parse(argv: readonly string[]) {
