@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Logger } from 'pino';
+import type { RecorderDriverFactory, SpawnFn, VolumeMounter } from '../drivers/contract/ports.ts';
 import type { DeviceEventSource } from '../drivers/detect/event-source.ts';
 import { UdevadmSource } from '../drivers/detect/udevadm-source.ts';
 import { UsbSource } from '../drivers/detect/usb-source.ts';
@@ -10,7 +11,6 @@ import { FootageTypes } from '../drivers/mass-storage/footage-types.ts';
 import { LinuxVolumeMounter } from '../drivers/mass-storage/linux-mounter.ts';
 import { PrivilegedVolumeMounter } from '../drivers/mass-storage/privileged-mounter.ts';
 import type { WalkOptions } from '../drivers/mass-storage/safe-walk.ts';
-import type { RecorderDriverFactory, SpawnFn, VolumeMounter } from '../drivers/ports.ts';
 import type { SerialSettings } from '../drivers/serial/serial-driver.ts';
 import { openSerialLink } from '../drivers/serial/serial-link.ts';
 import { type SimBus, simDriverFactory } from '../drivers/sim/sim-bus.ts';

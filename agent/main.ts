@@ -4,20 +4,21 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { RecorderWatcher } from '../drivers/detect/device-watcher.ts';
 import { FingerprintTable } from '../drivers/fingerprint-table.ts';
+import { AlertMonitor } from './alerts/alert-monitor.ts';
 import { type DockConfig, ledgerFigures } from './config/dock-config.ts';
 import { DockManager } from './dock/dock-manager.ts';
 import { DEFAULT_DOCK_RULES, type DockRules } from './dock/dock-rules.ts';
 import type { DockResult } from './dock/dock-session.ts';
 import { buildLiveView } from './dock/live-view.ts';
+import { IsolatedMediaProbe } from './dock/media-probe.ts';
 import type { Forwarder } from './forwarder/forwarder.ts';
 import { parseForwarderConfig } from './forwarder/forwarder-config.ts';
 import { createForwarder } from './forwarder/forwarder-setup.ts';
 import { type Hardware, openHardware } from './hardware.ts';
 import { Ingester } from './ingest/ingester.ts';
 import { VaultLayout } from './ingest/vault.ts';
-import { IngestWorkerPool } from './ingest/worker-pool.ts';
+import { IngestWorkerPool, simWorkerUrl } from './ingest/worker-pool.ts';
 import { Ledger } from './ledger/ledger.ts';
-import { AlertMonitor } from './ops/alert-monitor.ts';
 import { StatusFile } from './ops/status-file.ts';
 import { utcOffsetMinutes } from './time/zoned-time.ts';
 import { startWebServer, type WebServer } from './web/web-server.ts';
@@ -80,14 +81,21 @@ export async function startDockd(
     now,
     ...ledgerFigures(config),
   });
-  const pool = new IngestWorkerPool(config.ingest.maxConcurrentIngests ?? availableParallelism());
+  const layout = new VaultLayout(config.paths);
+  await layout.ensureDirs(); // the vault exists from the first start (the storage check reads it)
+  await layout.removeStaleTemporaries(); // what a kill left of durable writes in the staging area
+  const pool = new IngestWorkerPool(
+    config.ingest.maxConcurrentIngests ?? availableParallelism(),
+    hardware.kind === 'sim' ? simWorkerUrl() : undefined,
+  );
   const ingester = new Ingester({
     pool,
-    layout: new VaultLayout(config.paths),
+    layout,
     logger: logger.child({ module: 'ingest' }),
     now,
     tuning: config.ingest.tuning,
   });
+  const probe = new IsolatedMediaProbe();
   const forwarder = await createForwarder(parseForwarderConfig(config.forwarder), {
     ledger,
     logger: logger.child({ module: 'forwarder' }),
@@ -97,6 +105,7 @@ export async function startDockd(
   const { watcher, manager } = await startDocking(config, hardware, logger, {
     ledger,
     ingester,
+    probe,
     forwarder,
     now,
     onResult: options.onResult ?? (() => {}),
@@ -117,6 +126,7 @@ export async function startDockd(
       await watcher.stop();
       await pool.close(); // running copies end here; their parts and resume states stay
       await manager.stop();
+      await probe.close();
       await timers.stopStatus();
       ledger.checkpointNow();
       await forwarder.stop();
@@ -141,7 +151,11 @@ async function startDocking(
   config: DockConfig,
   hardware: Hardware,
   logger: Logger,
-  parts: Parts & { readonly ingester: Ingester; readonly onResult: (r: DockResult) => void },
+  parts: Parts & {
+    readonly ingester: Ingester;
+    readonly probe: IsolatedMediaProbe;
+    readonly onResult: (r: DockResult) => void;
+  },
 ): Promise<{ watcher: RecorderWatcher; manager: DockManager }> {
   const { ledger, forwarder, now } = parts;
   const driverLog = logger.child({ module: 'drivers' });
@@ -150,10 +164,11 @@ async function startDocking(
   const watcher = new RecorderWatcher({ sources, fingerprints, log: driverLog });
   const manager = new DockManager(
     {
-      ledger,
+      ledger: ledger.dock,
       ingester: parts.ingester,
       watcher,
       factory,
+      probe: parts.probe,
       rules: dockRulesFrom(config),
       logger: logger.child({ module: 'dock' }),
       now,

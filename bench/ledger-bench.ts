@@ -13,6 +13,7 @@ import { Ledger } from '../agent/ledger/ledger.ts';
 import { vaultPathFor } from '../agent/ledger/vault-path.ts';
 import { verifyLedger } from '../agent/ledger/verify/verify-ledger.ts';
 import { type DockPaths, pathsUnder } from '../agent/paths.ts';
+import { testAlert } from '../test/helpers/test-alert.ts';
 import { testLedgerOptions } from '../test/helpers/test-config.ts';
 
 const CLIPS = Number(process.env.LEDGER_BENCH_CLIPS ?? 1_000_000);
@@ -69,11 +70,7 @@ function oneSession(ledger: Ledger, paths: DockPaths, i: number, open: boolean):
   });
   sealClips(ledger, paths, i, serial, session.id);
   if (i % 50 === 0) {
-    const alert = ledger.openAlert({
-      kind: 'late-clip',
-      severity: 'warning',
-      subject: `session:${session.id}`,
-    });
+    const alert = ledger.openAlert(testAlert('late-clip', `session:${session.id}`));
     if (i % 250 !== 0) ledger.resolveAlert(alert.id, { resolvedBy: 'manager-1' });
   }
   if (!open) {

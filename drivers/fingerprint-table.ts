@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { FingerprintEntry, FingerprintSiteExtension, GenericId } from './contract/fingerprints.ts';
 import { lazySchemas, schemaErrorLine, schemaId } from './contract/json-schema.ts';
+import type { FingerprintMatch, UsbIdentity } from './contract/ports.ts';
 import { FingerprintTableError } from './errors.ts';
-import type { FingerprintMatch, UsbIdentity } from './ports.ts';
 
 interface CompiledEntry {
   readonly entry: FingerprintEntry;

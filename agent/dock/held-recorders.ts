@@ -1,9 +1,13 @@
 import { DockError } from '../errors.ts';
+import { HELD_ALERT_KINDS } from '../ledger/alert-kinds.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { AlertRecord } from '../ledger/ledger-records.ts';
+import { parseSubject } from '../ledger/subjects.ts';
 
-/** Alert kinds that hold a recorder at the dock until the equipment manager decides. */
-export const HELD_ALERT_KINDS: ReadonlySet<string> = new Set(['unknown-recorder', 'identity-changed']);
+/** Whether an alert of this kind holds a recorder at the dock until the equipment manager decides. */
+export function holdsRecorder(kind: string): boolean {
+  return (HELD_ALERT_KINDS as readonly string[]).includes(kind);
+}
 
 /** What the dock saw of a held recorder (the alert's JSON detail). */
 export interface HeldIdentity {
@@ -19,12 +23,15 @@ export interface HeldRecorder {
   readonly identity: HeldIdentity;
 }
 
-function identityOf(detail: string | null): HeldIdentity {
-  let parsed: unknown = null;
-  try {
-    parsed = JSON.parse(detail ?? 'null');
-  } catch {
-    parsed = null;
+/** The held identity from the alert's facts (schema 7), or from the JSON detail older builds wrote. */
+function identityOf(alert: AlertRecord): HeldIdentity {
+  let parsed: unknown = alert.facts;
+  if (parsed === null) {
+    try {
+      parsed = JSON.parse(alert.detail ?? 'null');
+    } catch {
+      parsed = null;
+    }
   }
   const o = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
@@ -33,14 +40,11 @@ function identityOf(detail: string | null): HeldIdentity {
 
 /** Recorders held at the dock now (open unknown-recorder / identity-changed alerts). */
 export function heldRecorders(ledger: Ledger): HeldRecorder[] {
-  return ledger.queries
-    .openAlerts()
-    .filter((a) => HELD_ALERT_KINDS.has(a.kind) && a.subject.startsWith('recorder:'))
-    .map((alert) => ({
-      serial: alert.subject.slice('recorder:'.length),
-      alert,
-      identity: identityOf(alert.detail),
-    }));
+  return ledger.queries.openAlerts().flatMap((alert) => {
+    const subject = parseSubject(alert.subject);
+    if (!holdsRecorder(alert.kind) || subject?.kind !== 'recorder') return [];
+    return [{ serial: subject.serial, alert, identity: identityOf(alert) }];
+  });
 }
 
 /** The recorder named is not held at the dock (any more). */

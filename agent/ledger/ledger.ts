@@ -6,11 +6,13 @@ import type { Logger } from 'pino';
 import type { DockPaths } from '../paths.ts';
 import { AccessQueries, WebSessionStore } from './access-queries.ts';
 import * as access from './access-writes.ts';
-import { type AlertInput, openAlert, resolveAlert } from './alert-writes.ts';
+import { type AnyAlertInput, openAlert, resolveAlert } from './alert-writes.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import { latestCheckpoint, listCheckpoints, writeCheckpoint } from './checkpoint-store.ts';
 import { ledgerBackupDir, ledgerFile, openLedgerDatabase } from './database.ts';
+import { createDockFace } from './dock-face.ts';
 import { createDockKey, type DockKeyPair, dockKeyExists, dockKeyFiles, loadDockKey } from './dock-key.ts';
+import type { DockLedger } from './dock-ledger.ts';
 import * as dockWrites from './dock-writes.ts';
 import * as equipment from './equipment-writes.ts';
 import { DockKeyError, LedgerLostError, LedgerStateError } from './errors.ts';
@@ -59,6 +61,8 @@ export class Ledger {
   readonly accessQueries: AccessQueries;
   /** The page's login sessions (not history). */
   readonly webSessions: WebSessionStore;
+  /** What docking reads and writes (the dock manager, sessions, sealer, admission). */
+  readonly dock: DockLedger;
   private readonly ctx: WriteContext;
   private readonly runInTransaction: (fn: () => unknown) => unknown;
 
@@ -87,6 +91,7 @@ export class Ledger {
       this.checkpointInTransaction(false);
       return result;
     });
+    this.dock = createDockFace(this.ctx, db, (fn) => this.transaction(fn));
   }
 
   /**
@@ -244,7 +249,7 @@ export class Ledger {
   }
 
   /** Open an alert (or return the open one of the same kind and subject). */
-  openAlert(input: AlertInput): R.AlertRecord {
+  openAlert(input: AnyAlertInput): R.AlertRecord {
     return this.transaction(() => openAlert(this.ctx, input));
   }
 

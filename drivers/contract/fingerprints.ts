@@ -3,7 +3,7 @@
  * between the configuration (a site's own models) and the drivers that match devices against it.
  * Types only; it imports nothing from agent/.
  */
-import type { DriverName } from '../ports.ts';
+import type { DriverName } from './ports.ts';
 
 /** One model entry, as in schemas/fingerprints.schema.json#/$defs/model. */
 export interface FingerprintEntry {
