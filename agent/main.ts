@@ -81,20 +81,7 @@ export async function startDockd(
     now,
     ...ledgerFigures(config),
   });
-  const layout = new VaultLayout(config.paths);
-  await layout.ensureDirs(); // the vault exists from the first start (the storage check reads it)
-  await layout.removeStaleTemporaries(); // what a kill left of durable writes in the staging area
-  const pool = new IngestWorkerPool(
-    config.ingest.maxConcurrentIngests ?? availableParallelism(),
-    hardware.kind === 'sim' ? simWorkerUrl() : undefined,
-  );
-  const ingester = new Ingester({
-    pool,
-    layout,
-    logger: logger.child({ module: 'ingest' }),
-    now,
-    tuning: config.ingest.tuning,
-  });
+  const { pool, ingester } = await startIngest(config, hardware, logger, now);
   const probe = new IsolatedMediaProbe();
   const forwarder = await createForwarder(parseForwarderConfig(config.forwarder), {
     ledger,
@@ -133,6 +120,25 @@ export async function startDockd(
       ledger.close();
     },
   };
+}
+
+/** The vault made ready (folders, leftovers of a kill removed) and the ingest pool on it. */
+async function startIngest(config: DockConfig, hardware: Hardware, logger: Logger, now: () => Date) {
+  const layout = new VaultLayout(config.paths);
+  await layout.ensureDirs(); // the vault exists from the first start (the storage check reads it)
+  await layout.removeStaleTemporaries(); // what a kill left of durable writes in the staging area
+  const pool = new IngestWorkerPool(
+    config.ingest.maxConcurrentIngests ?? availableParallelism(),
+    hardware.kind === 'sim' ? simWorkerUrl() : undefined,
+  );
+  const ingester = new Ingester({
+    pool,
+    layout,
+    logger: logger.child({ module: 'ingest' }),
+    now,
+    tuning: config.ingest.tuning,
+  });
+  return { pool, ingester };
 }
 
 interface Parts {
