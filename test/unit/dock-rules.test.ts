@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { loadConfig } from '../../agent/config/config-loader.ts';
 import { corrected, DEFAULT_DOCK_RULES, isLate, recordingGapMs } from '../../agent/dock/dock-rules.ts';
 import { timesFromName } from '../../agent/dock/recording-times.ts';
-import { settingsFromConfig, utcOffsetMinutes } from '../../agent/main.ts';
+import { dockRulesFrom } from '../../agent/main.ts';
+import { utcOffsetMinutes } from '../../agent/time/zoned-time.ts';
 
 const H = 3_600_000;
 const t = (iso: string) => new Date(iso);
@@ -58,11 +59,11 @@ describe('times from vendor file names', () => {
 describe('settings from the configuration', () => {
   it('take the rules and the recorders’ time zone from the embedded defaults', async () => {
     const { config } = await loadConfig(null, { pathDefaults: { stateDir: '/tmp/x', runDir: '/tmp/x/run' } });
-    const settings = settingsFromConfig(config);
-    assert.equal(settings.rules.lateIngestHours, 24);
-    assert.equal(settings.rules.wipePolicy, 'after-seal');
-    assert.equal(settings.rules.deviceUtcOffsetMinutes, 480, 'Asia/Shanghai');
-    assert.equal(settings.paths.stateDir, '/tmp/x');
+    const rules = dockRulesFrom(config);
+    assert.equal(rules.lateIngestHours, 24);
+    assert.equal(rules.wipePolicy, 'after-seal');
+    assert.equal(rules.deviceUtcOffsetMinutes, 480, 'Asia/Shanghai');
+    assert.equal(config.paths.stateDir, '/tmp/x');
   });
 
   it('compute time-zone offsets, with daylight saving where a zone has it', () => {
