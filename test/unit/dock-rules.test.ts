@@ -25,7 +25,13 @@ describe('R9 recording gaps', () => {
   const after = (ms: number) => new Date(end.getTime() + ms);
   it('is a gap only between the threshold and a shift break', () => {
     assert.equal(recordingGapMs(end, after(1000), DEFAULT_DOCK_RULES), null, 'back-to-back segments');
-    assert.equal(recordingGapMs(end, after(120_000), DEFAULT_DOCK_RULES), null, 'at the threshold');
+    const threshold = DEFAULT_DOCK_RULES.gapThresholdSeconds * 1000;
+    assert.equal(recordingGapMs(end, after(threshold), DEFAULT_DOCK_RULES), null, 'at the threshold');
+    assert.equal(
+      recordingGapMs(end, after(threshold + 1), DEFAULT_DOCK_RULES),
+      threshold + 1,
+      'just past it',
+    );
     assert.equal(recordingGapMs(end, after(15 * 60_000), DEFAULT_DOCK_RULES), 15 * 60_000);
     assert.equal(recordingGapMs(end, after(5 * H), DEFAULT_DOCK_RULES), null, 'the next shift');
     assert.equal(recordingGapMs(null, after(15 * 60_000), DEFAULT_DOCK_RULES), null);
@@ -64,6 +70,7 @@ describe('settings from the configuration', () => {
     assert.equal(rules.wipePolicy, 'after-seal');
     assert.equal(rules.deviceUtcOffsetMinutes, 480, 'Asia/Shanghai');
     assert.equal(config.paths.stateDir, '/tmp/x');
+    assert.deepEqual(rules, DEFAULT_DOCK_RULES, 'the code defaults say what the embedded configuration says');
   });
 
   it('compute time-zone offsets, with daylight saving where a zone has it', () => {
