@@ -27,6 +27,11 @@ export interface SealTuning {
    * writes through the page cache, paced by `writebackBytes`: kept for measuring side by side.
    */
   readonly directWrites?: boolean;
+  /**
+   * Buffers in rotation (default 4, at least 3): one is being read into while the others are
+   * hashed or written, so up to count − 2 writes are in flight at once.
+   */
+  readonly bufferCount?: number;
 }
 
 /** Defaults measured on the dock's 2-core class of machine (see README, performance). */
@@ -195,8 +200,9 @@ async function rehashKept(
 }
 
 /**
- * The copy loop: three rotating buffers; the next read and the current write are submitted to
- * the thread pool before the current buffer is hashed, so reading, writing and hashing overlap.
+ * The copy loop: rotating buffers; the next read and the current write are submitted to the
+ * thread pool before the current buffer is hashed, so reading, writing and hashing overlap, and
+ * a buffer is read into again only once its write is done.
  */
 class CopyRun {
   readonly prefixDigests: PrefixDigest[];
@@ -223,25 +229,27 @@ class CopyRun {
    */
   async copyFrom(start: number, pool: BufferPool): Promise<number> {
     const size = this.job.tuning.bufferBytes;
-    const buffers = [pool.acquire(size), pool.acquire(size), pool.acquire(size)];
+    const count = Math.max(3, this.job.tuning.bufferCount ?? 4);
+    const buffers = Array.from({ length: count }, () => pool.acquire(size));
+    const writes: Promise<void>[] = buffers.map(() => Promise.resolve());
     let pos = start;
-    let pendingWrite: Promise<void> = Promise.resolve();
     try {
       let n = await this.read(buffers[0] as Buffer, pos);
       for (let i = 0; n > 0; i++) {
-        const current = buffers[i % 3] as Buffer;
-        const nextRead = this.read(buffers[(i + 1) % 3] as Buffer, pos + n);
-        await pendingWrite;
-        pendingWrite = this.track(this.dst.write(current, n, pos));
+        const current = buffers[i % count] as Buffer;
+        const next = (i + 1) % count;
+        await writes[next]; // that buffer's last write must be done before it is read into
+        const nextRead = this.read(buffers[next] as Buffer, pos + n);
+        writes[i % count] = this.track(this.dst.write(current, n, pos));
         this.hash.update(current.subarray(0, n));
         pos += n;
         n = await nextRead;
-        await this.afterBlock(pos, pendingWrite);
+        await this.afterBlock(pos, writes);
       }
-      await pendingWrite;
+      await Promise.all(writes);
     } catch (err) {
       if (err instanceof SourceGoneError || err instanceof SourceReadError)
-        await this.keepForResume(pendingWrite, pos);
+        await this.keepForResume(writes, pos);
       throw err;
     } finally {
       await Promise.allSettled(this.inFlight);
@@ -274,9 +282,9 @@ class CopyRun {
   }
 
   /** Checkpoints and progress, at most once per block. */
-  private async afterBlock(pos: number, pendingWrite: Promise<void>): Promise<void> {
+  private async afterBlock(pos: number, writes: readonly Promise<void>[]): Promise<void> {
     if (pos - this.lastCheckpoint >= this.job.tuning.checkpointBytes) {
-      await pendingWrite;
+      await Promise.all(writes);
       this.prefixDigests.push({ offset: pos, sha256: this.hash.copy().digest('hex') });
       this.lastCheckpoint = pos;
       await this.saveState(pos);
@@ -289,9 +297,9 @@ class CopyRun {
   }
 
   /** The recorder went away or a read failed: make the bytes copied so far durable and describe them. */
-  private async keepForResume(pendingWrite: Promise<void>, hashedUpTo: number): Promise<void> {
+  private async keepForResume(writes: readonly Promise<void>[], hashedUpTo: number): Promise<void> {
     try {
-      await pendingWrite;
+      await Promise.all(writes);
     } catch {
       return; // the write itself failed; the last saved state still describes good bytes
     }

@@ -27,7 +27,10 @@ export class StagedWriter {
    * (0440) until verify publishes it; the service owns it, so after a restart it is made writable
    * again rather than refused (only root could open a 0440 file for writing).
    */
-  static async open(stagedPath: string, opts: { direct: boolean; writebackBytes: number }): Promise<StagedWriter> {
+  static async open(
+    stagedPath: string,
+    opts: { direct: boolean; writebackBytes: number },
+  ): Promise<StagedWriter> {
     const handle = await openWritable(stagedPath, constants.O_RDWR | constants.O_CREAT);
     let direct: fsp.FileHandle | null = null;
     if (opts.direct) {
