@@ -43,10 +43,16 @@ export async function runDockChild(
   const env = { ...process.env };
   if (threadpool === null) delete env.UV_THREADPOOL_SIZE;
   else env.UV_THREADPOOL_SIZE = threadpool;
-  const child = spawn(process.execPath, [path.join(appDir, 'bench', 'dock-child.cjs'), JSON.stringify(cfg)], {
-    env,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  // DOCK_BENCH_NODE_ARGS: extra node flags for the child (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
+  const nodeArgs = process.env.DOCK_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, path.join(appDir, 'bench', 'dock-child.cjs'), JSON.stringify(cfg)],
+    {
+      env,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const apiNowMs: number[] = [];
   let result: DockChildResult | null = null;
