@@ -9,9 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { VaultLayout } from '../agent/ingest/vault.ts';
 import { IngestWorkerPool } from '../agent/ingest/worker-pool.ts';
-import { pathsUnder } from '../agent/paths.ts';
 import { benchMachine, machineLine, median, shuffled } from './bench-machine.ts';
 import {
   cpSync,
@@ -23,7 +21,7 @@ import {
   opensslHot,
   type Timing,
 } from './bench-peers.ts';
-import { type IngestBenchFiles, sealAndVerify, setIngest, setSealOnly } from './ingest-steps.ts';
+import { benchFiles, sealAndVerify, setIngest, setSealOnly } from './ingest-steps.ts';
 import { limitFigures } from './limit-figures.ts';
 import { peakRss } from './rss-run.ts';
 
@@ -35,20 +33,9 @@ const RSS_MAX = Number(process.env.BENCH_RSS_MAX_BYTES ?? 16 * 1024 * MiB);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const root = await fsp.mkdtemp(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'dock-bench-'));
 const machine = benchMachine(root);
-const setDir = path.join(root, 'set');
-const paths = pathsUnder(path.join(root, 'state'));
 const pool = new IngestWorkerPool();
-const files: IngestBenchFiles = {
-  pool,
-  layout: new VaultLayout(paths),
-  vaultDir: paths.vaultDir,
-  bigFile: path.join(root, 'big.mp4'),
-  bigBytes: BIG,
-  setFiles: Array.from({ length: SET_COUNT }, (_, i) =>
-    path.join(setDir, `clip-${String(i).padStart(3, '0')}.mp4`),
-  ),
-  setBytes: SET_BYTES,
-};
+const files = benchFiles(root, pool, { bigBytes: BIG, setCount: SET_COUNT, setBytes: SET_BYTES });
+const setDir = path.join(root, 'set');
 const round: Record<string, number>[] = [];
 
 const mbps = (bytes: number, t: Timing) => bytes / 1e6 / t.wallS;

@@ -5,10 +5,11 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Ingester } from '../agent/ingest/ingester.ts';
 import { DEFAULT_SEAL_TUNING, type SealOutcome, type SealTuning } from '../agent/ingest/seal-pass.ts';
-import type { VaultLayout } from '../agent/ingest/vault.ts';
+import { VaultLayout } from '../agent/ingest/vault.ts';
 import type { VerifyOutcome } from '../agent/ingest/verify-pass.ts';
 import type { IngestWorkerPool } from '../agent/ingest/worker-pool.ts';
 import { silentLogger } from '../agent/ops/logger.ts';
+import { pathsUnder } from '../agent/paths.ts';
 import { cachedBytes } from './bench-machine.ts';
 import type { Timing } from './bench-peers.ts';
 
@@ -24,6 +25,26 @@ export interface IngestBenchFiles {
 }
 
 const MB = 1e6;
+
+/** The bench's files under `root`: a vault under `root/state`, the big file and the set. */
+export function benchFiles(
+  root: string,
+  pool: IngestWorkerPool,
+  sizes: { bigBytes: number; setCount: number; setBytes: number },
+): IngestBenchFiles {
+  const paths = pathsUnder(path.join(root, 'state'));
+  return {
+    pool,
+    layout: new VaultLayout(paths),
+    vaultDir: paths.vaultDir,
+    bigFile: path.join(root, 'big.mp4'),
+    bigBytes: sizes.bigBytes,
+    setFiles: Array.from({ length: sizes.setCount }, (_, i) =>
+      path.join(root, 'set', `clip-${String(i).padStart(3, '0')}.mp4`),
+    ),
+    setBytes: sizes.setBytes,
+  };
+}
 
 function cpuSeconds(since: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(since);

@@ -7,12 +7,10 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_SEAL_TUNING, type SealTuning } from '../agent/ingest/seal-pass.ts';
-import { VaultLayout } from '../agent/ingest/vault.ts';
 import { IngestWorkerPool } from '../agent/ingest/worker-pool.ts';
-import { pathsUnder } from '../agent/paths.ts';
 import { benchMachine, machineLine, median, shuffled } from './bench-machine.ts';
 import { cpSync, ddCopy, generateFile, opensslHot, type Timing } from './bench-peers.ts';
-import { type IngestBenchFiles, sealAndVerify } from './ingest-steps.ts';
+import { benchFiles, sealAndVerify } from './ingest-steps.ts';
 
 const MiB = 1024 * 1024;
 const BIG = Number(process.env.BENCH_BIG_BYTES ?? 2048 * MiB);
@@ -31,17 +29,8 @@ const VARIANTS: Record<string, SealTuning> = {
 const chosen = process.env.BENCH_VARIANTS?.split(',') ?? Object.keys(VARIANTS);
 const root = await fsp.mkdtemp(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'seal-variants-'));
 const machine = benchMachine(root);
-const paths = pathsUnder(path.join(root, 'state'));
 const pool = new IngestWorkerPool(1);
-const files: IngestBenchFiles = {
-  pool,
-  layout: new VaultLayout(paths),
-  vaultDir: paths.vaultDir,
-  bigFile: path.join(root, 'big.mp4'),
-  bigBytes: BIG,
-  setFiles: [],
-  setBytes: 0,
-};
+const files = benchFiles(root, pool, { bigBytes: BIG, setCount: 0, setBytes: 0 });
 
 const asFigures = (name: string, t: Timing) => ({ [`${name}_s`]: t.wallS, [`${name}_cpu_s`]: t.cpuS });
 
