@@ -298,6 +298,16 @@ export class DockSession {
     });
   }
 
+  /** The box refuses the service this recorder's device: the manager must have it fixed (R8). */
+  private alertPermission(err: Error): void {
+    this.deps.ledger.openAlert({
+      kind: 'device-permission',
+      severity: 'critical',
+      subject: `device:${this.device.key}`,
+      detail: err.message,
+    });
+  }
+
   private hold(identity: RecorderIdentity, reason: string): DockResult {
     this.mark('held', reason);
     this.log.warn({ serial: identity.serial }, 'recorder held for the equipment manager');
@@ -316,6 +326,7 @@ export class DockSession {
 
   private abandon(err: unknown, gone: boolean): DockResult {
     const outcome: SessionOutcome = gone ? 'interrupted' : 'failed';
+    if ((err as DockError).code === 'DEVICE_PERMISSION') this.alertPermission(err as Error);
     this.log.warn(
       { serial: this.serial, step: this.step, code: (err as DockError).code, err: (err as Error).message },
       'dock session ended early',

@@ -55,6 +55,8 @@ describe('dockctl doctor', () => {
         'usb bus',
         'udev',
         'recorder rules',
+        'device modules',
+        'recorder ports',
         'mount helper',
         'vendor sdk',
         'time sync',
@@ -124,7 +126,7 @@ describe('dockctl doctor', () => {
     const ctx = await doctorContext(bad, productionHost());
     assert.equal(ctx.loaded, null);
     const lines = await runDoctor(doctorChecks(), ctx);
-    assert.equal(lines.length, 12);
+    assert.equal(lines.length, 14);
     assert.equal(lines[0]?.status, 'fail');
     assert.match(lines[0]?.summary ?? '', /rules\.wipePolicy/);
   });
