@@ -1,0 +1,93 @@
+import { expect } from '../hil-check.ts';
+import type { Evidence, HilContext } from '../hil-context.ts';
+import type { Stick } from '../stick-images.ts';
+
+/** Where the vault keeps parts being copied. */
+export const STAGING = '/var/lib/recorder-dock/vault/.staging';
+
+/** A sealed file as `dockctl clips --json` lists it. */
+interface ClipRow {
+  readonly serial: string;
+  readonly sourcePath: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly vaultRel?: string;
+}
+
+/** Dock a card and wait for its session to finish; the finished line and plug → mounted/finished seconds. */
+export async function dockAndFinish(
+  ctx: HilContext,
+  id: string,
+  stick: Stick,
+  timeoutMs = 300_000,
+): Promise<{ finished: string; mountedSeconds: number; finishedSeconds: number }> {
+  const cursor = await ctx.guest.cursor();
+  const t0 = Date.now();
+  const mounted = ctx.guest.waitStep(cursor, stick.serial, 'mounted', timeoutMs).then(() => Date.now() - t0);
+  mounted.catch(() => undefined);
+  await ctx.plugs.plugStick(id, stick);
+  const finished = await ctx.guest.waitStep(cursor, stick.serial, 'finished', timeoutMs);
+  return {
+    finished,
+    mountedSeconds: Math.round((await mounted) / 100) / 10,
+    finishedSeconds: Math.round((Date.now() - t0) / 100) / 10,
+  };
+}
+
+/**
+ * Every file of the card is sealed once in the ledger with the digest the host computed, and the
+ * vault's copy hashes to it in the guest (sha256sum there).
+ */
+export async function expectSealedAsHost(ctx: HilContext, ev: Evidence, stick: Stick): Promise<void> {
+  const clips = await ctx.guest.dockctlJson<ClipRow[]>(`clips --recorder ${stick.serial} --limit 1000`);
+  await ev.write(`clips-${stick.serial}.json`, JSON.stringify(clips, null, 2));
+  const lines: string[] = [];
+  for (const f of stick.files) {
+    const rows = clips.filter((c) => c.sourcePath === f.name || c.sourcePath.endsWith(`/${f.name}`));
+    expect(rows.length === 1, `${f.name} is sealed ${rows.length} times, not once`);
+    const [row] = rows;
+    expect(row?.sha256 === f.sha256, `${f.name}: ledger ${row?.sha256}, host sha256sum ${f.sha256}`);
+    expect(row.size === f.size, `${f.name}: ledger size ${row.size}, host ${f.size}`);
+    lines.push(`${f.sha256}  ${f.name}`);
+  }
+  await ev.write(`host-sha256sum-${stick.serial}.txt`, `${lines.join('\n')}\n`);
+  const vault = stick.files
+    .map((f) => `/var/lib/recorder-dock/vault/sha256/${f.sha256.slice(0, 2)}/${f.sha256}`)
+    .join(' ');
+  const guestSums = await ctx.guest.sh(`sha256sum ${vault}`);
+  await ev.write(`guest-sha256sum-vault-${stick.serial}.txt`, guestSums);
+  for (const f of stick.files)
+    expect(guestSums.includes(`${f.sha256}  `), `the vault's copy of ${f.name} does not hash to ${f.sha256}`);
+}
+
+/** Wait until a part in the vault's staging area holds more than `bytes` (inotify, not polling). */
+export async function waitCopying(ctx: HilContext, bytes: number, timeoutMs: number): Promise<string> {
+  const script = [
+    `mkdir -p ${STAGING}`,
+    `timeout ${Math.ceil(timeoutMs / 1000)} inotifywait -q -m -e modify --format '%w%f' ${STAGING} | while read -r p; do`,
+    '  case "$p" in *.part) ;; *) continue ;; esac',
+    `  s=$(stat -c %s "$p" 2>/dev/null || echo 0); if [ "$s" -gt ${bytes} ]; then echo "$p $s"; exit 0; fi`,
+    'done',
+    'exit 1',
+  ].join('\n');
+  const r = await ctx.guest.run(script, timeoutMs + 15_000);
+  expect(r.code === 0 && r.stdout.trim(), `no part in ${STAGING} grew past ${bytes} bytes`);
+  return r.stdout.trim();
+}
+
+/** Wait until a staged part is made read-only (0440): its copy is done and its verify begins. */
+export async function waitVerifying(ctx: HilContext, timeoutMs: number): Promise<string> {
+  const script = [
+    `timeout ${Math.ceil(timeoutMs / 1000)} inotifywait -q -m -e attrib --format '%w%f' ${STAGING} | while read -r p; do`,
+    '  case "$p" in *.part) ;; *) continue ;; esac',
+    '  m=$(stat -c %a "$p" 2>/dev/null); if [ "$m" = 440 ]; then echo "$p $m"; exit 0; fi',
+    'done',
+    'exit 1',
+  ].join('\n');
+  const r = await ctx.guest.run(script, timeoutMs + 15_000);
+  expect(
+    r.code === 0 && r.stdout.trim(),
+    `no staged part was made read-only for its verify in ${timeoutMs / 1000} s`,
+  );
+  return r.stdout.trim();
+}
