@@ -64,7 +64,7 @@ export const fail = (summary: string, fix: string): DoctorResult => ({ status: '
 export async function runDoctor(
   checks: readonly DoctorCheck[],
   ctx: DoctorContext,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<DoctorLine[]> {
   const out: DoctorLine[] = [];
   for (const check of checks) {

@@ -11,6 +11,7 @@ import { GuestShell, shq } from './guest-shell.ts';
 import { GuestVm } from './guest-vm.ts';
 import { CACHE_DIR, OUTPUT_DIR } from './hil-paths.ts';
 import { type Cards, makeCards } from './hil-recorders.ts';
+import { finishExfatScript } from './stick-images.ts';
 import { UsbPlugs } from './usb-plug.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -78,7 +79,7 @@ export async function startHil(): Promise<HilContext> {
   figures.debBuildSeconds = secondsSince(t0);
   await buildGaVendorLibrary(path.join(inDir, 'libZFYSDK.so'));
   await copyFile(path.join(HERE, 'guest/usb-gadget.sh'), path.join(inDir, 'usb-gadget.sh'));
-  const cards = makeCards(path.join(inDir, 'cards'));
+  const cards = makeCards(path.join(inDir, 'cards'), path.join(OUTPUT_DIR, 'cards'));
   cards.catch(() => undefined); // awaited below
   t0 = Date.now();
   const kernel = await guestKernel(CACHE_DIR);
@@ -96,8 +97,20 @@ export async function startHil(): Promise<HilContext> {
     consoleLog: path.join(OUTPUT_DIR, 'guest-console.log'),
   });
   figures.bootToAgentSeconds = Math.round(vm.bootMs / 100) / 10;
+  let made: Cards;
+  try {
+    made = await cards;
+    t0 = Date.now();
+    await vm.agent.sh(
+      finishExfatScript(made.exfat, '/mnt/hil-in/cards', `/mnt/hil-out/cards/${made.exfat.serial}.img`),
+    );
+    figures.exfatCardInGuestSeconds = secondsSince(t0);
+  } catch (err) {
+    await vm.stop();
+    throw err;
+  }
   return {
-    cards: await cards,
+    cards: made,
     vm,
     guest: new GuestShell(vm.agent),
     plugs: new UsbPlugs(vm.qmp),
@@ -123,7 +136,6 @@ export async function collectFailureEvidence(ctx: HilContext, ev: Evidence, erro
         `journalctl -b --no-pager -o short-precise > ${d}/journal.txt 2>&1`,
         `journalctl -b --no-pager -o cat -u recorder-dock -u recorder-dock-mountd > ${d}/dock.log 2>&1`,
         `systemctl status --no-pager recorder-dock recorder-dock-mountd.socket recorder-dock-mountd > ${d}/units.txt 2>&1`,
-        `timeout 60 dockctl status > ${d}/dockctl-status.txt 2>&1`,
         `timeout 60 dockctl sessions > ${d}/dockctl-sessions.txt 2>&1`,
         `timeout 60 dockctl alerts > ${d}/dockctl-alerts.txt 2>&1`,
         'true',
@@ -138,4 +150,5 @@ export async function stopHil(ctx: HilContext): Promise<void> {
   await ctx.vm.stop();
   await writeFile(path.join(OUTPUT_DIR, 'figures.json'), `${JSON.stringify(ctx.figures, null, 2)}\n`);
   await rm(ctx.work, { recursive: true, force: true });
+  await rm(path.join(OUTPUT_DIR, 'cards'), { recursive: true, force: true });
 }

@@ -28,6 +28,9 @@ export const SERIAL_RECORDER = {
 
 /** Site configuration, as an installer adds a new model: QEMU's fixed ids, told apart by serial. */
 export const SITE_CONFIG = `
+rules:
+  # Until the wipe check (last): sessions then end complete even while wipes fail (see its note).
+  wipePolicy: never
 drivers:
   fingerprints:
     models:
@@ -71,22 +74,30 @@ export type Cards = Record<keyof typeof SERIALS, Stick>;
 
 /**
  * The cards, made once per run on the host (FAT32 with mtools; exFAT through exfat-fuse) in
- * `dir`, which the guest sees as /mnt/hil-in/cards (the gadgets serve copies of theirs).
+ * `dir`, which the guest sees as /mnt/hil-in/cards (the gadgets serve copies of theirs); the
+ * exFAT card's disk image goes to `diskDir`, which the guest may write (it finishes that card).
  */
-export async function makeCards(dir: string): Promise<Cards> {
+export async function makeCards(dir: string, diskDir: string): Promise<Cards> {
   const fat = (serial: string, files: StickFileSpec[], sizeMiB = 96) =>
     makeStick(dir, { serial, fs: 'vfat', label: serial.slice(-8), sizeMiB, files });
   return {
     fat: await fat(SERIALS.fat, clips('REC_', 3)),
-    exfat: await makeStick(dir, {
-      serial: SERIALS.exfat,
-      fs: 'exfat',
-      label: 'HILEXFAT',
-      sizeMiB: 96,
-      files: clips('执法记录_', 2).concat([
-        { name: '录像/二〇二六年/现场取证.MP4', clip: { start: new Date(Date.now() - 50_000), seconds: 2 } },
-      ]),
-    }),
+    exfat: await makeStick(
+      dir,
+      {
+        serial: SERIALS.exfat,
+        fs: 'exfat',
+        label: 'HILEXFAT',
+        sizeMiB: 96,
+        files: clips('执法记录_', 2).concat([
+          {
+            name: '录像/二〇二六年/现场取证.MP4',
+            clip: { start: new Date(Date.now() - 50_000), seconds: 2 },
+          },
+        ]),
+      },
+      diskDir,
+    ),
     yank: await fat(SERIALS.yank, clips('BIG_', 1, { padLast: 240 * MiB }), 320),
     restart: await fat(SERIALS.restart, clips('RST_', 1, { padLast: 200 * MiB }), 288),
     serialBridge: await fat(SERIALS.serialBridge, clips('SER_', 2)),

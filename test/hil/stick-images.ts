@@ -72,38 +72,49 @@ async function fillFat(image: string, spec: StickSpec, work: string): Promise<vo
 }
 
 /**
- * exFAT: mkfs.exfat on a partition image, filled through exfat-fuse (root, /dev/fuse), then
- * written into the disk image at the partition's offset.
+ * exFAT, half on the host: mkfs.exfat makes the partition (`SERIAL.part`) and the files wait in
+ * `SERIAL.files/`. Filling it needs a kernel or FUSE mount, which this host's container refuses
+ * (read-only loop devices, no fusermount), so the guest finishes it: `finishExfatCards`.
  */
-async function fillExfat(image: string, spec: StickSpec, work: string): Promise<void> {
-  const part = path.join(work, 'part.img');
-  const mnt = path.join(work, 'mnt');
+async function prepareExfat(dir: string, spec: StickSpec, work: string): Promise<void> {
+  const part = path.join(dir, `${spec.serial}.part`);
   await host('truncate', ['-s', `${spec.sizeMiB - 1}M`, part]);
-  await host('mkfs.exfat', ['-q', '-L', spec.label, part]);
-  await mkdir(mnt);
-  await host('mount.exfat-fuse', [part, mnt]);
-  try {
-    await host('cp', ['-a', '--preserve=timestamps', `${path.join(work, 'files')}/.`, mnt]);
-  } finally {
-    await host('umount', [mnt]);
-  }
-  await host('dd', [
-    `if=${part}`,
-    `of=${image}`,
-    'bs=1M',
-    `seek=${PART_OFFSET >> 20}`,
-    'conv=notrunc',
-    'status=none',
+  await host('mkfs.exfat', ['-L', spec.label, part]);
+  await host('cp', [
+    '-r',
+    '--preserve=timestamps',
+    path.join(work, 'files'),
+    path.join(dir, `${spec.serial}.files`),
   ]);
+}
+
+/**
+ * The guest script that fills each exFAT card's partition (kernel exfat on a loop device, as
+ * root in the guest) and writes it into its disk image, which lies in a folder the guest shares
+ * read-write (`/mnt/hil-out/…`).
+ */
+export function finishExfatScript(stick: Stick, guestIn: string, guestDisk: string): string {
+  const s = stick.serial;
+  return [
+    'set -e',
+    `p=/var/tmp/${s}.part; m=/mnt/exfat-${s}`,
+    `cp ${guestIn}/${s}.part "$p"`,
+    'l=$(losetup --find --show "$p"); mkdir -p "$m"; mount -t exfat "$l" "$m"',
+    `cp -r --preserve=timestamps ${guestIn}/${s}.files/. "$m"/`,
+    'umount "$m"; losetup --detach "$l"',
+    `dd if="$p" of=${guestDisk} bs=1M seek=${PART_OFFSET >> 20} conv=notrunc status=none`,
+    'rm -f "$p"',
+  ].join('\n');
 }
 
 /**
  * A recorder's card: a disk image with an MBR and one FAT32 or exFAT partition holding real MP4
  * files, made on the host. Returns each file's size and SHA-256 as the host computed them.
  */
-export async function makeStick(dir: string, spec: StickSpec): Promise<Stick> {
+export async function makeStick(dir: string, spec: StickSpec, diskDir = dir): Promise<Stick> {
   await mkdir(dir, { recursive: true });
-  const image = path.join(dir, `${spec.serial}.img`);
+  await mkdir(diskDir, { recursive: true });
+  const image = path.join(diskDir, `${spec.serial}.img`);
   const work = await mkdtemp(path.join(dir, `.${spec.serial}-`));
   try {
     const files = await makeFiles(work, spec.files);
@@ -112,7 +123,7 @@ export async function makeStick(dir: string, spec: StickSpec): Promise<Stick> {
     const type = spec.fs === 'vfat' ? '0c' : '07';
     await host('sh', ['-c', `echo ',,${type}' | sfdisk -q "$1"`, 'sh', image]);
     if (spec.fs === 'vfat') await fillFat(image, spec, work);
-    else await fillExfat(image, spec, work);
+    else await prepareExfat(dir, spec, work);
     return { image, serial: spec.serial, fs: spec.fs, files };
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -41,12 +41,21 @@ export const heldCheck: HilCheck = {
   },
 };
 
-/** A FAT32 card: read-only mount, every digest the host's, each file wiped from the card after its seal. */
+/**
+ * A FAT32 card with the office's wipe policy (after-seal): every digest the host's, each file
+ * wiped from the card after its seal, the session complete. Run last among the dockings: it
+ * turns the policy on.
+ */
 export const fatIngestCheck: HilCheck = {
   name: "FAT32 recorder: every digest equals the host's sha256sum, and each file is wiped from the card after its seal",
   slug: 'fat-ingest-wipe',
   timeoutMs: 300_000,
   async run(ctx, ev) {
+    // The office default: each file is deleted from the recorder once its seal is durable.
+    await ctx.guest.sh(
+      "sed -i 's/^  wipePolicy: never$/  wipePolicy: after-seal/' /etc/recorder-dock/config.yaml && grep -q 'wipePolicy: after-seal' /etc/recorder-dock/config.yaml && systemctl restart recorder-dock",
+      240_000,
+    );
     const card = ctx.cards.fat;
     const r = await dockAndFinish(ctx, 'fat', card);
     await ev.write('finished.txt', `${r.finished}\n`);
