@@ -52,6 +52,8 @@ export interface HilContext {
   readonly cards: Cards;
   /** Measured figures, written to test-output/hil/figures.json. */
   readonly figures: Record<string, number | string>;
+  /** Facts one check leaves for a later one (the journal cursor before the install). */
+  readonly notes: Record<string, string>;
   /** Set when a check the others depend on failed (boot, install): the rest fail at once. */
   broken: string | null;
 }
@@ -118,6 +120,7 @@ export async function startHil(): Promise<HilContext> {
     work,
     inDir,
     figures,
+    notes: {},
     broken: null,
   };
 }

@@ -13,7 +13,14 @@ import {
   stackPathCheck,
   verifyFilesCheck,
 } from './checks/service-checks.ts';
-import { bootCheck, installCheck, securityCheck, siteConfigCheck } from './checks/setup-checks.ts';
+import {
+  bootCheck,
+  deviceAllowCheck,
+  installCheck,
+  reloadOnceCheck,
+  securityCheck,
+  siteConfigCheck,
+} from './checks/setup-checks.ts';
 import type { HilCheck } from './hil-check.ts';
 import { collectFailureEvidence, Evidence, type HilContext, startHil, stopHil } from './hil-context.ts';
 import { OUTPUT_DIR } from './hil-paths.ts';
@@ -23,6 +30,8 @@ import { withTimeout } from './qmp-client.ts';
 const CHECKS: readonly HilCheck[] = [
   bootCheck,
   installCheck,
+  reloadOnceCheck,
+  deviceAllowCheck,
   securityCheck,
   siteConfigCheck,
   heldCheck,
@@ -77,7 +86,10 @@ describe('HIL: recorder-dock on a Debian 12 guest with systemd, real USB through
     { timeout: 120_000 },
   );
 
-  for (const check of CHECKS) {
+  // HIL_ONLY=slug,slug runs those checks (and the essential ones they build on), e.g. against an
+  // older package with HIL_DEB to see which checks fail before a fix.
+  const only = process.env.HIL_ONLY?.split(',').filter(Boolean);
+  for (const check of CHECKS.filter((c) => !only || c.essential || only.includes(c.slug))) {
     it(check.name, { timeout: check.timeoutMs + 240_000 }, async () => {
       if (!ctx) throw new Error(`the guest did not start: ${(startError as Error)?.message ?? startError}`);
       if (ctx.broken) throw new Error(`not run: ${ctx.broken}`);

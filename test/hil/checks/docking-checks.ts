@@ -11,7 +11,6 @@ export const heldCheck: HilCheck = {
   name: 'unknown recorders are detected and held, then accepted with dockctl recorders accept',
   slug: 'held-and-accepted',
   timeoutMs: 420_000,
-  essential: true,
   async run(ctx, ev) {
     const cursor = await ctx.guest.cursor();
     const released = NEW_DISKS.map((k) => ctx.guest.waitStep(cursor, SERIALS[k], 'released', 240_000));
