@@ -48,6 +48,15 @@ function host(over: Partial<DoctorHost> = {}): DoctorHost {
   };
 }
 
+/** A config with one site fingerprint model (YAML flow mapping). */
+function siteConfig(model: string): string {
+  return ['version: 2', 'drivers:', '  fingerprints:', '    models:', `      - ${model}`].join('\n');
+}
+
+/** A recorder with a command port behind QEMU's FTDI bridge, told apart by its serial. */
+const FTDI_MODEL =
+  '{ id: ftdi-rec, vendor: V, model: M, driver: serial, admitGeneric: true, match: { vendorId: "0403", productId: "6001", serialPattern: "^HIL-" } }';
+
 function ctx(yaml = 'version: 2\n', over: Partial<DoctorHost> = {}): DoctorContext {
   const loaded = parseConfigText(yaml.replace('@ROOT@', root), 'test.yaml');
   return { configFile: 'test.yaml', loaded, config: loaded.config, host: host(over) };
@@ -72,13 +81,9 @@ describe('doctor checks', () => {
   });
 
   it('recorder rules: built-in models from the package, site models from the config', async () => {
-    const site = [
-      'version: 2',
-      'drivers:',
-      '  fingerprints:',
-      '    models:',
-      '      - { id: office-a, vendor: V, model: M, driver: mass-storage, match: { vendorId: "2e8a", productId: "0001" } }',
-    ].join('\n');
+    const site = siteConfig(
+      '{ id: office-a, vendor: V, model: M, driver: mass-storage, match: { vendorId: "2e8a", productId: "0001" } }',
+    );
     assert.match((await udevRulesCheck.run(ctx())).summary, /built-in recorders are not installed/);
     await mkdir(path.join(root, 'usr/lib/udev/rules.d'), { recursive: true });
     await writeFile(
@@ -115,13 +120,7 @@ describe('doctor checks', () => {
   });
 
   it('recorder rules: a model admitted on generic ids needs its site rules too', async () => {
-    const site = [
-      'version: 2',
-      'drivers:',
-      '  fingerprints:',
-      '    models:',
-      '      - { id: ftdi-rec, vendor: V, model: M, driver: serial, admitGeneric: true, match: { vendorId: "0403", productId: "6001", serialPattern: "^HIL-" } }',
-    ].join('\n');
+    const site = siteConfig(FTDI_MODEL);
     await mkdir(path.join(root, 'usr/lib/udev/rules.d'), { recursive: true });
     await writeFile(
       path.join(root, 'usr/lib/udev/rules.d/70-recorder-dock.rules'),
@@ -146,13 +145,7 @@ describe('doctor checks', () => {
   });
 
   it('recorder ports: a serial recorder plugged in now must be openable by the service user', async () => {
-    const site = [
-      'version: 2',
-      'drivers:',
-      '  fingerprints:',
-      '    models:',
-      '      - { id: ftdi-rec, vendor: V, model: M, driver: serial, admitGeneric: true, match: { vendorId: "0403", productId: "6001", serialPattern: "^HIL-" } }',
-    ].join('\n');
+    const site = siteConfig(FTDI_MODEL);
     assert.match((await recorderPortsCheck.run(ctx(site))).summary, /no serial recorder is plugged in/);
     // sysfs: ttyUSB0 → its interface → the USB device with the ids; a plain FTDI cable on ttyUSB1.
     const usb = (name: string) => path.join(root, 'sys/devices/usb1', name);
