@@ -60,31 +60,36 @@ export async function expectSealedAsHost(ctx: HilContext, ev: Evidence, stick: S
     expect(guestSums.includes(`${f.sha256}  `), `the vault's copy of ${f.name} does not hash to ${f.sha256}`);
 }
 
+/**
+ * A guest script that follows inotify `event`s on the staging area's parts and runs `test` on
+ * each (`$p` is the part; it sets found=1), ending at the first hit or after `timeoutMs`.
+ */
+function watchStaging(event: string, timeoutMs: number, test: string): string {
+  return [
+    `mkdir -p ${STAGING}`,
+    `exec {fd}< <(exec timeout ${Math.ceil(timeoutMs / 1000)} inotifywait -q -m -e ${event} --format '%w%f' ${STAGING})`,
+    'ip=$!; found=0',
+    'while [ $found = 0 ] && read -r p <&$fd; do',
+    '  case "$p" in *.part) ;; *) continue ;; esac',
+    `  ${test}`,
+    'done',
+    'kill $ip 2>/dev/null',
+    '[ $found = 1 ]',
+  ].join('\n');
+}
+
 /** Wait until a part in the vault's staging area holds more than `bytes` (inotify, not polling). */
 export async function waitCopying(ctx: HilContext, bytes: number, timeoutMs: number): Promise<string> {
-  const script = [
-    `mkdir -p ${STAGING}`,
-    `timeout ${Math.ceil(timeoutMs / 1000)} inotifywait -q -m -e modify --format '%w%f' ${STAGING} | while read -r p; do`,
-    '  case "$p" in *.part) ;; *) continue ;; esac',
-    `  s=$(stat -c %s "$p" 2>/dev/null || echo 0); if [ "$s" -gt ${bytes} ]; then echo "$p $s"; exit 0; fi`,
-    'done',
-    'exit 1',
-  ].join('\n');
-  const r = await ctx.guest.run(script, timeoutMs + 15_000);
+  const test = `s=$(stat -c %s "$p" 2>/dev/null || echo 0); if [ "$s" -gt ${bytes} ]; then echo "$p $s"; found=1; fi`;
+  const r = await ctx.guest.run(watchStaging('modify', timeoutMs, test), timeoutMs + 15_000);
   expect(r.code === 0 && r.stdout.trim(), `no part in ${STAGING} grew past ${bytes} bytes`);
   return r.stdout.trim();
 }
 
 /** Wait until a staged part is made read-only (0440): its copy is done and its verify begins. */
 export async function waitVerifying(ctx: HilContext, timeoutMs: number): Promise<string> {
-  const script = [
-    `timeout ${Math.ceil(timeoutMs / 1000)} inotifywait -q -m -e attrib --format '%w%f' ${STAGING} | while read -r p; do`,
-    '  case "$p" in *.part) ;; *) continue ;; esac',
-    '  m=$(stat -c %a "$p" 2>/dev/null); if [ "$m" = 440 ]; then echo "$p $m"; exit 0; fi',
-    'done',
-    'exit 1',
-  ].join('\n');
-  const r = await ctx.guest.run(script, timeoutMs + 15_000);
+  const test = 'm=$(stat -c %a "$p" 2>/dev/null); if [ "$m" = 440 ]; then echo "$p $m"; found=1; fi';
+  const r = await ctx.guest.run(watchStaging('attrib', timeoutMs, test), timeoutMs + 15_000);
   expect(
     r.code === 0 && r.stdout.trim(),
     `no staged part was made read-only for its verify in ${timeoutMs / 1000} s`,
