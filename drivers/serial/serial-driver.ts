@@ -2,6 +2,7 @@ import iconv from 'iconv-lite';
 import type { Logger } from 'pino';
 import type { SourceSpec } from '../../agent/ingest/source.ts';
 import {
+  DeviceGoneError,
   filesNeedMassStorage,
   IdentityMismatchError,
   InvalidDeviceDataError,
@@ -133,7 +134,14 @@ export class SerialRecorderDriver implements RecorderDriver {
 
   async enterMassStorage(): Promise<void> {
     await this.readInfo();
-    await this.client.request(Cmd.massStorage);
+    try {
+      await this.client.request(Cmd.massStorage);
+    } catch (err) {
+      // A recorder leaves the channel as it switches: it may re-enumerate before its answer is
+      // read (seen on a real USB stack). The disk it becomes is awaited by the caller's claim.
+      if (!(err instanceof DeviceGoneError)) throw err;
+      this.log.info({ key: this.device.key }, 'recorder left the channel on MSDC');
+    }
     this.log.info({ key: this.device.key }, 'recorder told to switch to mass storage');
     await this.client.close();
   }
