@@ -2,8 +2,10 @@ import { expect } from '../hil-check.ts';
 import type { Evidence, HilContext } from '../hil-context.ts';
 import type { Stick } from '../stick-images.ts';
 
+/** The service's state folder. */
+const STATE_DIR = '/var/lib/recorder-dock';
 /** Where the vault keeps parts being copied. */
-export const STAGING = '/var/lib/recorder-dock/vault/.staging';
+export const STAGING = `${STATE_DIR}/vault/.staging`;
 
 /** A sealed file as `dockctl clips --json` lists it. */
 interface ClipRow {
@@ -65,12 +67,13 @@ export async function expectSealedAsHost(ctx: HilContext, ev: Evidence, stick: S
  * each (`$p` is the part; it sets found=1), ending at the first hit or after `timeoutMs`.
  */
 function watchStaging(event: string, timeoutMs: number, test: string): string {
+  // The whole state folder, recursively: the vault and its staging folder may not exist yet
+  // (the service creates them at its first ingest; creating them here would make them root's).
   return [
-    `mkdir -p ${STAGING}`,
-    `exec {fd}< <(exec timeout ${Math.ceil(timeoutMs / 1000)} inotifywait -q -m -e ${event} --format '%w%f' ${STAGING})`,
+    `exec {fd}< <(exec timeout ${Math.ceil(timeoutMs / 1000)} inotifywait -q -m -r -e ${event} --format '%w%f' ${STATE_DIR})`,
     'ip=$!; found=0',
     'while [ $found = 0 ] && read -r p <&$fd; do',
-    '  case "$p" in *.part) ;; *) continue ;; esac',
+    `  case "$p" in ${STAGING}/*.part) ;; *) continue ;; esac`,
     `  ${test}`,
     'done',
     'kill $ip 2>/dev/null',
