@@ -11,8 +11,13 @@ BROWSER_TOOLS := chromium:chromium
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 BENCH_TOOLS := $(TEST_TOOLS) dcfldd:dcfldd time:time
 DEB_TOOLS := dpkg-deb:dpkg strip:binutils systemd-sysusers:systemd systemd-tmpfiles:systemd
+# make hil: QEMU, the guest's builders (debootstrap, a static busybox, kmod, cpio) and the card makers.
+HIL_TOOLS := $(DEB_TOOLS) qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils debootstrap:debootstrap \
+             busybox:busybox-static cpio:cpio depmod:kmod xz:xz-utils sfdisk:fdisk mkfs.vfat:dosfstools \
+             mcopy:mtools mkfs.exfat:exfatprogs mount.exfat-fuse:exfat-fuse mkfs.ext4:e2fsprogs gcc:gcc \
+             ffmpeg:ffmpeg
 
-.PHONY: demo test bench bench-ingest bench-seal-variants bench-ledger bench-forwarder bench-dock deb deb-test deps node-deps lint typecheck unit integration
+.PHONY: demo test hil bench bench-ingest bench-seal-variants bench-ledger bench-forwarder bench-dock deb deb-test deps node-deps lint typecheck unit integration
 
 node_modules/.installed: package.json package-lock.json
 	npm ci
@@ -47,6 +52,12 @@ integration: deps
 
 test: deps typecheck lint
 	$(NODE_TEST) $$(find test -name '*.test.ts' | sort)
+	$(MAKE) hil
+
+# The package on a real USB stack under real systemd: a Debian 12 guest in QEMU (test/hil/).
+hil: node-deps
+	$(call ensure_tools,$(HIL_TOOLS))
+	node --import tsx --test --test-timeout=3600000 test/hil/hil.suite.ts
 
 demo: deps
 	npx tsx agent/bin/dockd.ts demo

@@ -1,6 +1,7 @@
 import { isConfigError } from '../config/config-error.ts';
 import { type ConfigLoadOptions, type LoadedConfig, loadConfig } from '../config/config-loader.ts';
 import { type CentralStoreProbe, centralStoreCheck } from '../doctor/central-store-check.ts';
+import { deviceModulesCheck, recorderPortsCheck } from '../doctor/device-checks.ts';
 import {
   type DoctorCheck,
   type DoctorContext,
@@ -27,8 +28,9 @@ import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 const HELP = `usage: dockctl doctor [--config FILE] [--state DIR] [--json]
 
 Checks that this box can do its job, one line each with what to do when it fails: config,
-state folder, vault, ledger, USB bus, udev, recorder rules, mount helper, vendor SDK, time
-sync, time zone, central store. Run it as root to judge folders for the service's user.
+state folder, vault, ledger, USB bus, udev, recorder rules, device modules, recorder ports
+(the service can open every serial recorder plugged in), mount helper, vendor SDK, time sync,
+time zone, central store. Run it as root to judge folders for the service's user.
 FILE defaults to $DOCK_CONFIG, else /etc/recorder-dock/config.yaml; --state DIR puts the state
 folder there, as every dockctl command does.
 Exit status: 0 nothing failed (warnings allowed), 1 something failed, 64 usage.
@@ -44,6 +46,8 @@ export function doctorChecks(centralStore?: CentralStoreProbe): DoctorCheck[] {
     usbBusCheck,
     udevCheck,
     udevRulesCheck,
+    deviceModulesCheck,
+    recorderPortsCheck,
     mountHelperCheck,
     vendorSdkCheck,
     timeSyncCheck,
@@ -59,6 +63,10 @@ export function productionHost(): DoctorHost {
     udevControl: '/run/udev/control',
     udevRulesDirs: ['/etc/udev/rules.d', '/run/udev/rules.d', '/usr/lib/udev/rules.d', '/lib/udev/rules.d'],
     localtime: '/etc/localtime',
+    sysClassTty: '/sys/class/tty',
+    devDir: '/dev',
+    procDevices: '/proc/devices',
+    groupFile: '/etc/group',
     clockSynchronised: kernelClockSynchronised,
     serviceAccount: () => lookupAccount(SERVICE_GROUP).catch(() => null),
     uid: process.getuid?.() ?? -1,

@@ -54,6 +54,8 @@ describe('dockctl doctor', () => {
         'usb bus',
         'udev',
         'recorder rules',
+        'device modules',
+        'recorder ports',
         'mount helper',
         'vendor sdk',
         'time sync',
@@ -123,7 +125,7 @@ describe('dockctl doctor', () => {
     const ctx = await doctorContext(bad, productionHost());
     assert.equal(ctx.loaded, null);
     const lines = await runDoctor(doctorChecks(), ctx);
-    assert.equal(lines.length, 12);
+    assert.equal(lines.length, 14);
     assert.equal(lines[0]?.status, 'fail');
     assert.match(lines[0]?.summary ?? '', /rules\.wipePolicy/);
   });
