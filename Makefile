@@ -60,7 +60,7 @@ hil: node-deps
 	node --import tsx --test --test-timeout=3600000 test/hil/hil.suite.ts
 
 demo: deps
-	npx tsx agent/bin/dockd.ts demo
+	UV_THREADPOOL_SIZE=64 npx tsx agent/bin/dockd.ts demo
 
 bench: bench-ingest bench-ledger bench-forwarder bench-dock
 
