@@ -18,6 +18,7 @@ import { DockKeyError, LedgerLostError, LedgerStateError } from './errors.ts';
 import { type ChainHead, EventLog } from './event-chain.ts';
 import type { RecorderStatus } from './event-types.ts';
 import type * as R from './ledger-records.ts';
+import { type LifecycleFace, lifecycleFace } from './lifecycle-face.ts';
 import { ManagerQueries } from './manager-queries.ts';
 import { migrateLedger, schemaVersion } from './migrations.ts';
 import * as outbox from './outbox.ts';
@@ -62,6 +63,8 @@ export class Ledger {
   readonly webSessions: WebSessionStore;
   /** The reports' queries (ledger exports, inventory, handover, yearly statistics). */
   readonly reports: ReportQueries;
+  /** The footage lifecycle: off-site copies, probes, retention facts (issue 15). */
+  readonly lifecycle: LifecycleFace;
   private readonly ctx: WriteContext;
   private readonly runInTransaction: (fn: () => unknown) => unknown;
 
@@ -91,6 +94,7 @@ export class Ledger {
       this.checkpointInTransaction(false);
       return result;
     });
+    this.lifecycle = lifecycleFace(this.ctx, (fn) => this.transaction(fn));
   }
 
   /**

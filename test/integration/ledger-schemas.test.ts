@@ -13,6 +13,7 @@ import {
   REPO_ROOT,
   tempState,
 } from '../fixtures/ledger/ledger-fixture.ts';
+import { exerciseLifecycleEvents } from '../fixtures/offsite/lifecycle-events-fixture.ts';
 
 function schema(name: string): object {
   return JSON.parse(readFileSync(path.join(REPO_ROOT, 'schemas', name), 'utf8')) as object;
@@ -88,6 +89,7 @@ describe('JSON Schemas of ledger events and checkpoints', () => {
       );
       ledger.access.recordClipCheck(clip.id, 'ok', 'mgr-1');
       ledger.access.bindRecorder(clip.serial, '310001', 'mgr-1');
+      exerciseLifecycleEvents(ledger, clip, clock);
       const checkpoints = ledger.checkpoints();
       ledger.close();
 
