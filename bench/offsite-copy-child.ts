@@ -49,6 +49,7 @@ async function ours(): Promise<void> {
     retainUntil: new Date(Date.now() + 86_400_000),
     legalHold: false,
     sealedAt: new Date(),
+    clipIds: [],
   }));
   const verified: CopyVerification[] = [];
   const ledger: CopyLedger = {

@@ -7,11 +7,13 @@ import type { DockPaths } from '../paths.ts';
 import { ReportQueries } from '../reports/report-queries.ts';
 import { AccessQueries, WebSessionStore } from './access-queries.ts';
 import * as access from './access-writes.ts';
-import { type AlertInput, openAlert, resolveAlert } from './alert-writes.ts';
+import { type AnyAlertInput, openAlert, resolveAlert } from './alert-writes.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import { latestCheckpoint, listCheckpoints, writeCheckpoint } from './checkpoint-store.ts';
 import { ledgerBackupDir, ledgerFile, openLedgerDatabase } from './database.ts';
+import { createDockFace } from './dock-face.ts';
 import { createDockKey, type DockKeyPair, dockKeyExists, dockKeyFiles, loadDockKey } from './dock-key.ts';
+import type { DockLedger } from './dock-ledger.ts';
 import * as dockWrites from './dock-writes.ts';
 import * as equipment from './equipment-writes.ts';
 import { DockKeyError, LedgerLostError, LedgerStateError } from './errors.ts';
@@ -63,6 +65,8 @@ export class Ledger {
   readonly webSessions: WebSessionStore;
   /** The reports' queries (ledger exports, inventory, handover, yearly statistics). */
   readonly reports: ReportQueries;
+  /** What docking reads and writes (the dock manager, sessions, sealer, admission). */
+  readonly dock: DockLedger;
   /** The footage lifecycle: off-site copies, probes, retention facts (issue 15). */
   readonly lifecycle: LifecycleFace;
   private readonly ctx: WriteContext;
@@ -94,6 +98,7 @@ export class Ledger {
       this.checkpointInTransaction(false);
       return result;
     });
+    this.dock = createDockFace(this.ctx, db, (fn) => this.transaction(fn));
     this.lifecycle = lifecycleFace(this.ctx, (fn) => this.transaction(fn));
   }
 
@@ -247,7 +252,7 @@ export class Ledger {
   }
 
   /** Open an alert (or return the open one of the same kind and subject). */
-  openAlert(input: AlertInput): R.AlertRecord {
+  openAlert(input: AnyAlertInput): R.AlertRecord {
     return this.transaction(() => openAlert(this.ctx, input));
   }
 

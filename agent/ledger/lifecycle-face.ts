@@ -1,4 +1,4 @@
-import { type AlertInput, openAlert } from './alert-writes.ts';
+import { type AnyAlertInput, openAlert } from './alert-writes.ts';
 import * as q from './lifecycle-queries.ts';
 import * as w from './lifecycle-writes.ts';
 import type { WriteContext } from './write-context.ts';
@@ -13,7 +13,7 @@ export function lifecycleFace(ctx: WriteContext, tx: <T>(fn: () => T) => T) {
     requeueCopy: (input: { sha256: string; store: string; by: string; reason: string }) =>
       tx(() => w.requeueCopy(ctx, input)),
     recordProbe: (p: w.ProbeInput) => tx(() => w.recordProbe(ctx, p)),
-    openAlert: (input: AlertInput) => tx(() => openAlert(ctx, input)),
+    openAlert: (input: AnyAlertInput) => tx(() => openAlert(ctx, input)),
     copyCandidates: (store: string, limit: number, skip: readonly string[]) =>
       q.copyCandidates(ctx.db, store, limit, skip),
     copyBacklog: (store: string) => q.copyBacklog(ctx.db, store),

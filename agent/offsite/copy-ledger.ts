@@ -1,4 +1,4 @@
-import type { AlertInput } from '../ledger/alert-writes.ts';
+import type { AnyAlertInput } from '../ledger/alert-writes.ts';
 import type { ReadBackResult } from './read-back.ts';
 import type { ProbeResult } from './worm-probe.ts';
 
@@ -14,6 +14,8 @@ export interface PendingCopy {
   readonly legalHold: boolean;
   /** When it was sealed: the backlog's "oldest waiting". */
   readonly sealedAt: Date;
+  /** The clips holding this content (alerts name the first). */
+  readonly clipIds: readonly string[];
 }
 
 /** Why a copy was read back. */
@@ -56,5 +58,5 @@ export interface CopyLedger {
   recordProbe(p: ProbeResult): void;
   /** What waits to be copied to `store`. */
   copyBacklog(store: string): CopyBacklog;
-  openAlert(input: AlertInput): unknown;
+  openAlert(input: AnyAlertInput): unknown;
 }

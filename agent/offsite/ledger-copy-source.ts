@@ -45,6 +45,7 @@ export function ledgerCopySource(deps: CopySourceDeps): CopyLedger {
         retainUntil: retainUntil(c.clipIds),
         legalHold: false,
         sealedAt: c.sealedAt,
+        clipIds: c.clipIds,
       }));
     },
     recordCopy: (v) => lifecycle.recordCopy(v),

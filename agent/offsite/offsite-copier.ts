@@ -10,7 +10,7 @@ import type { CopyWindows } from './copy-windows.ts';
 import { footageKey } from './object-keys.ts';
 import { applyLock, checkLock, type WantedLock } from './object-lock.ts';
 import { CopyPausedError, ObjectWriter } from './object-writer.ts';
-import { fileSubject, OFFSITE_ALERTS } from './offsite-alerts.ts';
+import { offsiteAlerts } from './offsite-alerts.ts';
 import { type ObjectVersion, type OffsiteStore, storeErrorText } from './offsite-store.ts';
 import { readBack } from './read-back.ts';
 import { UploadJournal } from './upload-journal.ts';
@@ -161,12 +161,13 @@ export class OffsiteCopier {
     this.opts.ledger.recordProbe(result);
     this.opts.logger.info({ store: result.store, outcome: result.outcome }, 'offsite WORM probe');
     if (result.outcome === 'not-worm') {
-      this.opts.ledger.openAlert({
-        kind: OFFSITE_ALERTS.notWorm,
-        severity: 'critical',
-        subject: `offsite:${result.store}`,
-        detail: result.summary,
-      });
+      const failedChecks = result.checks
+        .filter((c) => !c.ok)
+        .map((c) => c.name)
+        .join(', ');
+      this.opts.ledger.openAlert(
+        offsiteAlerts.notWorm({ store: result.store, failedChecks }, result.summary),
+      );
     }
     if (result.outcome === 'failed') throw new Error(result.summary);
   }
@@ -268,12 +269,9 @@ export class OffsiteCopier {
     } catch (err) {
       if (errnoCode(err) !== 'ENOENT') throw err;
       this.skipped.add(item.sha256);
-      this.opts.ledger.openAlert({
-        kind: OFFSITE_ALERTS.sourceMissing,
-        severity: 'critical',
-        subject: fileSubject(item.sha256),
-        detail: `the sealed file ${item.file} is gone from the vault and has no verified off-site copy: run 'dockctl verify --files'`,
-      });
+      this.opts.ledger.openAlert(
+        offsiteAlerts.sourceMissing(item.clipIds, { sha256: item.sha256, vaultPath: item.file }),
+      );
       return null;
     }
     const version = await this.writer.write({ sha256: item.sha256, key, file: item.file, size: item.size });
@@ -303,20 +301,25 @@ export class OffsiteCopier {
     });
     if (back.result === 'ok') this.copied++;
     else {
-      this.opts.ledger.openAlert({
-        kind: OFFSITE_ALERTS.copyMismatch,
-        severity: 'critical',
-        subject: fileSubject(item.sha256),
-        detail: `the off-site copy ${version.key} on ${store.description} is ${back.result} when read back: it is not counted; a person decides what to do`,
-      });
+      this.opts.ledger.openAlert(
+        offsiteAlerts.copyMismatch(item.clipIds, {
+          sha256: item.sha256,
+          store: store.description,
+          key: version.key,
+          result: back.result,
+          purpose: 'copy',
+        }),
+      );
     }
     if (lock.kept === false) {
-      this.opts.ledger.openAlert({
-        kind: OFFSITE_ALERTS.lockNotKept,
-        severity: 'critical',
-        subject: fileSubject(item.sha256),
-        detail: `the store did not keep the lock: ${lock.problem}`,
-      });
+      this.opts.ledger.openAlert(
+        offsiteAlerts.lockNotKept(item.clipIds, {
+          sha256: item.sha256,
+          store: store.description,
+          key: version.key,
+          problem: lock.problem ?? 'the lock is not shown',
+        }),
+      );
     }
   }
 }

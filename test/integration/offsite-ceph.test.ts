@@ -160,7 +160,7 @@ describe('off-site copies to a real Ceph with Object Lock (single node, radosgw 
       assert.equal(copyRows(w.ledger)[0]?.last_result, 'mismatch');
       const alert = w.ledger.queries.openAlerts().find((a) => a.kind === 'offsite-copy-mismatch');
       assert.equal(alert?.severity, 'critical');
-      assert.equal(alert?.subject, `sha256:${clip!.sha256}`);
+      assert.equal(alert?.subject, `clip:${clip!.id}`);
       const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: 'locked', Prefix: key }));
       assert.equal(versions.Versions?.length, 1, 'the dock wrote no second version over it');
       assert.equal(

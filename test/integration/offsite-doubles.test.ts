@@ -148,7 +148,7 @@ describe('off-site copies against store doubles', () => {
       assert.equal(ledger.lifecycle.copiesOf(kept!.sha256)[0]?.lastResult, 'ok');
       assert.equal(ledger.lifecycle.copiesOf(gone!.sha256).length, 0);
       const alert = ledger.queries.openAlerts().find((a) => a.kind === 'offsite-source-missing');
-      assert.equal(alert?.subject, `sha256:${gone!.sha256}`);
+      assert.equal(alert?.subject, `clip:${gone!.id}`);
     } finally {
       ledger.close();
       cleanup();

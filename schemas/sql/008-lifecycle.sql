@@ -1,4 +1,4 @@
--- recorder-dock ledger, schema 7: the footage lifecycle (issue 15; R2, R3, R4, R5): verified
+-- recorder-dock ledger, schema 8: the footage lifecycle (issue 15; R2, R3, R4, R5): verified
 -- off-site copies and the store's WORM probes. Every table here is a projection of events;
 -- verify rebuilds and compares them.
 
