@@ -1,19 +1,14 @@
 import type { Database } from 'better-sqlite3';
 import { canonicalJson } from './canonical-json.ts';
-import { LedgerStateError } from './errors.ts';
 import type { LedgerEvent } from './event-types.ts';
 import type { LifecycleEventData } from './lifecycle-events.ts';
+import { msOf } from './lifecycle-time.ts';
+import { purgeAppliers } from './purge-projection.ts';
+import { retentionAppliers } from './retention-projection.ts';
 import { cachedStatement } from './statement-cache.ts';
 
-// Not projection.ts's msOf: projection.ts imports this file, and a cycle would leave one half undefined.
-function msOf(iso: string | null): number | null {
-  if (iso === null) return null;
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new LedgerStateError(`the time '${iso}' in a lifecycle event is not valid`);
-  return ms;
-}
-
-type Applier<T extends keyof LifecycleEventData> = (db: Database, e: LedgerEvent<T>) => void;
+/** How one lifecycle event changes the tables. */
+export type LifecycleApplier<T extends keyof LifecycleEventData> = (db: Database, e: LedgerEvent<T>) => void;
 
 /** The id of a file's copy row on a store. */
 export function copyRowId(store: string, sha256: string): string {
@@ -24,7 +19,9 @@ export function copyRowId(store: string, sha256: string): string {
  * How the lifecycle's events change the tables (projection.ts takes these in). Each depends on
  * the event alone, so verify can replay them.
  */
-export const lifecycleAppliers: { [T in keyof LifecycleEventData]: Applier<T> } = {
+export const lifecycleAppliers: { [T in keyof LifecycleEventData]: LifecycleApplier<T> } = {
+  ...retentionAppliers,
+  ...purgeAppliers,
   'copy.verified': (db, { seq, data: d }) => {
     const at = msOf(d.verifiedAt);
     cachedStatement(

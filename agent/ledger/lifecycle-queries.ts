@@ -119,27 +119,19 @@ export function latestProbe(db: Database, store: string): ProbeRow | null {
   };
 }
 
-/** What one clip's retention depends on, from the tables (labels, exports). */
-export interface ClipRetentionRow {
-  readonly clipId: string;
-  readonly recordedAt: Date;
-  readonly caseNo: string | null;
-  readonly lastExportAt: Date | null;
+/** The clips holding a file's content, oldest seal first. */
+export function clipIdsOf(db: Database, sha256: string): string[] {
+  return cachedStatement(db, 'SELECT id FROM clips WHERE sha256 = ? ORDER BY seal_seq')
+    .pluck()
+    .all(sha256) as string[];
 }
 
-/** The retention inputs of each clip in `clipIds` (unknown ids are left out). */
-export function retentionRows(db: Database, clipIds: readonly string[]): ClipRetentionRow[] {
-  const rows = cachedStatement(
+/** Bytes of first verified copies on `store` since `since` (the copy rate dockctl estimates with). */
+export function bytesCopiedSince(db: Database, store: string, since: Date): number {
+  return cachedStatement(
     db,
-    `SELECT c.id, coalesce(c.recording_start, c.sealed_at) AS recorded_at, l.case_no,
-       (SELECT max(e.created_at) FROM exports e, json_each(e.clip_ids) j WHERE j.value = c.id) AS last_export
-     FROM clips c LEFT JOIN clip_labels l ON l.clip_id = c.id
-     WHERE c.id IN (SELECT value FROM json_each(?))`,
-  ).all(JSON.stringify(clipIds)) as Row[];
-  return rows.map((r) => ({
-    clipId: r.id as string,
-    recordedAt: new Date(r.recorded_at as number),
-    caseNo: r.case_no as string | null,
-    lastExportAt: dateOrNull(r.last_export),
-  }));
+    'SELECT coalesce(sum(size), 0) FROM offsite_copies WHERE store = ? AND first_ok_at >= ?',
+  )
+    .pluck()
+    .get(store, since.getTime()) as number;
 }

@@ -56,7 +56,7 @@ export function monthsAfter(at: Date, months: number, timeZone: string): Date {
   const local = wallClock(at.getTime(), timeZone);
   const monthIndex = local.month - 1 + months;
   const year = local.year + Math.floor(monthIndex / 12);
-  const month = (monthIndex % 12) + 1;
+  const month = (((monthIndex % 12) + 12) % 12) + 1;
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   const anniversary =
     local.day <= daysInMonth ? { year, month, day: local.day } : { year, month: month + 1, day: 1 };

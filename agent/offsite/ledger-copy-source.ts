@@ -36,6 +36,7 @@ export function ledgerCopySource(deps: CopySourceDeps): CopyLedger {
     }
     return until ?? now;
   };
+  const held = (clipIds: readonly string[]) => lifecycle.heldAmong(clipIds).length > 0;
   return {
     pendingCopies(store, limit, skip): PendingCopy[] {
       return lifecycle.copyCandidates(store, limit, skip).map((c) => ({
@@ -43,7 +44,7 @@ export function ledgerCopySource(deps: CopySourceDeps): CopyLedger {
         size: c.size,
         file: path.join(deps.vaultDir, ...c.vaultRel.split('/')),
         retainUntil: retainUntil(c.clipIds),
-        legalHold: false,
+        legalHold: held(c.clipIds),
         sealedAt: c.sealedAt,
         clipIds: c.clipIds,
       }));

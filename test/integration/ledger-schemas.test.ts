@@ -96,7 +96,7 @@ describe('JSON Schemas of ledger events and checkpoints', () => {
       );
       ledger.access.recordClipCheck(clip.id, 'ok', 'mgr-1');
       ledger.access.bindRecorder(clip.serial, '310001', 'mgr-1');
-      exerciseLifecycleEvents(ledger, clip, clock);
+      exerciseLifecycleEvents(ledger, clip, clock, population.clips[1], '(2026)001');
       const checkpoints = ledger.checkpoints();
       ledger.close();
 
