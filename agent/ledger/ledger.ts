@@ -4,7 +4,6 @@ import { mkdir } from 'node:fs/promises';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { DockPaths } from '../paths.ts';
-import { ReportQueries } from '../reports/report-queries.ts';
 import { AccessQueries, WebSessionStore } from './access-queries.ts';
 import * as access from './access-writes.ts';
 import { type AnyAlertInput, openAlert, resolveAlert } from './alert-writes.ts';
@@ -36,12 +35,12 @@ export interface LedgerOptions {
   /** A child logger for this module; the ledger never logs personal data. */
   readonly logger: Logger;
   readonly now?: () => Date;
-  /** Write a checkpoint after this many events (default 100) … */
-  readonly checkpointEveryEvents?: number;
-  /** … or when this many minutes passed since the last one (default 15). */
-  readonly checkpointEveryMinutes?: number;
-  /** R8 fault-report deadline (default 24 hours). */
-  readonly faultDeadlineHours?: number;
+  /** Write a checkpoint after this many events (config `ledger.checkpointEveryEvents`) … */
+  readonly checkpointEveryEvents: number;
+  /** … or when this many minutes passed since the last one (`ledger.checkpointEveryMinutes`). */
+  readonly checkpointEveryMinutes: number;
+  /** R8: a fault must be reported within this many hours (`rules.faultReportHours`). */
+  readonly faultReportHours: number;
   /** Id generator for sessions, assignments, faults, alerts (default random UUIDs). */
   readonly newId?: () => string;
 }
@@ -63,8 +62,6 @@ export class Ledger {
   readonly accessQueries: AccessQueries;
   /** The page's login sessions (not history). */
   readonly webSessions: WebSessionStore;
-  /** The reports' queries (ledger exports, inventory, handover, yearly statistics). */
-  readonly reports: ReportQueries;
   /** What docking reads and writes (the dock manager, sessions, sealer, admission). */
   readonly dock: DockLedger;
   /** The footage lifecycle: off-site copies, probes, retention facts (issue 15). */
@@ -86,13 +83,12 @@ export class Ledger {
       now: opts.now,
       newId: opts.newId,
       vaultDir: opts.paths.vaultDir,
-      faultDeadlineHours: opts.faultDeadlineHours,
+      faultDeadlineHours: opts.faultReportHours,
       logger: opts.logger,
     };
     this.queries = new ManagerQueries(db);
     this.accessQueries = new AccessQueries(db);
     this.webSessions = new WebSessionStore(db);
-    this.reports = new ReportQueries(db);
     this.runInTransaction = db.transaction((fn: () => unknown) => {
       const result = fn();
       this.checkpointInTransaction(false);
@@ -111,9 +107,6 @@ export class Ledger {
     const opts = {
       ...options,
       now: options.now ?? (() => new Date()),
-      checkpointEveryEvents: options.checkpointEveryEvents ?? 100,
-      checkpointEveryMinutes: options.checkpointEveryMinutes ?? 15,
-      faultDeadlineHours: options.faultDeadlineHours ?? 24,
       newId: options.newId ?? randomUUID,
     };
     const { stateDir } = opts.paths;
@@ -184,6 +177,14 @@ export class Ledger {
         createdAt: at,
       });
     });
+  }
+
+  /**
+   * The database, for read-only query modules above the ledger (the reports build their own
+   * questions on it). Every change goes through the methods here, as an event in the chain.
+   */
+  get readHandle(): Database {
+    return this.db;
   }
 
   /** Run several ledger operations as one transaction (all or nothing, one fsync). */

@@ -13,7 +13,7 @@ import {
 import { testAlert } from '../helpers/test-alert.ts';
 
 function lastLog(ledger: Ledger): { username: string; action: string; target: string } | undefined {
-  return ledger.reports.db.prepare('SELECT * FROM access_log ORDER BY seq DESC LIMIT 1').get() as
+  return ledger.readHandle.prepare('SELECT * FROM access_log ORDER BY seq DESC LIMIT 1').get() as
     | { username: string; action: string; target: string }
     | undefined;
 }
