@@ -1,18 +1,16 @@
 import { backlogView, type ClipLifecycleView, clipLifecycle } from '../lifecycle/clip-lifecycle.ts';
 import { parseOffsiteConfig } from '../offsite/offsite-config.ts';
+import { formatBytes } from '../reports/byte-format.ts';
 import type { CliCommand } from './command.ts';
-import { ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
-import { CONFIG_HELP, CONFIG_OPTION, cliLifecycle, required } from './lifecycle-cli.ts';
-import { formatBytes } from './progress-line.ts';
+import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
+import { cliLifecycle, required } from './lifecycle-cli.ts';
 import { shortTime } from './table.ts';
 
 const USAGE = `usage: dockctl copies [--state DIR] [--config FILE] [--json]     the off-site store, its WORM probe and the backlog
        dockctl copies CLIP_ID                 the clip's class, retention end, holds and copies
        dockctl copies requeue CLIP_ID --by USER --reason TEXT   copy again after a failed verification
        dockctl copies probe                   run the WORM probe of the store now
-  --state DIR   the dock state directory (default $DOCK_STATE_DIR or /var/lib/recorder-dock)
-${CONFIG_HELP}  --json        machine-readable output
-`;
+${LEDGER_OPTIONS_USAGE}`;
 
 function duration(seconds: number | null): string {
   if (seconds === null) return 'unknown (nothing copied in the last day)';
@@ -41,9 +39,9 @@ export const copiesCommand: CliCommand = ledgerCliCommand({
   name: 'copies',
   summary: 'off-site copies: backlog (clips, bytes, oldest waiting, ETA), WORM probe, a clip’s copies',
   usage: USAGE,
-  options: { ...CONFIG_OPTION, by: { type: 'string' }, reason: { type: 'string' } },
-  async query(ledger, v, [first, second], stateDir) {
-    const life = await cliLifecycle(ledger, v, stateDir);
+  options: { by: { type: 'string' }, reason: { type: 'string' } },
+  async query(ledger, v, [first, second], config) {
+    const life = await cliLifecycle(ledger, config);
     try {
       const store = life.store;
       if (first === 'requeue') {

@@ -2,7 +2,7 @@ import { HOLD_GROUNDS } from '../ledger/hold-writes.ts';
 import type { HoldGround } from '../ledger/lifecycle-events.ts';
 import type { HoldRow } from '../ledger/retention-queries.ts';
 import type { CliCommand } from './command.ts';
-import { ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
+import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
 import { required, timeOption } from './lifecycle-cli.ts';
 import { formatTable, shortTime } from './table.ts';
 
@@ -15,9 +15,7 @@ const USAGE = `usage: dockctl holds [list] [--all] [--state DIR] [--json]
   party disputes, may complain or petition), obstruction (officers obstructed, insulted, assaulted),
   incident (a mass or sudden incident), major (another major or sensitive matter). A manager or
   supervisor places a hold; only a supervisor lifts it, with a reason.
-  --state DIR   the dock state directory (default $DOCK_STATE_DIR or /var/lib/recorder-dock)
-  --json        machine-readable output
-`;
+${LEDGER_OPTIONS_USAGE}`;
 
 function scopeOf(v: Record<string, unknown>) {
   const given = ['clip', 'session', 'recorder'].filter((k) => v[k] !== undefined);

@@ -1,34 +1,14 @@
-import { existsSync } from 'node:fs';
-import { configFileFromEnv, loadConfig } from '../config/config-loader.ts';
-import { FHS_PATH_DEFAULTS } from '../config/config-resolve.ts';
 import type { DockConfig } from '../config/dock-config.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { createLifecycle, type Lifecycle } from '../lifecycle/lifecycle-setup.ts';
 import { silentLogger } from '../ops/logger.ts';
 import { UsageError } from './ledger-cli-command.ts';
 
-/** The option every lifecycle command takes besides --state. */
-export const CONFIG_OPTION = { config: { type: 'string' as const } };
-
-/** Help text of --config. */
-export const CONFIG_HELP =
-  '  --config FILE configuration (default $DOCK_CONFIG, else /etc/recorder-dock/config.yaml when it exists, else the embedded defaults)\n';
-
-/** The configuration dockd runs on, with the state folder the command was given. */
-export async function cliConfig(values: Record<string, unknown>, stateDir: string): Promise<DockConfig> {
-  const named = (values.config as string | undefined) ?? configFileFromEnv(process.env);
-  const file = values.config !== undefined || existsSync(named) ? named : null;
-  const { config } = await loadConfig(file, { pathDefaults: { ...FHS_PATH_DEFAULTS, stateDir } });
-  return config;
-}
-
 /** The lifecycle for a command (not started), with the configuration; `close` releases the store. */
 export async function cliLifecycle(
   ledger: Ledger,
-  values: Record<string, unknown>,
-  stateDir: string,
+  config: DockConfig,
 ): Promise<Lifecycle & { config: DockConfig; close: () => Promise<void> }> {
-  const config = await cliConfig(values, stateDir);
   const life = await createLifecycle(config, ledger.lifecycle, silentLogger());
   return { ...life, config, close: () => life.store.close() };
 }

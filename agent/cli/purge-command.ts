@@ -1,10 +1,10 @@
 import type { PurgeRow } from '../ledger/purge-queries.ts';
 import { PurgeService } from '../lifecycle/purge-service.ts';
 import { expiredClips } from '../lifecycle/retention-review.ts';
+import { formatBytes } from '../reports/byte-format.ts';
 import type { CliCommand } from './command.ts';
-import { ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
-import { CONFIG_HELP, CONFIG_OPTION, cliLifecycle, required } from './lifecycle-cli.ts';
-import { formatBytes } from './progress-line.ts';
+import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
+import { cliLifecycle, required } from './lifecycle-cli.ts';
 import { formatTable, shortTime } from './table.ts';
 
 const USAGE = `usage: dockctl purge [list] [--state DIR] [--config FILE] [--json]
@@ -17,9 +17,7 @@ const USAGE = `usage: dockctl purge [list] [--state DIR] [--config FILE] [--json
 
   Nothing is purged automatically. A confirmed purge waits in the recoverable area for
   retention.purgeGraceDays (undo), then is deleted locally and off-site; a hold blocks it.
-  --state DIR   the dock state directory (default $DOCK_STATE_DIR or /var/lib/recorder-dock)
-${CONFIG_HELP}  --json        machine-readable output
-`;
+${LEDGER_OPTIONS_USAGE}`;
 
 type Row = Record<string, string | number | boolean | null>;
 
@@ -29,12 +27,11 @@ export const purgeCommand: CliCommand = ledgerCliCommand({
   summary: 'list expired clips, confirm, approve or undo purges (R3)',
   usage: USAGE,
   options: {
-    ...CONFIG_OPTION,
     by: { type: 'string' },
     reason: { type: 'string' },
     undo: { type: 'boolean' },
   },
-  async query(ledger, v, [action = 'list', ...rest], stateDir) {
+  async query(ledger, v, [action = 'list', ...rest], config) {
     const lc = ledger.lifecycle;
     if (action === 'list') return lc.purges().map(purgeRow);
     if (action === 'no-value') {
@@ -43,7 +40,7 @@ export const purgeCommand: CliCommand = ledgerCliCommand({
       lc.markNoValue({ clipId, noValue: v.undo !== true, by: required(v, 'by', 'who marks it') });
       return [{ clip: clipId, noValue: v.undo !== true }];
     }
-    const life = await cliLifecycle(ledger, v, stateDir);
+    const life = await cliLifecycle(ledger, config);
     try {
       const purges = new PurgeService(life.deps);
       if (action === 'candidates')

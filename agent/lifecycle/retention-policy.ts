@@ -1,4 +1,4 @@
-import { wallClock, zonedInstant } from '../reports/zoned-time.ts';
+import { wallClock, zonedInstant } from '../time/zoned-time.ts';
 
 /** R3 retention classes, strongest first. */
 export type RetentionClass = 'evidence' | 'exported' | 'routine' | 'no-value';

@@ -1,4 +1,4 @@
-import { wallClock, zonedInstant } from '../reports/zoned-time.ts';
+import { wallClock, zonedInstant } from '../time/zoned-time.ts';
 
 /** One daily window, minutes after local midnight; `to` ≤ `from` runs past midnight. */
 interface Window {
