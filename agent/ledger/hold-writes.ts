@@ -2,6 +2,7 @@ import { requireActor } from './actor-checks.ts';
 import { LedgerInputError, LedgerStateError } from './errors.ts';
 import { optionalText, requireOneOf, requireText } from './input-checks.ts';
 import type { HoldGround, HoldScope } from './lifecycle-events.ts';
+import { queueHold } from './lifecycle-outbox.ts';
 import { findClip, findRecorder, findSession } from './record-lookups.ts';
 import { cachedStatement } from './statement-cache.ts';
 import type { WriteContext } from './write-context.ts';
@@ -50,20 +51,19 @@ export function placeHold(ctx: WriteContext, h: HoldInput): string {
   const placedBy = requireActor(ctx.db, 'placedBy', h.placedBy, ['manager', 'supervisor'], 'placing a hold');
   const holdId = ctx.newId();
   const at = ctx.now();
-  ctx.events.append(
-    'hold.placed',
-    {
-      holdId,
-      scope,
-      ...target(ctx, { ...h, scope }),
-      ground: requireOneOf('ground', h.ground, HOLD_GROUNDS),
-      caseName: requireText('caseName', h.caseName?.trim()),
-      caseNo: requireText('caseNo', h.caseNo?.trim()),
-      placedBy,
-      placedAt: at.toISOString(),
-    },
-    at,
-  );
+  const data = {
+    holdId,
+    scope,
+    ...target(ctx, { ...h, scope }),
+    ground: requireOneOf('ground', h.ground, HOLD_GROUNDS),
+    caseName: requireText('caseName', h.caseName?.trim()),
+    caseNo: requireText('caseNo', h.caseNo?.trim()),
+    placedBy,
+    placedAt: at.toISOString(),
+  };
+  const ev = ctx.events.append('hold.placed', data, at);
+  const { placedBy: by, placedAt, ...hold } = data;
+  queueHold(ctx, { ...hold, change: 'held', by, at: placedAt }, ev.seq);
   return holdId;
 }
 
@@ -73,8 +73,8 @@ export function liftHold(
   input: { holdId: string; liftedBy: string; reason: string },
 ): void {
   const holdId = requireText('holdId', input.holdId);
-  const row = cachedStatement(ctx.db, 'SELECT lifted_at FROM holds WHERE id = ?').get(holdId) as
-    | { lifted_at: number | null }
+  const row = cachedStatement(ctx.db, 'SELECT * FROM holds WHERE id = ?').get(holdId) as
+    | Record<string, unknown>
     | undefined;
   if (!row) throw new LedgerStateError(`the hold ${holdId} is not in the ledger`);
   if (row.lifted_at !== null) throw new LedgerStateError(`the hold ${holdId} was already lifted`);
@@ -82,5 +82,25 @@ export function liftHold(
   const reason = optionalText('reason', input.reason?.trim());
   if (!reason) throw new LedgerInputError('lifting a hold needs a reason');
   const at = ctx.now();
-  ctx.events.append('hold.lifted', { holdId, liftedBy, reason, liftedAt: at.toISOString() }, at);
+  const ev = ctx.events.append('hold.lifted', { holdId, liftedBy, reason, liftedAt: at.toISOString() }, at);
+  const iso = (v: unknown) => (v === null ? null : new Date(v as number).toISOString());
+  queueHold(
+    ctx,
+    {
+      change: 'hold-lifted',
+      holdId,
+      scope: row.scope as HoldScope,
+      clipId: row.clip_id as string | null,
+      sessionId: row.session_id as string | null,
+      serial: row.serial as string | null,
+      from: iso(row.from_at),
+      to: iso(row.to_at),
+      ground: row.ground as HoldGround,
+      caseName: row.case_name as string,
+      caseNo: row.case_no as string,
+      by: liftedBy,
+      at: at.toISOString(),
+    },
+    ev.seq,
+  );
 }

@@ -8,6 +8,7 @@ import {
   requireTime,
 } from './input-checks.ts';
 import type { LifecycleEventData } from './lifecycle-events.ts';
+import { queueCopy } from './lifecycle-outbox.ts';
 import { copyRowId } from './lifecycle-projection.ts';
 import { cachedStatement } from './statement-cache.ts';
 import { isSha256Hex } from './vault-path.ts';
@@ -56,7 +57,9 @@ export function recordCopyVerified(ctx: WriteContext, v: CopyVerifiedInput): voi
     legalHold: v.legalHold === true,
     lockKept: v.lockKept === null ? null : v.lockKept === true,
   };
-  ctx.events.append('copy.verified', data, ctx.now());
+  const ev = ctx.events.append('copy.verified', data, ctx.now());
+  const { size: _size, method: _method, actualSha256: _actual, ...copy } = data;
+  queueCopy(ctx, { ...copy, change: 'copied', at: data.verifiedAt }, ev.seq);
 }
 
 /** A person's decision to copy a file again (after a mismatch): copy.requeued. */

@@ -1,6 +1,7 @@
 import { requireActor } from './actor-checks.ts';
 import { LedgerStateError } from './errors.ts';
 import { optionalText, requireText } from './input-checks.ts';
+import { clipsOfCase, withLifecycleRecords } from './lifecycle-outbox.ts';
 import { findClip } from './record-lookups.ts';
 import { cachedStatement } from './statement-cache.ts';
 import type { WriteContext } from './write-context.ts';
@@ -22,10 +23,17 @@ export function closeCase(
   if (!labelled)
     throw new LedgerStateError(`no clip is labelled with the case ${caseNo}: check the case number`);
   const at = ctx.now();
-  ctx.events.append(
-    'case.closed',
-    { caseNo, closedAt: at.toISOString(), closedBy, note: optionalText('note', input.note?.trim() || null) },
-    at,
+  withLifecycleRecords(ctx, clipsOfCase(ctx, caseNo), () =>
+    ctx.events.append(
+      'case.closed',
+      {
+        caseNo,
+        closedAt: at.toISOString(),
+        closedBy,
+        note: optionalText('note', input.note?.trim() || null),
+      },
+      at,
+    ),
   );
 }
 
@@ -63,5 +71,7 @@ export function markNoValue(
     | { no_value: number }
     | undefined;
   if ((row?.no_value === 1) === input.noValue) return;
-  ctx.events.append('clip.valued', { clipId, noValue: input.noValue === true, by }, ctx.now());
+  withLifecycleRecords(ctx, [clipId], () =>
+    ctx.events.append('clip.valued', { clipId, noValue: input.noValue === true, by }, ctx.now()),
+  );
 }
