@@ -24,6 +24,7 @@ export class LifecycleJobs {
   readonly purges: PurgeService;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly running = new Map<string, Promise<void>>();
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly deps: LifecycleDeps,
@@ -57,12 +58,13 @@ export class LifecycleJobs {
   async daily(): Promise<void> {
     reviewRetention(this.deps);
     await syncLocks(this.deps);
-    const report = await scrub(this.deps);
+    const report = await scrub(this.deps, this.stopping.signal);
     this.deps.logger.info({ ...report }, 'lifecycle scrub done');
   }
 
   /** Stop the timers and wait for jobs in progress. */
   async stop(): Promise<void> {
+    this.stopping.abort();
     for (const t of this.timers) clearInterval(t);
     this.timers.length = 0;
     await Promise.allSettled([...this.running.values()]);

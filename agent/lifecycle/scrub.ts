@@ -28,11 +28,12 @@ async function hashLocal(file: string): Promise<string | null> {
  * an event; a mismatch is a critical alert and is never repaired from the other copy without a
  * person's decision.
  */
-export async function scrub(deps: LifecycleDeps): Promise<ScrubReport> {
+export async function scrub(deps: LifecycleDeps, signal?: AbortSignal): Promise<ScrubReport> {
   const heldBefore = new Date(deps.now().getTime() - MONTH);
   const sample = Math.ceil((deps.ledger.fileCount() * deps.settings.scrubDailyFraction) / 1000);
   const local = { checked: 0, bad: 0 };
   for (const item of deps.ledger.localScrubCandidates(heldBefore, sample)) {
+    if (signal?.aborted) break;
     const actual = await hashLocal(vaultFile(deps, item.sha256));
     const result = actual === null ? 'missing' : actual === item.sha256 ? 'ok' : 'mismatch';
     deps.ledger.recordLocalCheck(item.clipId, result);
@@ -47,16 +48,17 @@ export async function scrub(deps: LifecycleDeps): Promise<ScrubReport> {
       detail: `the vault copy of ${item.sha256} is ${result} on re-hashing: it is not repaired without a person's decision`,
     });
   }
-  return { local, offsite: await scrubOffsite(deps, heldBefore, sample) };
+  return { local, offsite: await scrubOffsite(deps, heldBefore, sample, signal) };
 }
 
-async function scrubOffsite(deps: LifecycleDeps, heldBefore: Date, sample: number) {
+async function scrubOffsite(deps: LifecycleDeps, heldBefore: Date, sample: number, signal?: AbortSignal) {
   const counts = { checked: 0, bad: 0 };
   const store = deps.store;
   if (!store) return counts;
   for (const item of deps.ledger.offsiteScrubCandidates(store.description, heldBefore, sample)) {
+    if (signal?.aborted) break;
     const version = { key: item.key, versionId: item.versionId, size: item.size };
-    const back = await readBack(store, version, item);
+    const back = await readBack(store, version, item, undefined, signal);
     const want = { retainUntil: item.retainUntil, legalHold: item.legalHold };
     const lock = back.result === 'ok' ? await checkLock(store, version, want, deps.now()) : { kept: null };
     deps.ledger.recordCopy({
