@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { vaultPathFor } from '../../agent/ledger/vault-path.ts';
+import { unlinkEvicted } from '../../agent/lifecycle/space-keeper.ts';
 import { loggedIn, startWebFixture, type WebFixture } from '../fixtures/web/web-fixture.ts';
 
 const DAY = 86_400_000;
@@ -78,6 +81,18 @@ describe('the page: retention, copies, holds and purges (issue 15)', () => {
     const en = await manager.get('/lifecycle?lang=en');
     assert.match(en.text, /Keeping, holds and purges/);
     assert.match(en.text, /Past their retention end and not held \(R3\)/);
+  });
+
+  it('fetches an evicted clip back from its off-site copy, verified, when it is viewed', async () => {
+    const clip = fx.clips[6]!; // the officer's own footage
+    fx.ledger.lifecycle.recordEviction({ sha256: clip.sha256, freePercent: 3 });
+    await unlinkEvicted(vaultPathFor(fx.paths.vaultDir, clip.sha256));
+    const officer = await loggedIn(fx, 'officer');
+    const video = await officer.get(`/clips/${clip.id}/video`);
+    assert.equal(video.status, 200);
+    assert.equal(createHash('sha256').update(video.body).digest('hex'), clip.sha256);
+    assert.equal(fx.ledger.lifecycle.isEvicted(clip.sha256), false);
+    assert.equal(fx.ledger.lifecycle.copiesOf(clip.sha256)[0]?.lastPurpose, 'fetch');
   });
 
   it('shows the vault use and the forecast on the Now page', async () => {
