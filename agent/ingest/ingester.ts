@@ -232,6 +232,7 @@ export class Ingester {
         sha256: result.sha256,
         size: result.size,
         duplicate,
+        writtenBy: sealed.writeMode,
         verifiedBy: check.method,
       },
       'file sealed',

@@ -9,6 +9,7 @@ import * as access from './access-writes.ts';
 import { type AnyAlertInput, openAlert, resolveAlert } from './alert-writes.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import { latestCheckpoint, listCheckpoints, writeCheckpoint } from './checkpoint-store.ts';
+import * as custody from './custody-writes.ts';
 import { ledgerBackupDir, ledgerFile, openLedgerDatabase } from './database.ts';
 import { createDockFace } from './dock-face.ts';
 import { createDockKey, type DockKeyPair, dockKeyExists, dockKeyFiles, loadDockKey } from './dock-key.ts';
@@ -272,7 +273,7 @@ export class Ledger {
       this.transaction(() => dockWrites.recordSessionStep(this.ctx, sessionId, step, detail)),
     clipTiming: (input: dockWrites.ClipTimingInput) =>
       this.transaction(() => dockWrites.recordClipTiming(this.ctx, input)),
-    wipe: (clipId: string) => this.transaction(() => dockWrites.recordWipe(this.ctx, clipId)),
+    wipe: (clipId: string) => this.transaction(() => custody.confirmWipe(this.ctx, clipId, 'unlinked')),
     explainGap: (input: dockWrites.GapExplanationInput) =>
       this.transaction(() => {
         const signedBy = dockWrites.recordGapExplanation(this.ctx, input);
