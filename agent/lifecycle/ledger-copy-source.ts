@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { LifecycleFace } from '../ledger/lifecycle-face.ts';
-import { lockUntil, type RetentionPolicy, retentionOf } from '../lifecycle/retention-policy.ts';
-import type { CopyLedger, PendingCopy } from './copy-ledger.ts';
+import type { CopyLedger, PendingCopy } from '../offsite/copy-ledger.ts';
+import { lockUntil, type RetentionPolicy, retentionOf } from './retention-policy.ts';
 
 /** What the copier's ledger adapter needs. */
 export interface CopySourceDeps {
