@@ -9,12 +9,12 @@ import { promises as fsp, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { sha256OfFile } from '../agent/ledger/verify/verify-vault.ts';
 import { type CephCluster, startCephCluster } from '../test/fixtures/offsite/ceph-cluster.ts';
 import { cephBucket } from '../test/fixtures/offsite/copy-fixture.ts';
 import { generateFile } from './bench-peers.ts';
 import type { ManifestEntry } from './offsite-copy-child.ts';
+import { bundleForNode } from './rss-run.ts';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -51,17 +51,9 @@ async function makeFiles(name: string, count: number, bytes: number): Promise<st
  * loader to the memory and CPU measured).
  */
 async function bundleChild(): Promise<string> {
-  const outdir = path.join(import.meta.dirname, 'results', 'offsite-bundle');
-  await build({
-    entryPoints: [path.join(import.meta.dirname, 'offsite-copy-child.ts')],
-    outdir,
-    entryNames: '[name]',
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'error',
-  });
+  const outdir = await bundleForNode('offsite-bundle', [
+    path.join(import.meta.dirname, 'offsite-copy-child.ts'),
+  ]);
   return path.join(outdir, 'offsite-copy-child.js');
 }
 

@@ -4,7 +4,7 @@ import { optionalText, requireOneOf, requireText } from './input-checks.ts';
 import type { HoldGround, HoldScope } from './lifecycle-events.ts';
 import { queueHold } from './lifecycle-outbox.ts';
 import { findClip, findRecorder, findSession } from './record-lookups.ts';
-import { cachedStatement } from './statement-cache.ts';
+import { findHold } from './retention-queries.ts';
 import type { WriteContext } from './write-context.ts';
 
 /** Every R4 ground, in the order of the rule. */
@@ -73,34 +73,16 @@ export function liftHold(
   input: { holdId: string; liftedBy: string; reason: string },
 ): void {
   const holdId = requireText('holdId', input.holdId);
-  const row = cachedStatement(ctx.db, 'SELECT * FROM holds WHERE id = ?').get(holdId) as
-    | Record<string, unknown>
-    | undefined;
-  if (!row) throw new LedgerStateError(`the hold ${holdId} is not in the ledger`);
-  if (row.lifted_at !== null) throw new LedgerStateError(`the hold ${holdId} was already lifted`);
+  const hold = findHold(ctx.db, holdId);
+  if (!hold) throw new LedgerStateError(`the hold ${holdId} is not in the ledger`);
+  if (hold.liftedAt !== null) throw new LedgerStateError(`the hold ${holdId} was already lifted`);
   const liftedBy = requireActor(ctx.db, 'liftedBy', input.liftedBy, ['supervisor'], 'lifting a hold');
   const reason = optionalText('reason', input.reason?.trim());
   if (!reason) throw new LedgerInputError('lifting a hold needs a reason');
   const at = ctx.now();
   const ev = ctx.events.append('hold.lifted', { holdId, liftedBy, reason, liftedAt: at.toISOString() }, at);
-  const iso = (v: unknown) => (v === null ? null : new Date(v as number).toISOString());
-  queueHold(
-    ctx,
-    {
-      change: 'hold-lifted',
-      holdId,
-      scope: row.scope as HoldScope,
-      clipId: row.clip_id as string | null,
-      sessionId: row.session_id as string | null,
-      serial: row.serial as string | null,
-      from: iso(row.from_at),
-      to: iso(row.to_at),
-      ground: row.ground as HoldGround,
-      caseName: row.case_name as string,
-      caseNo: row.case_no as string,
-      by: liftedBy,
-      at: at.toISOString(),
-    },
-    ev.seq,
-  );
+  const { scope, clipId, sessionId, serial, ground, caseName, caseNo } = hold;
+  const times = { from: hold.from?.toISOString() ?? null, to: hold.to?.toISOString() ?? null };
+  const body = { scope, clipId, sessionId, serial, ...times, ground, caseName, caseNo };
+  queueHold(ctx, { ...body, change: 'hold-lifted', holdId, by: liftedBy, at: at.toISOString() }, ev.seq);
 }

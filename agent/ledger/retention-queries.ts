@@ -105,6 +105,12 @@ function holdFromRow(r: Row): HoldRow {
   };
 }
 
+/** The hold with this id, or null. */
+export function findHold(db: Database, id: string): HoldRow | null {
+  const r = cachedStatement(db, 'SELECT * FROM holds WHERE id = ?').get(id) as Row | undefined;
+  return r ? holdFromRow(r) : null;
+}
+
 /** Holds, active first then newest; `activeOnly` leaves out lifted ones. */
 export function holds(db: Database, activeOnly: boolean): HoldRow[] {
   const where = activeOnly ? 'WHERE lifted_at IS NULL' : '';

@@ -1,5 +1,5 @@
 import type { AnyAlertInput } from '../ledger/alert-writes.ts';
-import type { ReadBackResult } from './read-back.ts';
+import type { CopyVerifiedInput } from '../ledger/lifecycle-writes.ts';
 import type { ProbeResult } from './worm-probe.ts';
 
 /** A sealed file that has no verified copy on the store yet. */
@@ -18,28 +18,8 @@ export interface PendingCopy {
   readonly clipIds: readonly string[];
 }
 
-/** Why a copy was read back. */
-export type CopyPurpose = 'copy' | 'scrub' | 'fetch';
-
 /** A verification of one off-site copy, as the ledger records it (a `copy.verified` event). */
-export interface CopyVerification {
-  readonly sha256: string;
-  readonly size: number;
-  readonly store: string;
-  readonly key: string;
-  readonly versionId: string | null;
-  readonly purpose: CopyPurpose;
-  readonly result: ReadBackResult;
-  /** What the bytes read hash to (differs from sha256 on a mismatch). */
-  readonly actualSha256: string | null;
-  /** How it was verified: always the whole object read back and hashed with SHA-256. */
-  readonly method: 'read-back-sha256';
-  readonly verifiedAt: Date;
-  readonly retainUntil: Date | null;
-  readonly legalHold: boolean;
-  /** Whether the store reports the lock that was set; null when it has none. */
-  readonly lockKept: boolean | null;
-}
+export type CopyVerification = CopyVerifiedInput;
 
 /** The backlog of copies for the page and `dockctl copies backlog`. */
 export interface CopyBacklog {

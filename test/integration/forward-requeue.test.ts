@@ -77,7 +77,14 @@ describe('dockctl forward parked and requeue', () => {
       fwd.notify();
       await waitFor(() => target.received.has(labelId), 'the re-queued record delivered');
       await waitFor(() => fwd.status().parked === 0, 'the parked list emptied');
-      assert.equal((await run(['parked', ...state])).code, 0);
+      // The state file is written just after the in-memory state: poll what dockctl reads.
+      let listed = await run(['parked', ...state]);
+      for (let i = 0; i < 200 && listed.code !== 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        listed = await run(['parked', ...state]);
+      }
+      assert.equal(listed.code, 0);
+      assert.match(listed.out, /no parked records/);
       assert.equal(
         (await run(['requeue', '12345', ...state])).code,
         64,

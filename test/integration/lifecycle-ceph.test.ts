@@ -11,9 +11,8 @@ import { recoverableFile } from '../../agent/lifecycle/lifecycle-deps.ts';
 import { syncLocks } from '../../agent/lifecycle/lock-sync.ts';
 import { PurgeService } from '../../agent/lifecycle/purge-service.ts';
 import { footageKey, labelKey } from '../../agent/offsite/object-keys.ts';
-import { offsiteS3Client } from '../../agent/offsite/offsite-config.ts';
-import { type CephCluster, startCephCluster } from '../fixtures/offsite/ceph-cluster.ts';
-import { cephBucket, cephStore, sealFiles, testCopier } from '../fixtures/offsite/copy-fixture.ts';
+import type { CephCluster } from '../fixtures/offsite/ceph-cluster.ts';
+import { cephStore, cephWithBuckets, sealFiles, testCopier } from '../fixtures/offsite/copy-fixture.ts';
 import { lifecycleWorld } from '../fixtures/offsite/lifecycle-fixture.ts';
 
 const DAY = 86_400_000;
@@ -23,12 +22,7 @@ describe('R4 holds against a real Ceph with Object Lock', () => {
   let s3: S3Client;
 
   before(async () => {
-    ceph = await startCephCluster();
-    s3 = offsiteS3Client(
-      { endpoint: ceph.endpoint, region: 'us-east-1', forcePathStyle: true, timeoutMs: 10_000 },
-      ceph.credentials,
-    );
-    await cephBucket(ceph, 'footage');
+    ({ ceph, s3 } = await cephWithBuckets([['footage', true]]));
   });
 
   after(async () => {

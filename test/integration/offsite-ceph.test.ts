@@ -15,16 +15,15 @@ import {
 import type { Ledger } from '../../agent/ledger/ledger.ts';
 import { monthsAfter } from '../../agent/lifecycle/retention-policy.ts';
 import { footageKey } from '../../agent/offsite/object-keys.ts';
-import { offsiteS3Client } from '../../agent/offsite/offsite-config.ts';
 import type { OffsiteCopier } from '../../agent/offsite/offsite-copier.ts';
 import { UploadJournal } from '../../agent/offsite/upload-journal.ts';
 import { silentLogger } from '../../agent/ops/logger.ts';
 import { recordingSleep, waitFor } from '../fixtures/forwarder/forwarder-fixture.ts';
 import { FakeClock, openTestLedger, REPO_ROOT, tempState } from '../fixtures/ledger/ledger-fixture.ts';
-import { type CephCluster, startCephCluster } from '../fixtures/offsite/ceph-cluster.ts';
+import type { CephCluster } from '../fixtures/offsite/ceph-cluster.ts';
 import {
-  cephBucket,
   cephStore,
+  cephWithBuckets,
   sealFiles,
   TEST_POLICY,
   testCopier,
@@ -37,13 +36,10 @@ describe('off-site copies to a real Ceph with Object Lock (single node, radosgw 
   let s3: S3Client;
 
   before(async () => {
-    ceph = await startCephCluster();
-    s3 = offsiteS3Client(
-      { endpoint: ceph.endpoint, region: 'us-east-1', forcePathStyle: true, timeoutMs: 10_000 },
-      ceph.credentials,
-    );
-    await cephBucket(ceph, 'locked');
-    await cephBucket(ceph, 'unlocked', false);
+    ({ ceph, s3 } = await cephWithBuckets([
+      ['locked', true],
+      ['unlocked', false],
+    ]));
   });
 
   after(async () => {
