@@ -219,23 +219,26 @@ export class S3OffsiteStore implements OffsiteStore {
   }
 
   async lockState(version: ObjectVersion): Promise<LockState> {
-    let mode: LockMode | null = null;
-    let retainUntil: Date | null = null;
-    let legalHold = false;
-    try {
-      const r = await this.opts.client.send(new GetObjectRetentionCommand(this.at(version)), this.limit());
-      mode = (r.Retention?.Mode as LockMode | undefined) ?? null;
-      retainUntil = r.Retention?.RetainUntilDate ?? null;
-    } catch (err) {
-      if (!noLock(err)) throw err;
-    }
-    try {
-      const h = await this.opts.client.send(new GetObjectLegalHoldCommand(this.at(version)), this.limit());
-      legalHold = h.LegalHold?.Status === 'ON';
-    } catch (err) {
-      if (!noLock(err)) throw err;
-    }
-    return { mode, retainUntil, legalHold };
+    // Both reads at once: the verification of every copy waits for them.
+    const [retention, hold] = await Promise.all([
+      this.opts.client
+        .send(new GetObjectRetentionCommand(this.at(version)), this.limit())
+        .catch((err: unknown) => {
+          if (noLock(err)) return null;
+          throw err;
+        }),
+      this.opts.client
+        .send(new GetObjectLegalHoldCommand(this.at(version)), this.limit())
+        .catch((err: unknown) => {
+          if (noLock(err)) return null;
+          throw err;
+        }),
+    ]);
+    return {
+      mode: (retention?.Retention?.Mode as LockMode | undefined) ?? null,
+      retainUntil: retention?.Retention?.RetainUntilDate ?? null,
+      legalHold: hold?.LegalHold?.Status === 'ON',
+    };
   }
 
   async deleteVersion(version: ObjectVersion): Promise<'deleted' | 'refused'> {
