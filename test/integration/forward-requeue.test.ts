@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { forwardCommand } from '../../agent/cli/forwarder-command.ts';
 import type { OutgoingBatch } from '../../agent/forwarder/batch.ts';
@@ -9,6 +8,7 @@ import { silentLogger } from '../../agent/ops/logger.ts';
 import { recordingSleep, waitFor } from '../fixtures/forwarder/forwarder-fixture.ts';
 import { sealFiles } from '../fixtures/offsite/copy-fixture.ts';
 import { lifecycleWorld } from '../fixtures/offsite/lifecycle-fixture.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
 /** A central store that refuses every batch holding a record whose id matches `refuse`. */
 class PickyTarget implements ForwardTarget {
@@ -32,15 +32,7 @@ class PickyTarget implements ForwardTarget {
   async close() {}
 }
 
-async function run(argv: string[]): Promise<{ code: number; out: string }> {
-  const stdout = new PassThrough();
-  let out = '';
-  stdout.on('data', (d) => {
-    out += d;
-  });
-  const code = await forwardCommand.run({ argv, stdout, stderr: new PassThrough(), env: {} });
-  return { code, out };
-}
+const run = (argv: string[]) => runCli(forwardCommand, argv);
 
 describe('dockctl forward parked and requeue', () => {
   it('lists the records the store refused, and sends them again once re-queued', async () => {

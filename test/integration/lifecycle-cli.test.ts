@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import type { CliCommand } from '../../agent/cli/command.ts';
 import { copiesCommand } from '../../agent/cli/copies-command.ts';
 import { holdsCommand } from '../../agent/cli/holds-command.ts';
 import { purgeCommand } from '../../agent/cli/purge-command.ts';
@@ -10,28 +8,9 @@ import { verifyLedger } from '../../agent/ledger/verify/verify-ledger.ts';
 import { FolderOffsiteStore } from '../../agent/offsite/folder-store.ts';
 import { sealFiles, testCopier } from '../fixtures/offsite/copy-fixture.ts';
 import { lifecycleWorld } from '../fixtures/offsite/lifecycle-fixture.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
-async function run(command: CliCommand, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => {
-    out += d;
-  });
-  stderr.on('data', (d) => {
-    err += d;
-  });
-  const { DockError } = await import('../../agent/errors.ts');
-  try {
-    const code = await command.run({ argv, stdout, stderr, env: {} });
-    return { code, out, err };
-  } catch (e) {
-    // dockctl's main prints a DockError as one line and exits 65.
-    if (e instanceof DockError) return { code: 65, out, err: e.message };
-    throw e;
-  }
-}
+const run = runCli;
 
 describe('dockctl copies, holds and purge', () => {
   it('shows the backlog and copies, places and lifts holds, lists, confirms and undoes purges', async () => {
