@@ -153,6 +153,7 @@ export class DockSession {
       batteryPct,
       freeBytes: endStorage?.freeBytes ?? null,
     });
+    await ledger.durable(); // what the session says it sealed is on disk before anyone is told
     this.mark('finished', outcome.outcome);
     const freeBytes = endStorage?.freeBytes ?? null;
     return { ...outcome, serial: identity.serial, sessionId: session.id, officerNo, batteryPct, freeBytes };

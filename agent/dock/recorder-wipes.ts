@@ -50,6 +50,7 @@ export class RecorderWipes {
       return false;
     }
     ledger.intendWipe(clip.id, entry.mtimeMs);
+    await ledger.durable(); // the intent, and the seal before it, survive a power cut before the unlink
     const expect: FileExpectation = { size: entry.size, mtimeMs: entry.mtimeMs };
     try {
       await volume.deleteFile(entry.relPath, expect);

@@ -89,16 +89,37 @@ describe('dock session (in-memory ledger)', () => {
     recorded(w, ['a.MP4', 'b.MP4']);
     const digests = new Map([...w.card.files.keys()].map((p) => [p, w.card.sha256(p)]));
     const intentAtUnlink: boolean[] = [];
-    w.card.onDelete = () => intentAtUnlink.push(w.ledger.pendingWipes(SERIAL).length === 1);
+    w.card.onDelete = (relPath) => {
+      // What a power cut at this instant would leave: the seal of this file and the intent.
+      const disk = w.ledger.durableState;
+      const sealed = [...disk.clips.values()].find((c) => c.sourcePath === relPath);
+      intentAtUnlink.push(sealed !== undefined && disk.intents.has(sealed.id));
+    };
     const result = await w.dock();
     assert.equal(result.outcome, 'complete');
     assert.equal(result.sealed, 2);
-    assert.deepEqual(intentAtUnlink, [true, true], 'the intent was durable when the file was unlinked');
+    assert.deepEqual(
+      intentAtUnlink,
+      [true, true],
+      'the seal and intent were durable when the file was unlinked',
+    );
     assert.equal(w.card.files.size, 0);
     assert.deepEqual(w.ledger.pendingWipes(SERIAL), [], 'every intent confirmed');
     const clips = [...w.ledger.written.clips.values()];
     assert.deepEqual(new Map(clips.map((c) => [c.sourcePath, c.sha256])), digests);
     assert.ok(clips.every((c) => w.ledger.isWiped(c.id)));
+  });
+
+  it('reports a session complete only once its seals would survive a power cut', async () => {
+    const w = world({ wipePolicy: 'never' });
+    w.ledger.registerRecorder(SERIAL);
+    recorded(w, ['a.MP4', 'b.MP4']);
+    const result = await w.dock();
+    assert.equal(result.outcome, 'complete');
+    w.ledger.powerCut();
+    const clips = [...w.ledger.written.clips.values()].map((c) => c.sourcePath).sort();
+    assert.deepEqual(clips, ['DCIM/a.MP4', 'DCIM/b.MP4']);
+    assert.ok(w.ledger.findSession(result.sessionId ?? '')?.finishedAt, 'the session end too');
   });
 
   it('seals a new recording that reuses a wiped file name and size (a reset clock)', async () => {
