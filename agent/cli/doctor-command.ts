@@ -17,6 +17,7 @@ import {
   usbBusCheck,
 } from '../doctor/host-checks.ts';
 import { ledgerCheck } from '../doctor/ledger-check.ts';
+import { offsiteCheck } from '../doctor/offsite-check.ts';
 import { configCheck, mountHelperCheck, vendorSdkCheck } from '../doctor/service-checks.ts';
 import { stateDirCheck, vaultDirCheck } from '../doctor/storage-checks.ts';
 import { lookupAccount } from '../mountd/service-account.ts';
@@ -30,7 +31,7 @@ const HELP = `usage: dockctl doctor [--config FILE] [--state DIR] [--json]
 Checks that this box can do its job, one line each with what to do when it fails: config,
 state folder, vault, ledger, USB bus, udev, recorder rules, device modules, recorder ports
 (the service can open every serial recorder plugged in), mount helper, vendor SDK, time sync,
-time zone, central store. Run it as root to judge folders for the service's user.
+time zone, central store, off-site copy. Run it as root to judge folders for the service's user.
 FILE defaults to $DOCK_CONFIG, else /etc/recorder-dock/config.yaml; --state DIR puts the state
 folder there, as every dockctl command does.
 Exit status: 0 nothing failed (warnings allowed), 1 something failed, 64 usage.
@@ -53,6 +54,7 @@ export function doctorChecks(centralStore?: CentralStoreProbe): DoctorCheck[] {
     timeSyncCheck,
     timezoneCheck,
     centralStoreCheck(centralStore),
+    offsiteCheck,
   ];
 }
 
