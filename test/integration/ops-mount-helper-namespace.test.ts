@@ -10,6 +10,7 @@ import {
   realpath,
   rm,
   stat,
+  symlink,
   utimes,
   writeFile,
 } from 'node:fs/promises';
@@ -68,6 +69,8 @@ describe('the helper deletes sealed files for an agent in another mount namespac
   let socketPath: string;
   /** What the seal saw of the files changed on the card since. */
   const sealed: Record<string, { size: number; mtimeMs: number }> = {};
+  /** CLIP_0004.MP4 as it is (and was sealed): reached through links, it must still be refused. */
+  let clip4 = { size: 0, mtimeMs: 0 };
   let helper: { proc: ChildProcess; log: () => string; stop: () => Promise<void> } | null = null;
 
   async function startHelper(caps: readonly string[]) {
@@ -161,7 +164,11 @@ describe('the helper deletes sealed files for an agent in another mount namespac
       return { size: st.size, mtimeMs: st.mtimeMs };
     };
     await put('CLIP_0001.MP4', 'footage one');
-    await put('CLIP_0004.MP4', 'footage four');
+    clip4 = await put('CLIP_0004.MP4', 'footage four');
+    // Links a hostile card may carry: to a clip, to its folder, out of the volume.
+    await symlink('CLIP_0004.MP4', path.join(src, CLIPS, 'LINK.MP4'));
+    await symlink('100MEDIA', path.join(src, 'DCIM/LINKDIR'));
+    await symlink('/etc/passwd', path.join(src, CLIPS, 'PASSWD.MP4'));
     // Sealed, then changed on the card: one grew, one was rewritten at the same size later.
     sealed['CLIP_0002.MP4'] = await put('CLIP_0002.MP4', 'footage two', new Date('2026-12-01T09:00:00Z'));
     await put('CLIP_0002.MP4', 'footage two, and more', new Date('2026-12-01T09:00:00Z'));
@@ -179,9 +186,14 @@ describe('the helper deletes sealed files for an agent in another mount namespac
     const img = path.join(work, 'recorder.img');
     await run('mkfs.ext4', ['-q', '-F', '-L', 'RECORDER', '-d', src, img, '8M']);
     loop = (await run('losetup', ['--find', '--show', img])).stdout.trim();
-    // The helper's folder, as on a systemd host: a shared mount (so mounts reach the agent's
-    // namespace), root:service-group 0750.
-    mountDir = path.join(work, 'mnt');
+    // The helper's folder, as on a systemd host (recorder-dock.tmpfiles): inside the agent's own
+    // folder (/run/recorder-dock, agent:agent 0750, which root enters by capability only), a
+    // shared mount (so mounts reach the agent's namespace), root:service-group 0750.
+    const runDir = path.join(work, 'run');
+    await mkdir(runDir);
+    await chown(runDir, NOBODY, NOBODY);
+    await chmod(runDir, 0o750);
+    mountDir = path.join(runDir, 'mnt');
     await mkdir(mountDir);
     await run('mount', ['--bind', mountDir, mountDir]);
     await run('mount', ['--make-shared', mountDir]);
@@ -276,9 +288,49 @@ describe('the helper deletes sealed files for an agent in another mount namespac
     );
   });
 
-  it('needs CAP_DAC_OVERRIDE of its unit: without it the unlink is denied and the volume ends read-only', async () => {
+  it('refuses paths through links or out of the volume, in the helper too, and logs each', async () => {
+    assert.ok(helper, 'the helper of the first test is running');
+    const logBefore = helper.log().length;
+    const unsafe: Record<string, RegExp> = {
+      [`${CLIPS}/LINK.MP4`]: /the entry is a symlink, not a regular file/,
+      'DCIM/LINKDIR/CLIP_0004.MP4': /a parent is a symlink, not a directory/,
+      [`${CLIPS}/PASSWD.MP4`]: /the entry is a symlink/,
+      [`../${path.basename(work)}/src/${CLIPS}/CLIP_0004.MP4`]: /unsafe-name component/,
+      '/etc/passwd': /absolute path/,
+    };
+    const view = await runAgent({
+      delete: [],
+      changed: Object.keys(unsafe).map((relPath) => ({ relPath, ...clip4 })),
+    });
+    for (const [rel, reason] of Object.entries(unsafe))
+      for (const [who, answer] of [
+        ['agent', view.refusedByVolume[rel]],
+        ['helper', view.refusedByHelper[rel]],
+      ] as const) {
+        assert.ok(answer !== 'ok' && answer !== undefined, `${who} deleted through ${rel}`);
+        assert.equal(answer.code, 'UNSAFE_ENTRY', `${who}: ${answer.message}`);
+        assert.ok(answer.message.includes(JSON.stringify(rel)), `${who} names ${rel}: ${answer.message}`);
+        assert.match(answer.message, reason);
+      }
+    assert.ok(view.listedAfter.includes(`${CLIPS}/CLIP_0004.MP4`), 'the linked clip is still there');
+    assert.equal(view.modeAfter, 'ro');
+    const refusals = helper
+      .log()
+      .slice(logBefore)
+      .split('\n')
+      .filter((l) => l.includes('"msg":"mount helper refused a request"'))
+      .map((l) => JSON.parse(l) as { level: number; code: string });
+    assert.deepEqual(
+      refusals.map((r) => [r.level, r.code]),
+      Object.keys(unsafe).map(() => [40, 'UNSAFE_ENTRY']),
+    );
+    assert.ok((await stat('/etc/passwd')).size > 0);
+  });
+
+  it('needs CAP_DAC_OVERRIDE: with DAC_READ_SEARCH in its place it reaches its folder, but the unlink is denied and the volume ends read-only', async () => {
     await helper?.stop();
-    const caps = (await unitCapabilities()).filter((c) => c !== 'dac_override');
+    // The set before the helper deleted files itself: enough to enter the agent's folder and mount.
+    const caps = [...(await unitCapabilities()).filter((c) => c !== 'dac_override'), 'dac_read_search'];
     helper = await startHelper(caps);
     const view = await runAgent({ delete: [`${CLIPS}/CLIP_0004.MP4`], changed: [] });
     const answer = view.deleted[`${CLIPS}/CLIP_0004.MP4`];

@@ -93,8 +93,8 @@ describe('systemd units (systemd-analyze from the systemd package)', () => {
       assert.equal(helper.has(key), false, `${key} would give the helper a private mount namespace`);
     assert.equal(
       helper.get('CapabilityBoundingSet'),
-      'CAP_SYS_ADMIN CAP_CHOWN CAP_DAC_READ_SEARCH CAP_DAC_OVERRIDE',
-      'DAC_OVERRIDE: the helper unlinks sealed files in folders the mount options give the agent',
+      'CAP_SYS_ADMIN CAP_CHOWN CAP_DAC_OVERRIDE',
+      'DAC_OVERRIDE: the helper unlinks sealed files in folders the mount options give the agent (and enters its /run folder)',
     );
     assert.equal(helper.get('RestrictAddressFamilies'), 'AF_UNIX');
     assert.equal(helper.get('IPAddressDeny'), 'any');
