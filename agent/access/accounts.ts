@@ -138,27 +138,39 @@ export class AccountService {
    * Check a login. Throws LoginThrottledError while the username or address is locked, and
    * LoginRefusedError (one message) for an unknown user, a wrong password or a disabled account.
    * An unknown user costs the same scrypt work as a known one, so timing does not tell them apart.
+   * The attempt is counted before the awaited password check, so parallel guesses share the limit.
    */
   async authenticate(username: string, password: string, remote: string): Promise<AccountRecord> {
     const name = typeof username === 'string' ? username : '';
-    const wait = this.throttle.retryAfterSeconds(name, remote);
-    if (wait > 0) {
-      this.log.warn({ remote, retryAfterSeconds: wait }, 'login throttled');
-      throw new LoginThrottledError(wait);
+    const attempt = this.throttle.begin(name, remote);
+    if (attempt.retryAfterSeconds > 0) {
+      this.log.warn({ remote, retryAfterSeconds: attempt.retryAfterSeconds }, 'login throttled');
+      throw new LoginThrottledError(attempt.retryAfterSeconds);
     }
+    let account: AccountRecord | null = null;
+    try {
+      account = await this.check(name, password);
+    } finally {
+      if (account) this.throttle.succeeded(attempt);
+      else this.throttle.failed(attempt);
+    }
+    if (!account) {
+      this.log.info({ remote }, 'login refused');
+      throw new LoginRefusedError();
+    }
+    this.log.info({ remote, role: account.role }, 'login accepted');
+    return account;
+  }
+
+  /** The account when the password is right and the account enabled, else null. */
+  private async check(name: string, password: string): Promise<AccountRecord | null> {
     const known = USERNAME_PATTERN.test(name);
     const stored = known ? this.ledger.accessQueries.passwordHash(name) : null;
     const given = typeof password === 'string' && password.length <= MAX_PASSWORD_LENGTH * 4 ? password : '';
     const matches = await verifyPassword(given, stored ?? DUMMY_PASSWORD_HASH);
     // Read after the await: the account may have been disabled while scrypt ran.
     const account = known ? this.ledger.accessQueries.account(name) : null;
-    if (!account || stored === null || !matches || account.disabled || given === '') {
-      this.throttle.failure(name, remote);
-      this.log.info({ remote }, 'login refused');
-      throw new LoginRefusedError();
-    }
-    this.throttle.success(name, remote);
-    this.log.info({ remote, role: account.role }, 'login accepted');
+    if (!account || stored === null || !matches || account.disabled || given === '') return null;
     return account;
   }
 
