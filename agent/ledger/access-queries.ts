@@ -197,6 +197,20 @@ export class AccessQueries {
     return rows.map(accessLogFromRow);
   }
 
+  /**
+   * Whether `username` has an access-log line of `action` on `target` under `requestId` (null:
+   * none) at or after `since`: a viewing is logged once per approval window (R6).
+   */
+  accessLogged(username: string, action: string, target: string, requestId: string | null, since: Date): boolean {
+    return (
+      cachedStatement(
+        this.db,
+        `SELECT 1 FROM access_log WHERE username = ? AND at >= ? AND action = ? AND target = ?
+           AND request_id IS ? LIMIT 1`,
+      ).get(username, since.getTime(), action, target, requestId) !== undefined
+    );
+  }
+
   /** Export packages, newest first. */
   exports(limit = 200): ExportRecord[] {
     return (

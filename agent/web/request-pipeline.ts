@@ -17,7 +17,7 @@ const QUIET_ROUTES = new Set(['/api/now', '/assets/:name']);
 function resumeUser(rt: WebRuntime, token: string | undefined): WebUser | null {
   if (!token) return null;
   const s = rt.sessions.resume(token);
-  return s ? { account: s.account, csrfToken: s.csrfToken, token } : null;
+  return s ? { account: s.account, csrfToken: s.csrfToken, token, sessionStartedAt: s.startedAt } : null;
 }
 
 function contextFor(

@@ -51,6 +51,8 @@ export interface WebUser {
   readonly account: AccountRecord;
   readonly csrfToken: string;
   readonly token: string;
+  /** When this login began: a viewing of one's own footage is logged once per login. */
+  readonly sessionStartedAt: Date;
 }
 
 /** Everything a route handler gets. Handlers write the response through `responses.ts`. */

@@ -139,6 +139,44 @@ describe('web page: footage, access requests, exports', () => {
     );
   });
 
+  it('a ranged view (bytes=1-) is logged once per approval window; a HEAD is not a view', async () => {
+    const officer = await loggedIn(fx, 'officer');
+    await officer.post('/access-requests', { clipId: other.id, purpose: 'view', reason: 'complaint' });
+    const request = fx.ledger.accessQueries.accessRequests({ requestedBy: 'officer1' })[0];
+    assert.ok(request);
+    await c.supervisor.post(`/access/${request.id}/decide`, { decision: 'approved', hours: '1' });
+    const before = accessLogRows(fx.ledger).length;
+    const head = await officer.send('HEAD', `/clips/${other.id}/video`);
+    assert.equal(head.status, 200);
+    assert.equal(accessLogRows(fx.ledger).length, before, 'a HEAD fetched no footage');
+    const bytes = vaultBytes(fx, other);
+    const ranged = await Promise.all(
+      ['bytes=1-', 'bytes=500-', 'bytes=-100', 'bytes=1-1'].map((range) =>
+        officer.get(`/clips/${other.id}/video`, { range }),
+      ),
+    );
+    assert.deepEqual(ranged[0]?.body, bytes.subarray(1));
+    assert.ok(ranged.every((r) => r.status === 206));
+    const log = accessLogRows(fx.ledger).slice(before);
+    assert.deepEqual(
+      log.map((l) => [l.username, l.action, l.target, l.request_id]),
+      [['officer1', 'view', `clip:${other.id}`, request.id]],
+      'one line for the viewing, however its bytes were fetched',
+    );
+    fx.clock.advance(60_000);
+    await officer.post('/access-requests', { clipId: other.id, purpose: 'view', reason: 'again' });
+    const second = fx.ledger.accessQueries.accessRequests({ requestedBy: 'officer1' })[0];
+    assert.ok(second && second.id !== request.id);
+    await c.supervisor.post(`/access/${second.id}/decide`, { decision: 'approved', hours: '2' });
+    await officer.get(`/clips/${other.id}/video`, { range: 'bytes=7-' });
+    const again = accessLogRows(fx.ledger).slice(before);
+    assert.deepEqual(
+      again.map((l) => l.request_id),
+      [request.id, second.id],
+      'a new approval window logs the viewing again',
+    );
+  });
+
   it('nobody decides their own request, and a bad decision form is refused on the page', async () => {
     await c.supervisor.post('/access-requests', { clipId: own.id, purpose: 'view', reason: 'own request' });
     const mine = fx.ledger.accessQueries.accessRequests({ requestedBy: 'supervisor1' })[0];

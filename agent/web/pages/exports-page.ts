@@ -97,17 +97,18 @@ async function downloadExport(ctx: WebContext): Promise<void> {
     if (errnoCode(err) === 'ENOENT') throw new NotFoundError(ctx.t('exports.folderMissing'));
     throw err;
   }
+  ctx.res.writeHead(200, downloadHeaders('application/zip', `export-${record.id}.zip`));
+  // A HEAD fetches no bytes: it is not a download.
+  if (ctx.method === 'HEAD') {
+    ctx.res.end();
+    return;
+  }
   ctx.rt.ledger.access.log({
     username: userOf(ctx).account.username,
     action: 'export-download',
     target: `export:${record.id}`,
     requestId: record.requestId,
   });
-  ctx.res.writeHead(200, downloadHeaders('application/zip', `export-${record.id}.zip`));
-  if (ctx.method === 'HEAD') {
-    ctx.res.end();
-    return;
-  }
   try {
     await pipeline(zipExportPackage(dir) as Readable, ctx.res);
   } catch (err) {
