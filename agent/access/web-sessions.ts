@@ -80,9 +80,7 @@ export class SessionManager {
    * absolute lifetime), and when it started. Null for a missing, malformed, unknown or expired token and for a
    * disabled or deleted account; such a session is removed.
    */
-  resume(
-    token: string | undefined,
-  ): { account: AccountRecord; csrfToken: string; startedAt: Date } | null {
+  resume(token: string | undefined): { account: AccountRecord; csrfToken: string; startedAt: Date } | null {
     if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return null;
     const hash = tokenHash(token);
     const session = this.ledger.webSessions.find(hash);

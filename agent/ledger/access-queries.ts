@@ -201,7 +201,13 @@ export class AccessQueries {
    * Whether `username` has an access-log line of `action` on `target` under `requestId` (null:
    * none) at or after `since`: a viewing is logged once per approval window (R6).
    */
-  accessLogged(username: string, action: string, target: string, requestId: string | null, since: Date): boolean {
+  accessLogged(
+    username: string,
+    action: string,
+    target: string,
+    requestId: string | null,
+    since: Date,
+  ): boolean {
     return (
       cachedStatement(
         this.db,
