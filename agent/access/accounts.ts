@@ -10,6 +10,8 @@ import {
   LastAdminError,
   LoginRefusedError,
   LoginThrottledError,
+  OfficerNoTakenError,
+  OfficerNotRegisteredError,
   UnknownAccountError,
   UnknownRoleError,
 } from './errors.ts';
@@ -70,7 +72,23 @@ export class AccountService {
     const username = checkNewUsername(input.username);
     this.refuseTaken(username);
     const role = checkRole(input.role);
-    return { username, role, officerNo: checkOfficerNo(role, input.officerNo ?? null) };
+    const officerNo = checkOfficerNo(role, input.officerNo ?? null);
+    if (officerNo !== null) this.refuseOfficerNoTaken(officerNo);
+    return { username, role, officerNo };
+  }
+
+  /**
+   * An account's officer number must be a registered officer's and belong to no other account or
+   * pending new account: a second account on it would see that officer's footage as its own (R6).
+   */
+  refuseOfficerNoTaken(officerNo: string, except: string | null = null): void {
+    if (!this.ledger.find.officer(officerNo)) throw new OfficerNotRegisteredError(officerNo);
+    const holder =
+      this.ledger.accessQueries.accounts().find((a) => a.officerNo === officerNo && a.username !== except) ??
+      this.ledger.accountProposals
+        .list()
+        .find((p) => p.change === 'add' && p.officerNo === officerNo && p.username !== except);
+    if (holder) throw new OfficerNoTakenError(officerNo, holder.username);
   }
 
   /** Create an account with a password that meets the policy. */
@@ -189,14 +207,20 @@ export class AccountService {
     return account;
   }
 
-  // 'Admin' beside 'admin' would be two accounts people cannot tell apart.
+  // 'Admin' beside 'admin' would be two accounts people cannot tell apart; a pending new account
+  // holds its name too.
   private refuseTaken(username: string): void {
     const lower = username.toLowerCase();
-    const taken = this.ledger.accessQueries.accounts().find((a) => a.username.toLowerCase() === lower);
+    const taken =
+      this.ledger.accessQueries.accounts().find((a) => a.username.toLowerCase() === lower) ??
+      this.ledger.accountProposals
+        .list()
+        .find((p) => p.change === 'add' && p.username.toLowerCase() === lower);
     if (taken) throw new AccountExistsError(taken.username);
   }
 
-  private keepAnAdmin(leaving: AccountRecord): void {
+  /** Refuse to take the admin role from the last enabled admin. */
+  keepAnAdmin(leaving: AccountRecord): void {
     const others = this.ledger.accessQueries
       .accounts()
       .filter((a) => a.role === 'admin' && !a.disabled && a.username !== leaving.username);
@@ -218,12 +242,14 @@ function checkNewUsername(username: unknown): string {
   return username;
 }
 
-function checkRole(role: unknown): AccountRole {
+/** A role, or UnknownRoleError. */
+export function checkRole(role: unknown): AccountRole {
   if (!isAccountRole(role)) throw new UnknownRoleError(String(role), ACCOUNT_ROLES);
   return role;
 }
 
-function checkOfficerNo(role: AccountRole, officerNo: unknown): string | null {
+/** The officer number an account of `role` may have: required for officers, else optional. */
+export function checkOfficerNo(role: AccountRole, officerNo: unknown): string | null {
   const value = typeof officerNo === 'string' ? officerNo.trim() : officerNo;
   if (value === null || value === undefined || value === '') {
     if (role === 'officer')

@@ -88,3 +88,43 @@ export class LastAdminError extends DockError {
     );
   }
 }
+
+/** An account names an officer number that no registered officer has. */
+export class OfficerNotRegisteredError extends DockError {
+  constructor(readonly officerNo: string) {
+    super(
+      'OFFICER_NOT_REGISTERED',
+      `no officer ${shown(officerNo)} is registered: register the officer on the recorders page first, or check the number`,
+    );
+  }
+}
+
+/** Another account (or a pending new one) already has this officer number. */
+export class OfficerNoTakenError extends DockError {
+  constructor(
+    readonly officerNo: string,
+    readonly holder: string,
+  ) {
+    super(
+      'OFFICER_NO_TAKEN',
+      `the officer number ${shown(officerNo)} already belongs to the account ${shown(holder)}: one officer has one account`,
+    );
+  }
+}
+
+/** A change waiting for confirmation is not there (confirmed, refused or withdrawn meanwhile). */
+export class UnknownProposalError extends DockError {
+  constructor() {
+    super('PROPOSAL_UNKNOWN', 'this account change is no longer waiting: reload the page');
+  }
+}
+
+/** Nobody confirms an account change they proposed, or one to their own account. */
+export class OwnProposalError extends DockError {
+  constructor() {
+    super(
+      'PROPOSAL_OWN',
+      'nobody may confirm an account change they proposed or a change to their own account: ask another supervisor',
+    );
+  }
+}

@@ -23,6 +23,8 @@ export const PERMISSIONS = [
   'reports.view',
   'accessLog.view',
   'users.manage',
+  // Confirms an account change that gives footage, made at the page by an administrator.
+  'accounts.confirm',
 ] as const;
 
 /** Something an account may do at the page or through dockctl (R6). */
@@ -65,6 +67,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<AccountRole, readonly Permission[
     'exports.view',
     'reports.view',
     'accessLog.view',
+    'accounts.confirm',
   ] as const),
   // Read-only: no footage and no personal labels.
   auditor: Object.freeze([

@@ -87,6 +87,15 @@ export class AccessQueries {
     return row ? accountFromRow(row as Row) : null;
   }
 
+  /** How many accounts hold this officer number (one at most since numbers are unique). */
+  accountsWithOfficerNo(officerNo: string): number {
+    return (
+      cachedStatement(this.db, 'SELECT count(*) AS n FROM accounts WHERE officer_no = ?').get(officerNo) as {
+        n: number;
+      }
+    ).n;
+  }
+
   /** The stored password hash of an account, or null. */
   passwordHash(username: string): string | null {
     const row = cachedStatement(this.db, 'SELECT password_hash FROM account_secrets WHERE username = ?').get(

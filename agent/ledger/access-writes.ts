@@ -55,6 +55,8 @@ export function saveAccount(ctx: WriteContext, input: AccountInput): void {
   };
   const row = cachedStatement(ctx.db, 'SELECT * FROM accounts WHERE username = ?').get(username);
   const existing = row ? accountFromRow(row as Record<string, unknown>) : null;
+  if (data.officerNo !== null && data.officerNo !== existing?.officerNo)
+    checkOfficerNoFree(ctx, data.officerNo);
   if (
     existing &&
     existing.role === data.role &&
@@ -64,6 +66,24 @@ export function saveAccount(ctx: WriteContext, input: AccountInput): void {
     return;
   }
   ctx.events.append('account.saved', data, ctx.now());
+}
+
+/**
+ * An account's officer number must be a registered officer's, and no other account's: a second
+ * account on the number would see that officer's footage as its own (R6).
+ */
+function checkOfficerNoFree(ctx: WriteContext, officerNo: string): void {
+  if (!findOfficer(ctx.db, officerNo))
+    throw new LedgerStateError(
+      `the officer ${officerNo} is not registered: register the officer on the recorders page first, or check the number`,
+    );
+  const holder = cachedStatement(ctx.db, 'SELECT username FROM accounts WHERE officer_no = ?').get(
+    officerNo,
+  ) as { username: string } | undefined;
+  if (holder)
+    throw new LedgerStateError(
+      `the officer number ${officerNo} already belongs to the account ${holder.username}: one officer has one account`,
+    );
 }
 
 /** Store an account's password hash (not part of the chain). */

@@ -195,6 +195,14 @@ export interface EventDataByType {
   };
   'clip.checked': { clipId: string; result: ClipCheckResult; checkedBy: string | null; checkedAt: string };
   'recorder.bound': { serial: string; officerNo: string | null; boundBy: string };
+  'account.confirmed': {
+    username: string;
+    change: 'add' | 'role' | 'password' | 'enable';
+    proposedBy: string;
+    proposedAt: string;
+    confirmedBy: string;
+    confirmedAt: string;
+  };
 }
 
 /** Name of an event type. */
@@ -227,6 +235,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'export.created',
   'clip.checked',
   'recorder.bound',
+  'account.confirmed',
 ];
 
 /** The envelope that is canonically encoded and hashed: one per sequence number. */

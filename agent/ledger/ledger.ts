@@ -7,6 +7,11 @@ import type { DockPaths } from '../paths.ts';
 import { ReportQueries } from '../reports/report-queries.ts';
 import { AccessQueries, WebSessionStore } from './access-queries.ts';
 import * as access from './access-writes.ts';
+import {
+  type AccountConfirmationInput,
+  AccountProposalStore,
+  confirmAccountChange,
+} from './account-proposals.ts';
 import { type AlertInput, openAlert, resolveAlert } from './alert-writes.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import { latestCheckpoint, listCheckpoints, writeCheckpoint } from './checkpoint-store.ts';
@@ -60,6 +65,8 @@ export class Ledger {
   readonly accessQueries: AccessQueries;
   /** The page's login sessions (not history). */
   readonly webSessions: WebSessionStore;
+  /** Account changes waiting for a second person (not history until confirmed). */
+  readonly accountProposals: AccountProposalStore;
   /** The reports' queries (ledger exports, inventory, handover, yearly statistics). */
   readonly reports: ReportQueries;
   private readonly ctx: WriteContext;
@@ -85,6 +92,7 @@ export class Ledger {
     this.queries = new ManagerQueries(db);
     this.accessQueries = new AccessQueries(db);
     this.webSessions = new WebSessionStore(db);
+    this.accountProposals = new AccountProposalStore(db);
     this.reports = new ReportQueries(db);
     this.runInTransaction = db.transaction((fn: () => unknown) => {
       const result = fn();
@@ -305,6 +313,8 @@ export class Ledger {
       this.transaction(() => access.recordClipCheck(this.ctx, clipId, result, checkedBy)),
     bindRecorder: (serial: string, officerNo: string | null, by: string) =>
       this.transaction(() => access.bindRecorder(this.ctx, serial, officerNo, by)),
+    confirmAccountChange: (input: AccountConfirmationInput) =>
+      this.transaction(() => confirmAccountChange(this.ctx, input)),
   };
 
   /** Look-ups the dock session needs. */

@@ -274,6 +274,21 @@ const appliers: { [T in EventType]: Applier<T> } = {
          bound_at = excluded.bound_at, last_seq = excluded.last_seq`,
     ).run(d.serial, d.officerNo, d.boundBy, msOfRequired(at), seq);
   },
+  'account.confirmed': (db, { seq, data: d }) => {
+    cachedStatement(
+      db,
+      `INSERT INTO account_confirmations (seq, username, change, proposed_by, proposed_at, confirmed_by, confirmed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      seq,
+      d.username,
+      d.change,
+      d.proposedBy,
+      msOfRequired(d.proposedAt),
+      d.confirmedBy,
+      msOfRequired(d.confirmedAt),
+    );
+  },
 };
 
 // A fault takes the recorder out of service in the same event (R8: stop using it).

@@ -25,6 +25,7 @@ const DONE_MESSAGES: Readonly<Record<string, MessageKey>> = {
   decided: 'done.decided',
   exporting: 'done.exporting',
   checked: 'done.checked',
+  pending: 'done.pending',
 };
 
 /** Hidden CSRF field for a form of the logged-in user. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { AccountChanges } from '../access/account-changes.ts';
 import type { AccountService } from '../access/accounts.ts';
 import { can, type Permission } from '../access/permissions.ts';
 import type { SessionManager } from '../access/web-sessions.ts';
@@ -39,6 +40,8 @@ export interface WebDeps {
 /** The dependencies with the defaults filled in, plus what the server itself keeps. */
 export interface WebRuntime extends WebDeps {
   readonly accounts: AccountService;
+  /** Account changes at the page; those that give footage wait for a supervisor (R6). */
+  readonly accountChanges: AccountChanges;
   readonly sessions: SessionManager;
   readonly exportJobs: ExportJobs;
   readonly clipChecks: ClipChecks;

@@ -6,6 +6,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { AccountChanges } from '../access/account-changes.ts';
 import { AccountService } from '../access/accounts.ts';
 import { SessionManager } from '../access/web-sessions.ts';
 import { createExport } from '../export/export-service.ts';
@@ -28,9 +29,11 @@ export interface WebServer {
 
 function runtimeOf(deps: WebDeps, assets: StaticAssets): WebRuntime {
   const { ledger, now } = deps;
+  const accounts = deps.accounts ?? new AccountService({ ledger, now, logger: deps.logger });
   return {
     ...deps,
-    accounts: deps.accounts ?? new AccountService({ ledger, now, logger: deps.logger }),
+    accounts,
+    accountChanges: new AccountChanges({ ledger, accounts, now, logger: deps.logger }),
     sessions:
       deps.sessions ??
       new SessionManager({

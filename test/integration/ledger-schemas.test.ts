@@ -88,6 +88,19 @@ describe('JSON Schemas of ledger events and checkpoints', () => {
       );
       ledger.access.recordClipCheck(clip.id, 'ok', 'mgr-1');
       ledger.access.bindRecorder(clip.serial, '310001', 'mgr-1');
+      ledger.access.confirmAccountChange({
+        proposal: {
+          id: 'p-1',
+          username: 'off-2',
+          change: 'add',
+          role: 'officer',
+          officerNo: '310002',
+          proposedBy: 'admin-1',
+          proposedAt: clock.now(),
+        },
+        disabled: false,
+        confirmedBy: 'sup-1',
+      });
       const checkpoints = ledger.checkpoints();
       ledger.close();
 

@@ -171,9 +171,14 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
     const clerk = new WebClient(fx.url);
     assert.equal((await clerk.login('clerk2', 'Long-enough-77')).status, 303);
     assert.equal((await clerk.get('/access-log')).status, 200);
-    assert.equal((await c.admin.post('/users/clerk2/role', { role: 'manager' })).status, 303);
+    const toManager = await c.admin.post('/users/clerk2/role', { role: 'manager' });
+    assert.equal(toManager.headers.location, '/users?done=pending', 'a role that sees footage waits');
+    assert.equal(fx.ledger.accessQueries.account('clerk2')?.role, 'auditor');
+    const proposal = fx.ledger.accountProposals.list().find((p) => p.username === 'clerk2');
+    assert.ok(proposal);
+    assert.equal((await c.supervisor.post(`/account-changes/${proposal.id}/confirm`)).status, 303);
     assert.equal(fx.ledger.accessQueries.account('clerk2')?.role, 'manager');
-    assert.equal((await clerk.get('/access-log')).status, 403, 'the new role applies at once');
+    assert.equal((await clerk.get('/access-log')).status, 403, 'the new role applies once confirmed');
     assert.equal((await c.admin.post('/users/clerk2/disabled', { disabled: '1' })).status, 303);
     assert.equal((await clerk.get('/ledger')).status, 303, 'a disabled account is logged out');
     const page = await c.admin.get('/users');
@@ -181,6 +186,77 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
     const lastAdmin = await c.admin.post('/users/admin1/disabled', { disabled: '1' });
     assert.equal(lastAdmin.status, 400);
     assert.equal(fx.ledger.accessQueries.account('admin1')?.disabled, false);
+  });
+
+  it("an administrator cannot reach footage through a second account on an officer's number", async () => {
+    const own = fx.clips.find((clip) => fx.ledger.accessQueries.clip(clip.id)?.officerNo === '310001');
+    assert.ok(own);
+    const twin = await c.admin.post('/users', {
+      username: 'twin1',
+      role: 'officer',
+      officerNo: '310001',
+      password: 'Long-enough-77',
+    });
+    assert.equal(twin.status, 400, 'officer 310001 already has an account');
+    assert.match(twin.text, /already belongs to the account officer1/);
+    const ghost = await c.admin.post('/users', {
+      username: 'ghost1',
+      role: 'officer',
+      officerNo: '999999',
+      password: 'Long-enough-77',
+    });
+    assert.equal(ghost.status, 400, 'no such officer is registered');
+    for (const name of ['twin1', 'ghost1']) assert.equal(fx.ledger.accessQueries.account(name), null);
+
+    const added = await c.admin.post('/users', {
+      username: 'lisi1',
+      role: 'officer',
+      officerNo: '310002',
+      password: 'Long-enough-77',
+    });
+    assert.equal(added.headers.location, '/users?done=pending');
+    assert.equal(fx.ledger.accessQueries.account('lisi1'), null, 'not an account until confirmed');
+    assert.equal((await new WebClient(fx.url).login('lisi1', 'Long-enough-77')).status, 401);
+    const again = await c.admin.post('/users', {
+      username: 'lisi2',
+      role: 'officer',
+      officerNo: '310002',
+      password: 'Long-enough-77',
+    });
+    assert.equal(again.status, 400, 'a pending account holds its officer number');
+
+    const reset = await c.admin.post('/users/officer1/password', { password: 'Taken-over-991' });
+    assert.equal(reset.headers.location, '/users?done=pending');
+    assert.equal((await new WebClient(fx.url).login('officer1', 'Taken-over-991')).status, 401);
+    assert.equal((await new WebClient(fx.url).login('officer1', fx.accounts.officer.password)).status, 303);
+
+    const pending = fx.ledger.accountProposals.list();
+    const add = pending.find((p) => p.username === 'lisi1');
+    const pw = pending.find((p) => p.username === 'officer1');
+    assert.ok(add && pw);
+    assert.equal((await c.admin.post(`/account-changes/${add.id}/confirm`)).status, 403, 'not by an admin');
+    const listed = await c.supervisor.get('/access');
+    assert.match(listed.text, new RegExp(`data-proposal="${add.id}" data-change="add"`));
+    assert.equal((await c.supervisor.post(`/account-changes/${pw.id}/refuse`)).status, 303);
+    assert.equal((await new WebClient(fx.url).login('officer1', 'Taken-over-991')).status, 401);
+    assert.equal((await c.supervisor.post(`/account-changes/${add.id}/confirm`)).status, 303);
+    const lisi = new WebClient(fx.url);
+    assert.equal((await lisi.login('lisi1', 'Long-enough-77')).status, 303);
+    const confirmed = fx.ledger.reports.db
+      .prepare("SELECT body FROM events WHERE type = 'account.confirmed' ORDER BY seq DESC LIMIT 1")
+      .get() as { body: string };
+    assert.deepEqual(
+      (JSON.parse(confirmed.body) as { data: Record<string, string> }).data,
+      {
+        ...(JSON.parse(confirmed.body) as { data: Record<string, string> }).data,
+        username: 'lisi1',
+        change: 'add',
+        proposedBy: 'admin1',
+        confirmedBy: 'supervisor1',
+      },
+      'who proposed and who confirmed are in the chain',
+    );
+    assert.equal(fx.ledger.accessQueries.account('lisi1')?.changedBy, 'admin1');
   });
 
   it('reports: a year of inventory, handover and statistics, each view and download logged', async () => {

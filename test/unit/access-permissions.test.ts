@@ -42,7 +42,7 @@ describe('permission matrix (R6)', () => {
       'reports.view',
     ]);
     assert.equal(ROLE_PERMISSIONS.manager.length, 15);
-    assert.equal(ROLE_PERMISSIONS.supervisor.length, 12);
+    assert.equal(ROLE_PERMISSIONS.supervisor.length, 13);
     for (const role of ACCOUNT_ROLES)
       for (const p of ROLE_PERMISSIONS[role]) assert.ok(PERMISSIONS.includes(p), `${role}: ${p} is listed`);
   });
@@ -53,6 +53,7 @@ describe('permission matrix (R6)', () => {
     assert.deepEqual(holders('footage.request'), ['officer', 'manager', 'supervisor']);
     assert.deepEqual(holders('footage.decide'), ['supervisor']);
     assert.deepEqual(holders('users.manage'), ['admin']);
+    assert.deepEqual(holders('accounts.confirm'), ['supervisor'], 'an admin never confirms their own change');
   });
 
   it('lets only the manager label clips, manage recorders and create exports', () => {

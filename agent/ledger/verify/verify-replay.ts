@@ -84,6 +84,7 @@ const TABLES = [
   { name: 'exports', key: 'id', seq: 'last_seq' },
   { name: 'clip_checks', key: 'clip_id', seq: 'last_seq' },
   { name: 'recorder_bindings', key: 'serial', seq: 'last_seq' },
+  { name: 'account_confirmations', key: 'seq', seq: 'seq' },
 ] as const;
 
 /** Columns holding personal data or free text: differences are named, values not shown (R11). */

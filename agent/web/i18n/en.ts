@@ -335,4 +335,21 @@ export const en: Catalog = {
     "At least 10 characters of two or more kinds (lower, upper, digits, other), not containing the username. An officer's account needs the officer number.",
   'users.badRole': 'That is not a role.',
   'users.badState': 'That is not an account state.',
+  'done.pending': 'Submitted: it takes effect once a supervisor confirms it.',
+  'users.confirmHint':
+    "Adding an officer, manager or supervisor account, giving one of those roles, resetting such an account's password or enabling it again takes effect only once a supervisor confirms it (R6).",
+  'users.withdraw': 'Withdraw',
+  'accountChange.title': 'Account changes waiting for confirmation',
+  'accountChange.hint':
+    'These changes let an account see footage: a supervisor other than the proposer confirms them; both names go into the ledger.',
+  'accountChange.change': 'Change',
+  'accountChange.add': 'New account',
+  'accountChange.role': 'Role change',
+  'accountChange.password': 'Password reset',
+  'accountChange.enable': 'Enable again',
+  'accountChange.proposedBy': 'Proposed by',
+  'accountChange.proposedAt': 'Proposed at',
+  'accountChange.confirm': 'Confirm',
+  'accountChange.refuse': 'Refuse',
+  'accountChange.notYours': 'Another supervisor must confirm',
 };

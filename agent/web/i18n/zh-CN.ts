@@ -331,4 +331,21 @@ export const zhCN = {
     '密码至少 10 位，包含至少两类字符（小写、大写、数字、其他），不得包含用户名。执法人员账号须填写人员编号。',
   'users.badRole': '角色无效。',
   'users.badState': '状态无效。',
+  'done.pending': '已提交，须经负责人确认后生效。',
+  'users.confirmHint':
+    '新增执法人员、装备管理员或负责人账号，赋予这些角色，为其重设密码或重新启用，须经负责人确认后生效（R6）。',
+  'users.withdraw': '撤回',
+  'accountChange.title': '待确认的账号变更',
+  'accountChange.hint':
+    '这些变更会使账号能够查看音像资料，须由提出人以外的负责人确认；提出人和确认人都记入台账。',
+  'accountChange.change': '变更',
+  'accountChange.add': '新增账号',
+  'accountChange.role': '修改角色',
+  'accountChange.password': '重设密码',
+  'accountChange.enable': '重新启用',
+  'accountChange.proposedBy': '提出人',
+  'accountChange.proposedAt': '提出时间',
+  'accountChange.confirm': '确认',
+  'accountChange.refuse': '拒绝',
+  'accountChange.notYours': '须由其他负责人确认',
 } as const;

@@ -8,6 +8,7 @@ import { needs, type Route } from '../router.ts';
 import { simpleTable } from '../table-view.ts';
 import { userCan, userOf, type WebContext } from '../web-context.ts';
 import { BadRequestError } from '../web-errors.ts';
+import { accountChangeRoutes, pendingChanges } from './account-changes-section.ts';
 
 function clipLinks(r: AccessRequestRecord): SafeHtml {
   return html`${r.clipIds.map((id, i) => html`${i > 0 ? ', ' : ''}<a href="${`/clips/${id}`}">${id.slice(0, 8)}</a>`)}`;
@@ -99,6 +100,7 @@ function pendingRequests(ctx: WebContext, username: string): SafeHtml {
 function accessPage(ctx: WebContext): void {
   const username = userOf(ctx).account.username;
   const body = html`<p class="hint">${ctx.t('access.hint')}</p>
+${userCan(ctx, 'accounts.confirm') ? pendingChanges(ctx, 'decide') : ''}
 ${userCan(ctx, 'footage.decide') ? pendingRequests(ctx, username) : ''}
 ${userCan(ctx, 'footage.request') ? myRequests(ctx, username) : ''}`;
   sendPage(ctx, { title: ctx.t('nav.access'), active: '/access', body, pageId: 'access' });
@@ -161,4 +163,5 @@ export const accessRoutes: readonly Route[] = [
     handler: startExport,
     formPage: BACK,
   },
+  ...accountChangeRoutes,
 ];
