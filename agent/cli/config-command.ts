@@ -8,10 +8,11 @@ import { configValidator } from '../config/config-schema.ts';
 import { configKeyRows, keyTableMarkdown, withKeyTable } from '../config/key-table.ts';
 import { REDACTED_FIELDS } from '../ops/logger.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
+import { ConfigFileTwiceError, configFileArg } from './config-file-arg.ts';
 
-const HELP = `usage: dockctl config check [FILE | --embedded]
-       dockctl config show [FILE | --embedded]
-       dockctl config migrate [FILE]
+const HELP = `usage: dockctl config check [FILE | --config FILE | --embedded]
+       dockctl config show [FILE | --config FILE | --embedded]
+       dockctl config migrate [FILE | --config FILE]
        dockctl config keys [--update-readme README.md]
 
   check     validate FILE against schemas/config.schema.json, listing every problem
@@ -35,6 +36,7 @@ function parse(io: CliIo): ConfigArgs | null {
   const { values, positionals } = parseArgs({
     args: [...io.argv],
     options: {
+      config: { type: 'string' },
       embedded: { type: 'boolean' },
       'update-readme': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -42,9 +44,10 @@ function parse(io: CliIo): ConfigArgs | null {
     allowPositionals: true,
     strict: true,
   });
-  const [action, file, extra] = positionals;
+  const [action, named, extra] = positionals;
   if (values.help || action === undefined) return null;
   if (extra !== undefined) throw new UsageError(`one FILE at most, got '${extra}' too`);
+  const file = configFileArg(values.config, named);
   if (values.embedded && file !== undefined) throw new UsageError('give FILE or --embedded, not both');
   return {
     action,
@@ -150,8 +153,8 @@ export const configCommand: CliCommand = {
       }
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      if (!(err instanceof UsageError) && !(typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')))
-        throw err;
+      const usage = err instanceof UsageError || err instanceof ConfigFileTwiceError;
+      if (!usage && !(typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) throw err;
       io.stderr.write(`dockctl config: ${(err as Error).message}; see 'dockctl config --help'\n`);
       return ExitCode.usage;
     }

@@ -45,10 +45,18 @@ export function isConfigError(err: unknown): err is ConfigError {
 export function formatProblem(problem: ConfigProblem): string {
   const where = problem.path === '' ? 'the file' : problem.path;
   const line = problem.line === null ? '' : ` (line ${problem.line})`;
-  return `${where}${line}: ${problem.message}; ${problem.hint}`;
+  return oneLine(`${where}${line}: ${problem.message}; ${problem.hint}`);
+}
+
+/** Text from the file (keys, values, parser messages) on one line: control and line-break characters escaped. */
+export function oneLine(text: string): string {
+  return text.replace(
+    /[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** The error's sentence followed by one indented line per problem, for stderr or the journal. */
 export function formatConfigError(err: ConfigError): string {
-  return [err.message, ...err.problems.map((p) => `  - ${formatProblem(p)}`)].join('\n');
+  return [oneLine(err.message), ...err.problems.map((p) => `  - ${formatProblem(p)}`)].join('\n');
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { Document } from 'yaml';
 import { errnoCode } from '../errors.ts';
 import { semanticProblems } from './config-checks.ts';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
@@ -85,13 +86,37 @@ function newerVersion(declared: unknown, line: number | null): ConfigProblem | n
 }
 
 /**
+ * The document as plain data. The YAML library throws for what its parse let through (an alias
+ * expanding too far, a value no JSON holds): each is a listed problem, never an unexpected error.
+ */
+function plainData(doc: Document.Parsed, source: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    const excessive = /alias count/i.test(String((err as Error)?.message));
+    fail(source, [
+      {
+        path: '',
+        line: null,
+        message: excessive
+          ? 'repeats values through aliases (*name) too many times'
+          : `cannot be read as settings (${String((err as Error)?.message ?? err).split('\n')[0]})`,
+        hint: excessive
+          ? 'write the values out instead of nesting aliases'
+          : 'start from config/example.yaml',
+      },
+    ]);
+  }
+}
+
+/**
  * Parse, migrate, validate and resolve configuration text. Throws ConfigError listing every
  * problem (YAML syntax; then schema; then the rules the schema cannot express).
  */
 export function parseConfigText(text: string, source: string, options: ConfigLoadOptions = {}): LoadedConfig {
   const yaml = parseYamlSource(text);
   if (yaml.syntaxProblems.length > 0) fail(source, yaml.syntaxProblems);
-  const data: unknown = yaml.doc.toJS({ maxAliasCount: 100 });
+  const data = plainData(yaml.doc, source);
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     fail(source, [
       {

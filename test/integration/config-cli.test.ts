@@ -75,6 +75,26 @@ describe('dockctl config', () => {
     assert.ok(!bad.stderr.includes('    at '), 'no stack trace');
   });
 
+  it('check: an alias without an anchor is exit 78 with its line, under either spelling of the file', async () => {
+    const file = path.join(dir, 'alias.yaml');
+    await writeFile(file, 'version: 2\nlog:\n  level: *nope\n');
+    for (const args of [
+      ['config', 'check', file],
+      ['config', 'check', '--config', file],
+    ]) {
+      const r = await dockctlProcess(args);
+      assert.equal(r.code, 78, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(
+        r.stderr,
+        /^ {2}- the file \(line 3\): refers to \*nope, but no &nope is set before it; /m,
+      );
+      assert.doesNotMatch(r.stderr, /unexpected error|\n\s+at /);
+    }
+    const twice = await dockctl(['config', 'check', file, '--config', `${file}.other`]);
+    assert.equal(twice.code, 64);
+    assert.match(twice.stderr, /named twice/);
+  });
+
   it('check: reads $DOCK_CONFIG when no file is named, and 78 for a missing file', async () => {
     const file = path.join(dir, 'site.yaml');
     await writeFile(file, 'version: 2\nrules: { lateIngestHours: 48 }\n');
