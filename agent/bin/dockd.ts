@@ -2,7 +2,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { configFileArg } from '../cli/config-file-arg.ts';
 import { formatConfigError, isConfigError } from '../config/config-error.ts';
 import { configFileFromEnv, loadConfig } from '../config/config-loader.ts';
 import { runDockDemo } from '../demo/dock-demo.ts';
@@ -14,7 +13,7 @@ import { NOTIFY_UNAVAILABLE_EXIT_CODE, NotifyUnavailableError } from '../ops/sd-
 import { ServiceOps } from '../ops/service-ops.ts';
 import { probeCheck, progressCheck, stateWritableCheck } from '../ops/watchdog-checks.ts';
 
-const USAGE = `usage: dockd run [FILE | --config FILE]
+const USAGE = `usage: dockd run [--config FILE]
        dockd demo [--dir DIR] [--clip-mib N] [--exit]
        dockd --version
 
@@ -73,21 +72,8 @@ function enterOrTimeout(ms: number): Promise<void> {
 }
 
 async function run(argv: string[]): Promise<number> {
-  let file: string;
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { config: { type: 'string' } },
-      allowPositionals: true,
-    });
-    if (positionals.length > 1)
-      throw new Error(`one configuration FILE at most, got '${positionals[1]}' too`);
-    file = configFileArg(values.config, positionals[0]) ?? configFileFromEnv(process.env);
-  } catch (err) {
-    process.stderr.write(`dockd run: ${(err as Error).message}\n${USAGE}`);
-    return 64;
-  }
-  const { config, notes } = await loadConfig(file);
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string' } } });
+  const { config, notes } = await loadConfig(values.config ?? configFileFromEnv(process.env));
   const logger = createRootLogger({ level: config.log.level });
   for (const note of notes) logger.warn({ note }, 'configuration note');
   let dockd: Dockd | null = null;

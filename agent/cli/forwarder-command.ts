@@ -13,10 +13,9 @@ import { outboxBacklog } from '../ledger/outbox.ts';
 import { silentLogger } from '../ops/logger.ts';
 import { pathsUnder } from '../paths.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
-import { configFileArg } from './config-file-arg.ts';
 
 const HELP = `usage: dockctl forward status [--state DIR] [--json]
-       dockctl forward fetch-checkpoint [FILE | --config FILE] [--state DIR] [--out FILE]
+       dockctl forward fetch-checkpoint [--state DIR] [--config FILE] [--out FILE]
 
   status            what waits to be forwarded and how delivery goes: backlog, oldest unsent
                     record, last success, last error, parked records (dockd need not run)
@@ -24,7 +23,7 @@ const HELP = `usage: dockctl forward status [--state DIR] [--json]
                     write it to FILE (default stdout), for 'dockctl verify --against FILE'
 
   --state DIR   state folder (default $DOCK_STATE_DIR, else /var/lib/recorder-dock)
-  FILE, --config FILE  configuration (default $DOCK_CONFIG, else /etc/recorder-dock/config.yaml when it
+  --config FILE configuration (default $DOCK_CONFIG, else /etc/recorder-dock/config.yaml when it
                 exists, else the embedded defaults)
 Exit status: 0 ok; 1 (status) the target is failing or records are parked; 66 no checkpoint or no
 ledger; 74 the target cannot be reached; 78 configuration; 64 usage.
@@ -54,13 +53,12 @@ function parse(io: CliIo): ForwardArgs {
       allowPositionals: true,
       strict: true,
     });
-    if (positionals.length > 2)
-      throw new UsageError(`one action and one FILE at most, got '${positionals.join(' ')}'`);
+    if (positionals.length > 1) throw new UsageError(`one action only, got '${positionals.join(' ')}'`);
     const action = values.help ? undefined : positionals[0];
     return {
       action,
       state: values.state,
-      config: configFileArg(values.config, positionals[1]),
+      config: values.config,
       out: values.out,
       json: values.json ?? false,
     };

@@ -14,12 +14,11 @@ import { toXlsxWorkbook } from '../reports/xlsx.ts';
 import { checkTimeZone, wallClock, zonedInstant } from '../reports/zoned-time.ts';
 import { openCliLedger, stateDirOf } from './cli-ledger.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
-import { ConfigFileTwiceError, configFileArg } from './config-file-arg.ts';
 import { UsageError } from './ledger-cli-command.ts';
 import { formatTable } from './table.ts';
 
-const USAGE = `usage: dockctl report inventory|handover|statistics [FILE] [--year YYYY] [options]
-       dockctl report ledger [FILE] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--recorder SERIAL] [--officer NO] [options]
+const USAGE = `usage: dockctl report inventory|handover|statistics [--year YYYY] [options]
+       dockctl report ledger [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--recorder SERIAL] [--officer NO] [options]
 
   inventory    yearly equipment inventory (年度装备清查表, R8); --year defaults to this year
   handover     handover list between equipment managers (装备移交清单, R8), as of now
@@ -31,7 +30,7 @@ options:
   --out FILE    write to FILE instead of the terminal (xlsx needs it)
   --lang L      zh-CN (default) or en
   --tz ZONE     time zone of dates and days (default rules.timezone of the configuration)
-  FILE, --config FILE  configuration to read rules.timezone from (default $DOCK_CONFIG or /etc/recorder-dock/config.yaml)
+  --config FILE configuration to read rules.timezone from (default $DOCK_CONFIG or /etc/recorder-dock/config.yaml)
   --state DIR   the dock state directory (default $DOCK_STATE_DIR or /var/lib/recorder-dock)
 `;
 
@@ -128,15 +127,6 @@ async function timeZoneOf(values: Values, io: CliIo): Promise<string> {
   }
 }
 
-/** The configuration file as named, a usage error when named twice. */
-function usageOnTwice(named: () => string | undefined): string | undefined {
-  try {
-    return named();
-  } catch (err) {
-    throw err instanceof ConfigFileTwiceError ? new UsageError(err.message) : err;
-  }
-}
-
 /** Check the options that only one kind of report takes. */
 function checkOptionsFor(name: string, values: Values): void {
   const ledgerOnly = ['from', 'to', 'recorder', 'officer'] as const;
@@ -223,12 +213,11 @@ export function createReportCommand(deps: { now?: () => Date } = {}): CliCommand
       let format: Format;
       let lang: Lang;
       let timeZone: string;
-      const [name, fileArg, ...extra] = positionals;
+      const [name, ...extra] = positionals;
       try {
         if (name === undefined)
           throw new UsageError('name a report: ledger, inventory, handover or statistics');
         if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
-        values = { ...values, config: usageOnTwice(() => configFileArg(values.config, fileArg)) };
         format = oneOf(values.format, FORMATS, '--format', 'table');
         lang = oneOf(values.lang, ['zh-CN', 'en'] as const, '--lang', 'zh-CN');
         if (format === 'xlsx' && values.out === undefined) {
