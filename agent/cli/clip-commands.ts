@@ -32,7 +32,7 @@ function withoutParty(c: ClipView): ClipView {
 export const clipsCommand: CliCommand = ledgerCliCommand({
   name: 'clips',
   summary: 'search sealed clips by officer, recorder, date or case number',
-  usage: `usage: dockctl clips [--officer NO] [--recorder SERIAL] [--case NO] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--important] [--limit N] [--state DIR] [--json]\n${STATE}`,
+  usage: `usage: dockctl clips [--officer NO] [--recorder SERIAL] [--case PART] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--important] [--limit N] [--state DIR] [--json]\n${STATE}`,
   options: {
     officer: { type: 'string' },
     recorder: { type: 'string' },

@@ -27,6 +27,7 @@ type Row = Record<string, unknown>;
 export interface ClipSearch {
   readonly officerNo?: string;
   readonly serial?: string;
+  /** Part of a case number (案号), in any letter case. */
   readonly caseNo?: string;
   /** Recording (or, when unknown, seal) time in [from, to). */
   readonly from?: Date;
@@ -124,8 +125,9 @@ export class AccessQueries {
       params.push(q.serial);
     }
     if (q.caseNo) {
-      where.push('l.case_no = ?');
-      params.push(q.caseNo);
+      // Part of a case number finds it: '罚字第9' finds (2025)罚字第9号; letters in any case.
+      where.push('instr(lower(l.case_no), lower(?)) > 0');
+      params.push(q.caseNo.trim());
     }
     if (q.from) {
       where.push('coalesce(c.recording_start, c.sealed_at) >= ?');

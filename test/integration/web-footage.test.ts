@@ -60,7 +60,13 @@ describe('web page: footage, access requests, exports', () => {
     const manager = await c.manager.get('/clips?officer=310002');
     assert.ok(manager.text.includes(`data-clip="${other.id}"`));
     assert.ok(!manager.text.includes(`data-clip="${own.id}"`));
-    assert.equal((await c.officer.get(`/clips/${other.id}`)).status, 404);
+    const asked = await c.officer.get(`/clips/${other.id}`);
+    assert.equal(asked.status, 200, "another officer's clip: the request form, not 404");
+    assert.match(asked.text, /id="request-form"/);
+    assert.doesNotMatch(asked.text, /id="seal"|id="labels"|<video/, 'only what identifies it');
+    assert.ok(!asked.text.includes(other.sha256), 'not even its digest');
+    assert.equal((await c.officer.post(`/clips/${other.id}/check`)).status, 404, 'nor its verification');
+    assert.equal((await c.officer.get('/clips/0123456789abcdef0123456789abcdef')).status, 404);
   });
 
   it('an officer views their own clip with Range requests; the viewing is logged once', async () => {
@@ -250,9 +256,13 @@ describe('web page: footage, access requests, exports', () => {
       assert.ok(!page.text.includes('王五'), `${role} sees the party`);
       assert.match(page.text, /\(2025\)罚字第1号/);
     }
-    const search = await c.auditor.get(`/clips?caseNo=${encodeURIComponent('(2025)罚字第1号')}`);
-    assert.ok(search.text.includes(`data-clip="${own.id}"`));
-    assert.ok(!search.text.includes(`data-clip="${other.id}"`));
+    for (const part of ['(2025)罚字第1号', '罚字第1', '第1号', '(2025']) {
+      const search = await c.auditor.get(`/clips?caseNo=${encodeURIComponent(part)}`);
+      assert.ok(search.text.includes(`data-clip="${own.id}"`), `part of the case number: ${part}`);
+      assert.ok(!search.text.includes(`data-clip="${other.id}"`));
+    }
+    const none = await c.auditor.get(`/clips?caseNo=${encodeURIComponent('罚字第2')}`);
+    assert.ok(!none.text.includes(`data-clip="${own.id}"`));
   });
 
   it('verify now re-hashes the vault copy off the request and records ok, mismatch or missing', async () => {

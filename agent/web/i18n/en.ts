@@ -352,4 +352,6 @@ export const en: Catalog = {
   'accountChange.confirm': 'Confirm',
   'accountChange.refuse': 'Refuse',
   'accountChange.notYours': 'Another supervisor must confirm',
+  'clip.othersClip':
+    "This is another officer's clip. Give a reason and send the request: once a supervisor approves it you may view or copy it until it expires (R6).",
 };

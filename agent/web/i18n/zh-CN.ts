@@ -348,4 +348,5 @@ export const zhCN = {
   'accountChange.confirm': '确认',
   'accountChange.refuse': '拒绝',
   'accountChange.notYours': '须由其他负责人确认',
+  'clip.othersClip': '这是其他人员的资料。填写事由提交申请，经负责人批准后可在有效期内查看或复制（R6）。',
 } as const;

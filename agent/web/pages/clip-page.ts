@@ -6,12 +6,13 @@ import { postForm, sendPage } from '../layout.ts';
 import { needs, type Route } from '../router.ts';
 import { userCan, userOf, type WebContext } from '../web-context.ts';
 import { NotFoundError } from '../web-errors.ts';
+import { fileNameOf } from './clips-page.ts';
 
 /** Clip ids are the first 32 hex digits of a SHA-256. */
 export const CLIP_ID_PATTERN = /^[0-9a-f]{32}$/;
 
-/** The clip of `:id`, or 404: malformed, unknown, or outside the user's search scope and approvals. */
-export function visibleClip(ctx: WebContext): ClipView {
+/** The clip of `:id` and whether the user may see all of its page (else only what to ask for). */
+function clipOfPage(ctx: WebContext): { clip: ClipView; whole: boolean } {
   const id = ctx.params.id ?? '';
   if (!CLIP_ID_PATTERN.test(id)) throw new NotFoundError();
   const clip = ctx.rt.ledger.accessQueries.clip(id);
@@ -19,8 +20,13 @@ export function visibleClip(ctx: WebContext): ClipView {
   const account = userOf(ctx).account;
   const scope = clipSearchScope(account);
   const inScope = scope === 'all' || (typeof scope === 'object' && clip.officerNo === scope.officerNo);
-  if (!inScope && !footageAccess(ctx.rt.ledger, account, id, 'view', ctx.rt.now()).allowed)
-    throw new NotFoundError();
+  return { clip, whole: inScope || footageAccess(ctx.rt.ledger, account, id, 'view', ctx.rt.now()).allowed };
+}
+
+/** The clip of `:id`, or 404: malformed, unknown, or outside the user's search scope and approvals. */
+export function visibleClip(ctx: WebContext): ClipView {
+  const { clip, whole } = clipOfPage(ctx);
+  if (!whole) throw new NotFoundError();
   return clip;
 }
 
@@ -156,10 +162,28 @@ function footageSection(ctx: WebContext, c: ClipView): SafeHtml {
   return html`<section id="footage"><h2>${t('clip.footage')}</h2>${player}${note}${download}${requests}${ask}</section>`;
 }
 
+/**
+ * Another officer's clip, for an officer (R6): what identifies it and the request form, nothing
+ * more (no labels, no seal details, no footage until a supervisor approves).
+ */
+function askOnlySection(ctx: WebContext, c: ClipView): SafeHtml {
+  const t = ctx.t;
+  const tz = ctx.rt.timeZone;
+  return html`<section id="clip-summary"><p class="hint">${t('clip.othersClip')}</p><dl class="facts">
+<dt>${t('now.serial')}</dt><dd>${c.serial}</dd>
+<dt>${t('clips.file')}</dt><dd>${fileNameOf(c.sourcePath)}</dd>
+<dt>${t('clip.recording')}</dt><dd>${formatDateTime(c.recordingStart ?? c.sealedAt, tz)}</dd>
+</dl></section>`;
+}
+
 function clipPage(ctx: WebContext): void {
-  const clip = visibleClip(ctx);
-  const body = html`<p class="no-print"><a href="/clips">${ctx.t('clip.back')}</a></p>
-${sealSection(ctx, clip)}${checkSection(ctx, clip)}${labelSection(ctx, clip)}${footageSection(ctx, clip)}`;
+  const { clip, whole } = clipOfPage(ctx);
+  if (!whole && !userCan(ctx, 'footage.request')) throw new NotFoundError();
+  const body = whole
+    ? html`<p class="no-print"><a href="/clips">${ctx.t('clip.back')}</a></p>
+${sealSection(ctx, clip)}${checkSection(ctx, clip)}${labelSection(ctx, clip)}${footageSection(ctx, clip)}`
+    : html`<p class="no-print"><a href="/access">${ctx.t('nav.access')}</a></p>
+${askOnlySection(ctx, clip)}${footageSection(ctx, clip)}`;
   sendPage(ctx, {
     title: `${ctx.t('clip.title')} ${clip.id.slice(0, 12)}`,
     active: '/clips',
