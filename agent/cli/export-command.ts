@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatConfigError, isConfigError } from '../config/config-error.ts';
+import { configFileFromEnv, loadConfig } from '../config/config-loader.ts';
+import type { DockConfig } from '../config/dock-config.ts';
 import { isDockError } from '../errors.ts';
 import { createExport, type ExportProgress, exportPackageDir } from '../export/export-service.ts';
 import { type PackageReport, verifyExportPackage } from '../export/verify-package.ts';
@@ -11,7 +14,7 @@ import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 import { formatBytes, progressLine } from './progress-line.ts';
 import { formatTable, shortTime } from './table.ts';
 
-const HELP = `usage: dockctl export create --request ID --user NAME [--case NO] [--reason TEXT] [--state DIR] [--json]
+const HELP = `usage: dockctl export create --request ID --user NAME [--case NO] [--reason TEXT] [--state DIR] [--config FILE] [--json]
        dockctl export list [--state DIR] [--json]
        dockctl export verify PATH [--json]
 
@@ -27,10 +30,12 @@ ledger events of each clip and a signed checkpoint), kept in <state>/exports/<ex
   --case NO      case number (案号) for bag-info.txt
   --reason TEXT  why, for the access log
   --state DIR    state folder (default $DOCK_STATE_DIR, else /var/lib/recorder-dock)
+  --config FILE  configuration naming the unit (default $DOCK_CONFIG, else
+                 /etc/recorder-dock/config.yaml when it exists)
   --json         print the result as JSON
 Exit status: 0 ok (verify: the package is intact); 1 verify found problems, or a vault file does
 not match its seal; 64 usage; 65 refused, or not an export package; 66 no ledger or no such PATH;
-74 not enough space.
+74 not enough space; 78 configuration.
 `;
 
 class UsageError extends Error {}
@@ -41,6 +46,7 @@ type Values = {
   case?: string;
   reason?: string;
   state?: string;
+  config?: string;
   json?: boolean;
   help?: boolean;
 };
@@ -55,6 +61,7 @@ function parse(io: CliIo): { action: string | undefined; values: Values; rest: s
         case: { type: 'string' },
         reason: { type: 'string' },
         state: { type: 'string' },
+        config: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -110,10 +117,18 @@ async function withLedger<T>(
   }
 }
 
+/** The unit named in the package: from --config, $DOCK_CONFIG or the installed file when there is one. */
+async function unitOf(io: CliIo, values: Values): Promise<DockConfig['unit'] | null> {
+  const file = values.config ?? configFileFromEnv(io.env);
+  if (values.config === undefined && !existsSync(file)) return null;
+  return (await loadConfig(file)).config.unit;
+}
+
 async function create(io: CliIo, values: Values, rest: string[]): Promise<number> {
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   if (!values.request || !values.user) throw new UsageError('create needs --request ID and --user NAME');
   const { request, user } = values;
+  const unit = await unitOf(io, values);
   return withLedger(io, values, async (ledger, { exportsDir, vaultDir }) => {
     const clipIds = ledger.accessQueries.accessRequest(request)?.clipIds ?? [];
     const total = clipIds.reduce((n, id) => n + (ledger.accessQueries.clip(id)?.size ?? 0), 0);
@@ -121,7 +136,7 @@ async function create(io: CliIo, values: Values, rest: string[]): Promise<number
     let record: Awaited<ReturnType<typeof createExport>>;
     try {
       record = await createExport(
-        { ledger, exportsDir, vaultDir },
+        { ledger, exportsDir, vaultDir, unit },
         { requestId: request, createdBy: user, caseNo: values.case ?? null, reason: values.reason ?? null },
         progress.update,
       );
@@ -198,6 +213,7 @@ async function verify(io: CliIo, values: Values, rest: string[]): Promise<number
 }
 
 function exitCodeFor(err: unknown): number | null {
+  if (isConfigError(err)) return ExitCode.config;
   if (err instanceof UsageError || isDockError(err, 'EXPORT_INPUT')) return ExitCode.usage;
   if (err instanceof NoLedgerError || isDockError(err, 'EXPORT_PACKAGE_MISSING')) return ExitCode.noInput;
   if (isDockError(err, 'EXPORT_SEAL_MISMATCH')) return ExitCode.findings;
@@ -225,7 +241,8 @@ export const exportCommand: CliCommand = {
       const code = exitCodeFor(err);
       if (code === null) throw err;
       const hint = err instanceof UsageError ? `; run 'dockctl export --help'` : '';
-      io.stderr.write(`dockctl export: ${(err as Error).message}${hint}\n`);
+      const message = isConfigError(err) ? formatConfigError(err) : (err as Error).message;
+      io.stderr.write(`dockctl export: ${message}${hint}\n`);
       return code;
     }
   },

@@ -117,6 +117,7 @@ export function resolveConfig(doc: Obj, source: string, defaults: PathDefaults):
   return {
     version: doc.version as number,
     source,
+    unit: obj(doc.unit) as unknown as DockConfig['unit'],
     paths,
     ingest: {
       tuning: {

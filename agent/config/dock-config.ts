@@ -56,11 +56,19 @@ export interface ForwarderSection {
   readonly [key: string]: unknown;
 }
 
+/** The unit (单位) of the dock. */
+export interface UnitConfig {
+  readonly name: string | null;
+  readonly code: string | null;
+}
+
 /** The validated, migrated, fully defaulted configuration the daemon and dockctl run on. */
 export interface DockConfig {
   readonly version: number;
   /** The file it came from, or "the embedded defaults". */
   readonly source: string;
+  /** The unit the dock belongs to (export packages, reports); null where not configured. */
+  readonly unit: UnitConfig;
   readonly paths: DockPaths;
   readonly ingest: {
     readonly tuning: SealTuning;

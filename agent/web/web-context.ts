@@ -33,6 +33,8 @@ export interface WebDeps {
   readonly sessions?: SessionManager;
   /** Idle lifetime of a login for the default SessionManager (default 30 minutes). */
   readonly sessionIdleMinutes?: number;
+  /** The unit from the configuration, named in export packages (R10). */
+  readonly unit?: { readonly name: string | null; readonly code: string | null } | null;
   /** The dock re-checks a recorder it held once the manager decided. */
   readonly onRecorderDecision?: (serial: string, decision: 'accept' | 'reject') => void;
 }

@@ -44,7 +44,13 @@ function runtimeOf(deps: WebDeps, assets: StaticAssets): WebRuntime {
     exportJobs: new ExportJobs(
       (input, onProgress) =>
         createExport(
-          { ledger, exportsDir: deps.exportsDir, vaultDir: deps.paths.vaultDir, now },
+          {
+            ledger,
+            exportsDir: deps.exportsDir,
+            vaultDir: deps.paths.vaultDir,
+            now,
+            unit: deps.unit ?? null,
+          },
           input,
           onProgress,
         ),
