@@ -192,6 +192,8 @@ describe('reports from a real ledger', () => {
           faults: '0',
           faultsOnTime: '0',
           lastDockedAt: '2025-01-03 18:00',
+          physicalCheck: '',
+          checkRemark: '',
         },
         {
           serial: 'B002',
@@ -208,6 +210,8 @@ describe('reports from a real ledger', () => {
           faults: '1',
           faultsOnTime: '0',
           lastDockedAt: '2026-01-01 00:10',
+          physicalCheck: '',
+          checkRemark: '',
         },
         {
           serial: 'C003',
@@ -224,6 +228,8 @@ describe('reports from a real ledger', () => {
           faults: '1',
           faultsOnTime: '1',
           lastDockedAt: '',
+          physicalCheck: '',
+          checkRemark: '',
         },
       ],
     );
@@ -236,6 +242,7 @@ describe('reports from a real ledger', () => {
       faultsOnTime: 1,
     });
     assert.equal(cellText(inv.columns[3]!, 'retired', 'en', ZONE), 'retired');
+    assert.equal(inv.columns.at(-2)?.label['zh-CN'], '实物清点（在位 / 缺失）', 'a column for the physical count');
   });
 
   it('handover list: who holds what, open faults and alerts, open items, signature lines', () => {
