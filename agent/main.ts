@@ -230,6 +230,7 @@ export async function startDockd(
         paths: settings.paths,
         exportsDir: settings.web.exportsDir,
         unit: settings.config?.unit ?? null,
+        readiness: settings.rules,
         timeZone: settings.timeZone,
         listen: settings.web.listen,
         tls: settings.web.tls,

@@ -128,3 +128,13 @@ export class OwnProposalError extends DockError {
     );
   }
 }
+
+/** The account cannot sign this gap explanation (R9). */
+export class NotASignerError extends DockError {
+  constructor(who: string, why: string) {
+    super(
+      'GAP_NOT_A_SIGNER',
+      `${shown(who)} ${why}: only the named officers sign, each with their own account`,
+    );
+  }
+}

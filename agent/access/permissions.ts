@@ -12,6 +12,10 @@ export const PERMISSIONS = [
   'alerts.view',
   'alerts.resolve',
   'gaps.explain',
+  // Signs a gap explanation that names one's officer number (R9), with one's own login.
+  'gaps.sign',
+  // Reads explained gaps as the responsible leader and marks them read (R9).
+  'gaps.acknowledge',
   'clips.search',
   'clips.label',
   // May see party names (当事人) in labels (R11).
@@ -36,7 +40,7 @@ export type Permission = (typeof PERMISSIONS)[number];
  */
 export const ROLE_PERMISSIONS: Readonly<Record<AccountRole, readonly Permission[]>> = Object.freeze({
   // Officers search their own clips only (clipSearchScope) and ask for anything else.
-  officer: Object.freeze(['now.view', 'clips.search', 'footage.request'] as const),
+  officer: Object.freeze(['now.view', 'clips.search', 'footage.request', 'gaps.sign'] as const),
   manager: Object.freeze([
     'now.view',
     'ledger.view',
@@ -46,6 +50,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<AccountRole, readonly Permission[
     'alerts.view',
     'alerts.resolve',
     'gaps.explain',
+    'gaps.sign',
     'clips.search',
     'clips.label',
     'labels.personal',
@@ -60,6 +65,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<AccountRole, readonly Permission[
     'ledger.export',
     'recorders.view',
     'alerts.view',
+    'gaps.sign',
+    'gaps.acknowledge',
     'clips.search',
     'labels.personal',
     'footage.request',

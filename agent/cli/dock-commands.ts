@@ -1,6 +1,12 @@
 import type { Ledger } from '../ledger/ledger.ts';
 import type { AlertRecord, RecorderRecord } from '../ledger/ledger-records.ts';
 import type { UsageReport, UsageSession } from '../ledger/manager-queries.ts';
+import {
+  SESSION_STATUS,
+  type SessionStatus,
+  sessionStatus,
+  sessionsWaitingForExplanation,
+} from '../reports/session-status.ts';
 import type { CliCommand } from './command.ts';
 import { ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
 import { formatBytes } from './progress-line.ts';
@@ -9,12 +15,12 @@ import { formatTable, shortTime } from './table.ts';
 const STATE =
   '  --state DIR   the dock state directory (default $DOCK_STATE_DIR or /var/lib/recorder-dock)\n  --json        machine-readable output\n';
 
-function sessionRows(sessions: readonly UsageSession[]) {
+function sessionRows(sessions: readonly (UsageSession & { status?: SessionStatus })[]) {
   return sessions.map((s) => [
     shortTime(s.startedAt),
     s.serial,
     s.officerNo,
-    s.outcome ?? 'running',
+    SESSION_STATUS[s.status ?? s.outcome ?? 'running'].en,
     s.clipCount,
     formatBytes(s.clipBytes),
     s.lateClips,
@@ -40,7 +46,13 @@ export const sessionsCommand: CliCommand = ledgerCliCommand({
   summary: 'recent dock sessions with what each sealed',
   usage: `usage: dockctl sessions [--limit N] [--state DIR] [--json]\n${STATE}`,
   options: { limit: { type: 'string' } },
-  query: (ledger, values) => ledger.queries.recentSessions(positiveInt(values.limit, 50, '--limit')),
+  query: (ledger, values) => {
+    // R9: a docking with a gap not yet explained is waiting, not complete.
+    const waiting = sessionsWaitingForExplanation(ledger);
+    return ledger.queries
+      .recentSessions(positiveInt(values.limit, 50, '--limit'))
+      .map((s) => ({ ...s, status: sessionStatus(s, waiting) }));
+  },
   table: (data) => formatTable(SESSION_HEADERS, sessionRows(data as UsageSession[])),
 });
 
@@ -178,22 +190,6 @@ function decideHeld(
     };
   });
 }
-
-/** `dockctl explain ALERT --text … --signed-by NO --signed-by NO`: a written gap explanation (R9). */
-export const explainCommand: CliCommand = ledgerCliCommand({
-  name: 'explain',
-  summary: 'record a two-officer written explanation of a recording gap (R9)',
-  usage: `usage: dockctl explain ALERT_ID --text "what happened" --signed-by NO --signed-by NO [--state DIR] [--json]\n${STATE}`,
-  options: { text: { type: 'string' }, 'signed-by': { type: 'string', multiple: true } },
-  query: (ledger, values, [alertId]) => {
-    if (!alertId) throw new UsageError("name the gap's alert id (see 'dockctl alerts')");
-    if (!values.text) throw new UsageError('write the explanation with --text');
-    const signedBy = (values['signed-by'] as string[] | undefined) ?? [];
-    const alert = ledger.sessionRecords.explainGap({ alertId, text: String(values.text), signedBy });
-    return { message: `gap ${alertId} explained, signed by ${alert.resolvedBy}` };
-  },
-  table: (data) => `${(data as { message: string }).message}\n`,
-});
 
 function positiveInt(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;

@@ -247,6 +247,16 @@ export class AccessQueries {
     return row ? bindingFromRow(row as Row) : null;
   }
 
+  /** The officer of a recorder's latest docking that named one, or null. */
+  lastOfficerOf(serial: string): string | null {
+    const row = cachedStatement(
+      this.db,
+      `SELECT officer_no FROM sessions WHERE recorder_serial = ? AND officer_no IS NOT NULL
+       ORDER BY started_at DESC LIMIT 1`,
+    ).get(serial) as { officer_no: string } | undefined;
+    return row?.officer_no ?? null;
+  }
+
   /** The raw events with these sequence numbers' types, for export packages: clip events of these clips. */
   eventsForClips(clipIds: readonly string[]): { seq: number; body: string; hash: string }[] {
     const wanted = JSON.stringify([...clipIds]);

@@ -39,6 +39,9 @@ export type AccessAction =
   | 'report'
   | 'access-log';
 
+/** How a signer of a gap explanation gave their password (R9). */
+export type GapSignMethod = 'own-login' | 'in-person' | 'console';
+
 /** Result of re-hashing a clip's vault copy. */
 export type ClipCheckResult = 'ok' | 'mismatch' | 'missing';
 
@@ -203,6 +206,16 @@ export interface EventDataByType {
     confirmedBy: string;
     confirmedAt: string;
   };
+  'gap.drafted': { alertId: string; text: string; signers: string[]; enteredBy: string; enteredAt: string };
+  'gap.signed': {
+    alertId: string;
+    draftSeq: number;
+    officerNo: string;
+    username: string;
+    method: GapSignMethod;
+    signedAt: string;
+  };
+  'gap.acknowledged': { alertId: string; acknowledgedBy: string; acknowledgedAt: string };
 }
 
 /** Name of an event type. */
@@ -236,6 +249,9 @@ export const EVENT_TYPES: readonly EventType[] = [
   'clip.checked',
   'recorder.bound',
   'account.confirmed',
+  'gap.drafted',
+  'gap.signed',
+  'gap.acknowledged',
 ];
 
 /** The envelope that is canonically encoded and hashed: one per sequence number. */

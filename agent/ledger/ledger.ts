@@ -22,6 +22,7 @@ import * as equipment from './equipment-writes.ts';
 import { DockKeyError, LedgerLostError, LedgerStateError } from './errors.ts';
 import { type ChainHead, EventLog } from './event-chain.ts';
 import type { RecorderStatus } from './event-types.ts';
+import * as gaps from './gap-signatures.ts';
 import type * as R from './ledger-records.ts';
 import { ManagerQueries } from './manager-queries.ts';
 import { migrateLedger, schemaVersion } from './migrations.ts';
@@ -285,6 +286,17 @@ export class Ledger {
     steps: (sessionId: string) => dockWrites.sessionSteps(this.db, sessionId),
     wipedFiles: (serial: string) => dockWrites.wipedFiles(this.db, serial),
     gapExplanation: (alertId: string) => dockWrites.gapExplanation(this.db, alertId),
+  };
+
+  /** R9 gap explanations: entered once, signed by each signer with their password, read by the supervisor. */
+  readonly gaps = {
+    draft: (input: gaps.GapDraftInput) => this.transaction(() => gaps.draftGapExplanation(this.ctx, input)),
+    sign: (input: gaps.GapSignInput) => this.transaction(() => gaps.signGapExplanation(this.ctx, input)),
+    acknowledge: (alertId: string, by: string) =>
+      this.transaction(() => gaps.acknowledgeGap(this.ctx, alertId, by)),
+    current: (alertId: string) => gaps.gapDraft(this.db, alertId),
+    awaiting: (officerNo: string) => gaps.draftsAwaiting(this.db, officerNo),
+    unacknowledged: () => gaps.explainedUnacknowledged(this.db),
   };
 
   /** Accounts, labels, footage access and exports (issue 7): each write is an event in the chain. */

@@ -30,6 +30,8 @@ export interface UsageSession extends SessionRecord {
   readonly clipBytes: number;
   readonly clipDurationMs: number;
   readonly lateClips: number;
+  /** Clips sealed with the R9 `gap` flag (recording stopped before them). */
+  readonly gapClips: number;
 }
 
 /** Usage of one recorder or one officer over a range (R7 台账, R14). */
@@ -49,7 +51,8 @@ export interface DockedRecorder {
 }
 
 const SESSION_USAGE = `SELECT s.*, count(c.id) AS clip_count, coalesce(sum(c.size), 0) AS clip_bytes,
-    coalesce(sum(c.duration_ms), 0) AS clip_ms, coalesce(sum(instr(c.flags, '"late"') > 0), 0) AS late_clips
+    coalesce(sum(c.duration_ms), 0) AS clip_ms, coalesce(sum(instr(c.flags, '"late"') > 0), 0) AS late_clips,
+    coalesce(sum(instr(c.flags, '"gap"') > 0), 0) AS gap_clips
   FROM sessions s LEFT JOIN clips c ON c.session_id = s.id`;
 
 /** The equipment manager's read-only questions to the ledger, each answered from an index. */
@@ -133,11 +136,51 @@ export class ManagerQueries {
     const rows = cachedStatement(
       this.db,
       `SELECT s.*, count(c.id) AS clip_count, coalesce(sum(c.size), 0) AS clip_bytes,
-         coalesce(sum(c.duration_ms), 0) AS clip_ms, coalesce(sum(instr(c.flags, '"late"') > 0), 0) AS late_clips
+         coalesce(sum(c.duration_ms), 0) AS clip_ms, coalesce(sum(instr(c.flags, '"late"') > 0), 0) AS late_clips,
+         coalesce(sum(instr(c.flags, '"gap"') > 0), 0) AS gap_clips
        FROM (SELECT * FROM sessions ORDER BY started_at DESC LIMIT ?) s LEFT JOIN clips c ON c.session_id = s.id
        GROUP BY s.id ORDER BY s.started_at DESC`,
     ).all(limit) as Row[];
     return rows.map(usageSessionFromRow);
+  }
+
+  /** Dock sessions of all recorders started in [from, to), oldest first, with what each sealed. */
+  sessionsStarted(range: DateRange): UsageSession[] {
+    const rows = cachedStatement(
+      this.db,
+      `${SESSION_USAGE} WHERE s.started_at >= ? AND s.started_at < ? GROUP BY s.id ORDER BY s.started_at`,
+    ).all(range.from.getTime(), range.to.getTime()) as Row[];
+    return rows.map(usageSessionFromRow);
+  }
+
+  /**
+   * Each recorder's last battery and storage readings at the dock (the end of its latest docking,
+   * else its start), for the ready / not ready mark (R7).
+   */
+  lastReadings(): Map<
+    string,
+    { batteryPct: number | null; freeBytes: number | null; totalBytes: number | null }
+  > {
+    const rows = cachedStatement(
+      this.db,
+      `SELECT r.serial, (SELECT coalesce(s.end_battery_pct, s.battery_pct) FROM sessions s
+           WHERE s.recorder_serial = r.serial ORDER BY s.started_at DESC LIMIT 1) AS battery,
+         (SELECT coalesce(s.end_free_bytes, s.free_bytes) FROM sessions s
+           WHERE s.recorder_serial = r.serial ORDER BY s.started_at DESC LIMIT 1) AS free,
+         (SELECT s.total_bytes FROM sessions s
+           WHERE s.recorder_serial = r.serial ORDER BY s.started_at DESC LIMIT 1) AS total
+       FROM recorders r`,
+    ).all() as Row[];
+    return new Map(
+      rows.map((r) => [
+        r.serial as string,
+        {
+          batteryPct: r.battery as number | null,
+          freeBytes: r.free as number | null,
+          totalBytes: r.total as number | null,
+        },
+      ]),
+    );
   }
 
   /** Every registered recorder, by serial. */
@@ -163,6 +206,7 @@ function usageSessionFromRow(row: Row): UsageSession {
     clipBytes: row.clip_bytes as number,
     clipDurationMs: row.clip_ms as number,
     lateClips: row.late_clips as number,
+    gapClips: row.gap_clips as number,
   };
 }
 

@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { AccountChanges } from '../access/account-changes.ts';
 import { AccountService } from '../access/accounts.ts';
+import { GapSigning } from '../access/gap-signing.ts';
 import { SessionManager } from '../access/web-sessions.ts';
 import { createExport } from '../export/export-service.ts';
 import { ClipChecks } from './clip-checks.ts';
@@ -34,6 +35,7 @@ function runtimeOf(deps: WebDeps, assets: StaticAssets): WebRuntime {
     ...deps,
     accounts,
     accountChanges: new AccountChanges({ ledger, accounts, now, logger: deps.logger }),
+    gapSigning: new GapSigning(ledger, accounts),
     sessions:
       deps.sessions ??
       new SessionManager({

@@ -33,3 +33,39 @@ CREATE INDEX account_confirmations_by_user ON account_confirmations (username, s
 -- An officer number belongs to one account at most: another account on the same number would see
 -- that officer's footage as its own (checked on write; this index lets the check find it fast).
 CREATE INDEX accounts_by_officer ON accounts (officer_no) WHERE officer_no IS NOT NULL;
+
+-- R9: a recording gap's explanation as entered, and who must sign it (gap.drafted). A new text
+-- replaces the old one and voids its signatures (they name the draft's event).
+CREATE TABLE gap_drafts (
+  alert_id   TEXT PRIMARY KEY REFERENCES alerts (id),
+  draft_seq  INTEGER NOT NULL,
+  text       TEXT NOT NULL,
+  signers    TEXT NOT NULL,
+  entered_by TEXT NOT NULL,
+  entered_at INTEGER NOT NULL
+) STRICT;
+
+-- Each signer's signature, given with their own password: logged in at the page, in person at
+-- the manager's page, or at the console (gap.signed). When every signer of the current draft
+-- has signed, gap.explained records the explanation and the gap's alert is resolved.
+CREATE TABLE gap_signatures (
+  seq        INTEGER PRIMARY KEY,
+  alert_id   TEXT NOT NULL REFERENCES alerts (id),
+  draft_seq  INTEGER NOT NULL,
+  officer_no TEXT NOT NULL,
+  username   TEXT NOT NULL,
+  method     TEXT NOT NULL CHECK (method IN ('own-login', 'in-person', 'console')),
+  signed_at  INTEGER NOT NULL,
+  UNIQUE (alert_id, draft_seq, officer_no)
+) STRICT;
+
+-- The responsible leader (supervisor) read an explained gap (gap.acknowledged).
+CREATE TABLE gap_acknowledgements (
+  alert_id        TEXT PRIMARY KEY REFERENCES alerts (id),
+  acknowledged_by TEXT NOT NULL,
+  acknowledged_at INTEGER NOT NULL,
+  seq             INTEGER NOT NULL
+) STRICT;
+
+-- The Now page's last 24 hours and `dockctl sessions` read sessions by start time across recorders.
+CREATE INDEX sessions_by_start ON sessions (started_at);

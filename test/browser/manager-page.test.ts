@@ -81,7 +81,7 @@ describe('the equipment manager’s page in headless Chromium', () => {
     assert.ok(seen.size >= 3, `the progress bar moved by itself (${[...seen].join(', ')})`);
     assert.equal(navigations, 0, 'the page was not reloaded');
     const officer = await page.textContent(`${row} [data-field="officer"]`);
-    assert.equal(officer?.trim(), '000123');
+    assert.equal(officer?.trim(), '张三（000123）', 'the officer by name and number');
     await fx.docked(big);
     await page
       .locator(`${row} [data-field="files"]`)
@@ -184,7 +184,7 @@ describe('the equipment manager’s page in headless Chromium', () => {
     await managerContext.close();
   });
 
-  it('resolves a recording gap with a two-officer written explanation (R9)', async () => {
+  it('R9: the manager enters a gap explanation; each signer signs with their own password; the supervisor reads it', async () => {
     const context = await fx.context();
     const page = await logIn(fx, context, 'manager');
     await page.goto(`${fx.url}/alerts`);
@@ -198,10 +198,7 @@ describe('the equipment manager’s page in headless Chromium', () => {
     await signers[0]?.fill('000123');
     await signers[1]?.fill('000123');
     await Promise.all([page.waitForLoadState('load'), page.click(`${form} button[type="submit"]`)]);
-    assert.ok(
-      fx.dockd.ledger.queries.openAlerts().some((a) => a.id === gap.id),
-      'one officer signing twice is refused',
-    );
+    assert.equal(fx.dockd.ledger.gaps.current(gap.id), null, 'one officer named twice is refused');
     await fx.screenshot(page, '09-gap-refused');
     await page.goto(`${fx.url}/alerts`);
     await page.fill(`${form} [name="text"]`, '电池耗尽，更换电池后继续录制。');
@@ -209,10 +206,46 @@ describe('the equipment manager’s page in headless Chromium', () => {
     await again[0]?.fill('000123');
     await again[1]?.fill('000124');
     await Promise.all([page.waitForLoadState('load'), page.click(`${form} button[type="submit"]`)]);
+    assert.ok(
+      fx.dockd.ledger.queries.openAlerts().some((a) => a.id === gap.id),
+      'entered, not yet signed',
+    );
+    await fx.screenshot(page, '10-gap-entered');
+
+    // 张三 signs with his own login, from his own session.
+    const officerContext = await fx.context();
+    const officer = await logIn(fx, officerContext, 'zhangsan');
+    await officer.waitForSelector('#gaps-to-sign-notice');
+    await officer.goto(`${fx.url}/gaps`);
+    await fx.screenshot(officer, '11-gaps-to-sign');
+    await Promise.all([
+      officer.waitForURL(/done=signed/),
+      officer.click(`form[data-alert="${gap.id}"][data-kind="sign"] button`),
+    ]);
+    await officerContext.close();
+
+    // 李四 is at the dock: he types his own password into the manager's page.
+    await page.goto(`${fx.url}/alerts`);
+    const sign = `form[data-alert="${gap.id}"][data-kind="sign-in-person"]`;
+    await page.fill(`${sign} [name="username"]`, 'lisi');
+    await page.fill(`${sign} [name="password"]`, TEST_PASSWORD);
+    await Promise.all([page.waitForURL(/done=explained/), page.click(`${sign} button`)]);
     assert.ok(!fx.dockd.ledger.queries.openAlerts().some((a) => a.id === gap.id), 'explained');
     assert.deepEqual(fx.dockd.ledger.sessionRecords.gapExplanation(gap.id)?.signedBy, ['000123', '000124']);
-    await fx.screenshot(page, '10-gap-explained');
+    await fx.screenshot(page, '12-gap-explained');
     await context.close();
+
+    const supervisorContext = await fx.context();
+    const supervisor = await logIn(fx, supervisorContext, 'supervisor');
+    await supervisor.waitForSelector('#gaps-to-read-notice');
+    await supervisor.goto(`${fx.url}/gaps`);
+    await fx.screenshot(supervisor, '13-gaps-to-read');
+    await Promise.all([
+      supervisor.waitForURL(/done=saved/),
+      supervisor.click(`form[data-alert="${gap.id}"][data-kind="acknowledge"] button`),
+    ]);
+    assert.deepEqual(fx.dockd.ledger.gaps.unacknowledged(), []);
+    await supervisorContext.close();
   });
 
   it('shows every page in English too, and each role only its pages', async () => {

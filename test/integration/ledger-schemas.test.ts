@@ -42,6 +42,20 @@ describe('JSON Schemas of ledger events and checkpoints', () => {
         text: 'battery ran out during the inspection',
         signedBy: ['310001', '310002'],
       });
+      const gap2 = ledger.openAlert({
+        kind: 'recording-gap',
+        severity: 'warning',
+        subject: `gap:x:${clip.id}`,
+      });
+      ledger.gaps.draft({
+        alertId: gap2.id,
+        text: 'rain stopped the recording',
+        signers: ['310001', '310002'],
+        enteredBy: 'mgr-1',
+      });
+      ledger.gaps.sign({ alertId: gap2.id, officerNo: '310001', username: 'off-1', method: 'own-login' });
+      ledger.gaps.sign({ alertId: gap2.id, officerNo: '310002', username: 'off-2', method: 'in-person' });
+      ledger.gaps.acknowledge(gap2.id, 'sup-1');
       const alert = ledger.openAlert({
         kind: 'gap',
         severity: 'critical',

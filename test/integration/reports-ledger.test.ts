@@ -242,7 +242,11 @@ describe('reports from a real ledger', () => {
       faultsOnTime: 1,
     });
     assert.equal(cellText(inv.columns[3]!, 'retired', 'en', ZONE), 'retired');
-    assert.equal(inv.columns.at(-2)?.label['zh-CN'], '实物清点（在位 / 缺失）', 'a column for the physical count');
+    assert.equal(
+      inv.columns.at(-2)?.label['zh-CN'],
+      '实物清点（在位 / 缺失）',
+      'a column for the physical count',
+    );
   });
 
   it('handover list: who holds what, open faults and alerts, open items, signature lines', () => {

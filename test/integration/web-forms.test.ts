@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { AccountService } from '../../agent/access/accounts.ts';
 import type { AccountRole } from '../../agent/ledger/event-types.ts';
 import type { Ledger } from '../../agent/ledger/ledger.ts';
 import {
@@ -75,7 +76,7 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
     );
     assert.equal(fx.ledger.accessQueries.binding('ZFY0100')?.officerNo, '310100');
     const page = await c.manager.get('/recorders');
-    assert.match(page.text, /<tr data-serial="ZFY0100" data-status="in_service">[\s\S]*?310100 孙八/);
+    assert.match(page.text, /<tr data-serial="ZFY0100" data-status="in_service"[^>]*>[\s\S]*?孙八（310100）/);
     assert.match(page.text, /下次接入采集站时写入设备/);
     const refused = await c.manager.post('/recorders/bind', { serial: 'ZFY0100', officerNo: '999999' });
     assert.equal(refused.status, 400);
@@ -140,15 +141,82 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
     assert.doesNotMatch(page.text, /class="inline resolve-form"/, 'an auditor sees resolve buttons');
   });
 
-  it('explains a recording gap with two signing officers (R9)', async () => {
+  it('R9: an explanation is entered once and signed by each signer with their own password', async () => {
     const gap = fx.ledger.queries.openAlerts().find((a) => a.kind === 'recording-gap');
     assert.ok(gap);
-    const res = await c.manager.post(`/alerts/${gap.id}/explain`, {
-      text: 'battery ran out during the inspection',
+    await new AccountService({ ledger: fx.ledger, now: fx.clock.now }).add({
+      username: 'lisi',
+      role: 'officer',
+      officerNo: '310002',
+      password: 'Wang-pass-4821',
+      by: 'console',
+    });
+    const text = 'battery ran out during the inspection';
+    const drafted = await c.manager.post(`/alerts/${gap.id}/explain`, {
+      text,
       signedBy: ['310001', '310002', ''],
     });
-    assert.equal(res.status, 303);
-    assert.equal(fx.ledger.sessionRecords.gapExplanation(gap.id)?.signedBy.join(','), '310001,310002');
+    assert.equal(drafted.status, 303);
+    assert.equal(fx.ledger.sessionRecords.gapExplanation(gap.id), null, 'typing numbers signs nothing');
+    assert.ok(
+      fx.ledger.queries.openAlerts().some((a) => a.id === gap.id),
+      'still open: not explained yet',
+    );
+
+    // 310001 signs with their own login; a wrong in-person password signs nothing.
+    const mine = await c.officer.get('/gaps');
+    assert.match(mine.text, new RegExp(`id="gap-sign-table"[\\s\\S]*data-alert="${gap.id}"`));
+    assert.equal((await c.officer.post(`/gaps/${gap.id}/sign`)).headers.location, '/gaps?done=signed');
+    assert.equal((await c.officer.post(`/gaps/${gap.id}/sign`)).status, 400, 'not twice');
+    assert.equal((await c.supervisor.post(`/gaps/${gap.id}/sign`)).status, 400, 'not a named signer');
+    const wrong = await c.manager.post(`/alerts/${gap.id}/sign`, {
+      username: 'lisi',
+      password: 'not-his-pass-1',
+    });
+    assert.equal(wrong.status, 400);
+    const other = await c.manager.post(`/alerts/${gap.id}/sign`, {
+      username: fx.accounts.officer.username,
+      password: fx.accounts.officer.password,
+    });
+    assert.equal(other.status, 400, 'an officer who signed cannot sign again in person');
+    const inPerson = await c.manager.post(`/alerts/${gap.id}/sign`, {
+      username: 'lisi',
+      password: 'Wang-pass-4821',
+    });
+    assert.equal(inPerson.headers.location, '/alerts?done=explained');
+    const explained = fx.ledger.sessionRecords.gapExplanation(gap.id);
+    assert.deepEqual([explained?.text, explained?.signedBy], [text, ['310001', '310002']]);
+    assert.ok(!fx.ledger.queries.openAlerts().some((a) => a.id === gap.id), 'resolved once all signed');
+
+    // Who entered it, who signed how and when: in the chain.
+    const events = (
+      fx.ledger.reports.db.prepare("SELECT body FROM events WHERE type LIKE 'gap.%' ORDER BY seq").all() as {
+        body: string;
+      }[]
+    ).map((e) => JSON.parse(e.body) as { type: string; data: Record<string, unknown> });
+    assert.deepEqual(
+      events.map((e) => [e.type, e.data.enteredBy ?? e.data.username ?? null, e.data.method ?? null]),
+      [
+        ['gap.drafted', 'manager1', null],
+        ['gap.signed', 'officer1', 'own-login'],
+        ['gap.signed', 'lisi', 'in-person'],
+        ['gap.explained', null, null],
+      ],
+    );
+
+    // The text stays visible after it is resolved; the supervisor is told and marks it read.
+    const alerts = await c.auditor.get('/alerts');
+    assert.match(
+      alerts.text,
+      new RegExp(`id="resolved-alert-table"[\\s\\S]*data-alert="${gap.id}"[\\s\\S]*${text}`),
+    );
+    const home = await c.supervisor.get('/');
+    assert.match(home.text, /id="gaps-to-read-notice"/);
+    const toRead = await c.supervisor.get('/gaps');
+    assert.match(toRead.text, new RegExp(`id="gap-read-table"[\\s\\S]*data-alert="${gap.id}"`));
+    assert.equal((await c.supervisor.post(`/gaps/${gap.id}/acknowledge`)).status, 303);
+    assert.deepEqual(fx.ledger.gaps.unacknowledged(), []);
+    assert.match((await c.auditor.get('/alerts')).text, /data-acknowledged="true"/);
   });
 
   it('an administrator adds, changes and disables accounts; the policy errors show on the page', async () => {
@@ -189,8 +257,7 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
   });
 
   it("an administrator cannot reach footage through a second account on an officer's number", async () => {
-    const own = fx.clips.find((clip) => fx.ledger.accessQueries.clip(clip.id)?.officerNo === '310001');
-    assert.ok(own);
+    fx.ledger.registerOfficer({ officerNo: '310005', name: '赵六', unit: '综合行政执法队' });
     const twin = await c.admin.post('/users', {
       username: 'twin1',
       role: 'officer',
@@ -211,7 +278,7 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
     const added = await c.admin.post('/users', {
       username: 'lisi1',
       role: 'officer',
-      officerNo: '310002',
+      officerNo: '310005',
       password: 'Long-enough-77',
     });
     assert.equal(added.headers.location, '/users?done=pending');
@@ -220,7 +287,7 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
     const again = await c.admin.post('/users', {
       username: 'lisi2',
       role: 'officer',
-      officerNo: '310002',
+      officerNo: '310005',
       password: 'Long-enough-77',
     });
     assert.equal(again.status, 400, 'a pending account holds its officer number');

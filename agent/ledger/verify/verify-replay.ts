@@ -85,6 +85,9 @@ const TABLES = [
   { name: 'clip_checks', key: 'clip_id', seq: 'last_seq' },
   { name: 'recorder_bindings', key: 'serial', seq: 'last_seq' },
   { name: 'account_confirmations', key: 'seq', seq: 'seq' },
+  { name: 'gap_drafts', key: 'alert_id', seq: 'draft_seq' },
+  { name: 'gap_signatures', key: 'seq', seq: 'seq' },
+  { name: 'gap_acknowledgements', key: 'alert_id', seq: 'seq' },
 ] as const;
 
 /** Columns holding personal data or free text: differences are named, values not shown (R11). */
@@ -94,6 +97,7 @@ const UNSHOWN = new Set([
   'alerts.detail',
   'alerts.note',
   'gap_explanations.text',
+  'gap_drafts.text',
   'clip_labels.party',
   'access_requests.reason',
   'access_requests.decision_note',

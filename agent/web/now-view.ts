@@ -1,0 +1,96 @@
+import type { LiveDockView, LiveRecorder } from '../dock/live-view.ts';
+import { formatBytes, formatPercent, formatSeconds } from './display-format.ts';
+import type { MessageKey, Translate } from './i18n/messages.ts';
+import {
+  type Readiness,
+  type ReadinessThresholds,
+  readinessOf,
+  readinessText,
+} from './recorder-readiness.ts';
+import type { Namer } from './things-named.ts';
+import type { WebRuntime } from './web-context.ts';
+
+/** Dock steps (agent/dock/dock-session.ts) in words; others are shown as they are. */
+export const STEP_LABELS: Readonly<Record<string, MessageKey>> = {
+  detected: 'step.detected',
+  identified: 'step.identified',
+  'clock-read': 'step.clockRead',
+  'clock-synced': 'step.clockSynced',
+  'checked-in': 'step.checkedIn',
+  mounted: 'step.mounted',
+  'storage-read': 'step.storageRead',
+  'mass-storage': 'step.massStorage',
+  ingesting: 'step.ingesting',
+  'officer-written': 'step.officerWritten',
+  'officer-write-failed': 'step.officerWriteFailed',
+  finished: 'step.finished',
+  released: 'step.released',
+  'ended-early': 'step.endedEarly',
+  done: 'step.done',
+  held: 'now.held',
+};
+
+/** One docked recorder as the Now table shows it: the live facts and their words. */
+export interface NowRow extends LiveRecorder {
+  readonly officerText: string;
+  readonly stepText: string;
+  readonly batteryText: string;
+  readonly storageText: string;
+  readonly filesText: string;
+  readonly progressText: string;
+  readonly ready: Readiness['state'];
+  readonly readyText: string;
+}
+
+/** What `/api/now` answers: the live view with each recorder's row in the page's language. */
+export interface NowView extends Omit<LiveDockView, 'recorders'> {
+  readonly recorders: readonly NowRow[];
+}
+
+/** Free storage the one way the page writes it: the free space, and the capacity when known. */
+export function storageText(t: Translate, freeBytes: number | null, totalBytes: number | null): string {
+  if (freeBytes === null) return '';
+  if (totalBytes === null) return formatBytes(freeBytes);
+  return t('storage.freeOfTotal', { free: formatBytes(freeBytes), total: formatBytes(totalBytes) });
+}
+
+function progressText(t: Translate, p: LiveRecorder['progress']): string {
+  if (!p) return '';
+  const eta = p.etaSeconds === null ? '' : ` · ${t('progress.eta', { eta: formatSeconds(p.etaSeconds) })}`;
+  return `${t(`phase.${p.phase}` as const)} ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} · ${formatBytes(
+    p.bytesPerSecond,
+  )}/s${eta}`;
+}
+
+/** The live view in words for one user's language. */
+export function nowView(
+  rt: Pick<WebRuntime, 'ledger'>,
+  live: LiveDockView,
+  t: Translate,
+  names: Namer,
+  thresholds: ReadinessThresholds,
+): NowView {
+  const faults = rt.ledger.queries.openFaults();
+  const recorders = live.recorders.map((r): NowRow => {
+    const input = {
+      status: r.serial ? (rt.ledger.find.recorder(r.serial)?.status ?? null) : null,
+      openFaults: faults.filter((f) => f.serial === r.serial).length,
+      batteryPct: r.batteryPct,
+      freeBytes: r.freeBytes,
+    };
+    const readiness = readinessOf(input, thresholds);
+    const step = r.held ? 'held' : r.step;
+    return {
+      ...r,
+      officerText: names.officer(r.officerNo),
+      stepText: Object.hasOwn(STEP_LABELS, step) ? t(STEP_LABELS[step] as MessageKey) : step,
+      batteryText: formatPercent(r.batteryPct),
+      storageText: storageText(t, r.freeBytes, r.totalBytes),
+      filesText: `${r.filesDone} / ${r.filesTotal}`,
+      progressText: progressText(t, r.progress),
+      ready: r.held ? 'unknown' : readiness.state,
+      readyText: r.held ? '' : readinessText(t, readiness, input),
+    };
+  });
+  return { ...live, recorders };
+}

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { PassThrough, Readable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { AccountService } from '../../agent/access/accounts.ts';
+import type { CliCommand } from '../../agent/cli/command.ts';
+import { sessionsCommand } from '../../agent/cli/dock-commands.ts';
+import { explainCommand } from '../../agent/cli/explain-command.ts';
+import { verifyLedger } from '../../agent/ledger/verify/verify-ledger.ts';
+import { FakeClock, openTestLedger, populate, tempState } from '../fixtures/ledger/ledger-fixture.ts';
+
+async function run(command: CliCommand, argv: string[], stdin?: Readable) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => {
+    out += d;
+  });
+  stderr.on('data', (d) => {
+    err += d;
+  });
+  const code = await command.run({ argv, stdout, stderr, env: {}, ...(stdin ? { stdin } : {}) } as Parameters<
+    CliCommand['run']
+  >[0]);
+  return { code, out, err };
+}
+
+describe('dockctl explain and sessions (R9)', () => {
+  it('a docking with an unexplained gap waits; each signer signs with their password at the console', async () => {
+    const { dir, paths, cleanup } = tempState('cli-gaps-');
+    const clock = new FakeClock();
+    const ledger = await openTestLedger(paths, clock);
+    const { clips, sessionIds } = await populate(ledger, paths, clock, 2, 2);
+    const [before, after] = [clips[0], clips[1]];
+    assert.ok(before && after);
+    const gap = ledger.openAlert({
+      kind: 'recording-gap',
+      severity: 'warning',
+      subject: `gap:${after.serial}:${before.id}:${after.id}`,
+      detail: null,
+    });
+    const accounts = new AccountService({ ledger, now: clock.now });
+    await accounts.add({
+      username: 'zhang',
+      role: 'officer',
+      officerNo: '310001',
+      password: 'Kestrel-pass-771',
+      by: 'console',
+    });
+    await accounts.add({
+      username: 'li',
+      role: 'officer',
+      officerNo: '310002',
+      password: 'Osprey-pass-9981',
+      by: 'console',
+    });
+    ledger.close();
+    const state = ['--state', dir];
+    try {
+      const statuses = async () =>
+        (
+          JSON.parse((await run(sessionsCommand, [...state, '--json'])).out) as {
+            id: string;
+            status: string;
+          }[]
+        )
+          .filter((s) => s.id === sessionIds[0])
+          .map((s) => s.status);
+      assert.deepEqual(await statuses(), ['waiting-explanation']);
+      const table = await run(sessionsCommand, state);
+      assert.match(table.out, /waiting for a gap explanation/);
+
+      const text = 'the battery ran out during the market inspection';
+      const args = [
+        gap.id,
+        ...state,
+        '--text',
+        text,
+        '--signed-by',
+        '310001',
+        '--signed-by',
+        '310002',
+        '--password-stdin',
+      ];
+      const wrong = await run(explainCommand, args, Readable.from(['Kestrel-pass-771\nnot-li-password\n']));
+      assert.equal(wrong.code, 65, wrong.err);
+      assert.match(wrong.err, /username or password is wrong/);
+      assert.deepEqual(await statuses(), ['waiting-explanation'], 'one signature is not enough');
+      const noPipe = await run(explainCommand, [gap.id, ...state, '--signed-by', '310002']);
+      assert.equal(noPipe.code, 64, 'no terminal and no --password-stdin');
+      const rest = await run(
+        explainCommand,
+        [gap.id, ...state, '--signed-by', '310002', '--password-stdin'],
+        Readable.from(['Osprey-pass-9981\n']),
+      );
+      assert.equal(rest.code, 0, rest.err);
+      assert.match(rest.out, /explained, signed by 310001, 310002/);
+      assert.deepEqual(await statuses(), ['complete']);
+      const verified = await verifyLedger({ paths, scratchDir: dir });
+      assert.equal(verified.ok, true, 'the chain with the new events replays to the same tables');
+    } finally {
+      cleanup();
+    }
+  });
+});
