@@ -29,6 +29,7 @@ const DONE_MESSAGES: Readonly<Record<string, MessageKey>> = {
   pending: 'done.pending',
   signed: 'done.signed',
   explained: 'done.explained',
+  setup: 'done.setup',
 };
 
 /** Hidden CSRF field for a form of the logged-in user. */

@@ -12,6 +12,7 @@ import type { DockPaths } from '../paths.ts';
 import type { ClipChecks } from './clip-checks.ts';
 import type { ExportJobs } from './export-jobs.ts';
 import type { Translate, WebLang } from './i18n/messages.ts';
+import type { FirstRun } from './pages/setup-page.ts';
 import type { ReadinessThresholds } from './recorder-readiness.ts';
 
 /** What the page needs from dockd. */
@@ -50,6 +51,8 @@ export interface WebRuntime extends WebDeps {
   readonly accountChanges: AccountChanges;
   /** R9 signatures of gap explanations, with the signer's own password. */
   readonly gapSigning: GapSigning;
+  /** The one-time setup link while the ledger has no account. */
+  readonly firstRun: FirstRun;
   readonly sessions: SessionManager;
   readonly exportJobs: ExportJobs;
   readonly clipChecks: ClipChecks;

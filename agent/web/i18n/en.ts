@@ -410,4 +410,18 @@ export const en: Catalog = {
   'notice.toRead': '{n} signed gap explanations wait for you to read them.',
   'notice.requests': '{n} access requests wait for your decision.',
   'notice.accounts': '{n} account changes wait for your confirmation.',
+  'login.noAccount':
+    'This dock has no account yet. On the dock itself, run this command in a terminal to create the first administrator (it asks for the password twice):',
+  'login.setupLink':
+    'Or: on its first start the dock wrote a one-time setup link into its log (journalctl -u recorder-dock); opening it in a browser on the dock itself does the same. Then log in with that account and add the others on the Users page.',
+  'done.setup': 'The first administrator account was created: log in.',
+  'setup.title': 'Create the first administrator',
+  'setup.hint':
+    'This page works only while the dock has no account, and only in a browser on the dock itself. The administrator manages accounts and sees no footage.',
+  'setup.again': 'Password again',
+  'setup.create': 'Create the account',
+  'setup.mismatch': 'The two passwords differ.',
+  'setup.done': 'The dock already has accounts: the setup link is no longer valid. Log in instead.',
+  'setup.loopbackOnly': 'The setup link works only in a browser on the dock itself.',
+  'setup.badLink': "The setup link is not valid: copy the whole link from the dock's log.",
 };

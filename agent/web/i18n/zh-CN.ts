@@ -403,4 +403,18 @@ export const zhCN = {
   'notice.toRead': '有 {n} 份已签名的录像中断说明等待您阅知。',
   'notice.requests': '有 {n} 份调阅申请等待审批。',
   'notice.accounts': '有 {n} 项账号变更等待您确认。',
+  'login.noAccount':
+    '采集站还没有任何账号。请在采集站本机的终端执行下面的命令，创建第一个系统管理员账号（按提示输入两次密码）：',
+  'login.setupLink':
+    '或者：采集站首次启动时在日志中写入了一次性设置链接（journalctl -u recorder-dock），在采集站本机的浏览器中打开该链接也可创建。创建后即可用该账号登录，再在“用户”页面添加其他账号。',
+  'done.setup': '第一个系统管理员账号已创建，请登录。',
+  'setup.title': '创建第一个系统管理员',
+  'setup.hint':
+    '此页面只在采集站还没有任何账号时、并且只能在采集站本机打开。系统管理员只管理账号，看不到音像资料。',
+  'setup.again': '再次输入密码',
+  'setup.create': '创建账号',
+  'setup.mismatch': '两次输入的密码不一致。',
+  'setup.done': '采集站已经有账号，设置链接已失效，请直接登录。',
+  'setup.loopbackOnly': '设置链接只能在采集站本机的浏览器中打开。',
+  'setup.badLink': '设置链接无效，请从采集站日志中复制完整的链接。',
 } as const;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LoginRefusedError, LoginThrottledError } from '../../access/errors.ts';
 import { csrfMatches } from '../../access/web-sessions.ts';
+import { FIRST_ADMIN_COMMAND } from '../first-run.ts';
 import { html } from '../html.ts';
 import { layoutPage } from '../layout.ts';
 import { field, parseCookies, safeNextPath } from '../request-input.ts';
@@ -30,7 +31,12 @@ function loginToken(ctx: WebContext): string {
 function showLogin(ctx: WebContext, status: number, error: string | null): void {
   const next = safeNextPath(ctx.query.get('next') ?? ctx.form.get('next'));
   const token = loginToken(ctx);
-  const body = html`${error ? html`<p class="flash error" role="alert" id="login-error">${error}</p>` : ''}
+  const firstRun =
+    ctx.rt.accounts.list().length === 0
+      ? html`<section class="notices" id="first-run"><p>${ctx.t('login.noAccount')}</p>
+<pre class="command">${FIRST_ADMIN_COMMAND}</pre><p class="hint">${ctx.t('login.setupLink')}</p></section>`
+      : '';
+  const body = html`${error ? html`<p class="flash error" role="alert" id="login-error">${error}</p>` : ''}${firstRun}
 <form method="post" action="/login" class="login-form" id="login-form">
 <input type="hidden" name="_csrf" value="${token}">
 <input type="hidden" name="next" value="${next}">
