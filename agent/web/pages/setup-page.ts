@@ -62,7 +62,8 @@ function allowed(ctx: WebContext, token: unknown): void {
 function showSetup(ctx: WebContext, status: number, error: string | null): void {
   const token = ctx.query.get('token') ?? ctx.form.get('token') ?? '';
   const existing = parseCookies(ctx.req.headers.cookie).get(SETUP_CSRF_COOKIE);
-  const cookie = existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomBytes(32).toString('base64url');
+  const cookie =
+    existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomBytes(32).toString('base64url');
   if (cookie !== existing)
     ctx.res.appendHeader(
       'set-cookie',
