@@ -14,7 +14,7 @@ export function formatTable(
 }
 
 /** Terminal width of a string: CJK characters take two columns. */
-function displayWidth(s: string): number {
+export function displayWidth(s: string): number {
   let w = 0;
   for (const ch of s)
     w +=
@@ -31,4 +31,17 @@ export function shortTime(d: Date | null): string | null {
   if (d === null) return null;
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** The longest start of `s` that fits in `columns` terminal columns (CJK characters count two). */
+export function fitColumns(s: string, columns: number): string {
+  let w = 0;
+  let out = '';
+  for (const ch of s) {
+    const cw = displayWidth(ch);
+    if (w + cw > columns) break;
+    w += cw;
+    out += ch;
+  }
+  return out;
 }

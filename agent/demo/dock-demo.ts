@@ -33,6 +33,8 @@ const DEMO_ACCOUNTS = [
   { username: 'auditor', role: 'auditor', officerNo: null },
   { username: 'admin', role: 'admin', officerNo: null },
   { username: 'zhangsan', role: 'officer', officerNo: '000123' },
+  { username: 'lisi', role: 'officer', officerNo: '000124' },
+  { username: 'wangwu', role: 'officer', officerNo: '000125' },
 ] as const;
 
 /** The configured port when it is free, otherwise any free port (a second demo, a busy box). */
@@ -127,7 +129,7 @@ export async function runDockDemo(opts: DockDemoOptions): Promise<void> {
       say(opts, `\nThe equipment manager's page: ${dockd.web.url}`);
       say(
         opts,
-        `  log in as 'manager' with the password '${DEMO_PASSWORD}' (demo only; also: supervisor, auditor, admin, zhangsan)`,
+        `  log in as 'manager' with the password '${DEMO_PASSWORD}' (demo only; also: supervisor, auditor, admin, and the officers zhangsan, lisi, wangwu)`,
       );
     }
     if (opts.readyToWatch) {

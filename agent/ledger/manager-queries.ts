@@ -189,6 +189,27 @@ export class ManagerQueries {
     return rows.map(recorderFromRow);
   }
 
+  /** Clips sealed after the seal with sequence number `afterSeq`, in seal order (the demo follows the ledger). */
+  clipsSealedAfter(afterSeq: number, limit = 500): ClipRecord[] {
+    const rows = cachedStatement(
+      this.db,
+      'SELECT * FROM clips WHERE seal_seq > ? ORDER BY seal_seq LIMIT ?',
+    ).all(afterSeq, limit) as Row[];
+    return rows.map(clipFromRow);
+  }
+
+  /** Dock-session steps recorded after sequence number `afterSeq`, with the recorder of each. */
+  stepsAfter(
+    afterSeq: number,
+    limit = 500,
+  ): { seq: number; serial: string; step: string; detail: string | null }[] {
+    return cachedStatement(
+      this.db,
+      `SELECT t.seq, s.recorder_serial AS serial, t.step, t.detail FROM session_steps t
+       JOIN sessions s ON s.id = t.session_id WHERE t.seq > ? ORDER BY t.seq LIMIT ?`,
+    ).all(afterSeq, limit) as { seq: number; serial: string; step: string; detail: string | null }[];
+  }
+
   /** The clips sealed in one dock session, in recording order. */
   sessionClips(sessionId: string): ClipRecord[] {
     const rows = cachedStatement(
