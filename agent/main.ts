@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { RecorderDriverFactory } from '../drivers/contract/ports.ts';
 import { RecorderWatcher } from '../drivers/detect/device-watcher.ts';
 import type { DeviceEventSource } from '../drivers/detect/event-source.ts';
 import { UdevadmSource } from '../drivers/detect/udevadm-source.ts';
@@ -11,24 +12,24 @@ import { DefaultDriverFactory } from '../drivers/driver-factory.ts';
 import { FingerprintTable } from '../drivers/fingerprint-table.ts';
 import { loadGaLibrary } from '../drivers/ga-sdk/ga-library.ts';
 import { LinuxVolumeMounter } from '../drivers/mass-storage/linux-mounter.ts';
-import type { RecorderDriverFactory } from '../drivers/ports.ts';
 import { openSerialLink } from '../drivers/serial/serial-link.ts';
 import { type SimBus, simDriverFactory } from '../drivers/sim/sim-bus.ts';
+import { AlertMonitor, type AlertThresholds } from './alerts/alert-monitor.ts';
 import type { DockConfig } from './config/dock-config.ts';
 import { createVolumeMounter, gaSdkSettings, serialSettings, walkOptions } from './config/driver-settings.ts';
 import { DockManager } from './dock/dock-manager.ts';
 import { DEFAULT_DOCK_RULES, type DockRules } from './dock/dock-rules.ts';
 import type { DockResult } from './dock/dock-session.ts';
 import { buildLiveView } from './dock/live-view.ts';
+import { IsolatedMediaProbe } from './dock/media-probe.ts';
 import type { Forwarder } from './forwarder/forwarder.ts';
 import { parseForwarderConfig } from './forwarder/forwarder-config.ts';
 import { createForwarder } from './forwarder/forwarder-setup.ts';
 import { Ingester } from './ingest/ingester.ts';
 import { DEFAULT_SEAL_TUNING, type SealTuning } from './ingest/seal-pass.ts';
 import { VaultLayout } from './ingest/vault.ts';
-import { IngestWorkerPool } from './ingest/worker-pool.ts';
+import { IngestWorkerPool, simWorkerUrl } from './ingest/worker-pool.ts';
 import { Ledger } from './ledger/ledger.ts';
-import { AlertMonitor, type AlertThresholds } from './ops/alert-monitor.ts';
 import { StatusFile } from './ops/status-file.ts';
 import type { DockPaths } from './paths.ts';
 import { zoneOffsetMs } from './reports/zoned-time.ts';
@@ -155,11 +156,18 @@ export async function startDockd(
     checkpointEveryEvents: settings.checkpointEveryEvents,
     checkpointEveryMinutes: settings.checkpointEveryMinutes,
   });
-  const pool = new IngestWorkerPool(settings.maxConcurrentIngests);
+  const layout = new VaultLayout(settings.paths);
+  await layout.ensureDirs(); // the vault exists from the first start (the storage check reads it)
+  await layout.removeStaleTemporaries(); // what a kill left of durable writes in the staging area
+  const pool = new IngestWorkerPool(
+    settings.maxConcurrentIngests,
+    hardware.kind === 'sim' ? simWorkerUrl() : undefined,
+  );
   const ingestLog = logger.child({ module: 'ingest' });
+  const probe = new IsolatedMediaProbe();
   const ingester = new Ingester({
     pool,
-    layout: new VaultLayout(settings.paths),
+    layout,
     logger: ingestLog,
     now,
     tuning: settings.tuning,
@@ -178,10 +186,11 @@ export async function startDockd(
   const watcher = new RecorderWatcher({ sources, fingerprints, log: driverLog });
   const manager = new DockManager(
     {
-      ledger,
+      ledger: ledger.dock,
       ingester,
       watcher,
       factory,
+      probe,
       rules: settings.rules,
       logger: logger.child({ module: 'dock' }),
       now,
@@ -251,6 +260,7 @@ export async function startDockd(
       await watcher.stop();
       await pool.close(); // running copies end here; their parts and resume states stay
       await manager.stop();
+      await probe.close();
       await status.stop();
       ledger.checkpointNow();
       await forwarder?.stop();

@@ -46,7 +46,7 @@ async function sealAndVerify(): Promise<Record<string, number>> {
   await layout.ensureDirs();
   const { stagedPath, statePath } = layout.stagingFor(`bench:${Date.now()}`);
   const job = {
-    source: { kind: 'file' as const, path: bigFile },
+    source: { path: bigFile },
     resumeKey: 'bench',
     stagedPath,
     statePath,
@@ -87,7 +87,7 @@ async function setIngest(): Promise<Record<string, number>> {
   const ingester = new Ingester({ pool, layout, logger: silentLogger() });
   const t0 = performance.now();
   const settled = await ingester.ingestAll(
-    setFiles.map((f) => ({ source: { kind: 'file', path: f }, resumeKey: `set:${f}` })),
+    setFiles.map((f) => ({ source: { path: f }, resumeKey: `set:${f}` })),
   );
   const wallS = (performance.now() - t0) / 1000;
   const failed = settled.filter((s) => !s.ok);

@@ -14,6 +14,7 @@ import { vaultPathFor } from '../agent/ledger/vault-path.ts';
 import { verifyLedger } from '../agent/ledger/verify/verify-ledger.ts';
 import { silentLogger } from '../agent/ops/logger.ts';
 import { type DockPaths, pathsUnder } from '../agent/paths.ts';
+import { testAlert } from '../test/helpers/test-alert.ts';
 
 const CLIPS = Number(process.env.LEDGER_BENCH_CLIPS ?? 1_000_000);
 const CLIPS_PER_SESSION = 10;
@@ -69,11 +70,7 @@ function oneSession(ledger: Ledger, paths: DockPaths, i: number, open: boolean):
   });
   sealClips(ledger, paths, i, serial, session.id);
   if (i % 50 === 0) {
-    const alert = ledger.openAlert({
-      kind: 'late-clip',
-      severity: 'warning',
-      subject: `session:${session.id}`,
-    });
+    const alert = ledger.openAlert(testAlert('late-clip', `session:${session.id}`));
     if (i % 250 !== 0) ledger.resolveAlert(alert.id, { resolvedBy: 'manager-1' });
   }
   if (!open) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { DriverName, FingerprintMatch, UsbIdentity } from './contract/ports.ts';
 import { FingerprintTableError } from './errors.ts';
-import type { DriverName, FingerprintMatch, UsbIdentity } from './ports.ts';
 
 /** One model entry, as in schemas/fingerprints.schema.json#/$defs/model. */
 export interface FingerprintEntry {

@@ -116,6 +116,7 @@ async function installStep(sc: Scenario): Promise<string> {
     'etc/systemd/system/sockets.target.wants/recorder-dock-mountd.socket',
     'usr/lib/udev/rules.d/70-recorder-dock.rules',
     'usr/lib/recorder-dock/agent/ingest/ingest-worker.js',
+    'usr/lib/recorder-dock/agent/dock/media-probe-worker.js',
     'usr/lib/recorder-dock/agent/web/assets/app.css',
     'usr/lib/recorder-dock/agent/web/assets/app.js',
     'usr/lib/recorder-dock/schemas/sql/006-access.sql',

@@ -171,7 +171,11 @@ function decideHeld(
         a.subject === `recorder:${serial}`,
     );
   if (!alert) throw new UsageError(`no recorder ${serial} is waiting for a decision; see 'dockctl alerts'`);
-  const held = JSON.parse(alert.detail ?? '{}') as { model?: string; vendor?: string; fingerprint?: string };
+  const held = (alert.facts ?? JSON.parse(alert.detail ?? '{}')) as {
+    model?: string;
+    vendor?: string;
+    fingerprint?: string;
+  };
   return ledger.transaction(() => {
     if (action === 'accept') {
       ledger.registerRecorder({

@@ -88,6 +88,7 @@ function progressDisplay(io: CliIo, bytesTotal: number) {
       const rate = meter.sample(now, p.bytes, bytesTotal);
       const line = progressLine({
         resumeKey: '',
+        owner: '',
         sourcePath: `export: clip ${Math.min(p.done + 1, p.total)} of ${p.total}`,
         phase: 'copy',
         bytesDone: p.bytes,

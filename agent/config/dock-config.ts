@@ -1,5 +1,5 @@
+import type { FootageKind } from '../../drivers/contract/ports.ts';
 import type { FingerprintSiteExtension } from '../../drivers/fingerprint-table.ts';
-import type { FootageKind } from '../../drivers/ports.ts';
 import type { SealTuning } from '../ingest/seal-pass.ts';
 import type { DockPaths } from '../paths.ts';
 

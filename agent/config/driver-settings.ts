@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
+import type { SpawnFn, VolumeMounter } from '../../drivers/contract/ports.ts';
 import type { GaSdkSettings } from '../../drivers/ga-sdk/ga-driver.ts';
 import { FootageTypes } from '../../drivers/mass-storage/footage-types.ts';
 import { LinuxVolumeMounter } from '../../drivers/mass-storage/linux-mounter.ts';
 import { PrivilegedVolumeMounter } from '../../drivers/mass-storage/privileged-mounter.ts';
 import type { WalkOptions } from '../../drivers/mass-storage/safe-walk.ts';
-import type { SpawnFn, VolumeMounter } from '../../drivers/ports.ts';
 import type { SerialSettings } from '../../drivers/serial/serial-driver.ts';
 import type { DockConfig, GaSdkConfig, MassStorageConfig, SerialConfig } from './dock-config.ts';
 

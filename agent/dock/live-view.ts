@@ -16,7 +16,7 @@ export interface LiveRecorder {
   readonly totalBytes: number | null;
   readonly filesTotal: number;
   readonly filesDone: number;
-  readonly progress: Omit<IngestProgress, 'resumeKey'> | null;
+  readonly progress: Omit<IngestProgress, 'resumeKey' | 'owner'> | null;
 }
 
 /** What the dock is doing now: recorders present, their copies, the USB bus and the forwarder. */

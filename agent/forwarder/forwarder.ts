@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { OutboxRecord } from '../ledger/outbox.ts';
+import { subjectKey } from '../ledger/subjects.ts';
 import { moduleLogger } from '../ops/logger.ts';
 import { Backoff } from './backoff.ts';
 import { buildBatch, type OutgoingBatch } from './batch.ts';
@@ -252,7 +253,8 @@ export class Forwarder {
       this.opts.ledger.openAlert({
         kind: 'forward-rejected',
         severity: 'warning',
-        subject: `record:${row.recordId}`,
+        subject: subjectKey({ kind: 'record', recordId: row.recordId }),
+        facts: { recordId: row.recordId, reason },
         detail: reason,
       });
     }

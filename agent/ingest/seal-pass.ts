@@ -1,5 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import { SourceGoneError, SourceReadError } from '../../drivers/contract/errors.ts';
+import type { SourceFile, SourceOpener, SourceSpec } from '../../drivers/contract/source.ts';
 import { errnoCode } from '../errors.ts';
 import { startWriteback } from './page-cache.ts';
 import {
@@ -9,7 +11,6 @@ import {
   sameSource,
   writeResumeState,
 } from './resume-state.ts';
-import { openSource, type SourceFile, SourceGoneError, type SourceSpec } from './source.ts';
 
 /** Tuning of the seal pass. */
 export interface SealTuning {
@@ -37,10 +38,20 @@ export interface SealJob {
   readonly tuning: SealTuning;
 }
 
+/** How many leading bytes the head digest covers. */
+export const HEAD_DIGEST_BYTES = 1 << 20;
+
 /** The outcome of a seal pass: the staged copy is complete, fsynced and read-only. */
 export interface SealOutcome {
   readonly sha256: string;
   readonly size: number;
+  /** SHA-256 of the first min(size, 1 MiB) bytes. */
+  readonly headSha256: string;
+  /** Size and modification time of the source when it was opened. */
+  readonly sourceSize: number;
+  readonly sourceMtimeMs: number;
+  /** The source's size or modification time changed during the copy, or it read short or long. */
+  readonly sourceChanged: boolean;
   readonly prefixDigests: readonly PrefixDigest[];
   /** Bytes taken from an earlier partial copy rather than from the recorder. */
   readonly resumedFrom: number;
@@ -56,19 +67,29 @@ export type ProgressFn = (bytesDone: number, bytesTotal: number) => void;
  * Resumes from a kept partial copy when its state matches this source. On a source failure the
  * partial copy and its state are kept for the next dock; on a full disk both are removed.
  */
-export async function runSealPass(job: SealJob, onProgress: ProgressFn): Promise<SealOutcome> {
+export async function runSealPass(
+  job: SealJob,
+  onProgress: ProgressFn,
+  openSource: SourceOpener,
+): Promise<SealOutcome> {
   const source = await openSource(job.source);
   try {
-    const dst = await fsp.open(job.stagedPath, fsp.constants.O_RDWR | fsp.constants.O_CREAT, 0o640);
+    const dst = await openStaged(job.stagedPath);
     try {
       const resumed = await resumeFromKept(job, source, dst);
       const run = new CopyRun(job, source, dst, resumed.hash, resumed.prefixDigests, onProgress);
       const sourceBytesRead = await run.copyFrom(resumed.offset);
+      const size = resumed.offset + sourceBytesRead;
+      const after = await source.stat();
       await dst.chmod(0o440);
       await dst.sync();
       return {
         sha256: resumed.hash.digest('hex'),
-        size: resumed.offset + sourceBytesRead,
+        size,
+        headSha256: await headDigest(dst, size),
+        sourceSize: source.size,
+        sourceMtimeMs: source.mtimeMs,
+        sourceChanged: size !== source.size || after.size !== source.size || after.mtimeMs !== source.mtimeMs,
         prefixDigests: run.prefixDigests,
         resumedFrom: resumed.offset,
         sourceBytesRead,
@@ -85,6 +106,34 @@ export async function runSealPass(job: SealJob, onProgress: ProgressFn): Promise
   } finally {
     await source.close();
   }
+}
+
+/**
+ * Open (or create) the staged part for writing. A part left by a seal pass that finished is
+ * read-only (0440) until verify publishes it; the service owns it, so after a restart it is made
+ * writable again rather than refused (only root could open a 0440 file for writing).
+ */
+async function openStaged(stagedPath: string): Promise<fsp.FileHandle> {
+  const flags = fsp.constants.O_RDWR | fsp.constants.O_CREAT;
+  try {
+    return await fsp.open(stagedPath, flags, 0o640);
+  } catch (err) {
+    if (errnoCode(err) !== 'EACCES') throw err;
+    await fsp.chmod(stagedPath, 0o640);
+    return fsp.open(stagedPath, flags, 0o640);
+  }
+}
+
+/** SHA-256 of the staged copy's first min(size, 1 MiB) bytes (still in the page cache). */
+async function headDigest(dst: fsp.FileHandle, size: number): Promise<string> {
+  const head = Buffer.allocUnsafe(Math.min(size, HEAD_DIGEST_BYTES));
+  let done = 0;
+  while (done < head.length) {
+    const { bytesRead } = await dst.read(head, done, head.length - done, done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return createHash('sha256').update(head.subarray(0, done)).digest('hex');
 }
 
 /**
@@ -150,17 +199,23 @@ class CopyRun {
     this.lastWriteback = this.lastCheckpoint;
   }
 
-  /** Copy from `start` to the end of the source; returns the bytes read from the source. */
+  /**
+   * Copy from `start` to the size the source had when it was opened (a file that keeps growing
+   * cannot keep the copy going; the caller sees the change); returns the bytes read.
+   */
   async copyFrom(start: number): Promise<number> {
     const size = this.job.tuning.bufferBytes;
     const buffers = [0, 1, 2].map(() => Buffer.allocUnsafeSlow(size));
+    const end = this.source.size;
+    const read = (buffer: Buffer, at: number) =>
+      at >= end ? Promise.resolve(0) : this.source.read(buffer, 0, Math.min(size, end - at), at);
     let pos = start;
     let pendingWrite: Promise<void> = Promise.resolve();
     try {
-      let n = await this.source.read(buffers[0] as Buffer, 0, size, pos);
+      let n = await read(buffers[0] as Buffer, pos);
       for (let i = 0; n > 0; i++) {
         const current = buffers[i % 3] as Buffer;
-        const nextRead = this.source.read(buffers[(i + 1) % 3] as Buffer, 0, size, pos + n);
+        const nextRead = read(buffers[(i + 1) % 3] as Buffer, pos + n);
         nextRead.catch(() => {}); // observed below; avoid an unhandled rejection meanwhile
         await pendingWrite;
         pendingWrite = this.writeAll(current, n, pos);
@@ -172,7 +227,8 @@ class CopyRun {
       }
       await pendingWrite;
     } catch (err) {
-      if (err instanceof SourceGoneError) await this.keepForResume(pendingWrite, pos);
+      if (err instanceof SourceGoneError || err instanceof SourceReadError)
+        await this.keepForResume(pendingWrite, pos);
       throw err;
     }
     this.onProgress(pos, this.source.size);
@@ -207,7 +263,7 @@ class CopyRun {
     }
   }
 
-  /** The recorder went away: make the bytes copied so far durable and describe them. */
+  /** The recorder went away or a read failed: make the bytes copied so far durable and describe them. */
   private async keepForResume(pendingWrite: Promise<void>, hashedUpTo: number): Promise<void> {
     try {
       await pendingWrite;

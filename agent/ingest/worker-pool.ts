@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { DockError } from '../errors.ts';
 import { fromWire } from './errors.ts';
-import type { WorkerReply, WorkerRequest } from './ingest-worker.ts';
+import type { WorkerReply, WorkerRequest } from './ingest-worker-loop.ts';
+import { startWorkerThread, workerEntryUrl } from './worker-thread.ts';
 
 /** A worker request before the pool numbers it. */
 export type IngestTaskRequest = WorkerRequest extends infer R
@@ -95,7 +96,7 @@ export class IngestWorkerPool implements IngestTaskRunner {
     const idle = this.slots.find((s) => s.task === null);
     if (idle) return idle;
     if (this.slots.length >= this.size) return null;
-    const slot: Slot = { worker: startWorker(this.workerUrl), task: null };
+    const slot: Slot = { worker: startWorkerThread(this.workerUrl), task: null };
     slot.worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
     slot.worker.on('error', (err) => this.onWorkerDeath(slot, err));
     slot.worker.on('exit', (code) =>
@@ -139,19 +140,10 @@ export class IngestWorkerPool implements IngestTaskRunner {
  * when bundled (the bundle puts the worker entry next to the main one).
  */
 export function defaultWorkerUrl(): URL {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./ingest-worker${ext}`, import.meta.url);
+  return workerEntryUrl(import.meta.url, 'ingest-worker');
 }
 
-/**
- * Start a worker. From TypeScript source (development, tests) the worker first registers the tsx
- * loader, which tsx does not pass on to worker threads itself; a bundled build loads its .js file.
- */
-function startWorker(workerUrl: URL): Worker {
-  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl);
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(workerUrl.href);
-  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`, {
-    eval: true,
-  });
+/** The simulator's worker entry (sim-ingest-worker.ts): files opened with planned read faults. */
+export function simWorkerUrl(): URL {
+  return workerEntryUrl(import.meta.url, 'sim-ingest-worker');
 }

@@ -12,11 +12,13 @@ import {
   AccountProposalStore,
   confirmAccountChange,
 } from './account-proposals.ts';
-import { type AlertInput, openAlert, resolveAlert } from './alert-writes.ts';
+import { type AnyAlertInput, openAlert, resolveAlert } from './alert-writes.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import { latestCheckpoint, listCheckpoints, writeCheckpoint } from './checkpoint-store.ts';
 import { ledgerBackupDir, ledgerFile, openLedgerDatabase } from './database.ts';
+import { createDockFace } from './dock-face.ts';
 import { createDockKey, type DockKeyPair, dockKeyExists, dockKeyFiles, loadDockKey } from './dock-key.ts';
+import type { DockLedger } from './dock-ledger.ts';
 import * as dockWrites from './dock-writes.ts';
 import * as equipment from './equipment-writes.ts';
 import { DockKeyError, LedgerLostError, LedgerStateError } from './errors.ts';
@@ -70,6 +72,8 @@ export class Ledger {
   readonly accountProposals: AccountProposalStore;
   /** The reports' queries (ledger exports, inventory, handover, yearly statistics). */
   readonly reports: ReportQueries;
+  /** What docking reads and writes (the dock manager, sessions, sealer, admission). */
+  readonly dock: DockLedger;
   private readonly ctx: WriteContext;
   private readonly runInTransaction: (fn: () => unknown) => unknown;
 
@@ -100,6 +104,7 @@ export class Ledger {
       this.checkpointInTransaction(false);
       return result;
     });
+    this.dock = createDockFace(this.ctx, db, (fn) => this.transaction(fn));
   }
 
   /**
@@ -252,7 +257,7 @@ export class Ledger {
   }
 
   /** Open an alert (or return the open one of the same kind and subject). */
-  openAlert(input: AlertInput): R.AlertRecord {
+  openAlert(input: AnyAlertInput): R.AlertRecord {
     return this.transaction(() => openAlert(this.ctx, input));
   }
 

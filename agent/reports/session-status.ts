@@ -1,6 +1,7 @@
 import type { SessionOutcome } from '../ledger/event-types.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { AlertRecord } from '../ledger/ledger-records.ts';
+import { parseSubject } from '../ledger/subjects.ts';
 import { type Bilingual, bi } from './table-model.ts';
 
 /**
@@ -20,11 +21,13 @@ export const SESSION_STATUS: Readonly<Record<SessionStatus, Bilingual>> = {
   running: bi('进行中', 'running'),
 };
 
-/** The clip a recording-gap alert is about: the clip after the gap (the last clip id in its subject). */
-export function gapClipOf(alert: Pick<AlertRecord, 'kind' | 'subject'>): string | null {
+/** The clip a recording-gap alert is about: the clip after the gap (its facts, else its subject). */
+export function gapClipOf(alert: Pick<AlertRecord, 'kind' | 'subject' | 'facts'>): string | null {
   if (alert.kind !== 'recording-gap') return null;
-  const ids = alert.subject.match(/[0-9a-f]{32}/g);
-  return ids ? (ids[ids.length - 1] as string) : null;
+  const fromFacts = alert.facts?.clipId;
+  if (typeof fromFacts === 'string') return fromFacts;
+  const s = parseSubject(alert.subject);
+  return s?.kind === 'gap' ? s.clipId : null;
 }
 
 /** Dock sessions with gaps still waiting for an explanation, with how many. */

@@ -19,12 +19,15 @@ export interface HeldRecorder {
   readonly identity: HeldIdentity;
 }
 
-function identityOf(detail: string | null): HeldIdentity {
-  let parsed: unknown = null;
-  try {
-    parsed = JSON.parse(detail ?? 'null');
-  } catch {
-    parsed = null;
+/** The held identity from the alert's facts (schema 7), or from the JSON detail older builds wrote. */
+function identityOf(alert: AlertRecord): HeldIdentity {
+  let parsed: unknown = alert.facts;
+  if (parsed === null) {
+    try {
+      parsed = JSON.parse(alert.detail ?? 'null');
+    } catch {
+      parsed = null;
+    }
   }
   const o = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : null);
@@ -39,7 +42,7 @@ export function heldRecorders(ledger: Ledger): HeldRecorder[] {
     .map((alert) => ({
       serial: alert.subject.slice('recorder:'.length),
       alert,
-      identity: identityOf(alert.detail),
+      identity: identityOf(alert),
     }));
 }
 

@@ -1,5 +1,6 @@
 import type { Ledger } from '../ledger/ledger.ts';
 import type { ClipRecord } from '../ledger/ledger-records.ts';
+import { parseSubject } from '../ledger/subjects.ts';
 import { formatDateTime } from './display-format.ts';
 import type { Translate } from './i18n/messages.ts';
 
@@ -78,30 +79,44 @@ function subjectText(
   n: Pick<Namer, 'recorder' | 'clipById'>,
   subject: string,
 ): { text: string; href: string | null } {
-  const [kind, ...rest] = subject.split(':');
-  const value = rest.join(':');
-  if (kind === 'recorder' && value) return { text: n.recorder(value), href: '/recorders' };
-  if (kind === 'clip' && /^[0-9a-f]{32}$/.test(value))
-    return { text: n.clipById(value), href: `/clips/${value}` };
-  if (kind === 'device') return { text: t('name.usbPort', { port: value }), href: null };
-  if (kind === 'export') {
-    const e = ledger.accessQueries.export(value);
-    const at = formatDateTime(e?.createdAt, timeZone);
-    return { text: t('name.export', { caseNo: e?.caseNo ?? '—', at }), href: '/exports' };
+  const s = parseSubject(subject);
+  if (!s) {
+    // A machine reference this build does not know: an export, or the raw key as a last resort.
+    const exportId = /^export:(.+)$/.exec(subject)?.[1];
+    if (!exportId) return { text: subject, href: null };
+    const e = ledger.accessQueries.export(exportId);
+    return {
+      text: t('name.export', { caseNo: e?.caseNo ?? '—', at: formatDateTime(e?.createdAt, timeZone) }),
+      href: '/exports',
+    };
   }
-  if (kind === 'gap') {
-    const ids = rest.filter((p) => /^[0-9a-f]{32}$/.test(p));
-    const after = ids.length > 0 ? ledger.find.clip(ids[ids.length - 1] as string) : null;
-    const before = ids.length > 1 ? ledger.find.clip(ids[0] as string) : null;
-    if (after) {
-      const from = formatDateTime(before?.recordingEnd ?? null, timeZone);
-      const to = formatDateTime(after.recordingStart, timeZone);
+  switch (s.kind) {
+    case 'recorder':
+      return { text: n.recorder(s.serial), href: '/recorders' };
+    case 'clip':
+      return { text: n.clipById(s.clipId), href: `/clips/${s.clipId}` };
+    case 'file':
       return {
-        text: t('name.gap', { recorder: n.recorder(after.serial), from: from || '?', to: to || '?' }),
-        href: `/clips/${after.id}`,
+        text: t('name.file', { recorder: n.recorder(s.serial), file: fileNameOf(s.sourcePath) }),
+        href: null,
+      };
+    case 'device':
+      return { text: t('name.usbPort', { port: s.deviceKey }), href: null };
+    case 'record':
+      return { text: t('name.record'), href: null };
+    case 'vault':
+      return { text: t('name.vault'), href: null };
+    case 'forwarder':
+      return { text: t('name.forwarder'), href: null };
+    case 'gap': {
+      const after = ledger.find.clip(s.clipId);
+      const before = ledger.find.clip(s.previousClipId);
+      const from = formatDateTime(before?.recordingEnd ?? null, timeZone) || '?';
+      const to = formatDateTime(after?.recordingStart ?? null, timeZone) || '?';
+      return {
+        text: t('name.gap', { recorder: n.recorder(s.serial), from, to }),
+        href: after ? `/clips/${after.id}` : null,
       };
     }
-    return { text: rest[0] ? n.recorder(rest[0]) : subject, href: null };
   }
-  return { text: subject, href: null };
 }

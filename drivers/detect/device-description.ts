@@ -1,4 +1,4 @@
-import type { Transport, UsbIdentity } from '../ports.ts';
+import type { Transport, UsbIdentity } from '../contract/ports.ts';
 import type { RawDeviceEvent } from './event-source.ts';
 import { decodeUdevEnc } from './udev-parser.ts';
 

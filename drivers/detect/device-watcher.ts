@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { FingerprintTable } from '../fingerprint-table.ts';
 import type {
   DetectedDevice,
   DeviceEvent,
@@ -9,7 +8,8 @@ import type {
   SourceStatus,
   Transport,
   WatcherStatus,
-} from '../ports.ts';
+} from '../contract/ports.ts';
+import type { FingerprintTable } from '../fingerprint-table.ts';
 import { type DeviceDescription, describeRawEvent } from './device-description.ts';
 import { DiskClaims } from './disk-claims.ts';
 import type { DeviceEventSource, RawDeviceEvent } from './event-source.ts';

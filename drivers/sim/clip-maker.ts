@@ -2,7 +2,7 @@ import { spawn as nodeSpawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, open } from 'node:fs/promises';
 import path from 'node:path';
-import type { FootageKind, SpawnFn } from '../ports.ts';
+import type { FootageKind, SpawnFn } from '../contract/ports.ts';
 import { formatArgv, runCommand } from '../process/run-command.ts';
 import { cached, cacheKey, simCacheDir } from './sim-cache.ts';
 

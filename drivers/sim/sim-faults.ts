@@ -1,4 +1,5 @@
-import type { SourceSpec } from '../../agent/ingest/source.ts';
+import type { SourceSpec } from '../contract/source.ts';
+import { simSourceSpec } from './sim-source.ts';
 
 interface Fault {
   readonly failAtByte: number;
@@ -7,8 +8,8 @@ interface Fault {
 }
 
 /**
- * Read faults planned on a simulated recorder's files. Files are handed out as SourceSpecs: a
- * plain file, or the ingest core's `faulty` kind that fails at a byte with an errno code.
+ * Read faults planned on a simulated recorder's files. Files are handed out as SourceSpecs whose
+ * shaping the simulator's source opener (sim-source.ts) turns into a failing read at a byte.
  */
 export class FaultPlan {
   private readonly faults = new Map<string, Fault>();
@@ -29,11 +30,11 @@ export class FaultPlan {
    */
   sourceFor(absPath: string, relPath: string, onVanish: () => void): SourceSpec {
     const fault = this.faults.get(relPath);
-    if (!fault) return { kind: 'file', path: absPath };
+    if (!fault) return simSourceSpec(absPath, null);
     if (fault.vanish) {
       this.faults.delete(relPath);
       setImmediate(onVanish);
     }
-    return { kind: 'faulty', path: absPath, failAtByte: fault.failAtByte, errorCode: fault.errorCode };
+    return simSourceSpec(absPath, fault);
   }
 }

@@ -7,6 +7,7 @@ import { sessionsCommand } from '../../agent/cli/dock-commands.ts';
 import { explainCommand } from '../../agent/cli/explain-command.ts';
 import { verifyLedger } from '../../agent/ledger/verify/verify-ledger.ts';
 import { FakeClock, openTestLedger, populate, tempState } from '../fixtures/ledger/ledger-fixture.ts';
+import { testAlert } from '../helpers/test-alert.ts';
 
 async function run(command: CliCommand, argv: string[], stdin?: Readable) {
   const stdout = new PassThrough();
@@ -33,12 +34,17 @@ describe('dockctl explain and sessions (R9)', () => {
     const { clips, sessionIds } = await populate(ledger, paths, clock, 2, 2);
     const [before, after] = [clips[0], clips[1]];
     assert.ok(before && after);
-    const gap = ledger.openAlert({
-      kind: 'recording-gap',
-      severity: 'warning',
-      subject: `gap:${after.serial}:${before.id}:${after.id}`,
-      detail: null,
-    });
+    const gap = ledger.openAlert(
+      testAlert('recording-gap', `gap:${after.serial}:${before.id}:${after.id}`, {
+        facts: {
+          serial: after.serial,
+          previousClipId: before.id,
+          clipId: after.id,
+          sourcePath: after.sourcePath,
+          gapMinutes: 20,
+        },
+      }),
+    );
     const accounts = new AccountService({ ledger, now: clock.now });
     await accounts.add({
       username: 'zhang',

@@ -39,6 +39,7 @@ describe('progress line', () => {
   it('shows file name, phase, percentage, rate and ETA', () => {
     const line = progressLine({
       resumeKey: 'k',
+      owner: 'A123456',
       sourcePath: '/mnt/rec/DCIM/100MEDIA/20261121_0830_0001.MP4',
       phase: 'copy',
       bytesDone: 512 * 1024 ** 2,

@@ -424,4 +424,8 @@ export const en: Catalog = {
   'setup.done': 'The dock already has accounts: the setup link is no longer valid. Log in instead.',
   'setup.loopbackOnly': 'The setup link works only in a browser on the dock itself.',
   'setup.badLink': "The setup link is not valid: copy the whole link from the dock's log.",
+  'name.file': '{file} on {recorder}',
+  'name.record': 'a record for the central store',
+  'name.vault': 'the footage vault',
+  'name.forwarder': 'forwarding to the central store',
 };

@@ -417,4 +417,8 @@ export const zhCN = {
   'setup.done': '采集站已经有账号，设置链接已失效，请直接登录。',
   'setup.loopbackOnly': '设置链接只能在采集站本机的浏览器中打开。',
   'setup.badLink': '设置链接无效，请从采集站日志中复制完整的链接。',
+  'name.file': '{recorder} 的文件 {file}',
+  'name.record': '上传到中心存储的一条记录',
+  'name.vault': '音像资料存储盘',
+  'name.forwarder': '上传中心存储',
 } as const;
