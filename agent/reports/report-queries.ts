@@ -231,8 +231,10 @@ export class ReportQueries {
   openAlerts(at: number): OpenAlertRow[] {
     const rows = cachedStatement(
       this.db,
-      `SELECT al.id, al.kind, al.subject, al.detail, al.opened_at, c.recorder_serial AS clip_serial FROM alerts al
+      `SELECT al.id, al.kind, al.subject, al.detail, al.opened_at, c.recorder_serial AS clip_serial, f.facts
+       FROM alerts al
        LEFT JOIN clips c ON al.subject LIKE 'clip:%' AND c.id = substr(al.subject, 6)
+       LEFT JOIN alert_facts f ON f.alert_id = al.id
        WHERE al.resolved_at IS NULL AND al.opened_at <= ? ORDER BY al.opened_at, al.last_seq`,
     ).all(at) as Row[];
     return rows.map((r) => ({
@@ -240,6 +242,7 @@ export class ReportQueries {
       kind: r.kind as string,
       subject: r.subject as string,
       detail: r.detail as string | null,
+      facts: typeof r.facts === 'string' ? (JSON.parse(r.facts) as OpenAlertRow['facts']) : null,
       openedAt: r.opened_at as number,
       serial: (r.clip_serial as string | null) ?? serialOfSubject(r.subject as string),
     }));

@@ -73,6 +73,8 @@ export interface OpenAlertRow {
   readonly kind: string;
   readonly subject: string;
   readonly detail: string | null;
+  /** The alert's facts (alert-kinds.ts); null for alerts from before schema 7. */
+  readonly facts: Readonly<Record<string, string | number | boolean | null>> | null;
   readonly openedAt: number;
   readonly serial: string | null;
 }

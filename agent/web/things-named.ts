@@ -1,8 +1,10 @@
+import type { AlertWording } from '../i18n/alert-text.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { ClipRecord } from '../ledger/ledger-records.ts';
 import { parseSubject } from '../ledger/subjects.ts';
-import { formatDateTime } from './display-format.ts';
+import { formatBytes, formatDateTime } from './display-format.ts';
 import type { Translate } from './i18n/messages.ts';
+import type { WebContext } from './web-context.ts';
 
 /**
  * People, recorders, clips and times as a person reads them (issue 16): an officer by name and
@@ -20,6 +22,16 @@ export interface Namer {
   clipById(clipId: string): string;
   /** What an alert or log line concerns, in words, and the page that shows it. */
   subject(subject: string): { text: string; href: string | null };
+}
+
+/** How an alert's facts are written on this page: recorders with their officer, sizes, local times. */
+export function alertWording(ctx: Pick<WebContext, 'lang' | 'rt'>, n: Namer): AlertWording {
+  return {
+    lang: ctx.lang,
+    recorder: n.recorder,
+    bytes: formatBytes,
+    time: (iso) => formatDateTime(new Date(iso), ctx.rt.timeZone),
+  };
 }
 
 /** The file name part of a recorder path. */

@@ -294,16 +294,30 @@ describe('reports from a real ledger', () => {
     );
     assert.deepEqual(recorders.totals, { holderNo: 1, openFaults: 1, openAlerts: 2 });
     assert.deepEqual(
-      items.rows.map((r) => [r.category, r.kind, r.subject, texts(items, r).at, r.by, r.clips, r.bytes]),
+      items.rows.map((r) => [
+        r.category,
+        r.kind,
+        texts(items, r).subject,
+        texts(items, r).at,
+        r.by,
+        r.clips,
+        r.bytes,
+      ]),
       [
         ['alert', 'late-clip', 'A001', '2025-01-03 18:00', null, null, null],
         ['alert', 'recording-gap', 'A001', '2025-01-03 18:00', null, null, null],
-        ['alert', 'unknown-device', 'device:1-2', '2025-05-20 09:00', null, null, null],
-        ['request', 'export', null, '2025-04-03 09:00', 'officer1', 2, null],
+        ['alert', 'unknown-device', 'USB 接口 1-2', '2025-05-20 09:00', null, null, null],
+        ['request', 'export', '', '2025-04-03 09:00', 'officer1', 2, null],
         ['export', 'package', '綦执罚〔2025〕12号', '2025-03-12 10:00', 'manager1', 2, 1536 * MIB],
       ],
     );
-    assert.equal(texts(items, items.rows[0]!).kind, '逾期上传录像（R1）');
+    assert.equal(texts(items, items.rows[0]!).kind, '逾期存储（R1）');
+    // Each open alert's text in Chinese from its facts, never an English sentence or an id.
+    for (const r of items.rows.filter((x) => x.category === 'alert')) {
+      const zh = texts(items, r);
+      assert.match(zh.detail ?? '', /[\u4e00-\u9fff]/, `${r.kind}: ${zh.detail}`);
+      assert.doesNotMatch(`${zh.subject} ${zh.detail}`, /[0-9a-f]{8}-[0-9a-f]{4}|clip:|gap:/);
+    }
     const notes = (items.notes ?? []).map((n) => n['zh-CN']).join('\n');
     for (const who of ['移交人', '接收人', '监交人'])
       assert.match(notes, new RegExp(`${who}.*签字：_+ +日期：`));
@@ -441,7 +455,7 @@ describe('reports from a real ledger', () => {
       two.worksheets.map((w) => w.name),
       ['Equipment handover list', 'Open items handed over'],
     );
-    assert.equal(two.worksheets[1]?.getRow(4).getCell(2).value, 'late clip (R1)');
+    assert.equal(two.worksheets[1]?.getRow(4).getCell(2).value, 'Stored late (R1)');
   });
 
   it('XLSX keeps hostile text readable: control characters never break the file', async () => {

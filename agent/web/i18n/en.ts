@@ -1,7 +1,7 @@
-import type { Catalog } from './messages.ts';
+import type { zhCN } from './zh-CN.ts';
 
 /** The page's messages in English: exactly the keys of zh-CN.ts (the type and a unit test check it). */
-export const en: Catalog = {
+export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'app.title': 'Recorder dock',
   'lang.zh': '中文',
   'lang.en': 'English',

@@ -1,32 +1,17 @@
+import { alertKindText, alertText } from '../../i18n/alert-text.ts';
 import type { AlertRecord } from '../../ledger/ledger-records.ts';
 import { formatDateTime } from '../display-format.ts';
 import { HELD_ALERT_KINDS } from '../held-recorders.ts';
 import { html, type SafeHtml } from '../html.ts';
-import type { MessageKey } from '../i18n/messages.ts';
 import { postForm, sendPage } from '../layout.ts';
 import { optionalField } from '../request-input.ts';
 import { redirect } from '../responses.ts';
 import { needs, type Route } from '../router.ts';
 import { simpleTable } from '../table-view.ts';
-import { type Namer, namer } from '../things-named.ts';
+import { alertWording, type Namer, namer } from '../things-named.ts';
 import { userCan, userOf, type WebContext } from '../web-context.ts';
 import { BadRequestError } from '../web-errors.ts';
 import { explainedGap, gapRoutes, openGapActions } from './gap-explanations.ts';
-
-/** Alert kinds the page names in words (others are shown as their machine name). */
-const KIND_LABELS: Readonly<Record<string, MessageKey>> = {
-  'late-clip': 'alertKind.lateClip',
-  'recording-gap': 'alertKind.recordingGap',
-  'unknown-recorder': 'alertKind.unknownRecorder',
-  'identity-changed': 'alertKind.identityChanged',
-  'unusable-recorder-taken': 'alertKind.unusableTaken',
-  'storage-low': 'alertKind.storageLow',
-  'forward-backlog': 'alertKind.forwardBacklog',
-  'recorder-not-ready': 'alertKind.notReady',
-  'unsafe-entries': 'alertKind.unsafeEntries',
-  'no-officer': 'alertKind.noOfficer',
-  'unknown-device': 'alertKind.unknownDevice',
-};
 
 const RESOLVED_DAYS = 30;
 
@@ -45,10 +30,9 @@ function subjectCell(n: Namer, subject: string): SafeHtml {
   return href ? html`<a href="${href}">${text}</a>` : html`${text}`;
 }
 
-/** An alert kind in words. */
+/** An alert kind in words, from the shared catalogue. */
 export function alertKindLabel(ctx: WebContext, kind: string): string {
-  const key = Object.hasOwn(KIND_LABELS, kind) ? KIND_LABELS[kind] : undefined;
-  return key ? ctx.t(key) : kind;
+  return alertKindText(ctx.lang, kind);
 }
 
 function actionsOf(ctx: WebContext, a: AlertRecord): SafeHtml {
@@ -83,7 +67,7 @@ function alertsPage(ctx: WebContext): void {
       html`<tr data-alert="${a.id}" data-kind="${a.kind}" class="sev-${a.severity}"><td>${alertKindLabel(
         ctx,
         a.kind,
-      )}</td><td>${t(`severity.${a.severity}` as const)}</td><td class="subject">${subjectCell(n, a.subject)}</td><td class="detail">${a.detail ?? ''}</td><td>${formatDateTime(
+      )}</td><td>${t(`severity.${a.severity}` as const)}</td><td class="subject">${subjectCell(n, a.subject)}</td><td class="detail">${alertText(a, alertWording(ctx, n))}</td><td>${formatDateTime(
         a.openedAt,
         timeZone,
       )}</td><td class="no-print">${actionsOf(ctx, a)}</td></tr>`,

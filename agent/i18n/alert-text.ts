@@ -1,0 +1,145 @@
+import type { AlertFacts, AlertKind } from '../ledger/alert-kinds.ts';
+import { isAlertKind } from '../ledger/alert-kinds.ts';
+import { type DomainKey, domainText } from './domain.ts';
+import type { Lang } from './lang.ts';
+
+/** How names, sizes and times are written where the alert is shown (page, CLI, report). */
+export interface AlertWording {
+  readonly lang: Lang;
+  /** A recorder by serial, e.g. with its officer: `A123456 · 张三（000123）`. */
+  readonly recorder: (serial: string) => string;
+  readonly bytes: (n: number) => string;
+  /** An ISO time in the dock's zone. */
+  readonly time: (iso: string) => string;
+}
+
+/** An alert as stored: kind, facts (null before schema 7), and the English detail older builds wrote. */
+export interface StoredAlert {
+  readonly kind: string;
+  readonly facts: Readonly<Record<string, string | number | boolean | null>> | null;
+  readonly detail: string | null;
+}
+
+/** The file-name part of a recorder path. */
+function file(path: string): string {
+  return path.split(/[/\\]/).pop() ?? path;
+}
+
+type Params = Record<string, string | number>;
+
+/** Each kind's facts as the parameters of its text. */
+function paramsOf(kind: AlertKind, f: AlertFacts, w: AlertWording): Params {
+  const t = (key: DomainKey) => domainText(w.lang, key);
+  const get = <K extends AlertKind>(_k: K) => f as AlertFacts<K>;
+  switch (kind) {
+    case 'late-clip': {
+      const x = get('late-clip');
+      return {
+        recorder: w.recorder(x.serial),
+        file: file(x.sourcePath),
+        hours: x.hoursLate,
+        limit: x.limitHours,
+      };
+    }
+    case 'recording-gap': {
+      const x = get('recording-gap');
+      return { recorder: w.recorder(x.serial), file: file(x.sourcePath), minutes: x.gapMinutes };
+    }
+    case 'unknown-recorder':
+    case 'identity-changed': {
+      const x = get('identity-changed');
+      return { ...x, previous: x.previous ?? '' };
+    }
+    case 'unknown-device': {
+      const x = get('unknown-device');
+      return { vendorId: x.vendorId, productId: x.productId, label: x.label ?? t('alert.none') };
+    }
+    case 'device-permission': {
+      const x = get('device-permission');
+      return { deviceKey: x.deviceKey, devNode: x.devNode ?? '?' };
+    }
+    case 'recorder-not-ready': {
+      const x = get('recorder-not-ready');
+      const why = [
+        ...(x.batteryPct !== null && x.batteryPct < x.minBatteryPct
+          ? [`${w.lang === 'en' ? 'battery' : '电量'} ${x.batteryPct}%`]
+          : []),
+        ...(x.freeBytes !== null && x.freeBytes < x.minFreeBytes
+          ? [`${w.lang === 'en' ? 'free storage' : '剩余存储'} ${w.bytes(x.freeBytes)}`]
+          : []),
+      ];
+      return { recorder: w.recorder(x.serial), why: why.join(w.lang === 'en' ? ', ' : '、') };
+    }
+    case 'unsafe-entries': {
+      const x = get('unsafe-entries');
+      return { recorder: w.recorder(x.serial), count: x.count };
+    }
+    case 'unusable-recorder-taken': {
+      const x = get('unusable-recorder-taken');
+      return { recorder: w.recorder(x.serial), status: x.status };
+    }
+    case 'no-officer':
+      return { recorder: w.recorder(get('no-officer').serial) };
+    case 'storage-low': {
+      const x = get('storage-low');
+      return {
+        free: w.bytes(x.freeBytes),
+        total: w.bytes(x.totalBytes),
+        percent: x.freePercent,
+        limit: x.limitPercent,
+      };
+    }
+    case 'vault-full': {
+      const x = get('vault-full');
+      return { recorder: w.recorder(x.serial), file: file(x.sourcePath) };
+    }
+    case 'forward-backlog': {
+      const x = get('forward-backlog');
+      return { records: x.records, oldest: x.oldestAt ? w.time(x.oldestAt) : '?', limit: x.limitHours };
+    }
+    case 'forward-rejected':
+      return { reason: get('forward-rejected').reason };
+    case 'read-error': {
+      const x = get('read-error');
+      return {
+        recorder: w.recorder(x.serial),
+        file: file(x.sourcePath),
+        position: x.position,
+        errno: x.errno ?? '?',
+        attempts: x.attempts,
+        max: x.maxAttempts,
+      };
+    }
+    case 'file-changed': {
+      const x = get('file-changed');
+      return {
+        recorder: w.recorder(x.serial),
+        file: file(x.sourcePath),
+        listed: w.bytes(x.listedBytes),
+        sealed: w.bytes(x.sealedBytes),
+      };
+    }
+    case 'damaged-clip': {
+      const x = get('damaged-clip');
+      return {
+        recorder: w.recorder(x.serial),
+        file: file(x.sourcePath),
+        why: t(x.reason === 'no-moov' ? 'alert.why.no-moov' : 'alert.why.unparseable'),
+      };
+    }
+  }
+}
+
+/** An alert's kind in words; an unknown kind is shown as it is. */
+export function alertKindText(lang: Lang, kind: string): string {
+  return isAlertKind(kind) ? domainText(lang, `alert.kind.${kind}`) : kind;
+}
+
+/**
+ * What an alert says, in the reader's language, from its kind and facts through the catalogue.
+ * An alert from before facts existed (schema 6) keeps the sentence it was written with.
+ */
+export function alertText(a: StoredAlert, w: AlertWording): string {
+  if (!isAlertKind(a.kind) || a.facts === null) return a.detail ?? '';
+  return domainText(w.lang, `alert.text.${a.kind}`, paramsOf(a.kind, a.facts as unknown as AlertFacts, w));
+}
