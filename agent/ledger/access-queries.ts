@@ -19,6 +19,7 @@ import {
 } from './access-records.ts';
 import type { AccessPurpose } from './event-types.ts';
 import { type ClipRecord, clipFromRow, type OfficerRecord, officerFromRow } from './ledger-records.ts';
+import { sessionOfficerSql, sessionsOfOfficerSql } from './session-officer.ts';
 import { cachedStatement } from './statement-cache.ts';
 
 type Row = Record<string, unknown>;
@@ -45,7 +46,7 @@ export interface ClipView extends ClipRecord {
   readonly check: ClipCheckRecord | null;
 }
 
-const CLIP_VIEW = `SELECT c.*, s.officer_no AS s_officer_no,
+const CLIP_VIEW = `SELECT c.*, ${sessionOfficerSql('s')} AS s_officer_no,
     l.clip_id AS l_clip_id, l.case_no AS l_case_no, l.party AS l_party, l.officer_in_charge AS l_officer_in_charge,
     l.important AS l_important, l.labelled_by AS l_labelled_by, l.labelled_at AS l_labelled_at,
     k.clip_id AS k_clip_id, k.result AS k_result, k.checked_by AS k_checked_by, k.checked_at AS k_checked_at
@@ -117,8 +118,8 @@ export class AccessQueries {
     const where: string[] = [];
     const params: unknown[] = [];
     if (q.officerNo) {
-      where.push('s.officer_no = ?');
-      params.push(q.officerNo);
+      where.push(`s.id IN ${sessionsOfOfficerSql('?')}`);
+      params.push(q.officerNo, q.officerNo);
     }
     if (q.serial) {
       where.push('c.recorder_serial = ?');
@@ -251,8 +252,8 @@ export class AccessQueries {
   lastOfficerOf(serial: string): string | null {
     const row = cachedStatement(
       this.db,
-      `SELECT officer_no FROM sessions WHERE recorder_serial = ? AND officer_no IS NOT NULL
-       ORDER BY started_at DESC LIMIT 1`,
+      `SELECT officer_no FROM (SELECT ${sessionOfficerSql('s')} AS officer_no, s.started_at FROM sessions s
+         WHERE s.recorder_serial = ? ORDER BY s.started_at DESC LIMIT 20) WHERE officer_no IS NOT NULL LIMIT 1`,
     ).get(serial) as { officer_no: string } | undefined;
     return row?.officer_no ?? null;
   }

@@ -14,6 +14,7 @@ import {
   sessionFromRow,
 } from './ledger-records.ts';
 import { findOpenAssignment } from './record-lookups.ts';
+import { sessionOfficerSql, sessionsOfOfficerSql } from './session-officer.ts';
 import { cachedStatement } from './statement-cache.ts';
 
 type Row = Record<string, unknown>;
@@ -50,7 +51,7 @@ export interface DockedRecorder {
   readonly assignment: AssignmentRecord | null;
 }
 
-const SESSION_USAGE = `SELECT s.*, count(c.id) AS clip_count, coalesce(sum(c.size), 0) AS clip_bytes,
+const SESSION_USAGE = `SELECT s.*, ${sessionOfficerSql('s')} AS docking_officer_no, count(c.id) AS clip_count, coalesce(sum(c.size), 0) AS clip_bytes,
     coalesce(sum(c.duration_ms), 0) AS clip_ms, coalesce(sum(instr(c.flags, '"late"') > 0), 0) AS late_clips,
     coalesce(sum(instr(c.flags, '"gap"') > 0), 0) AS gap_clips
   FROM sessions s LEFT JOIN clips c ON c.session_id = s.id`;
@@ -82,8 +83,9 @@ export class ManagerQueries {
     const sessions = (
       cachedStatement(
         this.db,
-        `${SESSION_USAGE} WHERE s.${column} = ? AND s.started_at >= ? AND s.started_at < ? GROUP BY s.id ORDER BY s.started_at`,
-      ).all(key, from, to) as Row[]
+        `${SESSION_USAGE} WHERE ${column === 'officer_no' ? `s.id IN ${sessionsOfOfficerSql('@key')}` : 's.recorder_serial = @key'}
+           AND s.started_at >= @from AND s.started_at < @to GROUP BY s.id ORDER BY s.started_at`,
+      ).all({ key, from, to }) as Row[]
     ).map(usageSessionFromRow);
     return { assignments, sessions, totals: totalsOf(sessions) };
   }
@@ -135,7 +137,7 @@ export class ManagerQueries {
   recentSessions(limit = 50): UsageSession[] {
     const rows = cachedStatement(
       this.db,
-      `SELECT s.*, count(c.id) AS clip_count, coalesce(sum(c.size), 0) AS clip_bytes,
+      `SELECT s.*, ${sessionOfficerSql('s')} AS docking_officer_no, count(c.id) AS clip_count, coalesce(sum(c.size), 0) AS clip_bytes,
          coalesce(sum(c.duration_ms), 0) AS clip_ms, coalesce(sum(instr(c.flags, '"late"') > 0), 0) AS late_clips,
          coalesce(sum(instr(c.flags, '"gap"') > 0), 0) AS gap_clips
        FROM (SELECT * FROM sessions ORDER BY started_at DESC LIMIT ?) s LEFT JOIN clips c ON c.session_id = s.id
@@ -223,6 +225,7 @@ export class ManagerQueries {
 function usageSessionFromRow(row: Row): UsageSession {
   return {
     ...sessionFromRow(row),
+    officerNo: (row.docking_officer_no as string | null) ?? null,
     clipCount: row.clip_count as number,
     clipBytes: row.clip_bytes as number,
     clipDurationMs: row.clip_ms as number,

@@ -10,7 +10,7 @@ const HOUR_MS = 3_600_000;
 
 /**
  * One cell as text: dates and times in `timeZone` (`2026-11-21`, `2026-11-21 08:05`), bytes as
- * GB or MB with one decimal (1 GB = 1024³ bytes, as Windows shows them), hours with one decimal
+ * GiB or MiB with one decimal (1 GiB = 1024³ bytes, labelled as such), hours with one decimal
  * (the cell holds milliseconds), percent with %, null as `empty` ('' for CSV, PAGE_EMPTY for the
  * page). A string in a typed column (a totals label) is shown as it is. Both languages use the
  * same figures; `lang` is kept for the contract and future wording.
@@ -42,11 +42,35 @@ export function formatCell(
   }
 }
 
-/** Bytes as `1.5 GB` or `350.2 MB` (one decimal; GB from 1024 MB on). */
+/** Bytes as `1.5 GiB` or `350.2 MiB` (one decimal; GiB from 1024 MiB on), as the page writes them. */
 export function formatReportBytes(bytes: number): string {
   const mb = bytes / MIB;
-  if (Number(mb.toFixed(1)) >= 1024) return `${(bytes / GIB).toFixed(1)} GB`;
-  return `${mb.toFixed(1)} MB`;
+  if (Number(mb.toFixed(1)) >= 1024) return `${(bytes / GIB).toFixed(1)} GiB`;
+  return `${mb.toFixed(1)} MiB`;
+}
+
+/**
+ * The number a cell shows, as a value of its column: hours rounded to the tenth shown, bytes to
+ * the tenth of the MiB or GiB shown. Totals are sums of these, so that the rows a reader adds up
+ * give the total printed below them (0.1 + 0.1 + 0.1 = 0.3, not 0.2).
+ */
+export function asShown(value: CellValue | undefined, type: CellType): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 0;
+  if (type === 'hours') return Math.round(value / (HOUR_MS / 10)) * (HOUR_MS / 10);
+  if (type === 'bytes') {
+    const unit = Number((value / MIB).toFixed(1)) >= 1024 ? GIB : MIB;
+    return Math.round(value / (unit / 10)) * (unit / 10);
+  }
+  return value;
+}
+
+/** The total of a column as its rows show it (see asShown). */
+export function shownTotal(
+  rows: readonly Readonly<Record<string, CellValue>>[],
+  key: string,
+  type: CellType,
+): number {
+  return rows.reduce((n, r) => n + asShown(r[key], type), 0);
 }
 
 /** A cell as shown: a code in a column with `values` becomes its words, anything else formatCell. */

@@ -1,3 +1,4 @@
+import { shownTotal } from './cell-format.ts';
 import type { MsRange, ReportQueries } from './report-queries.ts';
 import { column, RECORDER_STATUS, signatureLine } from './report-vocabulary.ts';
 import { bi, type TableModel } from './table-model.ts';
@@ -54,7 +55,7 @@ export function inventoryReport(reports: ReportQueries, year: number, range: MsR
     };
   });
   const sum = (key: 'checkouts' | 'dockings' | 'clips' | 'hours' | 'faults' | 'faultsOnTime') =>
-    rows.reduce((n, r) => n + r[key], 0);
+    shownTotal(rows, key, key === 'hours' ? 'hours' : 'int');
   const count = (status: string) => recorders.filter((r) => r.status === status).length;
   return {
     name: 'inventory',

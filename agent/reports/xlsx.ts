@@ -28,7 +28,7 @@ const NUM_FMT: Record<CellType, string | undefined> = {
   int: '0',
   date: 'yyyy-mm-dd',
   datetime: 'yyyy-mm-dd hh:mm',
-  bytes: '0.0 "GB"',
+  bytes: '0.0 "GiB"',
   hours: '0.0',
   percent: '0%',
 };

@@ -47,11 +47,12 @@ export interface NowView extends Omit<LiveDockView, 'recorders'> {
   readonly recorders: readonly NowRow[];
 }
 
-/** Free storage the one way the page writes it: the free space, and the capacity when known. */
-export function storageText(t: Translate, freeBytes: number | null, totalBytes: number | null): string {
-  if (freeBytes === null) return '';
-  if (totalBytes === null) return formatBytes(freeBytes);
-  return t('storage.freeOfTotal', { free: formatBytes(freeBytes), total: formatBytes(totalBytes) });
+/**
+ * Free storage the one way the page, the ledger and the reports write it: the free space in
+ * binary units (`18.6 GiB`), whatever the capacity.
+ */
+export function storageText(freeBytes: number | null): string {
+  return freeBytes === null ? '' : formatBytes(freeBytes);
 }
 
 function progressText(t: Translate, p: LiveRecorder['progress']): string {
@@ -82,10 +83,13 @@ export function nowView(
     const step = r.held ? 'held' : r.step;
     return {
       ...r,
-      officerText: names.officer(r.officerNo),
+      // A plain USB-disk recorder reports no officer: the ledger knows who took it.
+      officerText: names.officer(
+        r.officerNo ?? (r.serial ? rt.ledger.accessQueries.lastOfficerOf(r.serial) : null),
+      ),
       stepText: Object.hasOwn(STEP_LABELS, step) ? t(STEP_LABELS[step] as MessageKey) : step,
       batteryText: formatPercent(r.batteryPct),
-      storageText: storageText(t, r.freeBytes, r.totalBytes),
+      storageText: storageText(r.freeBytes),
       filesText: `${r.filesDone} / ${r.filesTotal}`,
       progressText: progressText(t, r.progress),
       ready: r.held ? 'unknown' : readiness.state,

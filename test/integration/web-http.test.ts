@@ -148,6 +148,14 @@ describe('web page: HTTP behaviour (headers, assets, live view, languages, error
       new RegExp(`^共采集 ${rows.length} 次（${officers.size} 名人员），封存 ${sum(4)} 个文件`),
     );
     assert.match(line, new RegExp(`逾期 ${sum(6)} 个，录像中断 ${sum(7)} 处`));
+    const mib = (text: string) => {
+      const m = /^([\d.]+) (MiB|GiB)$/.exec(text.trim());
+      assert.ok(m, `a size: ${text}`);
+      return Number(m[1]) * (m[2] === 'GiB' ? 1024 : 1);
+    };
+    const sizes = cells.reduce((n, c) => n + mib(c[5] ?? ''), 0);
+    const total = /，共 ([\d.]+ (?:MiB|GiB))；/.exec(line)?.[1] ?? '';
+    assert.ok(Math.abs(mib(total) - sizes) <= (mib(total) >= 1024 ? 51.2 : 0.05), `${sizes} MiB vs ${total}`);
     assert.equal(
       (await clients.officer.get('/')).text.includes('id="day-summary"'),
       false,

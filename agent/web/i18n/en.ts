@@ -395,7 +395,6 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'now.ready': 'Ready',
   'phase.copy': 'copying',
   'phase.verify': 'verifying',
-  'storage.freeOfTotal': '{free} (of {total})',
   'progress.eta': 'about {eta} left',
   'summary.title': 'Dockings of the last 24 hours',
   'summary.line':

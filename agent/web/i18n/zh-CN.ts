@@ -388,7 +388,6 @@ export const zhCN = {
   'now.ready': '可否使用',
   'phase.copy': '复制',
   'phase.verify': '校验',
-  'storage.freeOfTotal': '{free}（共 {total}）',
   'progress.eta': '约 {eta} 后完成',
   'summary.title': '最近 24 小时的采集',
   'summary.line':

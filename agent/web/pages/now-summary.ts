@@ -1,10 +1,11 @@
 import type { UsageSession } from '../../ledger/manager-queries.ts';
+import { asShown, formatReportBytes } from '../../reports/cell-format.ts';
 import {
   SESSION_STATUS,
   sessionStatus,
   sessionsWaitingForExplanation,
 } from '../../reports/session-status.ts';
-import { formatBytes, formatDateTime } from '../display-format.ts';
+import { formatDateTime } from '../display-format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { simpleTable } from '../table-view.ts';
 import { namer } from '../things-named.ts';
@@ -32,7 +33,8 @@ export function summarize(rows: readonly { s: UsageSession; status: string }[]):
     dockings: rows.length,
     officers: officers.size,
     clips: sum((s) => s.clipCount),
-    bytes: sum((s) => s.clipBytes),
+    // As the rows show them, so that the line is the sum of the table (issue 16).
+    bytes: sum((s) => asShown(s.clipBytes, 'bytes')),
     late: sum((s) => s.lateClips),
     gaps: sum((s) => s.gapClips),
     waiting: rows.filter((r) => r.status === 'waiting-explanation').length,
@@ -60,7 +62,7 @@ export function daySummarySection(ctx: WebContext): SafeHtml {
         s.serial
       }</td><td>${n.officer(s.officerNo)}</td><td class="${
         status === 'complete' ? 'ok' : status === 'running' ? '' : 'bad'
-      }">${SESSION_STATUS[status][lang]}</td><td class="num">${s.clipCount}</td><td class="num">${formatBytes(
+      }">${SESSION_STATUS[status][lang]}</td><td class="num">${s.clipCount}</td><td class="num">${formatReportBytes(
         s.clipBytes,
       )}</td><td class="num">${s.lateClips || ''}</td><td class="num">${s.gapClips || ''}</td></tr>`,
   );
@@ -69,7 +71,7 @@ export function daySummarySection(ctx: WebContext): SafeHtml {
     dockings: sum.dockings,
     officers: sum.officers,
     clips: sum.clips,
-    bytes: formatBytes(sum.bytes),
+    bytes: formatReportBytes(sum.bytes),
     late: sum.late,
     gaps: sum.gaps,
     waiting: sum.waiting,

@@ -155,11 +155,7 @@ function recordersPage(ctx: WebContext): void {
       r.model ?? ''
     }</td><td>${r.vendor ?? ''}</td><td>${statusLabel(ctx, r)}</td><td>${n.officer(bound?.officerNo)}</td><td class="num">${
       open || ''
-    }</td><td class="num">${formatPercent(input.batteryPct)}</td><td class="num">${storageText(
-      t,
-      input.freeBytes,
-      last?.totalBytes ?? null,
-    )}</td><td class="ready-${ready.state}">${readinessText(t, ready, input)}</td><td>${formatDateTime(
+    }</td><td class="num">${formatPercent(input.batteryPct)}</td><td class="num">${storageText(input.freeBytes)}</td><td class="ready-${ready.state}">${readinessText(t, ready, input)}</td><td>${formatDateTime(
       r.registeredAt,
       timeZone,
     )}</td></tr>`;
