@@ -2,7 +2,7 @@ import type { ClipView } from '../ledger/access-queries.ts';
 import type { CliCommand } from './command.ts';
 import { ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
 import { formatBytes } from './progress-line.ts';
-import { formatTable, shortTime } from './table.ts';
+import { formatTable } from './table.ts';
 
 const STATE =
   '  --state DIR   the dock state directory (default $DOCK_STATE_DIR or /var/lib/recorder-dock)\n  --json        machine-readable output\n';
@@ -54,14 +54,14 @@ export const clipsCommand: CliCommand = ledgerCliCommand({
         limit: limitOption(v.limit),
       })
       .map(withoutParty),
-  table: (data) => {
+  table: (data, view) => {
     const clips = data as ClipView[];
     if (clips.length === 0) return 'no clips match\n';
     return formatTable(
       ['clip', 'recorded', 'recorder', 'officer', 'size', 'case', 'important', 'sha256'],
       clips.map((c) => [
         c.id,
-        shortTime(c.recordingStart ?? c.sealedAt),
+        view.time(c.recordingStart ?? c.sealedAt),
         c.serial,
         c.officerNo,
         formatBytes(c.size),

@@ -7,17 +7,18 @@ import {
   sessionStatus,
   sessionsWaitingForExplanation,
 } from '../reports/session-status.ts';
+import type { CliView } from './cli-view.ts';
 import type { CliCommand } from './command.ts';
 import { ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
 import { formatBytes } from './progress-line.ts';
-import { formatTable, shortTime } from './table.ts';
+import { formatTable } from './table.ts';
 
 const STATE =
   '  --state DIR   the dock state directory (default $DOCK_STATE_DIR or /var/lib/recorder-dock)\n  --json        machine-readable output\n';
 
-function sessionRows(sessions: readonly (UsageSession & { status?: SessionStatus })[]) {
+function sessionRows(sessions: readonly (UsageSession & { status?: SessionStatus })[], view: CliView) {
   return sessions.map((s) => [
-    shortTime(s.startedAt),
+    view.time(s.startedAt),
     s.serial,
     s.officerNo,
     SESSION_STATUS[s.status ?? s.outcome ?? 'running'].en,
@@ -53,7 +54,7 @@ export const sessionsCommand: CliCommand = ledgerCliCommand({
       .recentSessions(positiveInt(values.limit, 50, '--limit'))
       .map((s) => ({ ...s, status: sessionStatus(s, waiting) }));
   },
-  table: (data) => formatTable(SESSION_HEADERS, sessionRows(data as UsageSession[])),
+  table: (data, view) => formatTable(SESSION_HEADERS, sessionRows(data as UsageSession[], view)),
 });
 
 /** `dockctl alerts`: open alerts for the equipment manager. */
@@ -62,12 +63,12 @@ export const alertsCommand: CliCommand = ledgerCliCommand({
   summary: 'open alerts (late clips, recording gaps, unknown recorders …)',
   usage: `usage: dockctl alerts [--state DIR] [--json]\n${STATE}`,
   query: (ledger) => ledger.queries.openAlerts(),
-  table: (data) => {
+  table: (data, view) => {
     const alerts = data as AlertRecord[];
     if (alerts.length === 0) return 'no open alerts\n';
     return formatTable(
       ['id', 'opened', 'kind', 'detail'],
-      alerts.map((a) => [a.id, shortTime(a.openedAt), a.kind, a.detail ?? a.subject]),
+      alerts.map((a) => [a.id, view.time(a.openedAt), a.kind, a.detail ?? a.subject]),
     );
   },
 });
@@ -92,14 +93,14 @@ export const ledgerCommand: CliCommand = ledgerCliCommand({
     if (values.officer) return ledger.queries.officerUsage(String(values.officer), { from, to });
     throw new UsageError('name a recorder (--recorder SERIAL) or an officer (--officer NO)');
   },
-  table: (data) => {
+  table: (data, view) => {
     const report = data as UsageReport;
     const outs = report.assignments.map((a) => [
       a.serial,
       a.officerNo,
-      shortTime(a.checkedOutAt),
+      view.time(a.checkedOutAt),
       a.outBatteryPct,
-      shortTime(a.checkedInAt),
+      view.time(a.checkedInAt),
       a.inBatteryPct,
     ]);
     const t = report.totals;
@@ -107,7 +108,7 @@ export const ledgerCommand: CliCommand = ledgerCliCommand({
       'check-out / check-in',
       formatTable(['recorder', 'officer', 'out', 'battery%', 'in', 'battery%'], outs),
       'dock sessions',
-      formatTable(SESSION_HEADERS, sessionRows(report.sessions)),
+      formatTable(SESSION_HEADERS, sessionRows(report.sessions, view)),
       `${t.sessions} sessions, ${t.clips} clips, ${formatBytes(t.bytes)}, ${(t.durationMs / 3_600_000).toFixed(1)} h of footage, ${t.lateClips} late\n`,
     ].join('\n');
   },
@@ -127,7 +128,7 @@ export const recordersCommand: CliCommand = ledgerCliCommand({
     }
     return decideHeld(ledger, action, serial, values.by ? String(values.by) : 'dockctl');
   },
-  table: (data) => {
+  table: (data, view) => {
     if (!Array.isArray(data)) return `${(data as { message: string }).message}\n`;
     return formatTable(
       ['serial', 'model', 'vendor', 'status', 'registered'],
@@ -136,7 +137,7 @@ export const recordersCommand: CliCommand = ledgerCliCommand({
         r.model,
         r.vendor,
         r.status,
-        shortTime(r.registeredAt),
+        view.time(r.registeredAt),
       ]),
     );
   },

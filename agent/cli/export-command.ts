@@ -10,9 +10,10 @@ import { type PackageReport, verifyExportPackage } from '../export/verify-packag
 import { ProgressMeter } from '../ingest/progress.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { NoLedgerError, openCliLedger, stateDirOf } from './cli-ledger.ts';
+import { cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 import { formatBytes, progressLine } from './progress-line.ts';
-import { formatTable, shortTime } from './table.ts';
+import { formatTable } from './table.ts';
 
 const HELP = `usage: dockctl export create --request ID --user NAME [--case NO] [--reason TEXT] [--state DIR] [--config FILE] [--json]
        dockctl export list [--state DIR] [--json]
@@ -156,6 +157,7 @@ async function create(io: CliIo, values: Values, rest: string[]): Promise<number
 
 async function list(io: CliIo, values: Values, rest: string[]): Promise<number> {
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+  const view = await cliView(io, values.config);
   return withLedger(io, values, async (ledger, { exportsDir }) => {
     const rows = ledger.accessQueries.exports().map((e) => {
       const dir = exportPackageDir(exportsDir, e.id);
@@ -169,7 +171,7 @@ async function list(io: CliIo, values: Values, rest: string[]): Promise<number> 
           ['EXPORT', 'CREATED', 'BY', 'CASE', 'CLIPS', 'SIZE', 'REQUEST', 'FOLDER'],
           rows.map((r) => [
             r.id,
-            shortTime(r.createdAt),
+            view.time(r.createdAt),
             r.createdBy,
             r.caseNo,
             r.clipIds.length,
@@ -177,7 +179,7 @@ async function list(io: CliIo, values: Values, rest: string[]): Promise<number> 
             r.requestId,
             r.present ? 'present' : 'missing',
           ]),
-        ),
+        ) + view.zoneNote,
       );
     return ExitCode.ok;
   });

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Ledger } from '../ledger/ledger.ts';
 import { openCliLedger, stateDirOf } from './cli-ledger.ts';
+import { type CliView, cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 
 /** A dockctl command over the ledger: its options, what it reads or records, and how it prints. */
@@ -11,8 +12,8 @@ export interface LedgerCommandSpec {
   readonly options?: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   /** The data shown (reading or recording); throws UsageError for bad options. */
   query(ledger: Ledger, values: Record<string, unknown>, positionals: string[], stateDir: string): unknown;
-  /** The same data for people. */
-  table(data: unknown): string;
+  /** The same data for people, times in the dock's zone (the command adds a line naming it). */
+  table(data: unknown, view: CliView): string;
 }
 
 /** Wrong options: printed with the command's usage, exit 64. */
@@ -34,6 +35,7 @@ export function ledgerCliCommand(spec: LedgerCommandSpec): CliCommand {
           allowPositionals: true,
           options: {
             state: { type: 'string' },
+            config: { type: 'string' },
             json: { type: 'boolean' },
             help: { type: 'boolean', short: 'h' },
             ...spec.options,
@@ -57,7 +59,12 @@ export function ledgerCliCommand(spec: LedgerCommandSpec): CliCommand {
       }
       try {
         const data = await spec.query(opened.ledger, parsed.values, parsed.positionals, stateDir);
-        io.stdout.write(parsed.values.json ? `${JSON.stringify(data, null, 2)}\n` : spec.table(data));
+        if (parsed.values.json) io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+        else {
+          const view = await cliView(io, parsed.values.config as string | undefined);
+          const text = spec.table(data, view);
+          io.stdout.write(/\d{4}-\d\d-\d\d \d\d:\d\d/.test(text) ? `${text}${view.zoneNote}` : text);
+        }
         return ExitCode.ok;
       } catch (err) {
         if (err instanceof UsageError) {

@@ -26,13 +26,6 @@ export function displayWidth(s: string): number {
   return w;
 }
 
-/** A time for tables: local date and time to the minute, ISO-like. */
-export function shortTime(d: Date | null): string | null {
-  if (d === null) return null;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
 /** The longest start of `s` that fits in `columns` terminal columns (CJK characters count two). */
 export function fitColumns(s: string, columns: number): string {
   let w = 0;

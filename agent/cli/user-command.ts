@@ -7,6 +7,7 @@ import { DockError } from '../errors.ts';
 import type { AccountRecord } from '../ledger/access-records.ts';
 import type { AccountRole } from '../ledger/event-types.ts';
 import { openCliLedger, stateDirOf } from './cli-ledger.ts';
+import { type CliView, cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 import { UsageError } from './ledger-cli-command.ts';
 import {
@@ -16,7 +17,7 @@ import {
   promptHidden,
   readFirstLine,
 } from './password-prompt.ts';
-import { formatTable, shortTime } from './table.ts';
+import { formatTable } from './table.ts';
 
 const USAGE = `usage: dockctl user add NAME --role ROLE [--officer NO] [--password-stdin]
        dockctl user list [--json]
@@ -130,7 +131,7 @@ async function perform(
   switch (action) {
     case 'list': {
       const accounts = service.list();
-      return { table: accountsTable(accounts), data: accounts };
+      return { table: accountsTable(accounts, await cliView(io)), data: accounts };
     }
     case 'add': {
       // Checked before the password is asked for, so nobody types one for nothing.
@@ -184,19 +185,21 @@ async function newPassword(io: UserCliIo, values: Values, username: string): Pro
   return first;
 }
 
-function accountsTable(accounts: readonly AccountRecord[]): string {
+function accountsTable(accounts: readonly AccountRecord[], view: CliView): string {
   if (accounts.length === 0)
     return "no accounts yet: make the first with 'dockctl user add admin --role admin'\n";
-  return formatTable(
-    ['username', 'role', 'officer', 'state', 'created', 'changed by'],
-    accounts.map((a) => [
-      a.username,
-      a.role,
-      a.officerNo,
-      a.disabled ? 'disabled' : 'enabled',
-      shortTime(a.createdAt),
-      a.changedBy,
-    ]),
+  return (
+    formatTable(
+      ['username', 'role', 'officer', 'state', 'created', 'changed by'],
+      accounts.map((a) => [
+        a.username,
+        a.role,
+        a.officerNo,
+        a.disabled ? 'disabled' : 'enabled',
+        view.time(a.createdAt),
+        a.changedBy,
+      ]),
+    ) + view.zoneNote
   );
 }
 

@@ -22,6 +22,10 @@ export interface Namer {
   clipById(clipId: string): string;
   /** What an alert or log line concerns, in words, and the page that shows it. */
   subject(subject: string): { text: string; href: string | null };
+  /** An account, with its officer's name and number when it has one: `zhangsan（张三 000123）`. */
+  account(username: string): string;
+  /** An access request: who asked, for what, when (`李四 调阅 2025-03-01 08:00:00`). */
+  request(requestId: string | null): string;
 }
 
 /** How an alert's facts are written on this page: recorders with their officer, sizes, local times. */
@@ -71,12 +75,27 @@ export function namer(ledger: Ledger, t: Translate, timeZone: string): Namer {
     const c = ledger.find.clip(id);
     return c ? clip(c) : t('name.unknownClip', { id: id.slice(0, 8) });
   };
+  const account = (username: string): string => {
+    const a = ledger.accessQueries.account(username);
+    return a?.officerNo ? t('name.account', { username, officer: officer(a.officerNo) }) : username;
+  };
+  const request = (id: string | null): string => {
+    const r = id ? ledger.accessQueries.accessRequest(id) : null;
+    if (!r) return '';
+    return t('name.request', {
+      by: account(r.requestedBy),
+      purpose: t(`purpose.${r.purpose}` as const),
+      at: formatDateTime(r.requestedAt, timeZone),
+    });
+  };
   return {
     officer,
     recorder,
     clip,
     clipById,
     subject: (subject) => subjectText(ledger, t, timeZone, { recorder, clipById }, subject),
+    account,
+    request,
   };
 }
 

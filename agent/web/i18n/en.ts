@@ -427,4 +427,10 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'name.record': 'a record for the central store',
   'name.vault': 'the footage vault',
   'name.forwarder': 'forwarding to the central store',
+  'name.account': '{username} ({officer})',
+  'name.request': '{purpose} request of {by} ({at})',
+  'name.ledgerExport': 'ledger export ({filter})',
+  'name.report': 'report: {name}',
+  'name.accessLogView': 'access log ({from} to {to})',
+  'common.range': '{from} to {to}',
 };

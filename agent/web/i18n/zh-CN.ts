@@ -420,4 +420,10 @@ export const zhCN = {
   'name.record': '上传到中心存储的一条记录',
   'name.vault': '音像资料存储盘',
   'name.forwarder': '上传中心存储',
+  'name.account': '{username}（{officer}）',
+  'name.request': '{by} {purpose}申请（{at}）',
+  'name.ledgerExport': '台账导出（{filter}）',
+  'name.report': '报表：{name}',
+  'name.accessLogView': '查询台账（{from} 至 {to}）',
+  'common.range': '{from} 至 {to}',
 } as const;

@@ -78,7 +78,11 @@ function alertsPage(ctx: WebContext): void {
         a.openedAt,
         timeZone,
       )}</td><td>${formatDateTime(a.resolvedAt, timeZone)}</td><td>${
-        a.kind === 'recording-gap' ? signersText(n, a.resolvedBy) : (a.resolvedBy ?? '')
+        a.kind === 'recording-gap'
+          ? signersText(n, a.resolvedBy)
+          : a.resolvedBy
+            ? n.account(a.resolvedBy)
+            : ''
       }</td><td>${a.kind === 'recording-gap' ? explainedGap(ctx, a) : (a.note ?? '')}</td></tr>`,
   );
   const body = html`<section id="open-alerts"><h2>${t('alerts.open')}</h2>

@@ -1,9 +1,11 @@
 import { clipSearchScope, footageAccess } from '../../access/footage-policy.ts';
+import { type DomainKey, isDomainKey } from '../../i18n/domain.ts';
 import type { ClipView } from '../../ledger/access-queries.ts';
 import { formatBytes, formatDateTime, formatSeconds } from '../display-format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { postForm, sendPage } from '../layout.ts';
 import { needs, type Route } from '../router.ts';
+import { namer } from '../things-named.ts';
 import { userCan, userOf, type WebContext } from '../web-context.ts';
 import { NotFoundError } from '../web-errors.ts';
 import { fileNameOf } from './clips-page.ts';
@@ -56,7 +58,7 @@ function sealSection(ctx: WebContext, c: ClipView): SafeHtml {
     html`<dt>${label}</dt><dd${id ? html` id="${id}"` : ''}>${value}</dd>`;
   return html`<section id="seal"><h2>${t('clip.seal')}</h2><dl class="facts">
 ${row(t('now.serial'), c.serial)}
-${row(t('common.officerNo'), c.officerNo ?? '')}
+${row(t('summary.officer'), namer(ctx.rt.ledger, t, tz).officer(c.officerNo))}
 ${row(t('clip.sourcePath'), c.sourcePath)}
 ${row(t('clip.recording'), `${formatDateTime(c.recordingStart, tz)} – ${formatDateTime(c.recordingEnd, tz)}`)}
 ${row(t('clips.duration'), formatSeconds(c.durationMs === null ? null : c.durationMs / 1000))}
@@ -65,7 +67,7 @@ ${row('SHA-256', c.sha256, 'clip-sha256')}
 ${row(t('clips.size'), `${formatBytes(c.size)} (${c.size} B)`, 'clip-size')}
 ${row(t('clip.sealedAt'), formatDateTime(c.sealedAt, tz))}
 ${row(t('clip.vaultRel'), c.vaultRel, 'clip-vault')}
-${row(t('clip.verifiedBy'), c.verifiedBy)}
+${row(t('clip.verifiedBy'), isDomainKey(`verify.${c.verifiedBy}`) ? t(`verify.${c.verifiedBy}` as DomainKey) : c.verifiedBy)}
 ${row(t('clip.sealSeq'), String(c.sealSeq), 'clip-seal-seq')}
 ${row(t('clip.flags'), c.flags.map((f) => (f === 'late' ? t('clips.late') : f)).join(', '))}
 </dl></section>`;
@@ -185,7 +187,7 @@ ${sealSection(ctx, clip)}${checkSection(ctx, clip)}${labelSection(ctx, clip)}${f
     : html`<p class="no-print"><a href="/access">${ctx.t('nav.access')}</a></p>
 ${askOnlySection(ctx, clip)}${footageSection(ctx, clip)}`;
   sendPage(ctx, {
-    title: `${ctx.t('clip.title')} ${clip.id.slice(0, 12)}`,
+    title: namer(ctx.rt.ledger, ctx.t, ctx.rt.timeZone).clip(clip),
     active: '/clips',
     body,
     printable: true,
