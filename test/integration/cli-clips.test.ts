@@ -66,7 +66,11 @@ describe('dockctl clips and label', () => {
       assert.equal(table.code, 0);
       const lines = table.out.trim().split('\n');
       assert.equal(lines.length, 4, 'a header, two clips and the zone of the times');
-      assert.equal(lines.at(-1), '(times in Asia/Shanghai)', 'the times are in the dock zone, and it says so');
+      assert.equal(
+        lines.at(-1),
+        '(times in Asia/Shanghai)',
+        'the times are in the dock zone, and it says so',
+      );
       const clip0 = clips[0];
       assert.ok(clip0);
       const shanghai = new Date((clip0.recordingStart ?? clip0.sealedAt).getTime() + 8 * 3_600_000)
