@@ -6,12 +6,12 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DockResult } from '../agent/dock/dock-session.ts';
-import { defaultSettings, startDockd } from '../agent/main.ts';
+import { startDockd } from '../agent/main.ts';
 import { silentLogger } from '../agent/ops/logger.ts';
-import { pathsUnder } from '../agent/paths.ts';
 import { SimBus } from '../drivers/sim/sim-bus.ts';
 import { SimRecorder } from '../drivers/sim/sim-recorder.ts';
 import { buildSimVolume } from '../drivers/sim/sim-volume.ts';
+import { testConfig } from '../test/helpers/test-config.ts';
 
 const MiB = 1024 * 1024;
 const RECORDERS = Number(process.env.DOCK_BENCH_RECORDERS ?? 8);
@@ -50,11 +50,10 @@ async function dockTogether(
   await rm(stateDir, { recursive: true, force: true });
   const bus = new SimBus();
   const results: DockResult[] = [];
-  const settings = {
-    ...defaultSettings(pathsUnder(stateDir)),
-    rules: { ...defaultSettings(pathsUnder(stateDir)).rules, wipePolicy: 'never' as const },
-  };
-  const dockd = await startDockd(settings, { kind: 'sim', bus }, silentLogger(), (r) => results.push(r));
+  const config = testConfig(stateDir, { rules: { wipePolicy: 'never' } });
+  const dockd = await startDockd(config, { kind: 'sim', bus }, silentLogger(), {
+    onResult: (r) => results.push(r),
+  });
   const sims: SimRecorder[] = [];
   for (const dir of cards) {
     const sim = await SimRecorder.create({ kind: 'mass-storage', bus, dir, clips: [] });

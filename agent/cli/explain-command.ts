@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { AccountService } from '../access/accounts.ts';
 import { GapSigning } from '../access/gap-signing.ts';
 import { DockError } from '../errors.ts';
-import { openCliLedger, stateDirOf } from './cli-ledger.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
+import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
 import { type CliCommand, ExitCode } from './command.ts';
-import { UsageError } from './ledger-cli-command.ts';
 import { isTerminal, type PasswordInput, promptHidden, readLines } from './password-prompt.ts';
 import type { UserCliIo } from './user-command.ts';
 
@@ -16,8 +16,7 @@ password of their own account, typed here at the dock's console (in person).
   --text TEXT        the explanation; a new text replaces the old one and voids its signatures
   --signed-by NO     an officer number (人员编号) who signs now; repeat for each signer
   --password-stdin   read the signers' passwords from stdin, one a line, in --signed-by order
-  --state DIR        the dock state directory (default $DOCK_STATE_DIR or /var/lib/recorder-dock)
-On a terminal each signer's password is asked without echo. The explanation is complete, and the
+${SHARED_USAGE}On a terminal each signer's password is asked without echo. The explanation is complete, and the
 gap resolved, when every officer named with the text has signed.
 `;
 
@@ -37,16 +36,10 @@ export const explainCommand: CliCommand = {
     let values: Values;
     let alertId: string | undefined;
     try {
-      const parsed = parseArgs({
-        args: [...io.argv],
-        allowPositionals: true,
-        options: {
-          text: { type: 'string' },
-          'signed-by': { type: 'string', multiple: true },
-          'password-stdin': { type: 'boolean' },
-          state: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
+      const parsed = parseCommandLine(io.argv, {
+        text: { type: 'string' },
+        'signed-by': { type: 'string', multiple: true },
+        'password-stdin': { type: 'boolean' },
       });
       values = parsed.values;
       if (values.help) {
@@ -61,15 +54,17 @@ export const explainCommand: CliCommand = {
       io.stderr.write(`dockctl explain: ${(err as Error).message}\n${USAGE}`);
       return ExitCode.usage;
     }
-    let opened: Awaited<ReturnType<typeof openCliLedger>>;
+    let ledger: Ledger;
     try {
-      opened = await openCliLedger(stateDirOf(values.state, io));
+      ledger = await openCliLedger(await commandConfig(values, io.env));
     } catch (err) {
-      io.stderr.write(`dockctl explain: ${(err as Error).message}\n`);
+      const code = configErrorExit(io, err);
+      if (code !== null) return code;
+      if (!(err instanceof NoLedgerError)) throw err;
+      io.stderr.write(`dockctl explain: ${err.message}\n`);
       return ExitCode.noInput;
     }
     try {
-      const { ledger } = opened;
       const signers = values['signed-by'] as string[];
       if (values.text !== undefined)
         ledger.gaps.draft({ alertId, text: values.text, signers, enteredBy: 'console' });
@@ -99,7 +94,7 @@ export const explainCommand: CliCommand = {
       }
       throw err;
     } finally {
-      opened.ledger.close();
+      ledger.close();
     }
   },
 };

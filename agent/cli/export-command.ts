@@ -1,26 +1,26 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatConfigError, isConfigError } from '../config/config-error.ts';
-import { configFileFromEnv, loadConfig } from '../config/config-loader.ts';
 import type { DockConfig } from '../config/dock-config.ts';
 import { isDockError } from '../errors.ts';
 import { createExport, type ExportProgress, exportPackageDir } from '../export/export-service.ts';
 import { type PackageReport, verifyExportPackage } from '../export/verify-package.ts';
 import { ProgressMeter } from '../ingest/progress.ts';
 import type { Ledger } from '../ledger/ledger.ts';
-import { NoLedgerError, openCliLedger, stateDirOf } from './cli-ledger.ts';
+import { formatBytes } from '../reports/byte-format.ts';
+import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
+import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
 import { cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
-import { formatBytes, progressLine } from './progress-line.ts';
+import { progressLine } from './progress-line.ts';
 import { formatTable } from './table.ts';
 
-const HELP = `usage: dockctl export create --request ID --user NAME [--case NO] [--reason TEXT] [--state DIR] [--config FILE] [--json]
-       dockctl export list [--state DIR] [--json]
+const HELP = `usage: dockctl export create --request ID --user NAME [--case NO] [--reason TEXT] [--config FILE] [--state DIR] [--json]
+       dockctl export list [--config FILE] [--state DIR] [--json]
        dockctl export verify PATH [--json]
 
 R10 export packages for administrative review or litigation (BagIt 1.0, SHA-256 manifests, the
-ledger events of each clip and a signed checkpoint), kept in <state>/exports/<export id>/.
+ledger events of each clip and a signed checkpoint), kept in web.exportsDir (default
+<state>/exports) as <export id>/.
   create   copy the clips of an approved export request (R6) into a new package, each checked
            against its seal, and record it in the ledger and the access log (查询台账)
   list     the packages recorded in the ledger, and whether each folder is still there
@@ -30,50 +30,24 @@ ledger events of each clip and a signed checkpoint), kept in <state>/exports/<ex
   --user NAME    the account exporting; must be the one that asked for the approval
   --case NO      case number (案号) for bag-info.txt
   --reason TEXT  why, for the access log
-  --state DIR    state folder (default $DOCK_STATE_DIR, else /var/lib/recorder-dock)
-  --config FILE  configuration naming the unit (default $DOCK_CONFIG, else
-                 /etc/recorder-dock/config.yaml when it exists)
-  --json         print the result as JSON
+${SHARED_USAGE}  --json         print the result as JSON
 Exit status: 0 ok (verify: the package is intact); 1 verify found problems, or a vault file does
 not match its seal; 64 usage; 65 refused, or not an export package; 66 no ledger or no such PATH;
 74 not enough space; 78 configuration.
 `;
 
-class UsageError extends Error {}
+type Values = ReturnType<typeof parse>['values'];
 
-type Values = {
-  request?: string;
-  user?: string;
-  case?: string;
-  reason?: string;
-  state?: string;
-  config?: string;
-  json?: boolean;
-  help?: boolean;
-};
-
-function parse(io: CliIo): { action: string | undefined; values: Values; rest: string[] } {
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...io.argv],
-      options: {
-        request: { type: 'string' },
-        user: { type: 'string' },
-        case: { type: 'string' },
-        reason: { type: 'string' },
-        state: { type: 'string' },
-        config: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-    const [action, ...rest] = positionals;
-    return { action, values, rest };
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+function parse(io: CliIo) {
+  const { values, positionals } = parseCommandLine(io.argv, {
+    request: { type: 'string' },
+    user: { type: 'string' },
+    case: { type: 'string' },
+    reason: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const [action, ...rest] = positionals;
+  return { action, values, rest };
 }
 
 /** A progress line on a terminal, redrawn at most ten times a second. */
@@ -104,41 +78,33 @@ function progressDisplay(io: CliIo, bytesTotal: number) {
   };
 }
 
-/** Run `fn` on the ledger of --state; exports live in `<state>/exports`, the vault where verify finds it. */
+/** Run `fn` on the configured ledger, with the exports folder the page uses and the vault. */
 async function withLedger<T>(
   io: CliIo,
   values: Values,
-  fn: (l: Ledger, dirs: { exportsDir: string; vaultDir: string }) => Promise<T>,
+  fn: (l: Ledger, dirs: { exportsDir: string; vaultDir: string; config: DockConfig }) => Promise<T>,
 ) {
-  const stateDir = stateDirOf(values.state, io);
-  const { ledger, paths } = await openCliLedger(stateDir);
+  const config = await commandConfig(values, io.env);
+  const ledger = await openCliLedger(config);
   try {
-    return await fn(ledger, { exportsDir: path.join(stateDir, 'exports'), vaultDir: paths.vaultDir });
+    return await fn(ledger, { exportsDir: config.web.exportsDir, vaultDir: config.paths.vaultDir, config });
   } finally {
     ledger.close();
   }
-}
-
-/** The unit named in the package: from --config, $DOCK_CONFIG or the installed file when there is one. */
-async function unitOf(io: CliIo, values: Values): Promise<DockConfig['unit'] | null> {
-  const file = values.config ?? configFileFromEnv(io.env);
-  if (values.config === undefined && !existsSync(file)) return null;
-  return (await loadConfig(file)).config.unit;
 }
 
 async function create(io: CliIo, values: Values, rest: string[]): Promise<number> {
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   if (!values.request || !values.user) throw new UsageError('create needs --request ID and --user NAME');
   const { request, user } = values;
-  const unit = await unitOf(io, values);
-  return withLedger(io, values, async (ledger, { exportsDir, vaultDir }) => {
+  return withLedger(io, values, async (ledger, { exportsDir, vaultDir, config }) => {
     const clipIds = ledger.accessQueries.accessRequest(request)?.clipIds ?? [];
     const total = clipIds.reduce((n, id) => n + (ledger.accessQueries.clip(id)?.size ?? 0), 0);
     const progress = progressDisplay(io, total);
     let record: Awaited<ReturnType<typeof createExport>>;
     try {
       record = await createExport(
-        { ledger, exportsDir, vaultDir, unit },
+        { ledger, exportsDir, vaultDir, unit: config.unit },
         { requestId: request, createdBy: user, caseNo: values.case ?? null, reason: values.reason ?? null },
         progress.update,
       );
@@ -157,8 +123,8 @@ async function create(io: CliIo, values: Values, rest: string[]): Promise<number
 
 async function list(io: CliIo, values: Values, rest: string[]): Promise<number> {
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
-  const view = await cliView(io, values.config);
-  return withLedger(io, values, async (ledger, { exportsDir }) => {
+  return withLedger(io, values, async (ledger, { exportsDir, config }) => {
+    const view = cliView(config, io.env);
     const rows = ledger.accessQueries.exports().map((e) => {
       const dir = exportPackageDir(exportsDir, e.id);
       return { ...e, dir, present: existsSync(dir) };
@@ -216,8 +182,8 @@ async function verify(io: CliIo, values: Values, rest: string[]): Promise<number
 }
 
 function exitCodeFor(err: unknown): number | null {
-  if (isConfigError(err)) return ExitCode.config;
   if (err instanceof UsageError || isDockError(err, 'EXPORT_INPUT')) return ExitCode.usage;
+  if (isConfigError(err)) return err.exitCode;
   if (err instanceof NoLedgerError || isDockError(err, 'EXPORT_PACKAGE_MISSING')) return ExitCode.noInput;
   if (isDockError(err, 'EXPORT_SEAL_MISMATCH')) return ExitCode.findings;
   if (isDockError(err, 'EXPORT_NO_SPACE')) return ExitCode.ioErr;

@@ -73,6 +73,14 @@ export class DockManager {
       .map(([key, lastProgressAt]) => ({ key, lastProgressAt }));
   }
 
+  /** Dock a recorder again that is still in the dock and idle (one the manager just accepted). */
+  recheck(serial: string): void {
+    const entry = this.docked.get(serial);
+    if (!entry || [...this.running.values()].some((s) => s.view().serial === serial)) return;
+    const device = this.deps.watcher.devices().find((d) => entry.keys.has(d.key));
+    if (device) this.onArrival(device);
+  }
+
   /** Resolves when every session started so far has ended (tests, demo). */
   async idle(): Promise<void> {
     while (this.finished.size > 0) await Promise.allSettled([...this.finished]);

@@ -24,7 +24,7 @@ export interface DockRules {
 /** Defaults: the strictest figures of the towns in REGULATIONS.md. */
 export const DEFAULT_DOCK_RULES: DockRules = {
   lateIngestHours: 24,
-  gapThresholdSeconds: 120,
+  gapThresholdSeconds: 60,
   shiftBreakHours: 4,
   wipePolicy: 'after-seal',
   deviceUtcOffsetMinutes: 480,

@@ -248,7 +248,7 @@ export class Forwarder {
     this.consecutiveParks++;
     this.sizer.reset();
     this.log.error({ recordId: row.recordId, seq: row.id, reason }, 'record parked: it cannot be delivered');
-    const aboutParking = row.kind === 'alert' && (row.body as { kind?: unknown }).kind === 'forward-rejected';
+    const aboutParking = row.kind === 'alert' && row.body.kind === 'forward-rejected';
     if (!aboutParking) {
       this.opts.ledger.openAlert({
         kind: 'forward-rejected',

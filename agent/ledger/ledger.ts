@@ -4,7 +4,6 @@ import { mkdir } from 'node:fs/promises';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { DockPaths } from '../paths.ts';
-import { ReportQueries } from '../reports/report-queries.ts';
 import { AccessQueries, WebSessionStore } from './access-queries.ts';
 import * as access from './access-writes.ts';
 import {
@@ -15,6 +14,7 @@ import {
 import { type AnyAlertInput, openAlert, resolveAlert } from './alert-writes.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import { latestCheckpoint, listCheckpoints, writeCheckpoint } from './checkpoint-store.ts';
+import * as custody from './custody-writes.ts';
 import { ledgerBackupDir, ledgerFile, openLedgerDatabase } from './database.ts';
 import { createDockFace } from './dock-face.ts';
 import { createDockKey, type DockKeyPair, dockKeyExists, dockKeyFiles, loadDockKey } from './dock-key.ts';
@@ -41,12 +41,12 @@ export interface LedgerOptions {
   /** A child logger for this module; the ledger never logs personal data. */
   readonly logger: Logger;
   readonly now?: () => Date;
-  /** Write a checkpoint after this many events (default 100) … */
-  readonly checkpointEveryEvents?: number;
-  /** … or when this many minutes passed since the last one (default 15). */
-  readonly checkpointEveryMinutes?: number;
-  /** R8 fault-report deadline (default 24 hours). */
-  readonly faultDeadlineHours?: number;
+  /** Write a checkpoint after this many events (config `ledger.checkpointEveryEvents`) … */
+  readonly checkpointEveryEvents: number;
+  /** … or when this many minutes passed since the last one (`ledger.checkpointEveryMinutes`). */
+  readonly checkpointEveryMinutes: number;
+  /** R8: a fault must be reported within this many hours (`rules.faultReportHours`). */
+  readonly faultReportHours: number;
   /** Id generator for sessions, assignments, faults, alerts (default random UUIDs). */
   readonly newId?: () => string;
 }
@@ -70,8 +70,6 @@ export class Ledger {
   readonly webSessions: WebSessionStore;
   /** Account changes waiting for a second person (not history until confirmed). */
   readonly accountProposals: AccountProposalStore;
-  /** The reports' queries (ledger exports, inventory, handover, yearly statistics). */
-  readonly reports: ReportQueries;
   /** What docking reads and writes (the dock manager, sessions, sealer, admission). */
   readonly dock: DockLedger;
   private readonly ctx: WriteContext;
@@ -91,14 +89,13 @@ export class Ledger {
       now: opts.now,
       newId: opts.newId,
       vaultDir: opts.paths.vaultDir,
-      faultDeadlineHours: opts.faultDeadlineHours,
+      faultDeadlineHours: opts.faultReportHours,
       logger: opts.logger,
     };
     this.queries = new ManagerQueries(db);
     this.accessQueries = new AccessQueries(db);
     this.webSessions = new WebSessionStore(db);
     this.accountProposals = new AccountProposalStore(db);
-    this.reports = new ReportQueries(db);
     this.runInTransaction = db.transaction((fn: () => unknown) => {
       const result = fn();
       this.checkpointInTransaction(false);
@@ -116,9 +113,6 @@ export class Ledger {
     const opts = {
       ...options,
       now: options.now ?? (() => new Date()),
-      checkpointEveryEvents: options.checkpointEveryEvents ?? 100,
-      checkpointEveryMinutes: options.checkpointEveryMinutes ?? 15,
-      faultDeadlineHours: options.faultDeadlineHours ?? 24,
       newId: options.newId ?? randomUUID,
     };
     const { stateDir } = opts.paths;
@@ -189,6 +183,14 @@ export class Ledger {
         createdAt: at,
       });
     });
+  }
+
+  /**
+   * The database, for read-only query modules above the ledger (the reports build their own
+   * questions on it). Every change goes through the methods here, as an event in the chain.
+   */
+  get readHandle(): Database {
+    return this.db;
   }
 
   /** Run several ledger operations as one transaction (all or nothing, one fsync). */
@@ -275,7 +277,7 @@ export class Ledger {
       this.transaction(() => dockWrites.recordSessionStep(this.ctx, sessionId, step, detail)),
     clipTiming: (input: dockWrites.ClipTimingInput) =>
       this.transaction(() => dockWrites.recordClipTiming(this.ctx, input)),
-    wipe: (clipId: string) => this.transaction(() => dockWrites.recordWipe(this.ctx, clipId)),
+    wipe: (clipId: string) => this.transaction(() => custody.confirmWipe(this.ctx, clipId, 'unlinked')),
     explainGap: (input: dockWrites.GapExplanationInput) =>
       this.transaction(() => {
         const signedBy = dockWrites.recordGapExplanation(this.ctx, input);

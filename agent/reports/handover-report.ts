@@ -1,10 +1,10 @@
 import { alertText } from '../i18n/alert-text.ts';
 import { parseSubject } from '../ledger/subjects.ts';
-import { formatReportBytes } from './cell-format.ts';
+import { localDateTime } from '../time/zoned-time.ts';
+import { formatBytes } from './byte-format.ts';
 import type { OpenAlertRow, ReportQueries } from './report-queries.ts';
 import { column, ITEM_CATEGORIES, ITEM_KINDS, RECORDER_STATUS, signatureLine } from './report-vocabulary.ts';
 import { type Bilingual, bi, type CellValue, type TableModel } from './table-model.ts';
-import { localDateTime } from './zoned-time.ts';
 
 const RECORDER_COLUMNS = [
   column('serial', 'text', '记录仪编号', 'Recorder'),
@@ -40,7 +40,7 @@ function alertDetail(a: OpenAlertRow, timeZone: string): Bilingual {
     alertText(a, {
       lang,
       recorder: (serial) => serial,
-      bytes: formatReportBytes,
+      bytes: (n) => formatBytes(n, 'MiB'),
       time: (iso) => localDateTime(Date.parse(iso), timeZone),
     });
   return bi(words('zh-CN'), words('en'));

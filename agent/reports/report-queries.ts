@@ -60,6 +60,11 @@ const PULLED_AND_REDOCKED = `(a.checked_in_at IS NOT NULL AND a.checked_in_at - 
 export class ReportQueries {
   constructor(readonly db: Database) {}
 
+  /** The reports' questions to a ledger, over its read handle. */
+  static of(ledger: { readonly readHandle: Database }): ReportQueries {
+    return new ReportQueries(ledger.readHandle);
+  }
+
   /** Check-outs overlapping `range` ([out, in) meets [from, to)) in `scope`, by check-out time. */
   checkoutsOverlapping(range: MsRange, scope: LedgerScope = {}): CheckoutRow[] {
     const serial = scope.serial || null;

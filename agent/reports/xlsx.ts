@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { wallClockAsUtcDate } from '../time/zoned-time.ts';
 import { cellText } from './cell-format.ts';
 import {
   type CellType,
@@ -8,7 +9,6 @@ import {
   type TableColumn,
   type TableModel,
 } from './table-model.ts';
-import { wallClockAsUtcDate } from './zoned-time.ts';
 
 const GIB = 1024 ** 3;
 

@@ -1,5 +1,6 @@
 import type { LiveDockView, LiveRecorder } from '../dock/live-view.ts';
-import { formatBytes, formatPercent, formatSeconds } from './display-format.ts';
+import { formatBytes } from '../reports/byte-format.ts';
+import { formatPercent, formatSeconds } from './display-format.ts';
 import type { MessageKey, Translate } from './i18n/messages.ts';
 import {
   type Readiness,

@@ -1,4 +1,5 @@
-import { formatBytes, formatPercent } from './display-format.ts';
+import { formatBytes } from '../reports/byte-format.ts';
+import { formatPercent } from './display-format.ts';
 import type { Translate } from './i18n/messages.ts';
 
 /** The levels below which a recorder is not ready for a shift (R7: battery charged, free storage). */

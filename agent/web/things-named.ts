@@ -2,7 +2,8 @@ import type { AlertWording } from '../i18n/alert-text.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { ClipRecord } from '../ledger/ledger-records.ts';
 import { parseSubject } from '../ledger/subjects.ts';
-import { formatBytes, formatDateTime } from './display-format.ts';
+import { formatBytes } from '../reports/byte-format.ts';
+import { formatDateTime } from './display-format.ts';
 import type { Translate } from './i18n/messages.ts';
 import type { WebContext } from './web-context.ts';
 

@@ -68,8 +68,8 @@ export interface FingerprintMatch {
   readonly example: boolean;
 }
 
-/** A recorder (or one of its re-enumerated faces) present on the machine. */
-export interface DetectedDevice {
+/** What a raw udev or usb@3 event says about a device, before fingerprint matching. */
+export interface DeviceDescription {
   /**
    * Stable for as long as the device stays plugged, and the same each time the same device
    * shows up on the same interface: `transport:vid:pid:serial-or-port[:part]`.
@@ -85,6 +85,10 @@ export interface DetectedDevice {
   readonly fsType: string | null;
   readonly fsLabel: string | null;
   readonly fsUuid: string | null;
+}
+
+/** A recorder (or one of its re-enumerated faces) present on the machine. */
+export interface DetectedDevice extends DeviceDescription {
   readonly match: FingerprintMatch | null;
   /** Set on a disk that appeared because this recorder key asked for mass storage. */
   readonly claimedBy: string | null;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type {
   DetectedDevice,
+  DeviceDescription,
   DeviceEvent,
   DeviceWatcher,
   DriverName,
@@ -10,7 +11,7 @@ import type {
   WatcherStatus,
 } from '../contract/ports.ts';
 import type { FingerprintTable } from '../fingerprint-table.ts';
-import { type DeviceDescription, describeRawEvent } from './device-description.ts';
+import { describeRawEvent } from './device-description.ts';
 import { DiskClaims } from './disk-claims.ts';
 import type { DeviceEventSource, RawDeviceEvent } from './event-source.ts';
 

@@ -7,8 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Ledger } from '../../agent/ledger/ledger.ts';
 import type { ClipRecord } from '../../agent/ledger/ledger-records.ts';
-import { silentLogger } from '../../agent/ops/logger.ts';
 import { pathsUnder } from '../../agent/paths.ts';
+import { testLedgerOptions } from '../helpers/test-config.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const COLUMNS = 80;
@@ -95,7 +95,7 @@ function screenOf(output: string, columns: number): string[] {
 }
 
 function clipsOf(stateDir: string): Promise<ClipRecord[]> {
-  return Ledger.open({ paths: pathsUnder(stateDir), logger: silentLogger() }).then((ledger) => {
+  return Ledger.open(testLedgerOptions(pathsUnder(stateDir))).then((ledger) => {
     try {
       return ledger.queries.clipsSealedAfter(0);
     } finally {

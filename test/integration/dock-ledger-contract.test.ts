@@ -3,10 +3,10 @@ import { after, describe, it } from 'node:test';
 import type { DockLedger } from '../../agent/ledger/dock-ledger.ts';
 import { Ledger } from '../../agent/ledger/ledger.ts';
 import { vaultPathFor } from '../../agent/ledger/vault-path.ts';
-import { silentLogger } from '../../agent/ops/logger.ts';
 import { MemoryDockLedger } from '../fixtures/dock/memory-dock-ledger.ts';
 import { tempState } from '../fixtures/ledger/ledger-fixture.ts';
 import { testAlert } from '../helpers/test-alert.ts';
+import { testLedgerOptions } from '../helpers/test-config.ts';
 
 /**
  * The dock's in-memory ledger twin and the real SQLite ledger's dock face, held to the same
@@ -33,7 +33,7 @@ async function subjects(): Promise<Subject[]> {
     return new Date(clock.ms);
   };
   const state = tempState('dock-contract-');
-  const real = await Ledger.open({ paths: state.paths, logger: silentLogger(), now });
+  const real = await Ledger.open(testLedgerOptions(state.paths, { now }));
   cleanups.push(() => {
     real.close();
     state.cleanup();

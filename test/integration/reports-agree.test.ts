@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Ledger } from '../../agent/ledger/ledger.ts';
-import { formatReportBytes } from '../../agent/reports/cell-format.ts';
+import { formatBytes } from '../../agent/reports/byte-format.ts';
+import { formatCell } from '../../agent/reports/cell-format.ts';
 import { ledgerTable } from '../../agent/reports/ledger-table.ts';
 import { buildReport } from '../../agent/reports/report-catalog.ts';
-import { formatBytes } from '../../agent/web/display-format.ts';
+import { ReportQueries } from '../../agent/reports/report-queries.ts';
 import { FakeClock, openTestLedger, publishToVault, tempState } from '../fixtures/ledger/ledger-fixture.ts';
 import { assertTotalsFromRows } from '../helpers/report-totals.ts';
 
@@ -110,7 +111,7 @@ describe('numbers that agree (issue 16)', () => {
         .map((s) => s.officerNo),
       ['310003', '310003'],
     );
-    const [stats] = buildReport(ledger.reports, 'statistics', {
+    const [stats] = buildReport(ReportQueries.of(ledger), 'statistics', {
       year: 2025,
       at: clock.now(),
       timeZone: ZONE,
@@ -120,7 +121,7 @@ describe('numbers that agree (issue 16)', () => {
   });
 
   it('the ledger has one 领用 row per recorder: pulling out mid-copy adds none; totals are the sums of the rows', () => {
-    const t = ledgerTable(ledger.reports, {
+    const t = ledgerTable(ReportQueries.of(ledger), {
       from: start,
       to: new Date(start.getTime() + 86_400_000),
       timeZone: ZONE,
@@ -134,7 +135,11 @@ describe('numbers that agree (issue 16)', () => {
       ],
     );
     assertTotalsFromRows(t, ZONE);
-    const [inv] = buildReport(ledger.reports, 'inventory', { year: 2025, at: clock.now(), timeZone: ZONE });
+    const [inv] = buildReport(ReportQueries.of(ledger), 'inventory', {
+      year: 2025,
+      at: clock.now(),
+      timeZone: ZONE,
+    });
     assert.deepEqual(
       inv?.rows.map((r) => [r.serial, r.checkouts]),
       [
@@ -148,7 +153,7 @@ describe('numbers that agree (issue 16)', () => {
 
   it('sizes are binary units labelled as such, written the same way on the page and in reports', () => {
     for (const bytes of [960 * 1024 * 1024, 900e6, 20e9, 64e9])
-      assert.equal(formatReportBytes(bytes), formatBytes(bytes), String(bytes));
-    assert.equal(formatReportBytes(960 * 1024 * 1024), '960.0 MiB');
+      assert.equal(formatCell(bytes, 'bytes', 'zh-CN', ZONE), formatBytes(bytes), String(bytes));
+    assert.equal(formatCell(960 * 1024 * 1024, 'bytes', 'zh-CN', ZONE), '960.0 MiB');
   });
 });

@@ -14,7 +14,7 @@ import {
 import { testAlert } from '../helpers/test-alert.ts';
 
 function lastLog(ledger: Ledger): { username: string; action: string; target: string } | undefined {
-  return ledger.reports.db.prepare('SELECT * FROM access_log ORDER BY seq DESC LIMIT 1').get() as
+  return ledger.readHandle.prepare('SELECT * FROM access_log ORDER BY seq DESC LIMIT 1').get() as
     | { username: string; action: string; target: string }
     | undefined;
 }
@@ -186,7 +186,7 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
 
     // Who entered it, who signed how and when: in the chain.
     const events = (
-      fx.ledger.reports.db.prepare("SELECT body FROM events WHERE type LIKE 'gap.%' ORDER BY seq").all() as {
+      fx.ledger.readHandle.prepare("SELECT body FROM events WHERE type LIKE 'gap.%' ORDER BY seq").all() as {
         body: string;
       }[]
     ).map((e) => JSON.parse(e.body) as { type: string; data: Record<string, unknown> });
@@ -305,7 +305,7 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
     assert.equal((await c.supervisor.post(`/account-changes/${add.id}/confirm`)).status, 303);
     const lisi = new WebClient(fx.url);
     assert.equal((await lisi.login('lisi1', 'Long-enough-77')).status, 303);
-    const confirmed = fx.ledger.reports.db
+    const confirmed = fx.ledger.readHandle
       .prepare("SELECT body FROM events WHERE type = 'account.confirmed' ORDER BY seq DESC LIMIT 1")
       .get() as { body: string };
     assert.deepEqual(

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatBytes, formatEta, progressLine } from '../../agent/cli/progress-line.ts';
+import { formatEta, progressLine } from '../../agent/cli/progress-line.ts';
 import { ProgressMeter } from '../../agent/ingest/progress.ts';
+import { formatBytes } from '../../agent/reports/byte-format.ts';
 
 describe('ProgressMeter', () => {
   it('reports no ETA before a rate is known, then rate and ETA from samples', () => {

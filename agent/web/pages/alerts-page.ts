@@ -1,7 +1,7 @@
+import { holdsRecorder } from '../../dock/held-recorders.ts';
 import { alertKindText, alertText } from '../../i18n/alert-text.ts';
 import type { AlertRecord } from '../../ledger/ledger-records.ts';
 import { formatDateTime } from '../display-format.ts';
-import { HELD_ALERT_KINDS } from '../held-recorders.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { postForm, sendPage } from '../layout.ts';
 import { optionalField } from '../request-input.ts';
@@ -38,8 +38,7 @@ export function alertKindLabel(ctx: WebContext, kind: string): string {
 function actionsOf(ctx: WebContext, a: AlertRecord): SafeHtml {
   const t = ctx.t;
   const id = encodeURIComponent(a.id);
-  if (HELD_ALERT_KINDS.has(a.kind))
-    return html`<a href="/recorders#held-recorders">${t('alerts.decideHeld')}</a>`;
+  if (holdsRecorder(a.kind)) return html`<a href="/recorders#held-recorders">${t('alerts.decideHeld')}</a>`;
   const parts: SafeHtml[] = [];
   if (a.kind === 'recording-gap') {
     parts.push(openGapActions(ctx, a));
@@ -112,7 +111,7 @@ function resolveAlert(ctx: WebContext): void {
   const { ledger } = ctx.rt;
   const alert = ledger.queries.openAlerts().find((a) => a.id === ctx.params.id);
   if (!alert) throw new BadRequestError(ctx.t('alerts.notOpen'));
-  if (HELD_ALERT_KINDS.has(alert.kind)) throw new BadRequestError(ctx.t('alerts.useDecide'));
+  if (holdsRecorder(alert.kind)) throw new BadRequestError(ctx.t('alerts.useDecide'));
   ledger.resolveAlert(alert.id, {
     resolvedBy: userOf(ctx).account.username,
     note: optionalField(ctx.form, 'note', 500),

@@ -1,6 +1,6 @@
 import { DEFAULT_DOCK_RULES } from '../../dock/dock-rules.ts';
+import { decideHeldRecorder } from '../../dock/held-recorders.ts';
 import { formatDateTime } from '../display-format.ts';
-import { decideHeldRecorder } from '../held-recorders.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { csrfField, sendPage } from '../layout.ts';
 import { type NowRow, type NowView, nowView } from '../now-view.ts';

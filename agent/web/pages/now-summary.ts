@@ -1,5 +1,6 @@
 import type { UsageSession } from '../../ledger/manager-queries.ts';
-import { asShown, formatReportBytes } from '../../reports/cell-format.ts';
+import { formatBytes } from '../../reports/byte-format.ts';
+import { asShown } from '../../reports/cell-format.ts';
 import {
   SESSION_STATUS,
   sessionStatus,
@@ -62,16 +63,14 @@ export function daySummarySection(ctx: WebContext): SafeHtml {
         s.serial
       }</td><td>${n.officer(s.officerNo)}</td><td class="${
         status === 'complete' ? 'ok' : status === 'running' ? '' : 'bad'
-      }">${SESSION_STATUS[status][lang]}</td><td class="num">${s.clipCount}</td><td class="num">${formatReportBytes(
-        s.clipBytes,
-      )}</td><td class="num">${s.lateClips || ''}</td><td class="num">${s.gapClips || ''}</td></tr>`,
+      }">${SESSION_STATUS[status][lang]}</td><td class="num">${s.clipCount}</td><td class="num">${formatBytes(s.clipBytes, 'MiB')}</td><td class="num">${s.lateClips || ''}</td><td class="num">${s.gapClips || ''}</td></tr>`,
   );
   return html`<section id="day-summary"><h2>${t('summary.title')}</h2>
 <p id="day-summary-line">${t('summary.line', {
     dockings: sum.dockings,
     officers: sum.officers,
     clips: sum.clips,
-    bytes: formatReportBytes(sum.bytes),
+    bytes: formatBytes(sum.bytes, 'MiB'),
     late: sum.late,
     gaps: sum.gaps,
     waiting: sum.waiting,

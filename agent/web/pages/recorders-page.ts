@@ -1,7 +1,7 @@
 import { DEFAULT_DOCK_RULES } from '../../dock/dock-rules.ts';
+import { heldRecorders } from '../../dock/held-recorders.ts';
 import type { FaultRecord, RecorderRecord } from '../../ledger/ledger-records.ts';
 import { formatDateTime, formatPercent } from '../display-format.ts';
-import { heldRecorders } from '../held-recorders.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { postForm, sendPage } from '../layout.ts';
 import { storageText } from '../now-view.ts';

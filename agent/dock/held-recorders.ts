@@ -1,9 +1,13 @@
+import { DockError } from '../errors.ts';
+import { HELD_ALERT_KINDS } from '../ledger/alert-kinds.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { AlertRecord } from '../ledger/ledger-records.ts';
-import { BadRequestError } from './web-errors.ts';
+import { parseSubject } from '../ledger/subjects.ts';
 
-/** Alert kinds that hold a recorder at the dock until the equipment manager decides. */
-export const HELD_ALERT_KINDS: ReadonlySet<string> = new Set(['unknown-recorder', 'identity-changed']);
+/** Whether an alert of this kind holds a recorder at the dock until the equipment manager decides. */
+export function holdsRecorder(kind: string): boolean {
+  return (HELD_ALERT_KINDS as readonly string[]).includes(kind);
+}
 
 /** What the dock saw of a held recorder (the alert's JSON detail). */
 export interface HeldIdentity {
@@ -36,19 +40,27 @@ function identityOf(alert: AlertRecord): HeldIdentity {
 
 /** Recorders held at the dock now (open unknown-recorder / identity-changed alerts). */
 export function heldRecorders(ledger: Ledger): HeldRecorder[] {
-  return ledger.queries
-    .openAlerts()
-    .filter((a) => HELD_ALERT_KINDS.has(a.kind) && a.subject.startsWith('recorder:'))
-    .map((alert) => ({
-      serial: alert.subject.slice('recorder:'.length),
-      alert,
-      identity: identityOf(alert),
-    }));
+  return ledger.queries.openAlerts().flatMap((alert) => {
+    const subject = parseSubject(alert.subject);
+    if (!holdsRecorder(alert.kind) || subject?.kind !== 'recorder') return [];
+    return [{ serial: subject.serial, alert, identity: identityOf(alert) }];
+  });
+}
+
+/** The recorder named is not held at the dock (any more). */
+export class RecorderNotHeldError extends DockError {
+  constructor(readonly serial: string) {
+    super(
+      'RECORDER_NOT_HELD',
+      `recorder ${serial} is not waiting for a decision (any more): see the held recorders on the page or 'dockctl alerts'`,
+    );
+  }
 }
 
 /**
  * Accept (register with what the dock saw, then resolve the alert) or reject (resolve with the
- * note 'rejected') a held recorder, in one transaction; the same as `dockctl recorders accept|reject`.
+ * note 'rejected') a held recorder, in one transaction: the page and `dockctl recorders
+ * accept|reject` both decide through this. Throws RecorderNotHeldError.
  */
 export function decideHeldRecorder(
   ledger: Ledger,
@@ -57,8 +69,7 @@ export function decideHeldRecorder(
   by: string,
 ): void {
   const held = heldRecorders(ledger).find((h) => h.serial === serial);
-  if (!held)
-    throw new BadRequestError('that recorder is not waiting for a decision (any more): reload the page');
+  if (!held) throw new RecorderNotHeldError(serial);
   ledger.transaction(() => {
     if (decision === 'accept') ledger.registerRecorder({ serial, ...held.identity });
     ledger.resolveAlert(held.alert.id, {
