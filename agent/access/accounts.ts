@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { withWords } from '../i18n/error-words.ts';
 import type { AccountRecord } from '../ledger/access-records.ts';
 import { USERNAME_PATTERN } from '../ledger/access-writes.ts';
 import type { AccountRole } from '../ledger/event-types.ts';
@@ -234,11 +235,18 @@ function accountInput(a: AccountRecord) {
 
 function checkNewUsername(username: unknown): string {
   if (typeof username !== 'string' || !USERNAME_PATTERN.test(username))
-    throw new AccountInputError(
-      'the username is not allowed: use 2 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+    throw withWords(
+      new AccountInputError(
+        'the username is not allowed: use 2 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+      ),
+      'err.username.bad',
     );
   if (RESERVED_USERNAMES.has(username.toLowerCase()))
-    throw new AccountInputError(`the username ${username} is reserved: choose another one`);
+    throw withWords(
+      new AccountInputError(`the username ${username} is reserved: choose another one`),
+      'err.username.reserved',
+      { username },
+    );
   return username;
 }
 
@@ -253,14 +261,20 @@ export function checkOfficerNo(role: AccountRole, officerNo: unknown): string | 
   const value = typeof officerNo === 'string' ? officerNo.trim() : officerNo;
   if (value === null || value === undefined || value === '') {
     if (role === 'officer')
-      throw new AccountInputError(
-        "an officer's account needs the officer number (人员编号): give it with the officer number field (--officer NO)",
+      throw withWords(
+        new AccountInputError(
+          "an officer's account needs the officer number (人员编号): give it with the officer number field (--officer NO)",
+        ),
+        'err.officerNo.required',
       );
     return null;
   }
   if (typeof value !== 'string' || !OFFICER_NO_PATTERN.test(value))
-    throw new AccountInputError(
-      'the officer number is not allowed: use 1 to 32 letters, digits, dashes or underscores',
+    throw withWords(
+      new AccountInputError(
+        'the officer number is not allowed: use 1 to 32 letters, digits, dashes or underscores',
+      ),
+      'err.officerNo.bad',
     );
   return value;
 }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { withWords } from '../i18n/error-words.ts';
 import { saveAccount } from './access-writes.ts';
 import { LedgerStateError } from './errors.ts';
 import type { AccountRole } from './event-types.ts';
@@ -109,8 +110,11 @@ export function confirmAccountChange(ctx: WriteContext, input: AccountConfirmati
   const { proposal: p } = input;
   const confirmedBy = requireText('confirmedBy', input.confirmedBy);
   if (confirmedBy === p.proposedBy || confirmedBy === p.username)
-    throw new LedgerStateError(
-      'nobody may confirm an account change they proposed or a change to their own account: ask another supervisor',
+    throw withWords(
+      new LedgerStateError(
+        'nobody may confirm an account change they proposed or a change to their own account: ask another supervisor',
+      ),
+      'err.proposalOwn',
     );
   saveAccount(ctx, {
     username: p.username,

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { withWords } from '../i18n/error-words.ts';
 import { resolveAlert } from './alert-writes.ts';
 import { recordGapExplanation } from './dock-writes.ts';
 import { LedgerInputError, LedgerStateError } from './errors.ts';
@@ -45,8 +46,15 @@ export interface GapDraftInput {
 function openGap(ctx: WriteContext, alertId: string) {
   const alert = findAlert(ctx.db, requireText('alertId', alertId));
   if (alert?.kind !== 'recording-gap')
-    throw new LedgerStateError(`${alertId} is not a recording-gap alert: list them with 'dockctl alerts'`);
-  if (alert.resolvedAt) throw new LedgerStateError(`the gap ${alertId} is already explained or resolved`);
+    throw withWords(
+      new LedgerStateError(`${alertId} is not a recording-gap alert: list them with 'dockctl alerts'`),
+      'err.gap.notGap',
+    );
+  if (alert.resolvedAt)
+    throw withWords(
+      new LedgerStateError(`the gap ${alertId} is already explained or resolved`),
+      'err.gap.resolved',
+    );
   return alert;
 }
 
@@ -55,13 +63,23 @@ export function draftGapExplanation(ctx: WriteContext, input: GapDraftInput): Ga
   const alert = openGap(ctx, input.alertId);
   const text = requireText('text', input.text).trim();
   if (text.length < 10)
-    throw new LedgerInputError('the explanation is too short: write what happened (at least 10 characters)');
+    throw withWords(
+      new LedgerInputError('the explanation is too short: write what happened (at least 10 characters)'),
+      'err.gap.short',
+    );
   const signers = [...new Set(input.signers.map((s) => requireText('signedBy', s).trim()))].sort();
   if (signers.length < 2)
-    throw new LedgerInputError('a gap explanation must be signed by two or more different officers (R9)');
+    throw withWords(
+      new LedgerInputError('a gap explanation must be signed by two or more different officers (R9)'),
+      'err.gap.twoSigners',
+    );
   const unknown = signers.filter((no) => !findOfficer(ctx.db, no));
   if (unknown.length > 0)
-    throw new LedgerInputError(`officer ${unknown.join(', ')} is not registered: register them first`);
+    throw withWords(
+      new LedgerInputError(`officer ${unknown.join(', ')} is not registered: register them first`),
+      'err.gap.unregistered',
+      { list: unknown.join('、') },
+    );
   const at = ctx.now();
   ctx.events.append(
     'gap.drafted',
@@ -98,14 +116,25 @@ export function signGapExplanation(
   const alert = openGap(ctx, input.alertId);
   const draft = gapDraft(ctx.db, alert.id);
   if (!draft)
-    throw new LedgerStateError(`the gap ${alert.id} has no explanation to sign yet: enter it first`);
+    throw withWords(
+      new LedgerStateError(`the gap ${alert.id} has no explanation to sign yet: enter it first`),
+      'err.gap.noDraft',
+    );
   const officerNo = requireText('officerNo', input.officerNo);
   if (!draft.signers.includes(officerNo))
-    throw new LedgerStateError(
-      `officer ${officerNo} is not a signer of this explanation: only the named officers sign it`,
+    throw withWords(
+      new LedgerStateError(
+        `officer ${officerNo} is not a signer of this explanation: only the named officers sign it`,
+      ),
+      'err.gap.notSigner',
+      { no: officerNo },
     );
   if (draft.signatures.some((s) => s.officerNo === officerNo))
-    throw new LedgerStateError(`officer ${officerNo} has already signed this explanation`);
+    throw withWords(
+      new LedgerStateError(`officer ${officerNo} has already signed this explanation`),
+      'err.gap.signedAlready',
+      { no: officerNo },
+    );
   const at = ctx.now();
   ctx.events.append(
     'gap.signed',
@@ -131,7 +160,11 @@ export function signGapExplanation(
 /** The supervisor read an explained gap (R9: the explanation is reported to the responsible leader). */
 export function acknowledgeGap(ctx: WriteContext, alertId: string, by: string): void {
   const row = cachedStatement(ctx.db, 'SELECT 1 FROM gap_explanations WHERE alert_id = ?').get(alertId);
-  if (!row) throw new LedgerStateError(`the gap ${alertId} is not explained yet: nothing to acknowledge`);
+  if (!row)
+    throw withWords(
+      new LedgerStateError(`the gap ${alertId} is not explained yet: nothing to acknowledge`),
+      'err.gap.notExplained',
+    );
   if (cachedStatement(ctx.db, 'SELECT 1 FROM gap_acknowledgements WHERE alert_id = ?').get(alertId)) return;
   const at = ctx.now();
   ctx.events.append(

@@ -189,7 +189,7 @@ describe('web page: footage, access requests, exports', () => {
     assert.ok(mine);
     const own1 = await c.supervisor.post(`/access/${mine.id}/decide`, { decision: 'approved', hours: '72' });
     assert.equal(own1.status, 400);
-    assert.match(own1.text, /nobody may decide their own access request/);
+    assert.match(own1.text, /任何人不得审批自己的申请/);
     const bad = await c.supervisor.post(`/access/${mine.id}/decide`, { decision: 'approved', hours: '0' });
     assert.equal(bad.status, 400);
     assert.equal(fx.ledger.accessQueries.accessRequest(mine.id)?.status, 'pending');

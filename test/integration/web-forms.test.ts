@@ -76,7 +76,7 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
     assert.match(page.text, /下次接入采集站时写入设备/);
     const refused = await c.manager.post('/recorders/bind', { serial: 'ZFY0100', officerNo: '999999' });
     assert.equal(refused.status, 400);
-    assert.match(refused.text, /class="flash error" role="alert">the officer 999999 is not registered/);
+    assert.match(refused.text, /class="flash error" role="alert">人员编号 999999 未登记/);
     const missing = await c.manager.post('/recorders', { serial: '  ' });
     assert.equal(missing.status, 400);
   });
@@ -218,7 +218,7 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
   it('an administrator adds, changes and disables accounts; the policy errors show on the page', async () => {
     const weak = await c.admin.post('/users', { username: 'clerk2', role: 'auditor', password: 'short' });
     assert.equal(weak.status, 400);
-    assert.match(weak.text, /the password is not accepted/);
+    assert.match(weak.text, /密码不被接受（至少 10 个字符）/);
     assert.equal(fx.ledger.accessQueries.account('clerk2'), null);
     const noOfficer = await c.admin.post('/users', {
       username: 'cop2',
@@ -261,7 +261,7 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
       password: 'Long-enough-77',
     });
     assert.equal(twin.status, 400, 'officer 310001 already has an account');
-    assert.match(twin.text, /already belongs to the account officer1/);
+    assert.match(twin.text, /人员编号 310001 已属于账号 officer1/);
     const ghost = await c.admin.post('/users', {
       username: 'ghost1',
       role: 'officer',

@@ -185,7 +185,7 @@ describe('web page: HTTP behaviour (headers, assets, live view, languages, error
       signedBy: ['310001'],
     });
     assert.equal(res.status, 400);
-    assert.match(res.text, /class="flash error" role="alert">[^<]*two or more/);
+    assert.match(res.text, /class="flash error" role="alert">[^<]*两名以上不同的执法人员签名/);
     assert.match(res.text, /id="open-alerts"/);
     assert.match(
       res.text,
