@@ -1,6 +1,6 @@
 import type { AlertFacts, AlertKind } from '../ledger/alert-kinds.ts';
 import { isAlertKind } from '../ledger/alert-kinds.ts';
-import { type DomainKey, domainText } from './domain.ts';
+import { type DomainKey, domainText, isDomainKey } from './domain.ts';
 import type { Lang } from './lang.ts';
 
 /** How names, sizes and times are written where the alert is shown (page, CLI, report). */
@@ -105,7 +105,8 @@ function paramsOf(kind: AlertKind, f: AlertFacts, w: AlertWording): Params {
         recorder: w.recorder(x.serial),
         file: file(x.sourcePath),
         position: x.position,
-        errno: x.errno ?? '?',
+        errno:
+          x.errno && isDomainKey(`errno.${x.errno}`) ? t(`errno.${x.errno}` as DomainKey) : (x.errno ?? '?'),
         attempts: x.attempts,
         max: x.maxAttempts,
       };

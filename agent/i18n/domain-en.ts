@@ -153,4 +153,9 @@ export const domainEn: { readonly [K in DomainKey]: string } = {
     'A stored clip does not match its seal; the export stopped: verify the clip and tell the equipment manager.',
   'err.generic':
     'This could not be done: check what you entered and try again; if it happens again, ask the administrator.',
+  'errno.EIO': 'I/O error',
+  'errno.ENXIO': 'device gone',
+  'errno.ENODEV': 'device gone',
+  'errno.EACCES': 'permission denied',
+  'errno.ETIMEDOUT': 'timed out',
 };

@@ -137,6 +137,12 @@ export const domainZh = {
   'err.export.noSpace': '存储空间不足：导出需要 {needed}，只剩 {free}。',
   'err.export.mismatch': '存储中的资料与封存记录不一致，已停止导出：请执行完整性校验并联系装备管理员。',
   'err.generic': '操作未能完成：请检查输入后重试；如反复出现，请联系系统管理员。',
+
+  'errno.EIO': '磁盘读写错误',
+  'errno.ENXIO': '设备已断开',
+  'errno.ENODEV': '设备已断开',
+  'errno.EACCES': '无权访问',
+  'errno.ETIMEDOUT': '读取超时',
 } as const;
 
 /** A key of the dock's own words. */

@@ -1,4 +1,5 @@
 import type { LiveDockView, LiveRecorder } from '../dock/live-view.ts';
+import { isDomainKey } from '../i18n/domain.ts';
 import { formatBytes } from '../reports/byte-format.ts';
 import { formatPercent, formatSeconds } from './display-format.ts';
 import type { MessageKey, Translate } from './i18n/messages.ts';
@@ -46,6 +47,14 @@ export interface NowRow extends LiveRecorder {
 /** What `/api/now` answers: the live view with each recorder's row in the page's language. */
 export interface NowView extends Omit<LiveDockView, 'recorders'> {
   readonly recorders: readonly NowRow[];
+  /** The USB bus and the forwarder's state, in words. */
+  readonly usbBusText: string;
+  readonly forwarderText: string;
+}
+
+/** A state word of the dock from the shared catalogue; an unknown state is shown as it is. */
+function stateText(t: Translate, key: string): string {
+  return isDomainKey(key) ? t(key) : key.slice(key.indexOf('.') + 1);
 }
 
 /**
@@ -97,5 +106,10 @@ export function nowView(
       readyText: r.held ? '' : readinessText(t, readiness, input),
     };
   });
-  return { ...live, recorders };
+  return {
+    ...live,
+    recorders,
+    usbBusText: stateText(t, `usb.${live.usbBus}`),
+    forwarderText: live.forwarder ? stateText(t, `forwarder.${live.forwarder.state}`) : t('now.forwarderOff'),
+  };
 }

@@ -6,7 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { verifyExportPackage } from '../../agent/export/verify-package.ts';
 import type { SimRecorder } from '../../drivers/sim/sim-recorder.ts';
-import { BrowserFixture, TEST_PASSWORD } from './browser-fixture.ts';
+import { testAlert } from '../helpers/test-alert.ts';
+import { BrowserFixture, TEST_ACCOUNTS, TEST_PASSWORD } from './browser-fixture.ts';
+import { latinWords } from './latin-words.ts';
 
 const H = 3_600_000;
 const MIB = 1024 * 1024;
@@ -248,26 +250,98 @@ describe('the equipment manager’s page in headless Chromium', () => {
     await supervisorContext.close();
   });
 
-  it('shows every page in English too, and each role only its pages', async () => {
-    const context = await fx.context('en');
-    const page = await logIn(fx, context, 'auditor');
-    await page.goto(`${fx.url}/?lang=en`);
-    assert.equal(await page.getAttribute('html', 'lang'), 'en');
-    for (const [route, name] of [
-      ['/', '11-en-now'],
-      ['/ledger', '12-en-ledger'],
-      ['/recorders', '13-en-recorders'],
-      ['/alerts', '14-en-alerts'],
-      ['/clips', '15-en-clips'],
-      ['/reports', '16-en-reports'],
-      ['/access-log', '17-en-access-log'],
-    ] as const) {
-      const res = await page.goto(`${fx.url}${route}`);
-      assert.equal(res?.status(), 200, route);
-      await fx.screenshot(page, name);
+  it('walks every page as each role, in zh-CN with no Latin word outside the allow-list, and in English', async () => {
+    const ledger = fx.dockd.ledger;
+    const own = ledger.accessQueries.searchClips({ serial: big.identity.serial })[0];
+    const others = ledger.accessQueries.searchClips({ serial: gappy.identity.serial })[0];
+    assert.ok(own && others);
+    // Open alerts of several kinds, so the alerts page renders each from its facts.
+    const serial = big.identity.serial;
+    const facts = { serial, sourcePath: own.sourcePath };
+    for (const input of [
+      testAlert('late-clip', `clip:${own.id}`, {
+        facts: { ...facts, clipId: own.id, hoursLate: 30, limitHours: 24 },
+      }),
+      testAlert('read-error', `file:${serial}:${encodeURIComponent(own.sourcePath)}`, {
+        facts: { ...facts, position: 4096, errno: 'EIO', attempts: 1, maxAttempts: 3 },
+      }),
+      testAlert('storage-low', 'vault', {
+        facts: { freeBytes: 5 * 1024 ** 3, totalBytes: 100 * 1024 ** 3, freePercent: 5, limitPercent: 10 },
+      }),
+      testAlert('unknown-device', 'device:1-2', {
+        facts: { deviceKey: '1-2', vendorId: '0781', productId: '5581', label: null },
+      }),
+      testAlert('recorder-not-ready', `recorder:${serial}`, {
+        facts: { serial, batteryPct: 12, freeBytes: null, minBatteryPct: 30, minFreeBytes: 4 * 1024 ** 3 },
+      }),
+    ])
+      ledger.openAlert(input);
+    const year = new Date().getFullYear();
+    const pages: Record<string, readonly (readonly [string, string])[]> = {
+      manager: [
+        ['/', 'now'],
+        ['/ledger', 'ledger'],
+        ['/recorders', 'recorders'],
+        ['/alerts', 'alerts'],
+        ['/gaps', 'gaps-manager'],
+        ['/clips', 'clips'],
+        [`/clips/${own.id}`, 'clip'],
+        ['/access', 'access-manager'],
+        ['/exports', 'exports'],
+        ['/reports', 'report-inventory'],
+        ['/reports?name=handover', 'report-handover'],
+        [`/reports?name=statistics&year=${year}`, 'report-statistics'],
+        ['/no-such-page', 'not-found'],
+      ],
+      supervisor: [
+        ['/', 'now-supervisor'],
+        ['/access', 'access-supervisor'],
+        ['/gaps', 'gaps-supervisor'],
+        ['/access-log', 'access-log'],
+      ],
+      auditor: [['/clips', 'clips-auditor']],
+      admin: [
+        ['/users', 'users'],
+        ['/ledger', 'forbidden'],
+      ],
+      zhangsan: [
+        ['/', 'now-officer'],
+        ['/clips', 'clips-officer'],
+        [`/clips/${others.id}`, 'clip-of-another-officer'],
+        ['/gaps', 'gaps-officer'],
+        ['/access', 'access-officer'],
+      ],
+    };
+    const data = [...TEST_ACCOUNTS.map((a) => a.username), 'sim ga-sdk', 'sim serial', 'Example vendor'];
+    const found: string[] = [];
+    let n = 20;
+    for (const [username, routes] of Object.entries(pages)) {
+      const context = await fx.context();
+      const page = await logIn(fx, context, username);
+      for (const [route, name] of routes) {
+        n++;
+        await page.goto(`${fx.url}${route}`);
+        assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN', route);
+        const words = latinWords(await page.innerText('body'), data);
+        if (words.length > 0) found.push(`${username} ${route}: ${words.join(' ')}`);
+        await fx.screenshot(page, `${n}-zh-${name}`);
+        const sep = route.includes('?') ? '&' : '?';
+        await page.goto(`${fx.url}${route}${sep}lang=en`);
+        assert.equal(await page.getAttribute('html', 'lang'), 'en', route);
+        await fx.screenshot(page, `${n}-en-${name}`);
+        await page.goto(`${fx.url}/?lang=zh-CN`);
+      }
+      await context.close();
     }
-    const refused = await page.goto(`${fx.url}/users`);
-    assert.equal(refused?.status(), 403, 'an auditor does not manage accounts');
-    await context.close();
+    const anonymous = await fx.context();
+    const login = await anonymous.newPage();
+    await login.goto(`${fx.url}/login`);
+    const words = latinWords(await login.innerText('body'), data);
+    if (words.length > 0) found.push(`anonymous /login: ${words.join(' ')}`);
+    await fx.screenshot(login, `${n + 1}-zh-login`);
+    await login.goto(`${fx.url}/login?lang=en`);
+    await fx.screenshot(login, `${n + 1}-en-login`);
+    await anonymous.close();
+    assert.deepEqual(found, [], 'Latin words on Chinese pages');
   });
 });

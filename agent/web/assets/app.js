@@ -134,8 +134,8 @@
     }
     for (const [key, tr] of rows) if (!seen.has(key)) tr.remove();
     if (view.recorders.length === 0) tbody.appendChild(emptyRow(table));
-    setText(document.getElementById('usb-bus'), view.usbBus);
-    setText(document.getElementById('forwarder-state'), view.forwarder ? view.forwarder.state : '');
+    setText(document.getElementById('usb-bus'), view.usbBusText || '');
+    setText(document.getElementById('forwarder-state'), view.forwarderText || '');
     setText(
       document.getElementById('forwarder-backlog'),
       view.forwarder ? String(view.forwarder.backlog) : '',

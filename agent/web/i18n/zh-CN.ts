@@ -311,7 +311,7 @@ export const zhCN = {
   'accessLog.user': '用户',
   'accessLog.action': '操作',
   'accessLog.target': '对象',
-  'accessLog.request': '审批编号',
+  'accessLog.request': '依据的申请',
 
   'users.username': '用户名',
   'users.role': '角色',

@@ -49,7 +49,9 @@ function targetText(ctx: WebContext, n: Namer, target: string): { text: string; 
         : (name ?? '');
     return {
       text: t('name.report', {
-        name: [label, year, how === 'page' ? '' : how?.toUpperCase()].filter(Boolean).join(' '),
+        name: [label, year, how === 'csv' || how === 'xlsx' ? how.toUpperCase() : '']
+          .filter(Boolean)
+          .join(' '),
       }),
       href: '/reports',
     };

@@ -62,8 +62,8 @@ function recorderRow(ctx: WebContext, r: NowRow, manage: boolean): SafeHtml {
 
 function statusList(ctx: WebContext, view: NowView): SafeHtml {
   return html`<dl class="status" id="dock-status">
-<dt>${ctx.t('now.usbBus')}</dt><dd id="usb-bus">${view.usbBus}</dd>
-<dt>${ctx.t('now.forwarder')}</dt><dd id="forwarder-state">${view.forwarder?.state ?? ctx.t('now.forwarderOff')}</dd>
+<dt>${ctx.t('now.usbBus')}</dt><dd id="usb-bus">${view.usbBusText}</dd>
+<dt>${ctx.t('now.forwarder')}</dt><dd id="forwarder-state">${view.forwarderText}</dd>
 <dt>${ctx.t('now.backlog')}</dt><dd id="forwarder-backlog">${view.forwarder ? String(view.forwarder.backlog) : ''}</dd>
 <dt>${ctx.t('now.updated')}</dt><dd id="now-at">${formatDateTime(new Date(view.at), ctx.rt.timeZone)}</dd>
 </dl>`;
