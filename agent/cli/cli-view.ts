@@ -1,5 +1,6 @@
 import type { DockConfig } from '../config/dock-config.ts';
-import { type Lang, langFromEnv } from '../i18n/lang.ts';
+import { type DomainKey, domainText } from '../i18n/domain.ts';
+import { type Lang, langFromEnv, type MessageParams } from '../i18n/lang.ts';
 import { localDateTime } from '../time/zoned-time.ts';
 
 /** How a dockctl command writes for a person: in the dock's time zone and the terminal's language. */
@@ -12,6 +13,8 @@ export interface CliView {
   time(d: Date | null): string | null;
   /** The line under a table that says which zone its times are in. */
   readonly zoneNote: string;
+  /** One of the dock's words in the command's language. */
+  t(key: DomainKey, params?: MessageParams): string;
 }
 
 /** The view of a command: the dock's zone from the configuration dockd reads, the language from the environment. */
@@ -23,5 +26,6 @@ export function cliView(config: Pick<DockConfig, 'rules'>, env: NodeJS.ProcessEn
     lang,
     time: (d) => (d === null ? null : localDateTime(d.getTime(), zone)),
     zoneNote: lang === 'zh-CN' ? `（时间为 ${zone} 时区）\n` : `(times in ${zone})\n`,
+    t: (key, params) => domainText(lang, key, params),
   };
 }

@@ -1,4 +1,5 @@
 import { decideHeldRecorder, RecorderNotHeldError } from '../dock/held-recorders.ts';
+import { alertKindText, alertText } from '../i18n/alert-text.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { AlertRecord, RecorderRecord } from '../ledger/ledger-records.ts';
 import type { UsageReport, UsageSession } from '../ledger/manager-queries.ts';
@@ -19,7 +20,7 @@ function sessionRows(sessions: readonly (UsageSession & { status?: SessionStatus
     view.time(s.startedAt),
     s.serial,
     s.officerNo,
-    SESSION_STATUS[s.status ?? s.outcome ?? 'running'].en,
+    SESSION_STATUS[s.status ?? s.outcome ?? 'running'][view.lang],
     s.clipCount,
     formatBytes(s.clipBytes),
     s.lateClips,
@@ -27,17 +28,11 @@ function sessionRows(sessions: readonly (UsageSession & { status?: SessionStatus
     s.endFreeBytes === null ? null : formatBytes(s.endFreeBytes),
   ]);
 }
-const SESSION_HEADERS = [
-  'started',
-  'recorder',
-  'officer',
-  'outcome',
-  'clips',
-  'bytes',
-  'late',
-  'battery%',
-  'free',
-];
+function sessionHeaders(view: CliView): string[] {
+  return (
+    ['started', 'recorder', 'officer', 'status', 'clips', 'size', 'late', 'battery', 'free'] as const
+  ).map((c) => view.t(`cli.col.${c}`));
+}
 
 /** `dockctl sessions`: recent dock sessions. */
 export const sessionsCommand: CliCommand = ledgerCliCommand({
@@ -52,7 +47,7 @@ export const sessionsCommand: CliCommand = ledgerCliCommand({
       .recentSessions(positiveInt(values.limit, 50, '--limit'))
       .map((s) => ({ ...s, status: sessionStatus(s, waiting) }));
   },
-  table: (data, view) => formatTable(SESSION_HEADERS, sessionRows(data as UsageSession[], view)),
+  table: (data, view) => formatTable(sessionHeaders(view), sessionRows(data as UsageSession[], view)),
 });
 
 /** `dockctl alerts`: open alerts for the equipment manager. */
@@ -63,10 +58,21 @@ export const alertsCommand: CliCommand = ledgerCliCommand({
   query: (ledger) => ledger.queries.openAlerts(),
   table: (data, view) => {
     const alerts = data as AlertRecord[];
-    if (alerts.length === 0) return 'no open alerts\n';
+    if (alerts.length === 0) return `${view.t('cli.noAlerts')}\n`;
+    const wording = {
+      lang: view.lang,
+      recorder: (s: string) => s,
+      bytes: (n: number) => formatBytes(n),
+      time: (iso: string) => view.time(new Date(iso)) ?? iso,
+    };
     return formatTable(
-      ['id', 'opened', 'kind', 'detail'],
-      alerts.map((a) => [a.id, view.time(a.openedAt), a.kind, a.detail ?? a.subject]),
+      (['alert', 'opened', 'kind', 'detail'] as const).map((c) => view.t(`cli.col.${c}`)),
+      alerts.map((a) => [
+        a.id,
+        view.time(a.openedAt),
+        alertKindText(view.lang, a.kind),
+        alertText(a, wording) || a.subject,
+      ]),
     );
   },
 });
@@ -102,12 +108,16 @@ export const ledgerCommand: CliCommand = ledgerCliCommand({
       a.inBatteryPct,
     ]);
     const t = report.totals;
+    const col = (c: 'recorder' | 'officer' | 'out' | 'battery' | 'in') => view.t(`cli.col.${c}`);
     return [
-      'check-out / check-in',
-      formatTable(['recorder', 'officer', 'out', 'battery%', 'in', 'battery%'], outs),
-      'dock sessions',
-      formatTable(SESSION_HEADERS, sessionRows(report.sessions, view)),
-      `${t.sessions} sessions, ${t.clips} clips, ${formatBytes(t.bytes)}, ${(t.durationMs / 3_600_000).toFixed(1)} h of footage, ${t.lateClips} late\n`,
+      view.t('cli.checkouts'),
+      formatTable(
+        [col('recorder'), col('officer'), col('out'), col('battery'), col('in'), col('battery')],
+        outs,
+      ),
+      view.t('cli.dockings'),
+      formatTable(sessionHeaders(view), sessionRows(report.sessions, view)),
+      `${view.t('cli.totals', { sessions: t.sessions, clips: t.clips, bytes: formatBytes(t.bytes), hours: (t.durationMs / 3_600_000).toFixed(1), late: t.lateClips })}\n`,
     ].join('\n');
   },
 });
@@ -129,12 +139,14 @@ export const recordersCommand: CliCommand = ledgerCliCommand({
   table: (data, view) => {
     if (!Array.isArray(data)) return `${(data as { message: string }).message}\n`;
     return formatTable(
-      ['serial', 'model', 'vendor', 'status', 'registered'],
+      (['recorder', 'model', 'vendor', 'recorderStatus', 'registered'] as const).map((c) =>
+        view.t(`cli.col.${c}`),
+      ),
       (data as RecorderRecord[]).map((r) => [
         r.serial,
         r.model,
         r.vendor,
-        r.status,
+        view.t(`recorder.${r.status}`),
         view.time(r.registeredAt),
       ]),
     );

@@ -1,6 +1,8 @@
 import { AccountService } from '../access/accounts.ts';
 import { GapSigning } from '../access/gap-signing.ts';
 import { DockError } from '../errors.ts';
+import { errorText } from '../i18n/error-words.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
 import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
@@ -89,7 +91,7 @@ export const explainCommand: CliCommand = {
         return ExitCode.usage;
       }
       if (err instanceof DockError) {
-        io.stderr.write(`dockctl explain: ${err.message}\n`);
+        io.stderr.write(`dockctl explain: ${errorText(langFromEnv(io.env), err)}\n`);
         return ExitCode.dataErr;
       }
       throw err;

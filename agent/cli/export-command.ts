@@ -4,6 +4,7 @@ import type { DockConfig } from '../config/dock-config.ts';
 import { isDockError } from '../errors.ts';
 import { createExport, type ExportProgress, exportPackageDir } from '../export/export-service.ts';
 import { type PackageReport, verifyExportPackage } from '../export/verify-package.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import { ProgressMeter } from '../ingest/progress.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { formatBytes } from '../reports/byte-format.ts';
@@ -210,7 +211,9 @@ export const exportCommand: CliCommand = {
       const code = exitCodeFor(err);
       if (code === null) throw err;
       const hint = err instanceof UsageError ? `; run 'dockctl export --help'` : '';
-      const message = isConfigError(err) ? formatConfigError(err) : (err as Error).message;
+      const message = isConfigError(err)
+        ? formatConfigError(err, langFromEnv(io.env))
+        : (err as Error).message;
       io.stderr.write(`dockctl export: ${message}${hint}\n`);
       return code;
     }

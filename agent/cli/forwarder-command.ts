@@ -6,6 +6,7 @@ import { createTarget } from '../forwarder/create-target.ts';
 import { forwardStateFile, readForwardState } from '../forwarder/forward-state.ts';
 import { parseForwarderConfig } from '../forwarder/forwarder-config.ts';
 import { buildStatus, type ForwarderStatus } from '../forwarder/forwarder-status.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import { ledgerFile, openLedgerDatabase } from '../ledger/database.ts';
 import { outboxBacklog } from '../ledger/outbox.ts';
 import { silentLogger } from '../ops/logger.ts';
@@ -134,7 +135,9 @@ export const forwardCommand: CliCommand = {
     } catch (err) {
       const known = err instanceof UsageError || err instanceof NoLedgerError || isDockError(err);
       if (!known) throw err;
-      const message = isConfigError(err) ? formatConfigError(err) : (err as Error).message;
+      const message = isConfigError(err)
+        ? formatConfigError(err, langFromEnv(io.env))
+        : (err as Error).message;
       const hint = err instanceof UsageError ? `; run 'dockctl forward --help'` : '';
       io.stderr.write(`dockctl forward: ${message}${hint}\n`);
       return exitCodeFor(err);

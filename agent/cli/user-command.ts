@@ -3,6 +3,8 @@ import { UnknownRoleError } from '../access/errors.ts';
 import { checkPasswordPolicy } from '../access/password.ts';
 import { ACCOUNT_ROLES, isAccountRole } from '../access/permissions.ts';
 import { DockError } from '../errors.ts';
+import { errorText } from '../i18n/error-words.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import type { AccountRecord } from '../ledger/access-records.ts';
 import type { AccountRole } from '../ledger/event-types.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -189,8 +191,7 @@ async function newPassword(io: UserCliIo, values: Values, username: string): Pro
 }
 
 function accountsTable(accounts: readonly AccountRecord[], view: CliView): string {
-  if (accounts.length === 0)
-    return "no accounts yet: make the first with 'dockctl user add admin --role admin'\n";
+  if (accounts.length === 0) return `${view.t('cli.noAccounts')}\n`;
   return (
     formatTable(
       ['username', 'role', 'officer', 'state', 'created', 'changed by'],
@@ -212,7 +213,7 @@ function fail(io: CliIo, err: unknown): number {
     return ExitCode.usage;
   }
   if (err instanceof DockError) {
-    io.stderr.write(`dockctl user: ${err.message}\n`);
+    io.stderr.write(`dockctl user: ${errorText(langFromEnv(io.env), err)}\n`);
     return ExitCode.dataErr;
   }
   throw err;

@@ -35,6 +35,7 @@ export function parseYamlSource(text: string): YamlSource {
         line: line(e.pos[0]),
         message: `is not valid YAML (${e.message.split('\n')[0]})`,
         hint: 'fix the text at that line; indent with spaces, and quote values that contain ": " or "#"',
+        words: { message: 'cfg.yaml', hint: 'cfgHint.yaml', params: { detail: e.code } },
       }),
     ),
     ...unresolvedAliases(doc).map(
@@ -43,6 +44,7 @@ export function parseYamlSource(text: string): YamlSource {
         line: line(a.range?.[0]),
         message: `refers to *${a.source}, but no &${a.source} is set before it`,
         hint: `set &${a.source} on the value to repeat before this line, or write the value itself`,
+        words: { message: 'cfg.alias', hint: 'cfgHint.alias', params: { name: a.source } },
       }),
     ),
   ];

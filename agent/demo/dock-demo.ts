@@ -7,7 +7,10 @@ import { SimRecorder } from '../../drivers/sim/sim-recorder.ts';
 import { AccountService } from '../access/accounts.ts';
 import { loadConfig } from '../config/config-loader.ts';
 import type { DockResult } from '../dock/dock-session.ts';
+import { alertKindText, alertText } from '../i18n/alert-text.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import { startDockd } from '../main.ts';
+import { formatBytes } from '../reports/byte-format.ts';
 import { DemoScreen } from './demo-screen.ts';
 
 /** How the demo runs. */
@@ -224,7 +227,15 @@ function summary(
       `  ${res.serial}  session ${res.outcome}: ${plural(clips.length, 'clip')} sealed, ${res.skipped} already sealed before`,
     );
   }
-  for (const a of ledger.queries.openAlerts()) say(opts, `  alert ${a.kind}: ${a.detail ?? a.subject}`);
+  const lang = langFromEnv(process.env);
+  const wording = {
+    lang,
+    recorder: (serial: string) => serial,
+    bytes: formatBytes,
+    time: (iso: string) => iso,
+  };
+  for (const a of ledger.queries.openAlerts())
+    say(opts, `  ${alertKindText(lang, a.kind)}: ${alertText(a, wording) || a.subject}`);
   say(
     opts,
     `central store (a local folder on the embedded defaults): ${path.join(stateDir, 'central-store')}`,

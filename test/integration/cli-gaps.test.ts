@@ -3,13 +3,13 @@ import { PassThrough, Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { AccountService } from '../../agent/access/accounts.ts';
 import type { CliCommand } from '../../agent/cli/command.ts';
-import { sessionsCommand } from '../../agent/cli/dock-commands.ts';
+import { alertsCommand, sessionsCommand } from '../../agent/cli/dock-commands.ts';
 import { explainCommand } from '../../agent/cli/explain-command.ts';
 import { verifyLedger } from '../../agent/ledger/verify/verify-ledger.ts';
 import { FakeClock, openTestLedger, populate, tempState } from '../fixtures/ledger/ledger-fixture.ts';
 import { testAlert } from '../helpers/test-alert.ts';
 
-async function run(command: CliCommand, argv: string[], stdin?: Readable) {
+async function run(command: CliCommand, argv: string[], stdin?: Readable, env: NodeJS.ProcessEnv = {}) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -20,7 +20,7 @@ async function run(command: CliCommand, argv: string[], stdin?: Readable) {
   stderr.on('data', (d) => {
     err += d;
   });
-  const code = await command.run({ argv, stdout, stderr, env: {}, ...(stdin ? { stdin } : {}) } as Parameters<
+  const code = await command.run({ argv, stdout, stderr, env, ...(stdin ? { stdin } : {}) } as Parameters<
     CliCommand['run']
   >[0]);
   return { code, out, err };
@@ -75,6 +75,12 @@ describe('dockctl explain and sessions (R9)', () => {
       assert.deepEqual(await statuses(), ['waiting-explanation']);
       const table = await run(sessionsCommand, state);
       assert.match(table.out, /waiting for a gap explanation/);
+      const zh = await run(sessionsCommand, state, undefined, { LANG: 'zh_CN.UTF-8' });
+      assert.match(zh.out, /^接入时间 +记录仪 +人员 +结果/m, 'headers in Chinese');
+      assert.match(zh.out, /等待中断说明（R9）/);
+      assert.match(zh.out, /（时间为 Asia\/Shanghai 时区）\n$/);
+      const alerts = await run(alertsCommand, state, undefined, { LANG: 'zh_CN.UTF-8' });
+      assert.match(alerts.out, /录像中断（R9） +ZFY0001 在 S0C1\.MP4 之前停止录像 20 分钟/);
 
       const text = 'the battery ran out during the market inspection';
       const args = [
@@ -91,6 +97,13 @@ describe('dockctl explain and sessions (R9)', () => {
       const wrong = await run(explainCommand, args, Readable.from(['Kestrel-pass-771\nnot-li-password\n']));
       assert.equal(wrong.code, 65, wrong.err);
       assert.match(wrong.err, /username or password is wrong/);
+      const zhWrong = await run(
+        explainCommand,
+        [gap.id, ...state, '--signed-by', '310002', '--password-stdin'],
+        Readable.from(['not-li-password\n']),
+        { LANG: 'zh_CN.UTF-8' },
+      );
+      assert.match(zhWrong.err, /^dockctl explain: 用户名或密码错误/);
       assert.deepEqual(await statuses(), ['waiting-explanation'], 'one signature is not enough');
       const noPipe = await run(explainCommand, [gap.id, ...state, '--signed-by', '310002']);
       assert.equal(noPipe.code, 64, 'no terminal and no --password-stdin');
