@@ -154,17 +154,6 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'recorders.reason': 'Reason',
   'recorders.retireConfirm': 'A retired recorder is no longer used. Retire it?',
 
-  'alertKind.lateClip': 'Stored late (R1: over 24 hours)',
-  'alertKind.recordingGap': 'Recording gap (R9)',
-  'alertKind.unknownRecorder': 'Unregistered recorder',
-  'alertKind.identityChanged': 'Recorder identity changed',
-  'alertKind.unusableTaken': 'Unusable recorder taken out',
-  'alertKind.storageLow': 'Storage low',
-  'alertKind.forwardBacklog': 'Forwarding backlog',
-  'alertKind.notReady': 'Recorder not ready (battery or storage)',
-  'alertKind.unsafeEntries': 'Unsafe files on the recorder',
-  'alertKind.noOfficer': 'Officer unknown',
-  'alertKind.unknownDevice': 'Unidentified device',
 
   'severity.info': 'info',
   'severity.warning': 'warning',
@@ -212,7 +201,6 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'timeSource.filename': 'file name',
   'timeSource.mtime': 'file time',
 
-  'clip.title': 'Clip',
   'clip.back': 'Back to the footage list',
   'clip.seal': 'Seal',
   'clip.sourcePath': 'Path on the recorder',
@@ -288,8 +276,6 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'exports.hint':
     'Each package carries a SHA-256 manifest anyone can verify (R10); every download is written to the access log.',
   'exports.createdAt': 'Created',
-  'exports.id': 'Id',
-  'exports.manifest': 'Manifest digest',
   'exports.download': 'Download ZIP',
   'exports.none': 'No export packages yet.',
   'exports.notYours': 'Only the creator of a package or a supervisor may download it.',
