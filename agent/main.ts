@@ -81,7 +81,7 @@ export async function startDockd(
     now,
     ...ledgerFigures(config),
   });
-  const { pool, ingester } = await startIngest(config, hardware, logger, now);
+  const { pool, ingester, vault } = await startIngest(config, hardware, logger, now);
   const probe = new IsolatedMediaProbe();
   const forwarder = await createForwarder(parseForwarderConfig(config.forwarder), {
     ledger,
@@ -92,6 +92,7 @@ export async function startDockd(
   const { watcher, manager } = await startDocking(config, hardware, logger, {
     ledger,
     ingester,
+    vault,
     probe,
     forwarder,
     now,
@@ -138,7 +139,7 @@ async function startIngest(config: DockConfig, hardware: Hardware, logger: Logge
     now,
     tuning: config.ingest.tuning,
   });
-  return { pool, ingester };
+  return { pool, ingester, vault: layout };
 }
 
 interface Parts {
@@ -159,6 +160,7 @@ async function startDocking(
   logger: Logger,
   parts: Parts & {
     readonly ingester: Ingester;
+    readonly vault: VaultLayout;
     readonly probe: IsolatedMediaProbe;
     readonly onResult: (r: DockResult) => void;
   },
@@ -179,6 +181,7 @@ async function startDocking(
       logger: logger.child({ module: 'dock' }),
       now,
       massStorageTimeoutMs: MASS_STORAGE_TIMEOUT_MS,
+      vaultHolds: (sha256, size) => parts.vault.holds(sha256, size),
       isForwarded: (clipId) => forwarder.isDelivered(`clip:${clipId}`),
     },
     (result) => {

@@ -35,6 +35,8 @@ export interface DockSessionDeps {
   readonly departureGraceMs?: number;
   /** For the 'after-forward-ack' wipe policy: has the central store acknowledged this clip? */
   readonly isForwarded: (clipId: string) => boolean;
+  /** Does the vault hold the sealed file of this digest and size? Checked before every wipe. */
+  readonly vaultHolds: (sha256: string, size: number) => Promise<boolean>;
 }
 
 /** How one docking ended. `held`: not ingested, waiting for the equipment manager. */

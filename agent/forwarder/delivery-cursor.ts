@@ -66,6 +66,24 @@ export class DeliveryCursor {
     return this.saved;
   }
 
+  /**
+   * The batch ending at outbox id `lastSeq` is about to be sent (saved before the send); null:
+   * the target refused the last one outright (it stored nothing), so no range is owed.
+   */
+  async sending(lastSeq: number | null): Promise<void> {
+    if (this.state.inFlightSeq === lastSeq) return;
+    await this.save({ inFlightSeq: lastSeq });
+  }
+
+  /**
+   * The highest outbox id the next batch may hold: the end of a batch that was being sent when
+   * the dock stopped (so exactly that batch is sent again), else null (no bound).
+   */
+  resendBound(): number | null {
+    const bound = this.state.inFlightSeq ?? null;
+    return bound !== null && bound > this.state.ackedSeq ? bound : null;
+  }
+
   /** The target acknowledged every record up to `last`. */
   async acknowledged(last: OutboxRecord): Promise<void> {
     const at = this.opts.now().toISOString();
@@ -76,6 +94,7 @@ export class DeliveryCursor {
       lastAttemptAt: at,
       failures: 0,
       nextAttemptAt: null,
+      inFlightSeq: null,
     });
   }
 
@@ -148,6 +167,7 @@ export class DeliveryCursor {
       lastError: null,
       failures: 0,
       nextAttemptAt: null,
+      inFlightSeq: null,
     };
   }
 

@@ -151,7 +151,7 @@ export class Forwarder {
   private async cycle(): Promise<number> {
     for (;;) {
       if (this.stopping) return 0;
-      const rows = this.opts.ledger.outbox.read(this.delivery.state.ackedSeq, this.sizer.size);
+      const rows = this.nextRows();
       if (rows.length === 0) {
         this.phase = 'idle';
         this.prune();
@@ -167,9 +167,23 @@ export class Forwarder {
         await this.park(built.invalid.row, `not a valid record (${built.invalid.problem})`);
         continue;
       }
+      await this.delivery.sending((built.rows.at(-1) as OutboxRecord).id);
       const delay = await this.handle(await this.sendSafely(built.batch), built.rows);
       if (delay !== null) return delay;
     }
+  }
+
+  /**
+   * The records of the next batch. After a restart whose last batch may have reached the target
+   * unacknowledged, exactly that batch's range again: its object key and bytes are the same, so
+   * the target sees a duplicate, not its records under a second key.
+   */
+  private nextRows(): OutboxRecord[] {
+    const { ackedSeq } = this.delivery.state;
+    const bound = this.delivery.resendBound();
+    if (bound === null) return this.opts.ledger.outbox.read(ackedSeq, this.sizer.size);
+    const limit = Math.max(this.sizer.size, bound - ackedSeq);
+    return this.opts.ledger.outbox.read(ackedSeq, limit).filter((r) => r.id <= bound);
   }
 
   private async sendSafely(batch: OutgoingBatch): Promise<SendOutcome> {
@@ -189,6 +203,7 @@ export class Forwarder {
       case 'retry':
         return this.failed(outcome.code, outcome.message, outcome.retryAfterMs);
       case 'rejected':
+        await this.delivery.sending(null); // nothing was stored: the range may shrink
         if (rows.length > 1) {
           // Some record in it is poison: narrow down until it stands alone.
           this.sizer.refused(rows.length);

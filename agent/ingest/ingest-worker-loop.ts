@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import type { SourceOpener, SourceSpec } from '../../drivers/contract/source.ts';
+import { BufferPool } from './buffer-pool.ts';
 import { toWire } from './errors.ts';
 import { runSealPass, type SealJob } from './seal-pass.ts';
 import { runVerifyPass } from './verify-pass.ts';
@@ -28,17 +29,20 @@ export type WorkerReply =
   | { readonly id: number; readonly type: 'done'; readonly result: unknown }
   | { readonly id: number; readonly type: 'error'; readonly error: ReturnType<typeof toWire> };
 
+/** This worker thread's I/O buffers, shared by the tasks it runs one after another or side by side. */
+const buffers = new BufferPool();
+
 async function handle(request: WorkerRequest, opener: SourceOpener): Promise<unknown> {
   if (request.kind === 'seal') {
     const progress = (bytesDone: number, bytesTotal: number) =>
       post({ id: request.id, type: 'progress', bytesDone, bytesTotal });
-    return runSealPass(request.job, progress, opener);
+    return runSealPass(request.job, progress, opener, buffers);
   }
   if (request.kind === 'head') return headDigestOf(request.source, request.bytes, opener);
   const total = request.totalBytes;
-  return runVerifyPass(request.file, request.bufferBytes, (bytesDone) => {
+  const progress = (bytesDone: number) =>
     post({ id: request.id, type: 'progress', bytesDone, bytesTotal: total });
-  });
+  return runVerifyPass(request.file, request.bufferBytes, progress, buffers);
 }
 
 /** SHA-256 of a recorder file's first `bytes` bytes (or all of it, when shorter). */

@@ -50,6 +50,12 @@ export function startWriteback(fd: number, offset: number, length: number): bool
   return c !== null && c.syncFileRange(fd, offset, length, SYNC_FILE_RANGE_WRITE) === 0;
 }
 
+/** True when `buffer` starts at a DIRECT_IO_ALIGN boundary (false when that cannot be known). */
+export function isAligned(buffer: Uint8Array): boolean {
+  const c = loadLibc();
+  return c !== null && c.address(buffer) % BigInt(DIRECT_IO_ALIGN) === 0n;
+}
+
 /**
  * A buffer of `size` bytes whose start is aligned to DIRECT_IO_ALIGN, or null when the address of
  * a buffer cannot be learnt (then O_DIRECT cannot be used safely).

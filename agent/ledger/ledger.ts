@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { fsyncDir, mkdirDurable } from '../fs/durable-write.ts';
 import type { DockPaths } from '../paths.ts';
 import { AccessQueries, WebSessionStore } from './access-queries.ts';
 import * as access from './access-writes.ts';
@@ -116,7 +116,7 @@ export class Ledger {
       newId: options.newId ?? randomUUID,
     };
     const { stateDir } = opts.paths;
-    await mkdir(stateDir, { recursive: true, mode: 0o750 });
+    await mkdirDurable(stateDir);
     const file = ledgerFile(opts.paths);
     const hadKey = await dockKeyExists(stateDir);
     // Opening would create an empty file: check first, so a lost ledger is not papered over.
@@ -140,7 +140,10 @@ export class Ledger {
       const key = await Ledger.dockKey(stateDir, hadKey, dock, opts.logger);
       const dockId = dock?.id ?? randomUUID();
       const ledger = new Ledger(db, key, dockId, file, opts);
-      if (!dock) ledger.genesis();
+      if (!dock) {
+        ledger.genesis();
+        await fsyncDir(stateDir); // the new database file's name must survive a power cut too
+      }
       opts.logger.info({ file, dockId, schema: schemaVersion(db), head: ledger.head().seq }, 'ledger opened');
       return ledger;
     } catch (err) {

@@ -1,4 +1,5 @@
 import type { SourceSpec } from '../contract/source.ts';
+import type { SimLink } from './link-pacer.ts';
 import { simSourceSpec } from './sim-source.ts';
 
 interface Fault {
@@ -8,11 +9,17 @@ interface Fault {
 }
 
 /**
- * Read faults planned on a simulated recorder's files. Files are handed out as SourceSpecs whose
+ * Read faults and the link speed planned on a simulated recorder's files. Files are handed out as SourceSpecs whose
  * shaping the simulator's source opener (sim-source.ts) turns into a failing read at a byte.
  */
 export class FaultPlan {
   private readonly faults = new Map<string, Fault>();
+  private link: SimLink | null = null;
+
+  /** Every read goes at the speed of a USB link (null: as fast as the disk holding the card). */
+  setLink(link: SimLink | null): void {
+    this.link = link;
+  }
 
   /** Reads of `relPath` fail at byte `atByte` with `errorCode` (EIO: a failing card). */
   readError(relPath: string, atByte: number, errorCode = 'EIO'): void {
@@ -30,11 +37,11 @@ export class FaultPlan {
    */
   sourceFor(absPath: string, relPath: string, onVanish: () => void): SourceSpec {
     const fault = this.faults.get(relPath);
-    if (!fault) return simSourceSpec(absPath, null);
+    if (!fault) return simSourceSpec(absPath, null, null, this.link);
     if (fault.vanish) {
       this.faults.delete(relPath);
       setImmediate(onVanish);
     }
-    return simSourceSpec(absPath, fault);
+    return simSourceSpec(absPath, fault, null, this.link);
   }
 }

@@ -200,6 +200,14 @@ export class SimRecorder {
     this.faults.vanish(relPath, atByte);
   }
 
+  /**
+   * Reads go at the speed of a USB link: `bytesPerSecond` (USB 2.0 gives about 35–40 MB/s,
+   * USB 3 100–400 MB/s), each read varied by ± `jitter`; null makes the link as fast as the disk.
+   */
+  setLinkSpeed(bytesPerSecond: number | null, jitter = 0.05): void {
+    this.faults.setLink(bytesPerSecond === null ? null : { bytesPerSecond, jitter });
+  }
+
   /** The SourceSpec for a file (hook for MassStorageDriver.sourceFor). */
   readonly sourceFor = (absPath: string, relPath: string): SourceSpec =>
     this.faults.sourceFor(absPath, relPath, () => void this.unplug());
