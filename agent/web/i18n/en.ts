@@ -154,7 +154,6 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'recorders.reason': 'Reason',
   'recorders.retireConfirm': 'A retired recorder is no longer used. Retire it?',
 
-
   'severity.info': 'info',
   'severity.warning': 'warning',
   'severity.critical': 'critical',

@@ -152,7 +152,6 @@ export const zhCN = {
   'recorders.reason': '原因',
   'recorders.retireConfirm': '报废后该记录仪不再使用，确定报废吗？',
 
-
   'severity.info': '提示',
   'severity.warning': '警告',
   'severity.critical': '严重',
