@@ -1,10 +1,10 @@
 import type { Database } from 'better-sqlite3';
-import { withWords } from '../i18n/error-words.ts';
-import { LedgerInputError, LedgerStateError } from './errors.ts';
+import { LedgerStateError } from './errors.ts';
 import type { TimeSource } from './event-types.ts';
+import { checkedExplanation, openGapAlert } from './gap-checks.ts';
 import { optionalInt, optionalText, optionalTime, requireOneOf, requireText } from './input-checks.ts';
 import type { ClipRecord } from './ledger-records.ts';
-import { findAlert, findClip, findOfficer, findSession } from './record-lookups.ts';
+import { findClip, findSession } from './record-lookups.ts';
 import { cachedStatement } from './statement-cache.ts';
 import type { WriteContext } from './write-context.ts';
 
@@ -63,37 +63,8 @@ export interface GapExplanationInput {
 
 /** Record a gap explanation signed by two or more officers; resolves the gap's alert. */
 export function recordGapExplanation(ctx: WriteContext, input: GapExplanationInput): string[] {
-  const alert = findAlert(ctx.db, requireText('alertId', input.alertId));
-  if (alert?.kind !== 'recording-gap') {
-    throw withWords(
-      new LedgerStateError(`${input.alertId} is not a recording-gap alert: list them with 'dockctl alerts'`),
-      'err.gap.notGap',
-    );
-  }
-  if (alert.resolvedAt)
-    throw withWords(
-      new LedgerStateError(`the gap ${input.alertId} is already explained or resolved`),
-      'err.gap.resolved',
-    );
-  const text = requireText('text', input.text).trim();
-  if (text.length < 10)
-    throw withWords(
-      new LedgerInputError('the explanation is too short: write what happened (at least 10 characters)'),
-      'err.gap.short',
-    );
-  const signedBy = [...new Set(input.signedBy.map((s) => requireText('signedBy', s)))].sort();
-  if (signedBy.length < 2)
-    throw withWords(
-      new LedgerInputError('a gap explanation must be signed by two or more different officers (R9)'),
-      'err.gap.twoSigners',
-    );
-  const unknown = signedBy.filter((no) => !findOfficer(ctx.db, no));
-  if (unknown.length > 0)
-    throw withWords(
-      new LedgerInputError(`officer ${unknown.join(', ')} is not registered: register them first`),
-      'err.gap.unregistered',
-      { list: unknown.join('、') },
-    );
+  const alert = openGapAlert(ctx, input.alertId);
+  const { text, signers: signedBy } = checkedExplanation(ctx, input.text, input.signedBy);
   const at = ctx.now();
   ctx.events.append(
     'gap.explained',

@@ -2,10 +2,10 @@ import type { Database } from 'better-sqlite3';
 import { withWords } from '../i18n/error-words.ts';
 import { resolveAlert } from './alert-writes.ts';
 import { recordGapExplanation } from './dock-writes.ts';
-import { LedgerInputError, LedgerStateError } from './errors.ts';
+import { LedgerStateError } from './errors.ts';
 import type { GapSignMethod } from './event-types.ts';
+import { checkedExplanation, openGapAlert } from './gap-checks.ts';
 import { requireOneOf, requireText } from './input-checks.ts';
-import { findAlert, findOfficer } from './record-lookups.ts';
 import { cachedStatement } from './statement-cache.ts';
 import type { WriteContext } from './write-context.ts';
 
@@ -44,42 +44,13 @@ export interface GapDraftInput {
 }
 
 function openGap(ctx: WriteContext, alertId: string) {
-  const alert = findAlert(ctx.db, requireText('alertId', alertId));
-  if (alert?.kind !== 'recording-gap')
-    throw withWords(
-      new LedgerStateError(`${alertId} is not a recording-gap alert: list them with 'dockctl alerts'`),
-      'err.gap.notGap',
-    );
-  if (alert.resolvedAt)
-    throw withWords(
-      new LedgerStateError(`the gap ${alertId} is already explained or resolved`),
-      'err.gap.resolved',
-    );
-  return alert;
+  return openGapAlert(ctx, alertId);
 }
 
 /** R9: record the explanation text and its signers; earlier signatures of this gap lapse. */
 export function draftGapExplanation(ctx: WriteContext, input: GapDraftInput): GapDraft {
   const alert = openGap(ctx, input.alertId);
-  const text = requireText('text', input.text).trim();
-  if (text.length < 10)
-    throw withWords(
-      new LedgerInputError('the explanation is too short: write what happened (at least 10 characters)'),
-      'err.gap.short',
-    );
-  const signers = [...new Set(input.signers.map((s) => requireText('signedBy', s).trim()))].sort();
-  if (signers.length < 2)
-    throw withWords(
-      new LedgerInputError('a gap explanation must be signed by two or more different officers (R9)'),
-      'err.gap.twoSigners',
-    );
-  const unknown = signers.filter((no) => !findOfficer(ctx.db, no));
-  if (unknown.length > 0)
-    throw withWords(
-      new LedgerInputError(`officer ${unknown.join(', ')} is not registered: register them first`),
-      'err.gap.unregistered',
-      { list: unknown.join('、') },
-    );
+  const { text, signers } = checkedExplanation(ctx, input.text, input.signers);
   const at = ctx.now();
   ctx.events.append(
     'gap.drafted',

@@ -4,20 +4,9 @@ import { describe, it } from 'node:test';
 import { configCommand } from '../../agent/cli/config-command.ts';
 import { ConfigError, formatProblem } from '../../agent/config/config-error.ts';
 import { parseConfigText } from '../../agent/config/config-loader.ts';
+import { seededRandom as random } from '../helpers/ingest-fixture.ts';
 
 const EXAMPLE = readFileSync(new URL('../../config/example.yaml', import.meta.url), 'utf8');
-
-/** A small seeded generator (mulberry32), so a failure names the seed that reproduces it. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 

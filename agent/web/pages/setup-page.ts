@@ -3,6 +3,8 @@ import { isIP } from 'node:net';
 import { CONSOLE_ACTOR } from '../../access/accounts.ts';
 import { csrfMatches } from '../../access/web-sessions.ts';
 import { isDockError } from '../../errors.ts';
+import { errorText } from '../../i18n/error-words.ts';
+import { formToken } from '../form-token.ts';
 import { html } from '../html.ts';
 import { layoutPage } from '../layout.ts';
 import { field, parseCookies } from '../request-input.ts';
@@ -61,14 +63,7 @@ function allowed(ctx: WebContext, token: unknown): void {
 
 function showSetup(ctx: WebContext, status: number, error: string | null): void {
   const token = ctx.query.get('token') ?? ctx.form.get('token') ?? '';
-  const existing = parseCookies(ctx.req.headers.cookie).get(SETUP_CSRF_COOKIE);
-  const cookie =
-    existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomBytes(32).toString('base64url');
-  if (cookie !== existing)
-    ctx.res.appendHeader(
-      'set-cookie',
-      `${SETUP_CSRF_COOKIE}=${cookie}; Path=/setup; HttpOnly; SameSite=Strict; Secure; Max-Age=3600`,
-    );
+  const cookie = formToken(ctx, SETUP_CSRF_COOKIE, '/setup');
   const t = ctx.t;
   const body = html`${error ? html`<p class="flash error" role="alert" id="setup-error">${error}</p>` : ''}
 <p class="hint">${t('setup.hint')}</p>
@@ -102,7 +97,7 @@ async function createFirstAdmin(ctx: WebContext): Promise<void> {
     });
   } catch (err) {
     if (!isDockError(err)) throw err;
-    showSetup(ctx, 400, err.message);
+    showSetup(ctx, 400, errorText(ctx.lang, err));
     return;
   }
   ctx.rt.firstRun.done();
