@@ -1,30 +1,15 @@
 import assert from 'node:assert/strict';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { AccountService } from '../../agent/access/accounts.ts';
-import type { CliCommand } from '../../agent/cli/command.ts';
 import { alertsCommand, sessionsCommand } from '../../agent/cli/dock-commands.ts';
 import { explainCommand } from '../../agent/cli/explain-command.ts';
 import { verifyLedger } from '../../agent/ledger/verify/verify-ledger.ts';
 import { FakeClock, openTestLedger, populate, tempState } from '../fixtures/ledger/ledger-fixture.ts';
+import { runCommand } from '../helpers/run-command.ts';
 import { testAlert } from '../helpers/test-alert.ts';
 
-async function run(command: CliCommand, argv: string[], stdin?: Readable, env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => {
-    out += d;
-  });
-  stderr.on('data', (d) => {
-    err += d;
-  });
-  const code = await command.run({ argv, stdout, stderr, env, ...(stdin ? { stdin } : {}) } as Parameters<
-    CliCommand['run']
-  >[0]);
-  return { code, out, err };
-}
+const run = runCommand;
 
 describe('dockctl explain and sessions (R9)', () => {
   it('a docking with an unexplained gap waits; each signer signs with their password at the console', async () => {
