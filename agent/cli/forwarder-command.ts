@@ -13,6 +13,7 @@ import { silentLogger } from '../ops/logger.ts';
 import type { DockPaths } from '../paths.ts';
 import { NoLedgerError } from './cli-ledger.ts';
 import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
+import { type CliView, cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 
 const HELP = `usage: dockctl forward status [--config FILE] [--state DIR] [--json]
@@ -62,28 +63,32 @@ function age(ms: number | null): string {
   return h >= 48 ? `${Math.floor(h / 24)} days` : h >= 1 ? `${h} h` : `${Math.floor(ms / 60_000)} min`;
 }
 
-function printStatus(io: CliIo, s: ForwarderStatus): void {
+function printStatus(io: CliIo, s: ForwarderStatus, view: CliView): void {
   const line = (k: string, v: string) => io.stdout.write(`${k.padEnd(16)} ${v}\n`);
+  // Times in the dock's zone, as the page shows them; the last line says which zone.
+  const at = (iso: string) => view.time(new Date(iso)) ?? iso;
   line('target', s.target ?? '(the forwarder has not run yet)');
   line('reachable', s.targetReachable ? 'yes' : 'no');
   line('epoch', s.epoch ?? '-');
   line('backlog', `${s.backlog} records`);
-  line('oldest unsent', s.oldestUnsentAt ? `${s.oldestUnsentAt} (${age(s.oldestUnsentAgeMs)} ago)` : '-');
-  line('last success', s.lastSuccessAt ?? 'never');
-  line('last error', s.lastError ? `${s.lastError.at} ${s.lastError.message}` : '-');
-  if (s.nextAttemptAt) line('next attempt', s.nextAttemptAt);
+  line('oldest unsent', s.oldestUnsentAt ? `${at(s.oldestUnsentAt)} (${age(s.oldestUnsentAgeMs)} ago)` : '-');
+  line('last success', s.lastSuccessAt ? at(s.lastSuccessAt) : 'never');
+  line('last error', s.lastError ? `${at(s.lastError.at)} ${s.lastError.message}` : '-');
+  if (s.nextAttemptAt) line('next attempt', at(s.nextAttemptAt));
   line('parked', `${s.parked} records`);
   line('personal fields', s.personalFields ?? '-');
+  io.stdout.write(view.zoneNote);
 }
 
 async function status(args: ForwardArgs, io: CliIo): Promise<number> {
-  const { paths } = await ledgerConfig(args, io);
+  const config = await ledgerConfig(args, io);
+  const { paths } = config;
   const stored = await readForwardState(forwardStateFile(paths.stateDir));
   const state = typeof stored === 'object' ? stored : null;
   const { backlog } = readLedger(paths, state?.ackedSeq ?? 0);
   const s = buildStatus(state, backlog, new Date(), 'unknown');
   if (args.json) io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
-  else printStatus(io, s);
+  else printStatus(io, s, cliView(config, io.env));
   if (stored === 'unreadable') io.stderr.write('dockctl forward: the forwarder state file is unreadable\n');
   const failing = state !== null && !s.targetReachable;
   return failing || s.parked > 0 ? ExitCode.findings : ExitCode.ok;
