@@ -19,6 +19,7 @@ import { Ingester } from './ingest/ingester.ts';
 import { VaultLayout } from './ingest/vault.ts';
 import { IngestWorkerPool, simWorkerUrl } from './ingest/worker-pool.ts';
 import { Ledger } from './ledger/ledger.ts';
+import { createLifecycle, type Lifecycle } from './lifecycle/lifecycle-setup.ts';
 import { StatusFile } from './ops/status-file.ts';
 import { utcOffsetMinutes } from './time/zoned-time.ts';
 import { startWebServer, type WebServer } from './web/web-server.ts';
@@ -37,6 +38,8 @@ export interface Dockd {
   readonly forwarder: Forwarder;
   /** The page. */
   readonly web: WebServer;
+  /** Off-site copies, retention, holds, purges, scrub and space (issue 15). */
+  readonly lifecycle: Lifecycle;
   /** Stop taking recorders, end running sessions (partial copies stay for resume), close the ledger. */
   stop(): Promise<void>;
 }
@@ -89,6 +92,12 @@ export async function startDockd(
     stateDir: config.paths.stateDir,
     now,
   });
+  const lifecycle = await createLifecycle(
+    config,
+    ledger.lifecycle,
+    logger.child({ module: 'lifecycle' }),
+    now,
+  );
   const { watcher, manager } = await startDocking(config, hardware, logger, {
     ledger,
     ingester,
@@ -96,11 +105,15 @@ export async function startDockd(
     probe,
     forwarder,
     now,
-    onResult: options.onResult ?? (() => {}),
+    onResult: (r) => {
+      lifecycle.copier.notify();
+      options.onResult?.(r);
+    },
   });
   await forwarder.start();
+  lifecycle.start();
   const timers = await startTimers(config, logger, { ledger, watcher, manager, forwarder, now });
-  const web = await startPage(config, logger, { ledger, watcher, manager, forwarder, now });
+  const web = await startPage(config, logger, { ledger, watcher, manager, forwarder, now, lifecycle });
   return {
     ledger,
     manager,
@@ -108,12 +121,14 @@ export async function startDockd(
     ingester,
     forwarder,
     web,
+    lifecycle,
     async stop() {
       await web.close();
       await timers.stop();
       await watcher.stop();
       await pool.close(); // running copies end here; their parts and resume states stay
       await manager.stop();
+      await lifecycle.stop();
       await probe.close();
       await timers.stopStatus();
       ledger.checkpointNow();
@@ -225,7 +240,11 @@ async function startTimers(config: DockConfig, logger: Logger, parts: Running) {
 }
 
 /** The equipment manager's page; a recorder the manager accepts is docked again at once. */
-function startPage(config: DockConfig, logger: Logger, parts: Running): Promise<WebServer> {
+function startPage(
+  config: DockConfig,
+  logger: Logger,
+  parts: Running & { lifecycle: Lifecycle },
+): Promise<WebServer> {
   const { ledger, watcher, manager, forwarder, now } = parts;
   const { web } = config;
   return startWebServer({
@@ -251,5 +270,6 @@ function startPage(config: DockConfig, logger: Logger, parts: Running): Promise<
     onRecorderDecision: (serial, decision) => {
       if (decision === 'accept') manager.recheck(serial);
     },
+    lifecycle: parts.lifecycle,
   });
 }

@@ -29,6 +29,13 @@ export const PERMISSIONS = [
   'users.manage',
   // Confirms an account change that gives footage, made at the page by an administrator.
   'accounts.confirm',
+  // The footage lifecycle (R3, R4): retention, copies and purges seen; holds placed and lifted;
+  // purges confirmed (manager) and approved for evidence (supervisor).
+  'lifecycle.view',
+  'holds.place',
+  'holds.lift',
+  'purge.confirm',
+  'purge.approve',
 ] as const;
 
 /** Something an account may do at the page or through dockctl (R6). */
@@ -58,6 +65,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<AccountRole, readonly Permission[
     'exports.create',
     'exports.view',
     'reports.view',
+    'lifecycle.view',
+    'holds.place',
+    'purge.confirm',
   ] as const),
   supervisor: Object.freeze([
     'now.view',
@@ -75,6 +85,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<AccountRole, readonly Permission[
     'reports.view',
     'accessLog.view',
     'accounts.confirm',
+    'lifecycle.view',
+    'holds.place',
+    'holds.lift',
+    'purge.approve',
   ] as const),
   // Read-only: no footage and no personal labels.
   auditor: Object.freeze([
@@ -86,6 +100,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<AccountRole, readonly Permission[
     'exports.view',
     'reports.view',
     'accessLog.view',
+    'lifecycle.view',
   ] as const),
   // Manages accounts; sees no footage by default.
   admin: Object.freeze(['now.view', 'recorders.view', 'alerts.view', 'users.manage'] as const),

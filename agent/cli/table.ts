@@ -38,3 +38,9 @@ export function fitColumns(s: string, columns: number): string {
   }
   return out;
 }
+
+/** `label  value` lines for people, the values lined up (CJK characters count two columns). */
+export function formatFields(fields: readonly (readonly [string, string])[]): string {
+  const width = Math.max(...fields.map(([k]) => displayWidth(k)));
+  return fields.map(([k, v]) => `${k}${' '.repeat(width - displayWidth(k))}  ${v}`).join('\n');
+}

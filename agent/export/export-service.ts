@@ -38,6 +38,8 @@ export interface ExportDeps {
   readonly now?: () => Date;
   /** The unit from the configuration (`unit`), named in bag-info.txt and the README. */
   readonly unit?: { readonly name: string | null; readonly code: string | null } | null;
+  /** Fetch a clip evicted for space back from the off-site copy, verified, before it is read. */
+  readonly ensureLocal?: (sha256: string) => Promise<unknown>;
 }
 
 /** Progress of a running export: clips copied of the total, payload bytes written so far. */
@@ -235,6 +237,7 @@ export async function createExport(
   onProgress?: (p: ExportProgress) => void,
 ): Promise<ExportRecord> {
   const plan = planExport(deps, input);
+  for (const clip of plan.clips) await deps.ensureLocal?.(clip.sha256);
   const written = await buildPackage(deps, plan, onProgress);
   const { ledger } = deps;
   try {

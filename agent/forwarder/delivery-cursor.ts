@@ -130,6 +130,12 @@ export class DeliveryCursor {
     });
   }
 
+  /** Parked records the target has now accepted (`dockctl forward requeue`) leave the list. */
+  async unpark(seqs: readonly number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    await this.save({ parked: this.state.parked.filter((p) => !seqs.includes(p.seq)) });
+  }
+
   /** Begin a new epoch: the cursor starts again from the first outbox record. */
   async restart(reason: EpochReason): Promise<string> {
     const epoch = await beginNewEpoch(

@@ -8,6 +8,7 @@ import { BatchSizer } from './batch-sizer.ts';
 import { DeliveryCursor } from './delivery-cursor.ts';
 import { type ForwarderOptions, type Sleep, timerSleep } from './forwarder-options.ts';
 import { buildStatus, type ForwarderPhase, type ForwarderStatus } from './forwarder-status.ts';
+import { resendRequeued } from './parked-requeue.ts';
 import { retryOutcome, type SendOutcome } from './target.ts';
 
 export type { ForwarderLedger, ForwarderOptions, Sleep } from './forwarder-options.ts';
@@ -149,6 +150,7 @@ export class Forwarder {
 
   /** Send batches until the outbox is drained (returns the poll interval) or a send fails (the backoff). */
   private async cycle(): Promise<number> {
+    await this.resendParked();
     for (;;) {
       if (this.stopping) return 0;
       const rows = this.nextRows();
@@ -273,6 +275,28 @@ export class Forwarder {
         detail: reason,
       });
     }
+  }
+
+  /** Parked records a person re-queued (`dockctl forward requeue`), each sent alone again. */
+  private async resendParked(): Promise<void> {
+    const delivered = await resendRequeued({
+      stateDir: this.opts.stateDir,
+      parked: () => this.delivery.state.parked,
+      recordAt: (seq) => this.opts.ledger.outbox.at(seq),
+      unpark: (seqs) => this.delivery.unpark(seqs),
+      sendAlone: async (row) => {
+        const built = buildBatch([row], {
+          dockId: this.opts.ledger.dockId,
+          epoch: this.delivery.state.epoch,
+          sendPersonal: this.sendsPersonalFields,
+        });
+        if (built.kind === 'invalid') return false;
+        const outcome = await this.sendSafely(built.batch);
+        if (outcome.kind === 'retry') throw new Error(outcome.message);
+        return outcome.kind === 'acked';
+      },
+    });
+    if (delivered > 0) this.log.info({ delivered }, 're-queued parked records delivered');
   }
 
   private async startEpoch(reason: 'key-conflict'): Promise<void> {

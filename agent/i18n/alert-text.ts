@@ -1,5 +1,6 @@
 import type { AlertFacts, AlertKind } from '../ledger/alert-kinds.ts';
 import { isAlertKind } from '../ledger/alert-kinds.ts';
+import type { LIFECYCLE_ALERT_KINDS } from '../ledger/lifecycle-alerts.ts';
 import { type DomainKey, domainText, isDomainKey } from './domain.ts';
 import type { Lang } from './lang.ts';
 
@@ -26,6 +27,8 @@ function file(path: string): string {
 }
 
 type Params = Record<string, string | number>;
+
+type LifecycleAlertKind = (typeof LIFECYCLE_ALERT_KINDS)[number];
 
 /** Each kind's facts as the parameters of its text. */
 function paramsOf(kind: AlertKind, f: AlertFacts, w: AlertWording): Params {
@@ -127,6 +130,58 @@ function paramsOf(kind: AlertKind, f: AlertFacts, w: AlertWording): Params {
         file: file(x.sourcePath),
         why: t(x.reason === 'no-moov' ? 'alert.why.no-moov' : 'alert.why.unparseable'),
       };
+    }
+    default:
+      return lifecycleParams(kind, f, w);
+  }
+}
+
+/** The WORM probe's check names (`single lock kept`, `multipart delete refused`, …) in words. */
+function probeChecks(names: string, lang: Lang): string {
+  if (lang === 'en') return names;
+  const words: Record<string, string> = {
+    single: '单段上传',
+    multipart: '分段上传',
+    'lock kept': '保持锁定',
+    'delete refused': '拒绝删除',
+    survived: '删除后仍完好',
+  };
+  return names
+    .split(', ')
+    .map((n) => n.replace(/^(\S+) (.+)$/, (whole, a: string, b: string) => (words[a] && words[b] ? `${words[a]}${words[b]}` : whole)))
+    .join(domainText(lang, 'list.separator'));
+}
+
+/** The parameters of the footage lifecycle's alerts (issue 15). */
+function lifecycleParams(kind: LifecycleAlertKind, f: AlertFacts, w: AlertWording): Params {
+  const t = (key: DomainKey) => domainText(w.lang, key);
+  const get = <K extends LifecycleAlertKind>(_k: K) => f as AlertFacts<K>;
+  switch (kind) {
+    case 'offsite-copy-mismatch': {
+      const x = get('offsite-copy-mismatch');
+      return { store: x.store, result: t(`copy.${x.result}`), purpose: t(`purpose.${x.purpose}`) };
+    }
+    case 'vault-copy-mismatch':
+      return { result: t(`copy.${get('vault-copy-mismatch').result}`) };
+    case 'offsite-lock-not-kept': {
+      const x = get('offsite-lock-not-kept');
+      return { store: x.store, problem: w.lang === 'en' ? x.problem : `${t('lock.problem')}（${x.key}）` };
+    }
+    case 'offsite-not-worm': {
+      const x = get('offsite-not-worm');
+      return { store: x.store, checks: probeChecks(x.failedChecks, w.lang) };
+    }
+    case 'offsite-source-missing':
+      return { path: get('offsite-source-missing').vaultPath };
+    case 'held-copy-missing':
+      return { copies: get('held-copy-missing').copies };
+    case 'clips-evicted': {
+      const x = get('clips-evicted');
+      return { clips: x.clips, bytes: w.bytes(x.bytes), percent: x.freePercent, limit: x.limitPercent };
+    }
+    case 'retention-ended': {
+      const x = get('retention-ended');
+      return { clips: x.clips, bytes: w.bytes(x.bytes) };
     }
   }
 }

@@ -1,3 +1,4 @@
+import { lifecycleDomainEn } from './domain-lifecycle-en.ts';
 import type { DomainKey } from './domain-zh.ts';
 
 /** The dock's own words in English (same keys as domain-zh.ts, checked by the type). */
@@ -269,4 +270,5 @@ export const domainEn: { readonly [K in DomainKey]: string } = {
   'recorder.in_service': 'in service',
   'recorder.faulty': 'faulty',
   'recorder.retired': 'retired',
+  ...lifecycleDomainEn,
 };

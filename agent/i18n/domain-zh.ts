@@ -1,3 +1,5 @@
+import { lifecycleDomainZh } from './domain-lifecycle-zh.ts';
+
 /**
  * Words of the dock itself in Chinese, shared by the page, dockctl and the reports: alert kinds
  * and their texts (rendered from each alert's facts), states, steps and phases, and the errors the
@@ -254,6 +256,7 @@ export const domainZh = {
   'recorder.in_service': '在用',
   'recorder.faulty': '故障',
   'recorder.retired': '已报废',
+  ...lifecycleDomainZh,
 } as const;
 
 /** A key of the dock's own words. */

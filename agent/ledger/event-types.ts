@@ -5,6 +5,8 @@
  * The JSON Schema twin is schemas/ledger-event.schema.json; keep them in step.
  */
 
+import { LIFECYCLE_EVENT_TYPES, type LifecycleEventData } from './lifecycle-events.ts';
+
 /** Version of the event envelope and of every event body below. */
 export const EVENT_FORMAT_VERSION = 1;
 
@@ -52,7 +54,7 @@ export interface PrefixDigest {
 }
 
 /** Data of each event type, keyed by type name. */
-export interface EventDataByType {
+export interface EventDataByType extends LifecycleEventData {
   'dock.created': { dockId: string; publicKey: string; keyId: string; createdAt: string };
   'recorder.registered': {
     serial: string;
@@ -281,6 +283,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'gap.drafted',
   'gap.signed',
   'gap.acknowledged',
+  ...LIFECYCLE_EVENT_TYPES,
 ];
 
 /** The envelope that is canonically encoded and hashed: one per sequence number. */

@@ -26,6 +26,8 @@ import { type ChainHead, EventLog } from './event-chain.ts';
 import type { RecorderStatus } from './event-types.ts';
 import * as gaps from './gap-signatures.ts';
 import type * as R from './ledger-records.ts';
+import { type LifecycleFace, lifecycleFace } from './lifecycle-face.ts';
+import { withLifecycleRecords } from './lifecycle-outbox.ts';
 import { ManagerQueries } from './manager-queries.ts';
 import { migrateLedger, schemaVersion } from './migrations.ts';
 import * as outbox from './outbox.ts';
@@ -72,6 +74,8 @@ export class Ledger {
   readonly accountProposals: AccountProposalStore;
   /** What docking reads and writes (the dock manager, sessions, sealer, admission). */
   readonly dock: DockLedger;
+  /** The footage lifecycle: off-site copies, probes, retention facts (issue 15). */
+  readonly lifecycle: LifecycleFace;
   private readonly ctx: WriteContext;
   private readonly runInTransaction: (fn: () => unknown) => unknown;
 
@@ -102,6 +106,7 @@ export class Ledger {
       return result;
     });
     this.dock = createDockFace(this.ctx, db, (fn) => this.transaction(fn));
+    this.lifecycle = lifecycleFace(this.ctx, (fn) => this.transaction(fn));
   }
 
   /**
@@ -320,7 +325,10 @@ export class Ledger {
       }),
     setPasswordHash: (username: string, hash: string) =>
       this.transaction(() => access.setPasswordHash(this.ctx, username, hash)),
-    labelClip: (input: access.LabelInput) => this.transaction(() => access.labelClip(this.ctx, input)),
+    labelClip: (input: access.LabelInput) =>
+      this.transaction(() =>
+        withLifecycleRecords(this.ctx, [input.clipId], () => access.labelClip(this.ctx, input)),
+      ),
     requestAccess: (input: access.AccessRequestInput) =>
       this.transaction(() => access.requestAccess(this.ctx, input)),
     decideAccess: (input: access.AccessDecisionInput) =>
@@ -328,7 +336,7 @@ export class Ledger {
     log: (input: access.AccessLogInput) => this.transaction(() => access.logAccess(this.ctx, input)),
     recordExport: (input: access.ExportInput, log: access.AccessLogInput) =>
       this.transaction(() => {
-        access.recordExport(this.ctx, input);
+        withLifecycleRecords(this.ctx, input.clipIds, () => access.recordExport(this.ctx, input));
         return access.logAccess(this.ctx, log);
       }),
     recordClipCheck: (clipId: string, result: 'ok' | 'mismatch' | 'missing', checkedBy: string | null) =>

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { canonicalJson } from './canonical-json.ts';
 import { LedgerStateError } from './errors.ts';
 import type { AnyLedgerEvent, EventType, LedgerEvent } from './event-types.ts';
+import { lifecycleAppliers } from './lifecycle-projection.ts';
 import { cachedStatement } from './statement-cache.ts';
 
 /**
@@ -352,6 +353,7 @@ const appliers: { [T in EventType]: Applier<T> } = {
       'INSERT INTO gap_acknowledgements (alert_id, acknowledged_by, acknowledged_at, seq) VALUES (?, ?, ?, ?)',
     ).run(d.alertId, d.acknowledgedBy, msOfRequired(d.acknowledgedAt), seq);
   },
+  ...lifecycleAppliers,
 };
 
 // A fault takes the recorder out of service in the same event (R8: stop using it).

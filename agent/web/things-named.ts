@@ -140,6 +140,8 @@ function subjectText(
       return { text: t('name.vault'), href: null };
     case 'forwarder':
       return { text: t('name.forwarder'), href: null };
+    case 'offsite':
+      return { text: t('name.offsite'), href: '/lifecycle' };
     case 'gap': {
       const after = ledger.find.clip(s.clipId);
       const before = ledger.find.clip(s.previousClipId);

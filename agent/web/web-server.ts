@@ -55,6 +55,7 @@ function runtimeOf(deps: WebDeps, assets: StaticAssets): WebRuntime {
             vaultDir: deps.paths.vaultDir,
             now,
             unit: deps.unit ?? null,
+            ensureLocal: (sha256) => deps.lifecycle?.fetchBack.ensureLocal(sha256) ?? Promise.resolve(),
           },
           input,
           onProgress,

@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import { clipsCommand, labelCommand } from '../../agent/cli/clip-commands.ts';
 import { verifyLedger } from '../../agent/ledger/verify/verify-ledger.ts';
 import { FakeClock, openTestLedger, populate, tempState } from '../fixtures/ledger/ledger-fixture.ts';
-import { runCommand } from '../helpers/run-command.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
-const run = runCommand;
+const run = runCli;
 
 describe('dockctl clips and label', () => {
   it('labels a clip, finds it by case number, never prints the party, and the chain still verifies', async () => {

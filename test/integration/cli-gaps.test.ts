@@ -6,10 +6,10 @@ import { alertsCommand, sessionsCommand } from '../../agent/cli/dock-commands.ts
 import { explainCommand } from '../../agent/cli/explain-command.ts';
 import { verifyLedger } from '../../agent/ledger/verify/verify-ledger.ts';
 import { FakeClock, openTestLedger, populate, tempState } from '../fixtures/ledger/ledger-fixture.ts';
-import { runCommand } from '../helpers/run-command.ts';
+import { runCli } from '../helpers/run-cli.ts';
 import { testAlert } from '../helpers/test-alert.ts';
 
-const run = runCommand;
+const run = runCli;
 
 describe('dockctl explain and sessions (R9)', () => {
   it('a docking with an unexplained gap waits; each signer signs with their password at the console', async () => {
@@ -60,11 +60,11 @@ describe('dockctl explain and sessions (R9)', () => {
       assert.deepEqual(await statuses(), ['waiting-explanation']);
       const table = await run(sessionsCommand, state);
       assert.match(table.out, /waiting for a gap explanation/);
-      const zh = await run(sessionsCommand, state, undefined, { LANG: 'zh_CN.UTF-8' });
+      const zh = await run(sessionsCommand, state, { LANG: 'zh_CN.UTF-8' });
       assert.match(zh.out, /^接入时间 +记录仪 +人员 +结果/m, 'headers in Chinese');
       assert.match(zh.out, /等待中断说明（R9）/);
       assert.match(zh.out, /（时间为 Asia\/Shanghai 时区）\n$/);
-      const alerts = await run(alertsCommand, state, undefined, { LANG: 'zh_CN.UTF-8' });
+      const alerts = await run(alertsCommand, state, { LANG: 'zh_CN.UTF-8' });
       assert.match(alerts.out, /录像中断（R9） +ZFY0001 在 S0C1\.MP4 之前停止录像 20 分钟/);
 
       const text = 'the battery ran out during the market inspection';
@@ -79,14 +79,14 @@ describe('dockctl explain and sessions (R9)', () => {
         '310002',
         '--password-stdin',
       ];
-      const wrong = await run(explainCommand, args, Readable.from(['Kestrel-pass-771\nnot-li-password\n']));
+      const wrong = await run(explainCommand, args, {}, Readable.from(['Kestrel-pass-771\nnot-li-password\n']));
       assert.equal(wrong.code, 65, wrong.err);
       assert.match(wrong.err, /username or password is wrong/);
       const zhWrong = await run(
         explainCommand,
         [gap.id, ...state, '--signed-by', '310002', '--password-stdin'],
-        Readable.from(['not-li-password\n']),
         { LANG: 'zh_CN.UTF-8' },
+        Readable.from(['not-li-password\n']),
       );
       assert.match(zhWrong.err, /^dockctl explain: 用户名或密码错误/);
       assert.deepEqual(await statuses(), ['waiting-explanation'], 'one signature is not enough');
@@ -95,6 +95,7 @@ describe('dockctl explain and sessions (R9)', () => {
       const rest = await run(
         explainCommand,
         [gap.id, ...state, '--signed-by', '310002', '--password-stdin'],
+        {},
         Readable.from(['Osprey-pass-9981\n']),
       );
       assert.equal(rest.code, 0, rest.err);

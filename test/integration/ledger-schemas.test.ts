@@ -13,6 +13,7 @@ import {
   REPO_ROOT,
   tempState,
 } from '../fixtures/ledger/ledger-fixture.ts';
+import { exerciseLifecycleEvents } from '../fixtures/offsite/lifecycle-events-fixture.ts';
 import { testAlert } from '../helpers/test-alert.ts';
 
 function schema(name: string): object {
@@ -118,6 +119,7 @@ describe('JSON Schemas of ledger events and checkpoints', () => {
         disabled: false,
         confirmedBy: 'sup-1',
       });
+      exerciseLifecycleEvents(ledger, clip, clock, population.clips[1], '(2026)001');
       const checkpoints = ledger.checkpoints();
       ledger.close();
 

@@ -1,3 +1,4 @@
+import { lifecycleEn } from './lifecycle-en.ts';
 import type { zhCN } from './zh-CN.ts';
 
 /** The page's messages in English: exactly the keys of zh-CN.ts (the type and a unit test check it). */
@@ -412,10 +413,12 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'name.record': 'a record for the central store',
   'name.vault': 'the footage vault',
   'name.forwarder': 'forwarding to the central store',
+  'name.offsite': 'the off-site copy',
   'name.account': '{username} ({officer})',
   'name.request': '{purpose} request of {by} ({at})',
   'name.ledgerExport': 'ledger export ({filter})',
   'name.report': 'report: {name}',
   'name.accessLogView': 'access log ({from} to {to})',
   'common.range': '{from} to {to}',
+  ...lifecycleEn,
 };

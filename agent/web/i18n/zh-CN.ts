@@ -1,3 +1,5 @@
+import { lifecycleZhCN } from './lifecycle-zh-CN.ts';
+
 /**
  * The page's messages in Chinese (the default language). Every key here exists in en.ts too
  * (test/unit/web-i18n.test.ts). `{name}` is replaced by a parameter.
@@ -405,10 +407,12 @@ export const zhCN = {
   'name.record': '上传到中心存储的一条记录',
   'name.vault': '音像资料存储盘',
   'name.forwarder': '上传中心存储',
+  'name.offsite': '异地备份',
   'name.account': '{username}（{officer}）',
   'name.request': '{by} {purpose}申请（{at}）',
   'name.ledgerExport': '台账导出（{filter}）',
   'name.report': '报表：{name}',
   'name.accessLogView': '查询台账（{from} 至 {to}）',
   'common.range': '{from} 至 {to}',
+  ...lifecycleZhCN,
 } as const;

@@ -10,6 +10,7 @@ import { namer } from '../things-named.ts';
 import { userCan, userOf, type WebContext } from '../web-context.ts';
 import { NotFoundError } from '../web-errors.ts';
 import { fileNameOf } from './clips-page.ts';
+import { lifecycleSection } from './clip-lifecycle.ts';
 
 /** Clip ids are the first 32 hex digits of a SHA-256. */
 export const CLIP_ID_PATTERN = /^[0-9a-f]{32}$/;
@@ -184,7 +185,7 @@ function clipPage(ctx: WebContext): void {
   if (!whole && !userCan(ctx, 'footage.request')) throw new NotFoundError();
   const body = whole
     ? html`<p class="no-print"><a href="/clips">${ctx.t('clip.back')}</a></p>
-${sealSection(ctx, clip)}${checkSection(ctx, clip)}${labelSection(ctx, clip)}${footageSection(ctx, clip)}`
+${sealSection(ctx, clip)}${checkSection(ctx, clip)}${labelSection(ctx, clip)}${lifecycleSection(ctx, clip)}${footageSection(ctx, clip)}`
     : html`<p class="no-print"><a href="/access">${ctx.t('nav.access')}</a></p>
 ${askOnlySection(ctx, clip)}${footageSection(ctx, clip)}`;
   sendPage(ctx, {

@@ -9,6 +9,7 @@ import { redirect, sendJson } from '../responses.ts';
 import { needs, type Route } from '../router.ts';
 import { namer } from '../things-named.ts';
 import { userCan, userOf, type WebContext } from '../web-context.ts';
+import { offsiteSection, spaceSection } from './lifecycle-page.ts';
 import { daySummarySection, noticesSection } from './now-summary.ts';
 
 /** The live view in the user's words (the page's first render and `/api/now`). */
@@ -69,7 +70,7 @@ function statusList(ctx: WebContext, view: NowView): SafeHtml {
 </dl>`;
 }
 
-function nowPage(ctx: WebContext): void {
+async function nowPage(ctx: WebContext): Promise<void> {
   const view = liveNow(ctx);
   const manage = userCan(ctx, 'recorders.manage');
   const headers = [
@@ -96,7 +97,8 @@ function nowPage(ctx: WebContext): void {
 </table></div>
 <p class="hint" id="poll-status" aria-live="polite"></p>
 ${manage ? html`<template id="held-actions-template">${heldActions(ctx, null, '/')}</template>` : ''}
-${userCan(ctx, 'ledger.view') ? daySummarySection(ctx) : ''}`;
+${userCan(ctx, 'ledger.view') ? daySummarySection(ctx) : ''}
+${ctx.rt.lifecycle ? html`${await spaceSection(ctx, ctx.rt.lifecycle)}${offsiteSection(ctx, ctx.rt.lifecycle)}` : ''}`;
   sendPage(ctx, { title: ctx.t('nav.now'), active: '/', body, pageId: 'now' });
 }
 

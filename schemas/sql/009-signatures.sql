@@ -1,4 +1,4 @@
--- recorder-dock ledger, schema 8: changes that take two people (issue 16). An account change made
+-- recorder-dock ledger, schema 9: changes that take two people (issue 16). An account change made
 -- at the page that gives footage waits for a supervisor's confirmation (R6); a recording-gap
 -- explanation is entered once and signed by each signer with their own password (R9).
 -- `account_proposals` is not history (it holds pending password hashes, like account_secrets);
