@@ -1,8 +1,8 @@
+import { type DomainKey, isDomainKey } from '../i18n/domain.ts';
+import type { ProbeRow } from '../ledger/lifecycle-queries.ts';
 import { backlogView, type ClipLifecycleView, clipLifecycle } from '../lifecycle/clip-lifecycle.ts';
 import { parseOffsiteConfig } from '../offsite/offsite-config.ts';
 import { formatBytes } from '../reports/byte-format.ts';
-import { type DomainKey, isDomainKey } from '../i18n/domain.ts';
-import type { ProbeRow } from '../ledger/lifecycle-queries.ts';
 import type { CliView } from './cli-view.ts';
 import type { CliCommand } from './command.ts';
 import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
@@ -51,7 +51,9 @@ function clipText(c: ClipLifecycleView, view: CliView): string {
       t('cli.life.offsiteCopy', {
         store: o.store,
         result: t(`copy.${o.lastResult}`),
-        purpose: isDomainKey(`purpose.${o.lastPurpose}`) ? t(`purpose.${o.lastPurpose}` as DomainKey) : o.lastPurpose,
+        purpose: isDomainKey(`purpose.${o.lastPurpose}`)
+          ? t(`purpose.${o.lastPurpose}` as DomainKey)
+          : o.lastPurpose,
         at: view.time(o.lastCheckedAt) ?? '-',
         lock: lockText(o, view),
       }),

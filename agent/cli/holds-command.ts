@@ -92,7 +92,9 @@ export const holdsCommand: CliCommand = ledgerCliCommand({
     const t = view.t;
     if (holds.length === 0) return `${t('cli.life.noHolds')}\n`;
     return formatTable(
-      (['hold', 'covers', 'ground', 'caseNo', 'placed', 'by', 'lifted'] as const).map((c) => t(`cli.col.${c}`)),
+      (['hold', 'covers', 'ground', 'caseNo', 'placed', 'by', 'lifted'] as const).map((c) =>
+        t(`cli.col.${c}`),
+      ),
       holds.map((h) => [
         h.id,
         what(h, view),

@@ -1,9 +1,9 @@
+import type { DomainKey } from '../i18n/domain.ts';
 import type { PurgeRow } from '../ledger/purge-queries.ts';
 import { PurgeService } from '../lifecycle/purge-service.ts';
+import type { RetentionClass } from '../lifecycle/retention-policy.ts';
 import { expiredClips } from '../lifecycle/retention-review.ts';
 import { formatBytes } from '../reports/byte-format.ts';
-import type { DomainKey } from '../i18n/domain.ts';
-import type { RetentionClass } from '../lifecycle/retention-policy.ts';
 import type { CliView } from './cli-view.ts';
 import type { CliCommand } from './command.ts';
 import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
@@ -126,11 +126,16 @@ function cellText(key: string, r: Row, view: CliView): string | number | null {
     case 'graceUntil':
       return view.time(v === null ? null : new Date(v as string | Date));
     case 'requestedAt':
-      return t('cli.life.byAt', { by: String(r.requestedBy), at: view.time(new Date(v as string | Date)) ?? '' });
+      return t('cli.life.byAt', {
+        by: String(r.requestedBy),
+        at: view.time(new Date(v as string | Date)) ?? '',
+      });
     case 'needsApproval':
-      return v ? ((r.approvedBy as string | null) ?? t('cli.life.waitingSupervisor')) : t('cli.life.notNeeded');
+      return v
+        ? ((r.approvedBy as string | null) ?? t('cli.life.waitingSupervisor'))
+        : t('cli.life.notNeeded');
     case 'noValue':
-      return t(v ? 'cli.life.yes' : 'cli.life.no');
+      return t(v ? 'cli.yes' : 'cli.no');
     default:
       return v as string | number | null;
   }

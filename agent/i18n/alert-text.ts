@@ -148,7 +148,11 @@ function probeChecks(names: string, lang: Lang): string {
   };
   return names
     .split(', ')
-    .map((n) => n.replace(/^(\S+) (.+)$/, (whole, a: string, b: string) => (words[a] && words[b] ? `${words[a]}${words[b]}` : whole)))
+    .map((n) =>
+      n.replace(/^(\S+) (.+)$/, (whole, a: string, b: string) =>
+        words[a] && words[b] ? `${words[a]}${words[b]}` : whole,
+      ),
+    )
     .join(domainText(lang, 'list.separator'));
 }
 

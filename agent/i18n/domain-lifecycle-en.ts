@@ -12,7 +12,8 @@ export const lifecycleDomainEn: { readonly [K in keyof typeof lifecycleDomainZh]
   'alert.kind.retention-ended': 'Footage past its retention waits for a decision (R3)',
   'alert.text.offsite-copy-mismatch':
     'The copy in the off-site store {store} {result} (found in a {purpose}): it is not counted and never repaired silently; check the store.',
-  'alert.text.vault-copy-mismatch': "A file in the dock's vault {result} (found by the scrub); check the vault disk.",
+  'alert.text.vault-copy-mismatch':
+    "A file in the dock's vault {result} (found by the scrub); check the vault disk.",
   'alert.text.offsite-lock-not-kept':
     'The off-site store {store} accepted a lock on a copy (retention or legal hold) and does not keep it: {problem}',
   'alert.text.offsite-not-worm':
@@ -88,8 +89,6 @@ export const lifecycleDomainEn: { readonly [K in keyof typeof lifecycleDomainZh]
   'cli.life.holdRecorder': 'recorder {serial} ({from} to {to})',
   'cli.life.caseClosed': 'case {caseNo} is closed',
   'cli.life.caseOpen': 'case {caseNo} is open',
-  'cli.life.yes': 'yes',
-  'cli.life.no': 'no',
   'cli.col.hold': 'hold',
   'cli.col.covers': 'covers',
   'cli.col.ground': 'ground',

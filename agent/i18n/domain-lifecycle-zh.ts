@@ -23,7 +23,8 @@ export const lifecycleDomainZh = {
   'alert.text.held-copy-missing': '保全的资料只有 {copies} 份经校验的副本，规定须有两份（R4）。',
   'alert.text.clips-evicted':
     '存储盘剩余 {percent}%，低于 {limit}%：已移除 {clips} 个已在异地校验过的日常资料的本机副本（共 {bytes}），查看或导出时从异地取回。',
-  'alert.text.retention-ended': '{clips} 个资料（共 {bytes}）保存期满且未保全，等待装备管理员决定是否清理（R3）。',
+  'alert.text.retention-ended':
+    '{clips} 个资料（共 {bytes}）保存期满且未保全，等待装备管理员决定是否清理（R3）。',
   'lock.problem': '锁定与要求不符',
   'class.evidence': '证据（随案卷保存）',
   'class.exported': '已导出（导出后至少一年）',
@@ -88,8 +89,6 @@ export const lifecycleDomainZh = {
   'cli.life.holdRecorder': '记录仪 {serial}（{from} 至 {to}）',
   'cli.life.caseClosed': '案件 {caseNo} 已办结',
   'cli.life.caseOpen': '案件 {caseNo} 未办结',
-  'cli.life.yes': '是',
-  'cli.life.no': '否',
   'cli.col.hold': '保全编号',
   'cli.col.covers': '范围',
   'cli.col.ground': '事由',

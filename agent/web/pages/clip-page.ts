@@ -9,8 +9,8 @@ import { needs, type Route } from '../router.ts';
 import { namer } from '../things-named.ts';
 import { userCan, userOf, type WebContext } from '../web-context.ts';
 import { NotFoundError } from '../web-errors.ts';
-import { fileNameOf } from './clips-page.ts';
 import { lifecycleSection } from './clip-lifecycle.ts';
+import { fileNameOf } from './clips-page.ts';
 
 /** Clip ids are the first 32 hex digits of a SHA-256. */
 export const CLIP_ID_PATTERN = /^[0-9a-f]{32}$/;
