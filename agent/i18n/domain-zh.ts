@@ -42,7 +42,7 @@ export const domainZh = {
   'alert.text.unknown-device':
     '接入了一个不是已知记录仪的 USB 存储设备（{vendorId}:{productId}，卷标 {label}），未读取。如果它是记录仪，请把型号加入设备识别表。',
   'alert.text.device-permission':
-    '采集服务无权打开设备 {devNode}（{deviceKey}）：请安装 udev 规则（dockctl udev-rules）。',
+    '采集服务无权打开设备 {devNode}（{deviceKey}）：请安装设备权限规则（dockctl udev-rules）。',
   'alert.text.recorder-not-ready': '{recorder} 不能用于下一班：{why}（R7）。',
   'alert.text.unsafe-entries':
     '{recorder} 中有 {count} 个采集站不会读取的条目（链接、设备文件、异常文件名），请检查记录仪。',
@@ -53,7 +53,7 @@ export const domainZh = {
   'alert.text.forward-backlog':
     '有 {records} 条记录尚未被中心存储接收，最早的产生于 {oldest}（超过 {limit} 小时）。',
   'alert.text.forward-rejected': '中心存储拒收了一条记录：{reason}',
-  'alert.why.no-moov': '在断电等情况下被截断（缺少 moov 头）',
+  'alert.why.no-moov': '在断电等情况下被截断（缺少文件索引）',
   'alert.why.unparseable': '无法按 MP4 格式解析',
   'alert.none': '无',
   'alert.why.battery': '电量 {pct}%',

@@ -1,4 +1,5 @@
 import type { LiveDockView, LiveRecorder } from '../dock/live-view.ts';
+import type { SessionStep } from '../dock/session-steps.ts';
 import { isDomainKey } from '../i18n/domain.ts';
 import { formatBytes } from '../reports/byte-format.ts';
 import { formatPercent, formatSeconds } from './display-format.ts';
@@ -12,8 +13,11 @@ import {
 import type { Namer } from './things-named.ts';
 import type { WebRuntime } from './web-context.ts';
 
-/** Dock steps (agent/dock/dock-session.ts) in words; others are shown as they are. */
-export const STEP_LABELS: Readonly<Record<string, MessageKey>> = {
+/**
+ * Dock steps (agent/dock/session-steps.ts) in words, and `done` (a recorder left docked after its
+ * session). Typed by SessionStep: a step without a label fails type-checking.
+ */
+export const STEP_LABELS: Readonly<Record<SessionStep | 'done', MessageKey>> = {
   detected: 'step.detected',
   identified: 'step.identified',
   'clock-read': 'step.clockRead',
@@ -28,6 +32,8 @@ export const STEP_LABELS: Readonly<Record<string, MessageKey>> = {
   finished: 'step.finished',
   released: 'step.released',
   'ended-early': 'step.endedEarly',
+  'wipes-reconciled': 'step.wipesReconciled',
+  listed: 'step.listed',
   done: 'step.done',
   held: 'now.held',
 };
@@ -97,7 +103,7 @@ export function nowView(
       officerText: names.officer(
         r.officerNo ?? (r.serial ? rt.ledger.accessQueries.lastOfficerOf(r.serial) : null),
       ),
-      stepText: Object.hasOwn(STEP_LABELS, step) ? t(STEP_LABELS[step] as MessageKey) : step,
+      stepText: Object.hasOwn(STEP_LABELS, step) ? t(STEP_LABELS[step as SessionStep]) : step,
       batteryText: formatPercent(r.batteryPct),
       storageText: storageText(r.freeBytes),
       filesText: `${r.filesDone} / ${r.filesTotal}`,

@@ -14,6 +14,7 @@ import { errorText } from '../../agent/i18n/error-words.ts';
 import { langFromEnv } from '../../agent/i18n/lang.ts';
 import { ALERT_KINDS } from '../../agent/ledger/alert-kinds.ts';
 import { LedgerStateError } from '../../agent/ledger/errors.ts';
+import { latinWords } from '../browser/latin-words.ts';
 import { EXAMPLE_FACTS } from '../helpers/test-alert.ts';
 
 const HAN = /[\u4e00-\u9fff]/;
@@ -25,7 +26,8 @@ describe("the dock's own words (agent/i18n)", () => {
     for (const [key, zh] of Object.entries(domainZh)) {
       const en = domainEn[key as keyof typeof domainZh];
       assert.deepEqual(placeholders(en), placeholders(zh), key);
-      if (key !== 'list.separator') assert.match(zh, HAN, `zh ${key}: ${zh}`);
+      // A text of placeholders and punctuation only (`{by}，{at}`) has no words to translate.
+      if (/[A-Za-z\u4e00-\u9fff]/.test(zh.replace(/\{\w+\}/g, ''))) assert.match(zh, HAN, `zh ${key}: ${zh}`);
     }
   });
 
@@ -44,6 +46,9 @@ describe("the dock's own words (agent/i18n)", () => {
       assert.doesNotMatch(`${zh} ${en}`, /\{\w+\}/, kind);
       assert.notEqual(zh, 'an English sentence');
       assert.match(alertKindText('zh-CN', kind), HAN, kind);
+      // Only data (serials, paths, stores, digests) may be Latin in the Chinese text.
+      const data = Object.values(EXAMPLE_FACTS[kind]).filter((v) => typeof v === 'string' && !/\s/.test(v));
+      assert.deepEqual(latinWords(`${alertKindText('zh-CN', kind)} ${zh}`, data as string[]), [], `${kind}: ${zh}`);
     }
     assert.equal(
       alertText({ kind: 'late-clip', facts: null, detail: 'old' }, wording('zh-CN')),

@@ -101,6 +101,8 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'step.finished': 'finished',
   'step.released': 'released',
   'step.endedEarly': 'ended early',
+  'step.wipesReconciled': 'earlier deletions checked',
+  'step.listed': 'files listed',
   'step.done': 'done',
 
   'ledger.serial': 'Recorder',

@@ -102,6 +102,8 @@ export const zhCN = {
   'step.finished': '采集完成',
   'step.released': '已释放',
   'step.endedEarly': '提前结束',
+  'step.wipesReconciled': '已核对上次的删除',
+  'step.listed': '已列出文件',
   'step.done': '已完成',
 
   'ledger.serial': '记录仪编号',
