@@ -53,9 +53,14 @@ export const clipsCommand: CliCommand = ledgerCliCommand({
       .map(withoutParty),
   table: (data, view) => {
     const clips = data as ClipView[];
-    if (clips.length === 0) return 'no clips match\n';
+    if (clips.length === 0) return `${view.t('cli.clips.none')}\n`;
     return formatTable(
-      ['clip', 'recorded', 'recorder', 'officer', 'size', 'case', 'important', 'sha256'],
+      [
+        ...(['clip', 'recorded', 'recorder', 'officer', 'size', 'case', 'important'] as const).map((c) =>
+          view.t(`cli.col.${c}`),
+        ),
+        'SHA-256',
+      ],
       clips.map((c) => [
         c.id,
         view.time(c.recordingStart ?? c.sealedAt),
@@ -63,7 +68,7 @@ export const clipsCommand: CliCommand = ledgerCliCommand({
         c.officerNo,
         formatBytes(c.size),
         c.labels?.caseNo ?? null,
-        c.labels?.important ? 'yes' : '',
+        c.labels?.important ? view.t('cli.clips.important') : '',
         `${c.sha256.slice(0, 16)}…`,
       ]),
     );
@@ -104,9 +109,15 @@ export const labelCommand: CliCommand = ledgerCliCommand({
     const now = ledger.accessQueries.clip(clipId);
     return now ? withoutParty(now) : null;
   },
-  table: (data) => {
+  table: (data, view) => {
     const c = data as ClipView;
     const l = c.labels;
-    return `clip ${c.id}: case ${l?.caseNo ?? '-'}, officer in charge ${l?.officerInCharge ?? '-'}, party ${l?.party ? 'set' : '-'}, ${l?.important ? 'important' : 'not marked important'}\n`;
+    return `${view.t('cli.clips.labelled', {
+      clip: c.id,
+      caseNo: l?.caseNo ?? '-',
+      inCharge: l?.officerInCharge ?? '-',
+      party: l?.party ? view.t('cli.clips.partySet') : '-',
+      important: l?.important ? view.t('cli.col.important') : view.t('cli.clips.notImportant'),
+    })}\n`;
   },
 });

@@ -1,4 +1,5 @@
 import { type DomainKey, isDomainKey } from '../i18n/domain.ts';
+import { storeWords } from '../i18n/store-words.ts';
 import type { ProbeRow } from '../ledger/lifecycle-queries.ts';
 import { backlogView, type ClipLifecycleView, clipLifecycle } from '../lifecycle/clip-lifecycle.ts';
 import { parseOffsiteConfig } from '../offsite/offsite-config.ts';
@@ -49,7 +50,7 @@ function clipText(c: ClipLifecycleView, view: CliView): string {
     line('cli.life.vault', t(`local.${c.local}`)),
     ...c.offsite.map((o) =>
       t('cli.life.offsiteCopy', {
-        store: o.store,
+        store: storeWords(view.lang, o.store),
         result: t(`copy.${o.lastResult}`),
         purpose: isDomainKey(`purpose.${o.lastPurpose}`)
           ? t(`purpose.${o.lastPurpose}` as DomainKey)
@@ -123,7 +124,10 @@ export const copiesCommand: CliCommand = ledgerCliCommand({
         })
       : '-';
     return `${formatFields([
-      [t('cli.life.store'), `${String(d.store)}${d.offsite ? '' : t('cli.life.notOffsite')}`],
+      [
+        t('cli.life.store'),
+        `${storeWords(view.lang, String(d.store))}${d.offsite ? '' : t('cli.life.notOffsite')}`,
+      ],
       [t('cli.life.lock'), String(d.objectLock ?? t('cli.life.none'))],
       [t('cli.life.worm'), wormText],
       [t('cli.life.backlog'), backlog],

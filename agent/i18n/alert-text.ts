@@ -3,6 +3,7 @@ import { isAlertKind } from '../ledger/alert-kinds.ts';
 import type { LIFECYCLE_ALERT_KINDS } from '../ledger/lifecycle-alerts.ts';
 import { type DomainKey, domainText, isDomainKey } from './domain.ts';
 import type { Lang } from './lang.ts';
+import { storeWords } from './store-words.ts';
 
 /** How names, sizes and times are written where the alert is shown (page, CLI, report). */
 export interface AlertWording {
@@ -30,13 +31,17 @@ type Params = Record<string, string | number>;
 
 type LifecycleAlertKind = (typeof LIFECYCLE_ALERT_KINDS)[number];
 
+/** The facts of an alert known to be of kind K. */
+function factsOf<K extends AlertKind>(_kind: K, f: AlertFacts): AlertFacts<K> {
+  return f as AlertFacts<K>;
+}
+
 /** Each kind's facts as the parameters of its text. */
 function paramsOf(kind: AlertKind, f: AlertFacts, w: AlertWording): Params {
   const t = (key: DomainKey) => domainText(w.lang, key);
-  const get = <K extends AlertKind>(_k: K) => f as AlertFacts<K>;
   switch (kind) {
     case 'late-clip': {
-      const x = get('late-clip');
+      const x = factsOf('late-clip', f);
       return {
         recorder: w.recorder(x.serial),
         file: file(x.sourcePath),
@@ -45,24 +50,24 @@ function paramsOf(kind: AlertKind, f: AlertFacts, w: AlertWording): Params {
       };
     }
     case 'recording-gap': {
-      const x = get('recording-gap');
+      const x = factsOf('recording-gap', f);
       return { recorder: w.recorder(x.serial), file: file(x.sourcePath), minutes: x.gapMinutes };
     }
     case 'unknown-recorder':
     case 'identity-changed': {
-      const x = get('identity-changed');
+      const x = factsOf('identity-changed', f);
       return { ...x, previous: x.previous ?? '' };
     }
     case 'unknown-device': {
-      const x = get('unknown-device');
+      const x = factsOf('unknown-device', f);
       return { vendorId: x.vendorId, productId: x.productId, label: x.label ?? t('alert.none') };
     }
     case 'device-permission': {
-      const x = get('device-permission');
+      const x = factsOf('device-permission', f);
       return { deviceKey: x.deviceKey, devNode: x.devNode ?? '?' };
     }
     case 'recorder-not-ready': {
-      const x = get('recorder-not-ready');
+      const x = factsOf('recorder-not-ready', f);
       const why = [
         ...(x.batteryPct !== null && x.batteryPct < x.minBatteryPct
           ? [`${w.lang === 'en' ? 'battery' : '电量'} ${x.batteryPct}%`]
@@ -74,17 +79,17 @@ function paramsOf(kind: AlertKind, f: AlertFacts, w: AlertWording): Params {
       return { recorder: w.recorder(x.serial), why: why.join(w.lang === 'en' ? ', ' : '、') };
     }
     case 'unsafe-entries': {
-      const x = get('unsafe-entries');
+      const x = factsOf('unsafe-entries', f);
       return { recorder: w.recorder(x.serial), count: x.count };
     }
     case 'unusable-recorder-taken': {
-      const x = get('unusable-recorder-taken');
+      const x = factsOf('unusable-recorder-taken', f);
       return { recorder: w.recorder(x.serial), status: x.status };
     }
     case 'no-officer':
-      return { recorder: w.recorder(get('no-officer').serial) };
+      return { recorder: w.recorder(factsOf('no-officer', f).serial) };
     case 'storage-low': {
-      const x = get('storage-low');
+      const x = factsOf('storage-low', f);
       return {
         free: w.bytes(x.freeBytes),
         total: w.bytes(x.totalBytes),
@@ -93,17 +98,17 @@ function paramsOf(kind: AlertKind, f: AlertFacts, w: AlertWording): Params {
       };
     }
     case 'vault-full': {
-      const x = get('vault-full');
+      const x = factsOf('vault-full', f);
       return { recorder: w.recorder(x.serial), file: file(x.sourcePath) };
     }
     case 'forward-backlog': {
-      const x = get('forward-backlog');
+      const x = factsOf('forward-backlog', f);
       return { records: x.records, oldest: x.oldestAt ? w.time(x.oldestAt) : '?', limit: x.limitHours };
     }
     case 'forward-rejected':
-      return { reason: get('forward-rejected').reason };
+      return { reason: factsOf('forward-rejected', f).reason };
     case 'read-error': {
-      const x = get('read-error');
+      const x = factsOf('read-error', f);
       return {
         recorder: w.recorder(x.serial),
         file: file(x.sourcePath),
@@ -115,7 +120,7 @@ function paramsOf(kind: AlertKind, f: AlertFacts, w: AlertWording): Params {
       };
     }
     case 'file-changed': {
-      const x = get('file-changed');
+      const x = factsOf('file-changed', f);
       return {
         recorder: w.recorder(x.serial),
         file: file(x.sourcePath),
@@ -124,7 +129,7 @@ function paramsOf(kind: AlertKind, f: AlertFacts, w: AlertWording): Params {
       };
     }
     case 'damaged-clip': {
-      const x = get('damaged-clip');
+      const x = factsOf('damaged-clip', f);
       return {
         recorder: w.recorder(x.serial),
         file: file(x.sourcePath),
@@ -159,32 +164,38 @@ function probeChecks(names: string, lang: Lang): string {
 /** The parameters of the footage lifecycle's alerts (issue 15). */
 function lifecycleParams(kind: LifecycleAlertKind, f: AlertFacts, w: AlertWording): Params {
   const t = (key: DomainKey) => domainText(w.lang, key);
-  const get = <K extends LifecycleAlertKind>(_k: K) => f as AlertFacts<K>;
   switch (kind) {
     case 'offsite-copy-mismatch': {
-      const x = get('offsite-copy-mismatch');
-      return { store: x.store, result: t(`copy.${x.result}`), purpose: t(`purpose.${x.purpose}`) };
+      const x = factsOf('offsite-copy-mismatch', f);
+      return {
+        store: storeWords(w.lang, x.store),
+        result: t(`copy.${x.result}`),
+        purpose: t(`purpose.${x.purpose}`),
+      };
     }
     case 'vault-copy-mismatch':
-      return { result: t(`copy.${get('vault-copy-mismatch').result}`) };
+      return { result: t(`copy.${factsOf('vault-copy-mismatch', f).result}`) };
     case 'offsite-lock-not-kept': {
-      const x = get('offsite-lock-not-kept');
-      return { store: x.store, problem: w.lang === 'en' ? x.problem : `${t('lock.problem')}（${x.key}）` };
+      const x = factsOf('offsite-lock-not-kept', f);
+      return {
+        store: storeWords(w.lang, x.store),
+        problem: w.lang === 'en' ? x.problem : `${t('lock.problem')}（${x.key}）`,
+      };
     }
     case 'offsite-not-worm': {
-      const x = get('offsite-not-worm');
-      return { store: x.store, checks: probeChecks(x.failedChecks, w.lang) };
+      const x = factsOf('offsite-not-worm', f);
+      return { store: storeWords(w.lang, x.store), checks: probeChecks(x.failedChecks, w.lang) };
     }
     case 'offsite-source-missing':
-      return { path: get('offsite-source-missing').vaultPath };
+      return { path: factsOf('offsite-source-missing', f).vaultPath };
     case 'held-copy-missing':
-      return { copies: get('held-copy-missing').copies };
+      return { copies: factsOf('held-copy-missing', f).copies };
     case 'clips-evicted': {
-      const x = get('clips-evicted');
+      const x = factsOf('clips-evicted', f);
       return { clips: x.clips, bytes: w.bytes(x.bytes), percent: x.freePercent, limit: x.limitPercent };
     }
     case 'retention-ended': {
-      const x = get('retention-ended');
+      const x = factsOf('retention-ended', f);
       return { clips: x.clips, bytes: w.bytes(x.bytes) };
     }
   }

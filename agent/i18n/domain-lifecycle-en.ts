@@ -55,6 +55,8 @@ export const lifecycleDomainEn: { readonly [K in keyof typeof lifecycleDomainZh]
   'worm.not-worm': 'not tamper-proof',
   'worm.unsupported': 'the store has no locks',
   'worm.failed': 'the probe failed',
+  'store.folder': 'folder {place}',
+  'store.s3': 'S3 store {place}',
   'cli.life.store': 'store',
   'cli.life.notOffsite': '  (a folder on this machine: NOT off-site, R2)',
   'cli.life.lock': 'lock',

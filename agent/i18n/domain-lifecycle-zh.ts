@@ -55,6 +55,8 @@ export const lifecycleDomainZh = {
   'worm.not-worm': '不防篡改',
   'worm.unsupported': '存储不支持锁定',
   'worm.failed': '检测失败',
+  'store.folder': '本机目录 {place}',
+  'store.s3': '对象存储 {place}',
   'cli.life.store': '备份位置',
   'cli.life.notOffsite': '（本机目录，不是异地备份，R2）',
   'cli.life.lock': '锁定方式',

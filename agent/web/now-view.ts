@@ -1,9 +1,9 @@
 import type { LiveDockView, LiveRecorder } from '../dock/live-view.ts';
-import type { SessionStep } from '../dock/session-steps.ts';
 import { isDomainKey } from '../i18n/domain.ts';
+import { stepWords } from '../i18n/session-step-words.ts';
 import { formatBytes } from '../reports/byte-format.ts';
 import { formatPercent, formatSeconds } from './display-format.ts';
-import type { MessageKey, Translate } from './i18n/messages.ts';
+import type { Translate } from './i18n/messages.ts';
 import {
   type Readiness,
   type ReadinessThresholds,
@@ -12,31 +12,6 @@ import {
 } from './recorder-readiness.ts';
 import type { Namer } from './things-named.ts';
 import type { WebRuntime } from './web-context.ts';
-
-/**
- * Dock steps (agent/dock/session-steps.ts) in words, and `done` (a recorder left docked after its
- * session). Typed by SessionStep: a step without a label fails type-checking.
- */
-export const STEP_LABELS: Readonly<Record<SessionStep | 'done', MessageKey>> = {
-  detected: 'step.detected',
-  identified: 'step.identified',
-  'clock-read': 'step.clockRead',
-  'clock-synced': 'step.clockSynced',
-  'checked-in': 'step.checkedIn',
-  mounted: 'step.mounted',
-  'storage-read': 'step.storageRead',
-  'mass-storage': 'step.massStorage',
-  ingesting: 'step.ingesting',
-  'officer-written': 'step.officerWritten',
-  'officer-write-failed': 'step.officerWriteFailed',
-  finished: 'step.finished',
-  released: 'step.released',
-  'ended-early': 'step.endedEarly',
-  'wipes-reconciled': 'step.wipesReconciled',
-  listed: 'step.listed',
-  done: 'step.done',
-  held: 'now.held',
-};
 
 /** One docked recorder as the Now table shows it: the live facts and their words. */
 export interface NowRow extends LiveRecorder {
@@ -103,7 +78,7 @@ export function nowView(
       officerText: names.officer(
         r.officerNo ?? (r.serial ? rt.ledger.accessQueries.lastOfficerOf(r.serial) : null),
       ),
-      stepText: Object.hasOwn(STEP_LABELS, step) ? t(STEP_LABELS[step as SessionStep]) : step,
+      stepText: stepWords(step, t),
       batteryText: formatPercent(r.batteryPct),
       storageText: storageText(r.freeBytes),
       filesText: `${r.filesDone} / ${r.filesTotal}`,

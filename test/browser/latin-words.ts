@@ -14,6 +14,9 @@ const ALLOWED: readonly RegExp[] = [
   /\b[0-9a-f]{8,}\b/g,
   // Units, rule ids and names of standards.
   /\b(?:KiB|MiB|GiB|TiB|B|MB|GB|R\d{1,2}|SHA-256|USB|MP4|CSV|XLSX|ZIP|Excel|BagIt|UTF-8)\b/g,
+  // Paths on the dock (an off-site folder, the vault) and addresses of stores.
+  /\bhttps?:\/\/[^\s，。；）)]+/g,
+  /\/[\w.-]+(?:\/[\w.-]+)+/g,
   // A dockctl command the text tells the reader to run.
   /\bdockctl [a-z][a-z-]*\b/g,
   // The dock's time zone.

@@ -274,8 +274,25 @@ describe('the equipment manager’s page in headless Chromium', () => {
       testAlert('recorder-not-ready', `recorder:${serial}`, {
         facts: { serial, batteryPct: 12, freeBytes: null, minBatteryPct: 30, minFreeBytes: 4 * 1024 ** 3 },
       }),
+      // The footage lifecycle's alerts (issue 15), about a clip and about the off-site store.
+      testAlert('offsite-not-worm', 'offsite', {
+        facts: { store: 'folder:/srv/offsite', failedChecks: 'single delete refused, multipart survived' },
+      }),
+      testAlert('held-copy-missing', `clip:${own.id}`, {
+        facts: { clipId: own.id, holdId: 'h1', copies: 1 },
+      }),
+      testAlert('retention-ended', 'vault', { facts: { clips: 3, bytes: 3 * 1024 ** 3 } }),
     ])
       ledger.openAlert(input);
+    // A hold on the officer's clip, so the clip page and 保存与清理 show one.
+    ledger.lifecycle.placeHold({
+      scope: 'clip',
+      clipId: own.id,
+      ground: 'dispute',
+      caseName: '占道经营投诉',
+      caseNo: '(2026)城管字第7号',
+      placedBy: 'manager',
+    });
     const year = new Date().getFullYear();
     const pages: Record<string, readonly (readonly [string, string])[]> = {
       manager: [
@@ -286,6 +303,7 @@ describe('the equipment manager’s page in headless Chromium', () => {
         ['/gaps', 'gaps-manager'],
         ['/clips', 'clips'],
         [`/clips/${own.id}`, 'clip'],
+        ['/lifecycle', 'lifecycle'],
         ['/access', 'access-manager'],
         ['/exports', 'exports'],
         ['/reports', 'report-inventory'],
@@ -298,8 +316,12 @@ describe('the equipment manager’s page in headless Chromium', () => {
         ['/access', 'access-supervisor'],
         ['/gaps', 'gaps-supervisor'],
         ['/access-log', 'access-log'],
+        ['/lifecycle', 'lifecycle-supervisor'],
       ],
-      auditor: [['/clips', 'clips-auditor']],
+      auditor: [
+        ['/clips', 'clips-auditor'],
+        ['/lifecycle', 'lifecycle-auditor'],
+      ],
       admin: [
         ['/users', 'users'],
         ['/ledger', 'forbidden'],

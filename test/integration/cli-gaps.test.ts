@@ -79,7 +79,12 @@ describe('dockctl explain and sessions (R9)', () => {
         '310002',
         '--password-stdin',
       ];
-      const wrong = await run(explainCommand, args, {}, Readable.from(['Kestrel-pass-771\nnot-li-password\n']));
+      const wrong = await run(
+        explainCommand,
+        args,
+        {},
+        Readable.from(['Kestrel-pass-771\nnot-li-password\n']),
+      );
       assert.equal(wrong.code, 65, wrong.err);
       assert.match(wrong.err, /username or password is wrong/);
       const zhWrong = await run(

@@ -48,7 +48,11 @@ describe("the dock's own words (agent/i18n)", () => {
       assert.match(alertKindText('zh-CN', kind), HAN, kind);
       // Only data (serials, paths, stores, digests) may be Latin in the Chinese text.
       const data = Object.values(EXAMPLE_FACTS[kind]).filter((v) => typeof v === 'string' && !/\s/.test(v));
-      assert.deepEqual(latinWords(`${alertKindText('zh-CN', kind)} ${zh}`, data as string[]), [], `${kind}: ${zh}`);
+      assert.deepEqual(
+        latinWords(`${alertKindText('zh-CN', kind)} ${zh}`, data as string[]),
+        [],
+        `${kind}: ${zh}`,
+      );
     }
     assert.equal(
       alertText({ kind: 'late-clip', facts: null, detail: 'old' }, wording('zh-CN')),

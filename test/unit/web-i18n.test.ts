@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SESSION_STEPS } from '../../agent/dock/session-steps.ts';
+import { STEP_WORDS } from '../../agent/i18n/session-step-words.ts';
 import { en } from '../../agent/web/i18n/en.ts';
 import { CATALOGS, parseLang, translator, WEB_LANGS } from '../../agent/web/i18n/messages.ts';
 import { zhCN } from '../../agent/web/i18n/zh-CN.ts';
-import { STEP_LABELS } from '../../agent/web/now-view.ts';
 
 function placeholders(text: string): string[] {
   return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string).sort();
@@ -29,7 +29,7 @@ describe('web i18n catalogs', () => {
   it('names every dock session step in Chinese on the Now page', () => {
     const zh = translator('zh-CN');
     for (const step of [...SESSION_STEPS, 'done'] as const)
-      assert.match(zh(STEP_LABELS[step]), /[\u4e00-\u9fff]/, step);
+      assert.match(zh(STEP_WORDS[step]), /[\u4e00-\u9fff]/, step);
   });
 
   it('the Chinese catalog is Chinese where the English one is not', () => {

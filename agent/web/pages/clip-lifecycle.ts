@@ -1,3 +1,4 @@
+import { storeWords } from '../../i18n/store-words.ts';
 import type { ClipView } from '../../ledger/access-queries.ts';
 import { HOLD_GROUNDS } from '../../ledger/hold-writes.ts';
 import type { CopyRecordRow } from '../../ledger/lifecycle-queries.ts';
@@ -53,7 +54,7 @@ function copyRows(ctx: WebContext, c: ClipView, offsite: readonly CopyRecordRow[
     (
       o,
     ) => html`<tr data-copy="offsite" data-result="${o.lastResult}" class="${o.lastResult === 'ok' ? '' : 'bad'}">
-<td>${t('life.offsiteCopy')} · ${o.store}</td>
+<td>${t('life.offsiteCopy')} · ${storeWords(ctx.lang, o.store)}</td>
 <td>${t(`copy.${o.lastResult}` as MessageKey)}</td>
 <td>${t('life.copyState', {
       result: t(`copy.${o.lastResult}` as MessageKey),

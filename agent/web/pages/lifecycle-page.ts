@@ -1,3 +1,4 @@
+import { storeWords } from '../../i18n/store-words.ts';
 import type { HoldGround } from '../../ledger/lifecycle-events.ts';
 import type { PurgeRow } from '../../ledger/purge-queries.ts';
 import { backlogView } from '../../lifecycle/clip-lifecycle.ts';
@@ -35,7 +36,7 @@ export function offsiteSection(ctx: WebContext, life: Lifecycle): SafeHtml {
     ? t('life.wormNever')
     : probe.outcome === 'worm'
       ? t('life.wormYes', { at: formatDateTime(probe.at, tz) })
-      : t('life.wormNo', { summary: probe.summary });
+      : t('life.wormNo', { summary: ctx.lang === 'en' ? probe.summary : t(`worm.${probe.outcome}`) });
   const backlog =
     !b || b.clips === 0
       ? t('life.backlogNone')
@@ -46,7 +47,7 @@ export function offsiteSection(ctx: WebContext, life: Lifecycle): SafeHtml {
           eta: b.etaSeconds === null ? t('life.etaUnknown') : formatSeconds(b.etaSeconds),
         });
   return html`<section id="offsite"><h2>${t('life.offsite')}</h2><dl class="facts">
-<dt>${t('life.store')}</dt><dd id="offsite-store">${store.description}${
+<dt>${t('life.store')}</dt><dd id="offsite-store">${storeWords(ctx.lang, store.description)}${
     store.offsite ? '' : html` <strong class="bad" id="not-offsite">${t('life.notOffsite')}</strong>`
   }</dd>
 <dt>${t('life.worm')}</dt><dd id="offsite-worm" data-outcome="${probe?.outcome ?? ''}" class="${probe?.outcome === 'worm' ? '' : 'bad'}">${worm}</dd>
