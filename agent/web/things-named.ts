@@ -1,4 +1,5 @@
 import type { AlertWording } from '../i18n/alert-text.ts';
+import { DOCK_ACTOR } from '../ledger/alert-kinds.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { ClipRecord } from '../ledger/ledger-records.ts';
 import { parseSubject } from '../ledger/subjects.ts';
@@ -77,6 +78,7 @@ export function namer(ledger: Ledger, t: Translate, timeZone: string): Namer {
     return c ? clip(c) : t('name.unknownClip', { id: id.slice(0, 8) });
   };
   const account = (username: string): string => {
+    if (username === DOCK_ACTOR) return t('name.dockActor');
     const a = ledger.accessQueries.account(username);
     return a?.officerNo ? t('name.account', { username, officer: officer(a.officerNo) }) : username;
   };

@@ -395,6 +395,8 @@ export const en: { readonly [K in keyof typeof zhCN]: string } = {
   'name.file': '{file} on {recorder}',
   'name.record': 'a record for the central store',
   'name.vault': 'the footage vault',
+  'name.dockActor': 'the dock (automatic)',
+  'alerts.autoCleared': 'the condition cleared; closed by the dock.',
   'name.forwarder': 'forwarding to the central store',
   'name.offsite': 'the off-site copy',
   'name.account': '{username} ({officer})',

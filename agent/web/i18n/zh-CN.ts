@@ -389,6 +389,8 @@ export const zhCN = {
   'name.file': '{recorder} 的文件 {file}',
   'name.record': '上传到中心存储的一条记录',
   'name.vault': '音像资料存储盘',
+  'name.dockActor': '采集站（自动）',
+  'alerts.autoCleared': '告警条件已消除，由采集站自动关闭。',
   'name.forwarder': '上传中心存储',
   'name.offsite': '异地备份',
   'name.account': '{username}（{officer}）',

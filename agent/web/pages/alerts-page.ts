@@ -1,5 +1,6 @@
 import { holdsRecorder } from '../../dock/held-recorders.ts';
 import { alertKindText, alertText } from '../../i18n/alert-text.ts';
+import { DOCK_ACTOR } from '../../ledger/alert-kinds.ts';
 import type { AlertRecord } from '../../ledger/ledger-records.ts';
 import { formatDateTime } from '../display-format.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -16,6 +17,12 @@ import { explainedGap, gapRoutes, openGapActions } from './gap-explanations.ts';
 const RESOLVED_DAYS = 30;
 
 /** The signers of an explained gap (stored as officer numbers) by name. */
+/** A resolved alert's note; the dock's own (the condition cleared) in the reader's language. */
+function noteText(ctx: WebContext, a: { resolvedBy: string | null; note: string | null }): string {
+  if (a.resolvedBy === DOCK_ACTOR && ctx.lang !== 'en') return ctx.t('alerts.autoCleared');
+  return a.note ?? '';
+}
+
 function signersText(n: Namer, resolvedBy: string | null): string {
   return (resolvedBy ?? '')
     .split(',')
@@ -82,7 +89,7 @@ function alertsPage(ctx: WebContext): void {
           : a.resolvedBy
             ? n.account(a.resolvedBy)
             : ''
-      }</td><td>${a.kind === 'recording-gap' ? explainedGap(ctx, a) : (a.note ?? '')}</td></tr>`,
+      }</td><td>${a.kind === 'recording-gap' ? explainedGap(ctx, a) : noteText(ctx, a)}</td></tr>`,
   );
   const body = html`<section id="open-alerts"><h2>${t('alerts.open')}</h2>
 ${simpleTable(
