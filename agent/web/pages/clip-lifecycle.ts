@@ -102,7 +102,7 @@ export function lifecycleSection(ctx: WebContext, c: ClipView): SafeHtml {
   const holds = view.holds.length
     ? html`<ul id="clip-holds">${view.holds.map(
         (h) =>
-          html`<li data-hold="${h.id}">${groundLabel(ctx, h.ground)} · ${h.caseNo} · ${h.placedBy} · ${formatDateTime(
+          html`<li data-hold="${h.id}">${groundLabel(ctx, h.ground)} · ${h.caseNo} · ${namer(ctx.rt.ledger, ctx.t, ctx.rt.timeZone).account(h.placedBy)} · ${formatDateTime(
             h.placedAt,
             ctx.rt.timeZone,
           )}</li>`,

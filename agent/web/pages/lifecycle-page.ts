@@ -72,13 +72,14 @@ export async function spaceSection(ctx: WebContext, life: Lifecycle): Promise<Sa
 function holdsSection(ctx: WebContext, life: Lifecycle): SafeHtml {
   const t = ctx.t;
   const lift = userCan(ctx, 'holds.lift');
+  const n = namer(ctx.rt.ledger, t, ctx.rt.timeZone);
   const rows = life.deps.ledger
     .holds(true)
     .map(
       (h) =>
         html`<tr data-hold="${h.id}"><td>${holdScope(ctx, h)}</td><td>${groundLabel(ctx, h.ground)}</td><td>${
           userCan(ctx, 'labels.personal') ? `${h.caseName} / ` : ''
-        }${h.caseNo}</td><td>${h.placedBy} · ${formatDateTime(h.placedAt, ctx.rt.timeZone)}</td><td>${
+        }${h.caseNo}</td><td>${n.account(h.placedBy)} · ${formatDateTime(h.placedAt, ctx.rt.timeZone)}</td><td>${
           lift
             ? postForm(
                 ctx,
@@ -163,14 +164,19 @@ function purgeActions(ctx: WebContext, p: PurgeRow): SafeHtml {
 function purgesSection(ctx: WebContext, life: Lifecycle): SafeHtml {
   const t = ctx.t;
   const tz = ctx.rt.timeZone;
+  const n = namer(ctx.rt.ledger, t, tz);
   const rows = life.deps.ledger
     .purges(100)
     .map(
       (p) =>
         html`<tr data-purge="${p.id}" data-status="${p.status}"><td>${t(`purge.${p.status}` as MessageKey)}</td><td class="num">${
           p.clipIds.length
-        }</td><td class="num">${formatBytes(p.bytes)}</td><td>${p.requestedBy} · ${formatDateTime(p.requestedAt, tz)}</td><td>${
-          p.needsApproval ? (p.approvedBy ?? t('life.purge.needsApproval')) : t('life.purge.noApproval')
+        }</td><td class="num">${formatBytes(p.bytes)}</td><td>${n.account(p.requestedBy)} · ${formatDateTime(p.requestedAt, tz)}</td><td>${
+          p.needsApproval
+            ? p.approvedBy
+              ? n.account(p.approvedBy)
+              : t('life.purge.needsApproval')
+            : t('life.purge.noApproval')
         }</td><td>${formatDateTime(p.graceUntil, tz)}</td><td>${purgeActions(ctx, p)}</td></tr>`,
     );
   const headers = [
