@@ -261,6 +261,8 @@ function startPage(
       }),
     paths: config.paths,
     exportsDir: web.exportsDir,
+    unit: config.unit,
+    readiness: dockRulesFrom(config),
     timeZone: config.rules.timezone,
     listen: web.listen,
     tls: web.tls ? { cert: readFileSync(web.tls.certFile), key: readFileSync(web.tls.keyFile) } : null,

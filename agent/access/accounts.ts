@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { withWords } from '../i18n/error-words.ts';
 import type { AccountRecord } from '../ledger/access-records.ts';
 import { USERNAME_PATTERN } from '../ledger/access-writes.ts';
 import type { AccountRole } from '../ledger/event-types.ts';
@@ -10,6 +11,8 @@ import {
   LastAdminError,
   LoginRefusedError,
   LoginThrottledError,
+  OfficerNoTakenError,
+  OfficerNotRegisteredError,
   UnknownAccountError,
   UnknownRoleError,
 } from './errors.ts';
@@ -70,7 +73,23 @@ export class AccountService {
     const username = checkNewUsername(input.username);
     this.refuseTaken(username);
     const role = checkRole(input.role);
-    return { username, role, officerNo: checkOfficerNo(role, input.officerNo ?? null) };
+    const officerNo = checkOfficerNo(role, input.officerNo ?? null);
+    if (officerNo !== null) this.refuseOfficerNoTaken(officerNo);
+    return { username, role, officerNo };
+  }
+
+  /**
+   * An account's officer number must be a registered officer's and belong to no other account or
+   * pending new account: a second account on it would see that officer's footage as its own (R6).
+   */
+  refuseOfficerNoTaken(officerNo: string, except: string | null = null): void {
+    if (!this.ledger.find.officer(officerNo)) throw new OfficerNotRegisteredError(officerNo);
+    const holder =
+      this.ledger.accessQueries.accounts().find((a) => a.officerNo === officerNo && a.username !== except) ??
+      this.ledger.accountProposals
+        .list()
+        .find((p) => p.change === 'add' && p.officerNo === officerNo && p.username !== except);
+    if (holder) throw new OfficerNoTakenError(officerNo, holder.username);
   }
 
   /** Create an account with a password that meets the policy. */
@@ -138,27 +157,39 @@ export class AccountService {
    * Check a login. Throws LoginThrottledError while the username or address is locked, and
    * LoginRefusedError (one message) for an unknown user, a wrong password or a disabled account.
    * An unknown user costs the same scrypt work as a known one, so timing does not tell them apart.
+   * The attempt is counted before the awaited password check, so parallel guesses share the limit.
    */
   async authenticate(username: string, password: string, remote: string): Promise<AccountRecord> {
     const name = typeof username === 'string' ? username : '';
-    const wait = this.throttle.retryAfterSeconds(name, remote);
-    if (wait > 0) {
-      this.log.warn({ remote, retryAfterSeconds: wait }, 'login throttled');
-      throw new LoginThrottledError(wait);
+    const attempt = this.throttle.begin(name, remote);
+    if (attempt.retryAfterSeconds > 0) {
+      this.log.warn({ remote, retryAfterSeconds: attempt.retryAfterSeconds }, 'login throttled');
+      throw new LoginThrottledError(attempt.retryAfterSeconds);
     }
+    let account: AccountRecord | null = null;
+    try {
+      account = await this.check(name, password);
+    } finally {
+      if (account) this.throttle.succeeded(attempt);
+      else this.throttle.failed(attempt);
+    }
+    if (!account) {
+      this.log.info({ remote }, 'login refused');
+      throw new LoginRefusedError();
+    }
+    this.log.info({ remote, role: account.role }, 'login accepted');
+    return account;
+  }
+
+  /** The account when the password is right and the account enabled, else null. */
+  private async check(name: string, password: string): Promise<AccountRecord | null> {
     const known = USERNAME_PATTERN.test(name);
     const stored = known ? this.ledger.accessQueries.passwordHash(name) : null;
     const given = typeof password === 'string' && password.length <= MAX_PASSWORD_LENGTH * 4 ? password : '';
     const matches = await verifyPassword(given, stored ?? DUMMY_PASSWORD_HASH);
     // Read after the await: the account may have been disabled while scrypt ran.
     const account = known ? this.ledger.accessQueries.account(name) : null;
-    if (!account || stored === null || !matches || account.disabled || given === '') {
-      this.throttle.failure(name, remote);
-      this.log.info({ remote }, 'login refused');
-      throw new LoginRefusedError();
-    }
-    this.throttle.success(name, remote);
-    this.log.info({ remote, role: account.role }, 'login accepted');
+    if (!account || stored === null || !matches || account.disabled || given === '') return null;
     return account;
   }
 
@@ -177,14 +208,20 @@ export class AccountService {
     return account;
   }
 
-  // 'Admin' beside 'admin' would be two accounts people cannot tell apart.
+  // 'Admin' beside 'admin' would be two accounts people cannot tell apart; a pending new account
+  // holds its name too.
   private refuseTaken(username: string): void {
     const lower = username.toLowerCase();
-    const taken = this.ledger.accessQueries.accounts().find((a) => a.username.toLowerCase() === lower);
+    const taken =
+      this.ledger.accessQueries.accounts().find((a) => a.username.toLowerCase() === lower) ??
+      this.ledger.accountProposals
+        .list()
+        .find((p) => p.change === 'add' && p.username.toLowerCase() === lower);
     if (taken) throw new AccountExistsError(taken.username);
   }
 
-  private keepAnAdmin(leaving: AccountRecord): void {
+  /** Refuse to take the admin role from the last enabled admin. */
+  keepAnAdmin(leaving: AccountRecord): void {
     const others = this.ledger.accessQueries
       .accounts()
       .filter((a) => a.role === 'admin' && !a.disabled && a.username !== leaving.username);
@@ -198,31 +235,46 @@ function accountInput(a: AccountRecord) {
 
 function checkNewUsername(username: unknown): string {
   if (typeof username !== 'string' || !USERNAME_PATTERN.test(username))
-    throw new AccountInputError(
-      'the username is not allowed: use 2 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+    throw withWords(
+      new AccountInputError(
+        'the username is not allowed: use 2 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+      ),
+      'err.username.bad',
     );
   if (RESERVED_USERNAMES.has(username.toLowerCase()))
-    throw new AccountInputError(`the username ${username} is reserved: choose another one`);
+    throw withWords(
+      new AccountInputError(`the username ${username} is reserved: choose another one`),
+      'err.username.reserved',
+      { username },
+    );
   return username;
 }
 
-function checkRole(role: unknown): AccountRole {
+/** A role, or UnknownRoleError. */
+export function checkRole(role: unknown): AccountRole {
   if (!isAccountRole(role)) throw new UnknownRoleError(String(role), ACCOUNT_ROLES);
   return role;
 }
 
-function checkOfficerNo(role: AccountRole, officerNo: unknown): string | null {
+/** The officer number an account of `role` may have: required for officers, else optional. */
+export function checkOfficerNo(role: AccountRole, officerNo: unknown): string | null {
   const value = typeof officerNo === 'string' ? officerNo.trim() : officerNo;
   if (value === null || value === undefined || value === '') {
     if (role === 'officer')
-      throw new AccountInputError(
-        "an officer's account needs the officer number (人员编号): give it with the officer number field (--officer NO)",
+      throw withWords(
+        new AccountInputError(
+          "an officer's account needs the officer number (人员编号): give it with the officer number field (--officer NO)",
+        ),
+        'err.officerNo.required',
       );
     return null;
   }
   if (typeof value !== 'string' || !OFFICER_NO_PATTERN.test(value))
-    throw new AccountInputError(
-      'the officer number is not allowed: use 1 to 32 letters, digits, dashes or underscores',
+    throw withWords(
+      new AccountInputError(
+        'the officer number is not allowed: use 1 to 32 letters, digits, dashes or underscores',
+      ),
+      'err.officerNo.bad',
     );
   return value;
 }

@@ -12,7 +12,8 @@ const NO_OWN_FOOTAGE: ReadonlySet<string> = new Set(['admin', 'auditor']);
 
 /**
  * R6: may `account` view or export `clipId` at `at`? Allowed when the clip was docked in a
- * session of the account's own officer number (not for admin or auditor), or under an approved,
+ * session of the account's own officer number (not for admin or auditor, and not when another
+ * account holds the same number), or under an approved,
  * unexpired request of this account that names the clip (an export approval also covers
  * viewing). Roles that may not even ask for footage (admin, auditor) and disabled accounts get
  * 'no-footage-role' before the clip is looked up, so the answer does not reveal which clips exist.
@@ -33,7 +34,9 @@ export function footageAccess(
     account.officerNo !== null &&
     !NO_OWN_FOOTAGE.has(account.role) &&
     clip.officerNo !== null &&
-    clip.officerNo === account.officerNo
+    clip.officerNo === account.officerNo &&
+    // An officer number on two accounts (a ledger from before numbers were unique) is nobody's own.
+    ledger.accessQueries.accountsWithOfficerNo(account.officerNo) === 1
   ) {
     return { allowed: true, basis: 'own', requestId: null };
   }

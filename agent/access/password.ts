@@ -99,18 +99,26 @@ export const DUMMY_PASSWORD_HASH = [
  * containing the username. Throws WeakPasswordError naming the rule broken.
  */
 export function checkPasswordPolicy(password: string, username?: string): void {
-  if (typeof password !== 'string') throw new WeakPasswordError('it is not text');
+  if (typeof password !== 'string') throw new WeakPasswordError('it is not text', { rule: 'text' });
   const chars = [...password];
   if (chars.length < MIN_PASSWORD_LENGTH)
-    throw new WeakPasswordError(`it must have at least ${MIN_PASSWORD_LENGTH} characters`);
+    throw new WeakPasswordError(`it must have at least ${MIN_PASSWORD_LENGTH} characters`, {
+      rule: 'short',
+      n: MIN_PASSWORD_LENGTH,
+    });
   if (chars.length > MAX_PASSWORD_LENGTH)
-    throw new WeakPasswordError(`it must have at most ${MAX_PASSWORD_LENGTH} characters`);
-  if (/\p{Cc}/u.test(password)) throw new WeakPasswordError('it must not contain control characters');
+    throw new WeakPasswordError(`it must have at most ${MAX_PASSWORD_LENGTH} characters`, {
+      rule: 'long',
+      n: MAX_PASSWORD_LENGTH,
+    });
+  if (/\p{Cc}/u.test(password))
+    throw new WeakPasswordError('it must not contain control characters', { rule: 'control' });
   const kinds = [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{Ll}\p{Lu}\p{Nd}]/u].filter((k) => k.test(password));
   if (kinds.length < 2)
     throw new WeakPasswordError(
       'it must mix at least two kinds of character: lower case, upper case, digits, symbols or other letters',
+      { rule: 'kinds' },
     );
   if (username && username.length >= 3 && password.toLowerCase().includes(username.toLowerCase()))
-    throw new WeakPasswordError('it must not contain the username');
+    throw new WeakPasswordError('it must not contain the username', { rule: 'username' });
 }

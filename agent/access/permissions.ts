@@ -12,6 +12,10 @@ export const PERMISSIONS = [
   'alerts.view',
   'alerts.resolve',
   'gaps.explain',
+  // Signs a gap explanation that names one's officer number (R9), with one's own login.
+  'gaps.sign',
+  // Reads explained gaps as the responsible leader and marks them read (R9).
+  'gaps.acknowledge',
   'clips.search',
   'clips.label',
   // May see party names (当事人) in labels (R11).
@@ -23,6 +27,8 @@ export const PERMISSIONS = [
   'reports.view',
   'accessLog.view',
   'users.manage',
+  // Confirms an account change that gives footage, made at the page by an administrator.
+  'accounts.confirm',
   // The footage lifecycle (R3, R4): retention, copies and purges seen; holds placed and lifted;
   // purges confirmed (manager) and approved for evidence (supervisor).
   'lifecycle.view',
@@ -41,7 +47,7 @@ export type Permission = (typeof PERMISSIONS)[number];
  */
 export const ROLE_PERMISSIONS: Readonly<Record<AccountRole, readonly Permission[]>> = Object.freeze({
   // Officers search their own clips only (clipSearchScope) and ask for anything else.
-  officer: Object.freeze(['now.view', 'clips.search', 'footage.request'] as const),
+  officer: Object.freeze(['now.view', 'clips.search', 'footage.request', 'gaps.sign'] as const),
   manager: Object.freeze([
     'now.view',
     'ledger.view',
@@ -51,6 +57,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<AccountRole, readonly Permission[
     'alerts.view',
     'alerts.resolve',
     'gaps.explain',
+    'gaps.sign',
     'clips.search',
     'clips.label',
     'labels.personal',
@@ -68,6 +75,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<AccountRole, readonly Permission[
     'ledger.export',
     'recorders.view',
     'alerts.view',
+    'gaps.sign',
+    'gaps.acknowledge',
     'clips.search',
     'labels.personal',
     'footage.request',
@@ -75,6 +84,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<AccountRole, readonly Permission[
     'exports.view',
     'reports.view',
     'accessLog.view',
+    'accounts.confirm',
     'lifecycle.view',
     'holds.place',
     'holds.lift',

@@ -77,10 +77,10 @@ export class SessionManager {
 
   /**
    * The account and CSRF token of a live session, sliding its idle expiry (never past the
-   * absolute lifetime). Null for a missing, malformed, unknown or expired token and for a
+   * absolute lifetime), and when it started. Null for a missing, malformed, unknown or expired token and for a
    * disabled or deleted account; such a session is removed.
    */
-  resume(token: string | undefined): { account: AccountRecord; csrfToken: string } | null {
+  resume(token: string | undefined): { account: AccountRecord; csrfToken: string; startedAt: Date } | null {
     if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return null;
     const hash = tokenHash(token);
     const session = this.ledger.webSessions.find(hash);
@@ -95,7 +95,7 @@ export class SessionManager {
     if (now - session.lastSeen.getTime() >= this.touchMs) {
       this.ledger.webSessions.touch(hash, new Date(now), new Date(Math.min(now + this.idleMs, hardEnd)));
     }
-    return { account, csrfToken: session.csrfToken };
+    return { account, csrfToken: session.csrfToken, startedAt: session.createdAt };
   }
 
   /** End a session (log out). Unknown or malformed tokens are ignored. */

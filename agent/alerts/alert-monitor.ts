@@ -1,7 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { ForwarderStatus } from '../forwarder/forwarder-status.ts';
-import type { AlertFacts } from '../ledger/alert-kinds.ts';
+import { type AlertFacts, DOCK_ACTOR } from '../ledger/alert-kinds.ts';
 import type { AnyAlertInput } from '../ledger/alert-writes.ts';
 import type { AlertRecord } from '../ledger/ledger-records.ts';
 import { subjectKey } from '../ledger/subjects.ts';
@@ -133,7 +133,7 @@ export class AlertMonitor {
       ledger.openAlert(alert);
       this.deps.logger.warn({ kind: alert.kind, ...alert.facts }, 'alert raised');
     } else if (!holds && open) {
-      ledger.resolveAlert(open.id, { resolvedBy: 'dockd', note: 'cleared' });
+      ledger.resolveAlert(open.id, { resolvedBy: DOCK_ACTOR, note: 'cleared' });
       this.deps.logger.info({ kind: alert.kind }, 'alert cleared');
     }
   }

@@ -2,6 +2,9 @@
 import { ExitCode } from '../cli/command.ts';
 import { commands } from '../cli/commands.ts';
 import { DockError } from '../errors.ts';
+import { domainText } from '../i18n/domain.ts';
+import { errorText } from '../i18n/error-words.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -17,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(`dockctl: unknown command '${name}'; run 'dockctl --help' for the list\n`);
+    process.stderr.write(`${domainText(langFromEnv(process.env), 'cli.unknownCommand', { name })}\n`);
     return ExitCode.usage;
   }
   return command.run({ argv: rest, stdout: process.stdout, stderr: process.stderr, env: process.env });
@@ -29,7 +32,10 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     // One line for a person; the stack only when asked for.
-    const message = err instanceof DockError ? err.message : `unexpected error: ${(err as Error).message}`;
+    const message =
+      err instanceof DockError
+        ? errorText(langFromEnv(process.env), err)
+        : `unexpected error: ${(err as Error).message}`;
     process.stderr.write(`dockctl: ${message}\n`);
     if (process.env.DOCK_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     process.exitCode = err instanceof DockError ? ExitCode.dataErr : ExitCode.software;

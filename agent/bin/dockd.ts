@@ -6,6 +6,7 @@ import { formatConfigError, isConfigError } from '../config/config-error.ts';
 import { configFileFromEnv, loadConfig } from '../config/config-loader.ts';
 import { runDockDemo } from '../demo/dock-demo.ts';
 import { DockError } from '../errors.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import { type Dockd, startDockd } from '../main.ts';
 import { combineReadiness } from '../ops/health-server.ts';
 import { createRootLogger, moduleLogger } from '../ops/logger.ts';
@@ -128,7 +129,7 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (isConfigError(err)) {
-      process.stderr.write(`${formatConfigError(err)}\n`);
+      process.stderr.write(`${formatConfigError(err, langFromEnv(process.env))}\n`);
       process.exitCode = err.exitCode; // 78 (EX_CONFIG): the unit does not restart on it
       return;
     }

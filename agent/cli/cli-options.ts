@@ -5,6 +5,7 @@ import { formatConfigError, isConfigError } from '../config/config-error.ts';
 import { type ConfigLoadOptions, configFileFromEnv, loadConfig } from '../config/config-loader.ts';
 import { FHS_PATH_DEFAULTS } from '../config/config-resolve.ts';
 import type { DockConfig } from '../config/dock-config.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import type { CliIo } from './command.ts';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
@@ -84,6 +85,6 @@ export function stateOptions(values: SharedValues, env: NodeJS.ProcessEnv): Conf
 /** A configuration error as the command reports it (every problem listed); exit 78. Else null. */
 export function configErrorExit(io: CliIo, err: unknown): number | null {
   if (!isConfigError(err)) return null;
-  io.stderr.write(`dockctl: ${formatConfigError(err)}\n`);
+  io.stderr.write(`dockctl: ${formatConfigError(err, langFromEnv(io.env))}\n`);
   return err.exitCode;
 }

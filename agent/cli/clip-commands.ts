@@ -2,7 +2,7 @@ import type { ClipView } from '../ledger/access-queries.ts';
 import { formatBytes } from '../reports/byte-format.ts';
 import type { CliCommand } from './command.ts';
 import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
-import { formatTable, shortTime } from './table.ts';
+import { formatTable } from './table.ts';
 
 /** A date option (YYYY-MM-DD, local midnight) plus `addDays`. */
 function dateOption(value: unknown, name: string, addDays: number): Date {
@@ -29,7 +29,7 @@ function withoutParty(c: ClipView): ClipView {
 export const clipsCommand: CliCommand = ledgerCliCommand({
   name: 'clips',
   summary: 'search sealed clips by officer, recorder, date or case number',
-  usage: `usage: dockctl clips [--officer NO] [--recorder SERIAL] [--case NO] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--important] [--limit N] [--config FILE] [--state DIR] [--json]\n${LEDGER_OPTIONS_USAGE}`,
+  usage: `usage: dockctl clips [--officer NO] [--recorder SERIAL] [--case PART] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--important] [--limit N] [--config FILE] [--state DIR] [--json]\n${LEDGER_OPTIONS_USAGE}`,
   options: {
     officer: { type: 'string' },
     recorder: { type: 'string' },
@@ -51,19 +51,24 @@ export const clipsCommand: CliCommand = ledgerCliCommand({
         limit: limitOption(v.limit),
       })
       .map(withoutParty),
-  table: (data) => {
+  table: (data, view) => {
     const clips = data as ClipView[];
-    if (clips.length === 0) return 'no clips match\n';
+    if (clips.length === 0) return `${view.t('cli.clips.none')}\n`;
     return formatTable(
-      ['clip', 'recorded', 'recorder', 'officer', 'size', 'case', 'important', 'sha256'],
+      [
+        ...(['clip', 'recorded', 'recorder', 'officer', 'size', 'case', 'important'] as const).map((c) =>
+          view.t(`cli.col.${c}`),
+        ),
+        'SHA-256',
+      ],
       clips.map((c) => [
         c.id,
-        shortTime(c.recordingStart ?? c.sealedAt),
+        view.time(c.recordingStart ?? c.sealedAt),
         c.serial,
         c.officerNo,
         formatBytes(c.size),
         c.labels?.caseNo ?? null,
-        c.labels?.important ? 'yes' : '',
+        c.labels?.important ? view.t('cli.clips.important') : '',
         `${c.sha256.slice(0, 16)}…`,
       ]),
     );
@@ -104,9 +109,15 @@ export const labelCommand: CliCommand = ledgerCliCommand({
     const now = ledger.accessQueries.clip(clipId);
     return now ? withoutParty(now) : null;
   },
-  table: (data) => {
+  table: (data, view) => {
     const c = data as ClipView;
     const l = c.labels;
-    return `clip ${c.id}: case ${l?.caseNo ?? '-'}, officer in charge ${l?.officerInCharge ?? '-'}, party ${l?.party ? 'set' : '-'}, ${l?.important ? 'important' : 'not marked important'}\n`;
+    return `${view.t('cli.clips.labelled', {
+      clip: c.id,
+      caseNo: l?.caseNo ?? '-',
+      inCharge: l?.officerInCharge ?? '-',
+      party: l?.party ? view.t('cli.clips.partySet') : '-',
+      important: l?.important ? view.t('cli.col.important') : view.t('cli.clips.notImportant'),
+    })}\n`;
   },
 });

@@ -2,14 +2,9 @@ import { clipsCommand, labelCommand } from './clip-commands.ts';
 import type { CliCommand } from './command.ts';
 import { configCommand } from './config-command.ts';
 import { copiesCommand } from './copies-command.ts';
-import {
-  alertsCommand,
-  explainCommand,
-  ledgerCommand,
-  recordersCommand,
-  sessionsCommand,
-} from './dock-commands.ts';
+import { alertsCommand, ledgerCommand, recordersCommand, sessionsCommand } from './dock-commands.ts';
 import { doctorCommand } from './doctor-command.ts';
+import { explainCommand } from './explain-command.ts';
 import { exportCommand } from './export-command.ts';
 import { forwardCommand } from './forwarder-command.ts';
 import { holdsCommand } from './holds-command.ts';

@@ -5,6 +5,8 @@ import { type ConfigLoadOptions, type LoadedConfig, loadConfig } from '../config
 import { rewriteInCurrentLayout } from '../config/config-rewrite.ts';
 import { configValidator } from '../config/config-schema.ts';
 import { configKeyRows, keyTableMarkdown, withKeyTable } from '../config/key-table.ts';
+import { domainText } from '../i18n/domain.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import { REDACTED_FIELDS } from '../ops/logger.ts';
 import { namedConfigFile, parseCommandLine, stateOptions, UsageError } from './cli-options.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
@@ -73,11 +75,14 @@ async function check(io: CliIo, file: string | null, load: ConfigLoadOptions = {
     loaded = await loadConfig(file, load);
   } catch (err) {
     if (!isConfigError(err)) throw err;
-    io.stderr.write(`dockctl: ${formatConfigError(err)}\n`);
+    io.stderr.write(`dockctl: ${formatConfigError(err, langFromEnv(io.env))}\n`);
     return err.exitCode;
   }
-  for (const note of loaded.notes) io.stdout.write(`note: ${note}\n`);
-  io.stdout.write(`configuration ${loaded.config.source} is valid (version ${loaded.config.version})\n`);
+  const lang = langFromEnv(io.env);
+  for (const note of loaded.notes) io.stdout.write(`${domainText(lang, 'cfg.note')}${note}\n`);
+  io.stdout.write(
+    `${domainText(lang, 'cfg.valid', { source: loaded.config.source, version: loaded.config.version })}\n`,
+  );
   return ExitCode.ok;
 }
 
@@ -88,7 +93,7 @@ async function show(io: CliIo, file: string | null, load: ConfigLoadOptions): Pr
     return ExitCode.ok;
   } catch (err) {
     if (!isConfigError(err)) throw err;
-    io.stderr.write(`dockctl: ${formatConfigError(err)}\n`);
+    io.stderr.write(`dockctl: ${formatConfigError(err, langFromEnv(io.env))}\n`);
     return err.exitCode;
   }
 }

@@ -1,10 +1,14 @@
+import { type DomainKey, isDomainKey } from '../i18n/domain.ts';
+import { storeWords } from '../i18n/store-words.ts';
+import type { ProbeRow } from '../ledger/lifecycle-queries.ts';
 import { backlogView, type ClipLifecycleView, clipLifecycle } from '../lifecycle/clip-lifecycle.ts';
 import { parseOffsiteConfig } from '../offsite/offsite-config.ts';
 import { formatBytes } from '../reports/byte-format.ts';
+import type { CliView } from './cli-view.ts';
 import type { CliCommand } from './command.ts';
 import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
 import { cliLifecycle, required } from './lifecycle-cli.ts';
-import { shortTime } from './table.ts';
+import { formatFields } from './table.ts';
 
 const USAGE = `usage: dockctl copies [--state DIR] [--config FILE] [--json]     the off-site store, its WORM probe and the backlog
        dockctl copies CLIP_ID                 the clip's class, retention end, holds and copies
@@ -12,25 +16,51 @@ const USAGE = `usage: dockctl copies [--state DIR] [--config FILE] [--json]     
        dockctl copies probe                   run the WORM probe of the store now
 ${LEDGER_OPTIONS_USAGE}`;
 
-function duration(seconds: number | null): string {
-  if (seconds === null) return 'unknown (nothing copied in the last day)';
-  if (seconds < 3600) return `${Math.ceil(seconds / 60)} min`;
-  return seconds < 172_800 ? `${Math.round(seconds / 3600)} h` : `${Math.round(seconds / 86_400)} days`;
+function duration(seconds: number | null, view: CliView): string {
+  if (seconds === null) return view.t('cli.life.etaUnknown');
+  if (seconds < 3600) return view.t('cli.life.minutes', { n: Math.ceil(seconds / 60) });
+  return seconds < 172_800
+    ? view.t('cli.life.hours', { n: Math.round(seconds / 3600) })
+    : view.t('cli.life.days', { n: Math.round(seconds / 86_400) });
 }
 
-function clipText(c: ClipLifecycleView): string {
+function lockText(o: ClipLifecycleView['offsite'][number], view: CliView): string {
+  if (o.lockKept === null) return view.t('cli.life.none');
+  if (!o.lockKept) return view.t('cli.life.lockNotKept');
+  const until = view.t('cli.life.lockUntil', { at: view.time(o.retainUntil) ?? '-' });
+  return `${until}${o.legalHold ? view.t('cli.life.legalHold') : ''}`;
+}
+
+function clipText(c: ClipLifecycleView, view: CliView): string {
   const r = c.retention;
+  const t = view.t;
+  const line = (k: DomainKey, v: string) => `${t(k)}: ${v}`;
   const lines = [
-    `clip ${c.clipId} (sha256 ${c.sha256.slice(0, 16)}…)`,
-    `class ${r.retentionClass}, kept ${r.end ? `until ${r.end.toISOString()}` : 'while its case is open'}`,
-    `holds ${c.holds.length === 0 ? 'none' : c.holds.map((h) => `${h.ground} ${h.caseNo}`).join('; ')}`,
-    `vault copy: ${c.local}`,
-    ...c.offsite.map(
-      (o) =>
-        `off-site ${o.store}: ${o.lastResult} (${o.lastPurpose}) last verified ${shortTime(o.lastCheckedAt)}, lock ${o.lockKept === null ? 'none' : o.lockKept ? `kept until ${o.retainUntil?.toISOString() ?? '-'}${o.legalHold ? ', legal hold' : ''}` : 'NOT kept'}`,
+    line('cli.life.clip', `${c.clipId} (sha256 ${c.sha256.slice(0, 16)}…)`),
+    line(
+      'cli.life.class',
+      `${t(`class.${r.retentionClass}`)}, ${r.end ? t('cli.life.keptUntil', { at: view.time(r.end) ?? '' }) : t('cli.life.keptWhileOpen')}`,
+    ),
+    line(
+      'cli.life.holds',
+      c.holds.length === 0
+        ? t('cli.life.none')
+        : c.holds.map((h) => `${t(`ground.${h.ground}`)} ${h.caseNo}`).join(t('list.separator')),
+    ),
+    line('cli.life.vault', t(`local.${c.local}`)),
+    ...c.offsite.map((o) =>
+      t('cli.life.offsiteCopy', {
+        store: storeWords(view.lang, o.store),
+        result: t(`copy.${o.lastResult}`),
+        purpose: isDomainKey(`purpose.${o.lastPurpose}`)
+          ? t(`purpose.${o.lastPurpose}` as DomainKey)
+          : o.lastPurpose,
+        at: view.time(o.lastCheckedAt) ?? '-',
+        lock: lockText(o, view),
+      }),
     ),
   ];
-  if (c.offsite.length === 0) lines.push('off-site: no copy yet');
+  if (c.offsite.length === 0) lines.push(t('cli.life.noCopy'));
   return `${lines.join('\n')}\n`;
 }
 
@@ -76,17 +106,31 @@ export const copiesCommand: CliCommand = ledgerCliCommand({
       await life.close();
     }
   },
-  table: (data) => {
+  table: (data, view) => {
     const d = data as { kind: string; view?: ClipLifecycleView } & Record<string, unknown>;
-    if (d.kind === 'clip' && d.view) return clipText(d.view);
+    if (d.kind === 'clip' && d.view) return clipText(d.view, view);
+    const t = view.t;
     const b = d.backlog as ReturnType<typeof backlogView>;
-    const probe = d.probe as { outcome: string; at: Date; summary: string } | null;
-    return [
-      `store     ${String(d.store)}${d.offsite ? '' : '  (a folder on this machine: NOT off-site, R2)'}`,
-      `lock      ${d.objectLock ?? 'none'}`,
-      `WORM      ${probe ? `${probe.outcome} at ${shortTime(new Date(probe.at))}: ${probe.summary}` : 'not probed yet'}`,
-      `backlog   ${b ? `${b.clips} clips, ${formatBytes(b.bytes)}, oldest waiting since ${shortTime(b.oldestWaitingSince)}, ETA ${duration(b.etaSeconds)}` : '-'}`,
-      '',
-    ].join('\n');
+    const probe = d.probe as { outcome: ProbeRow['outcome']; at: Date; summary: string } | null;
+    const wormText = probe
+      ? t('cli.life.wormAt', { outcome: t(`worm.${probe.outcome}`), at: view.time(new Date(probe.at)) ?? '' })
+      : t('cli.life.notProbed');
+    const backlog = b
+      ? t('cli.life.backlogText', {
+          clips: b.clips,
+          bytes: formatBytes(b.bytes),
+          oldest: view.time(b.oldestWaitingSince) ?? '-',
+          eta: duration(b.etaSeconds, view),
+        })
+      : '-';
+    return `${formatFields([
+      [
+        t('cli.life.store'),
+        `${storeWords(view.lang, String(d.store))}${d.offsite ? '' : t('cli.life.notOffsite')}`,
+      ],
+      [t('cli.life.lock'), String(d.objectLock ?? t('cli.life.none'))],
+      [t('cli.life.worm'), wormText],
+      [t('cli.life.backlog'), backlog],
+    ])}\n`;
   },
 });

@@ -1,18 +1,26 @@
 import { decideHeldRecorder, RecorderNotHeldError } from '../dock/held-recorders.ts';
+import { alertKindText, alertText } from '../i18n/alert-text.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { AlertRecord, RecorderRecord } from '../ledger/ledger-records.ts';
 import type { UsageReport, UsageSession } from '../ledger/manager-queries.ts';
 import { formatBytes } from '../reports/byte-format.ts';
+import {
+  SESSION_STATUS,
+  type SessionStatus,
+  sessionStatus,
+  sessionsWaitingForExplanation,
+} from '../reports/session-status.ts';
+import type { CliView } from './cli-view.ts';
 import type { CliCommand } from './command.ts';
 import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
-import { formatTable, shortTime } from './table.ts';
+import { formatTable } from './table.ts';
 
-function sessionRows(sessions: readonly UsageSession[]) {
+function sessionRows(sessions: readonly (UsageSession & { status?: SessionStatus })[], view: CliView) {
   return sessions.map((s) => [
-    shortTime(s.startedAt),
+    view.time(s.startedAt),
     s.serial,
     s.officerNo,
-    s.outcome ?? 'running',
+    SESSION_STATUS[s.status ?? s.outcome ?? 'running'][view.lang],
     s.clipCount,
     formatBytes(s.clipBytes),
     s.lateClips,
@@ -20,17 +28,11 @@ function sessionRows(sessions: readonly UsageSession[]) {
     s.endFreeBytes === null ? null : formatBytes(s.endFreeBytes),
   ]);
 }
-const SESSION_HEADERS = [
-  'started',
-  'recorder',
-  'officer',
-  'outcome',
-  'clips',
-  'bytes',
-  'late',
-  'battery%',
-  'free',
-];
+function sessionHeaders(view: CliView): string[] {
+  return (
+    ['started', 'recorder', 'officer', 'status', 'clips', 'size', 'late', 'battery', 'free'] as const
+  ).map((c) => view.t(`cli.col.${c}`));
+}
 
 /** `dockctl sessions`: recent dock sessions. */
 export const sessionsCommand: CliCommand = ledgerCliCommand({
@@ -38,8 +40,14 @@ export const sessionsCommand: CliCommand = ledgerCliCommand({
   summary: 'recent dock sessions with what each sealed',
   usage: `usage: dockctl sessions [--limit N] [--config FILE] [--state DIR] [--json]\n${LEDGER_OPTIONS_USAGE}`,
   options: { limit: { type: 'string' } },
-  query: (ledger, values) => ledger.queries.recentSessions(positiveInt(values.limit, 50, '--limit')),
-  table: (data) => formatTable(SESSION_HEADERS, sessionRows(data as UsageSession[])),
+  query: (ledger, values) => {
+    // R9: a docking with a gap not yet explained is waiting, not complete.
+    const waiting = sessionsWaitingForExplanation(ledger);
+    return ledger.queries
+      .recentSessions(positiveInt(values.limit, 50, '--limit'))
+      .map((s) => ({ ...s, status: sessionStatus(s, waiting) }));
+  },
+  table: (data, view) => formatTable(sessionHeaders(view), sessionRows(data as UsageSession[], view)),
 });
 
 /** `dockctl alerts`: open alerts for the equipment manager. */
@@ -48,12 +56,23 @@ export const alertsCommand: CliCommand = ledgerCliCommand({
   summary: 'open alerts (late clips, recording gaps, unknown recorders …)',
   usage: `usage: dockctl alerts [--config FILE] [--state DIR] [--json]\n${LEDGER_OPTIONS_USAGE}`,
   query: (ledger) => ledger.queries.openAlerts(),
-  table: (data) => {
+  table: (data, view) => {
     const alerts = data as AlertRecord[];
-    if (alerts.length === 0) return 'no open alerts\n';
+    if (alerts.length === 0) return `${view.t('cli.noAlerts')}\n`;
+    const wording = {
+      lang: view.lang,
+      recorder: (s: string) => s,
+      bytes: (n: number) => formatBytes(n),
+      time: (iso: string) => view.time(new Date(iso)) ?? iso,
+    };
     return formatTable(
-      ['id', 'opened', 'kind', 'detail'],
-      alerts.map((a) => [a.id, shortTime(a.openedAt), a.kind, a.detail ?? a.subject]),
+      (['alert', 'opened', 'kind', 'detail'] as const).map((c) => view.t(`cli.col.${c}`)),
+      alerts.map((a) => [
+        a.id,
+        view.time(a.openedAt),
+        alertKindText(view.lang, a.kind),
+        alertText(a, wording) || a.subject,
+      ]),
     );
   },
 });
@@ -78,23 +97,27 @@ export const ledgerCommand: CliCommand = ledgerCliCommand({
     if (values.officer) return ledger.queries.officerUsage(String(values.officer), { from, to });
     throw new UsageError('name a recorder (--recorder SERIAL) or an officer (--officer NO)');
   },
-  table: (data) => {
+  table: (data, view) => {
     const report = data as UsageReport;
     const outs = report.assignments.map((a) => [
       a.serial,
       a.officerNo,
-      shortTime(a.checkedOutAt),
+      view.time(a.checkedOutAt),
       a.outBatteryPct,
-      shortTime(a.checkedInAt),
+      view.time(a.checkedInAt),
       a.inBatteryPct,
     ]);
     const t = report.totals;
+    const col = (c: 'recorder' | 'officer' | 'out' | 'battery' | 'in') => view.t(`cli.col.${c}`);
     return [
-      'check-out / check-in',
-      formatTable(['recorder', 'officer', 'out', 'battery%', 'in', 'battery%'], outs),
-      'dock sessions',
-      formatTable(SESSION_HEADERS, sessionRows(report.sessions)),
-      `${t.sessions} sessions, ${t.clips} clips, ${formatBytes(t.bytes)}, ${(t.durationMs / 3_600_000).toFixed(1)} h of footage, ${t.lateClips} late\n`,
+      view.t('cli.checkouts'),
+      formatTable(
+        [col('recorder'), col('officer'), col('out'), col('battery'), col('in'), col('battery')],
+        outs,
+      ),
+      view.t('cli.dockings'),
+      formatTable(sessionHeaders(view), sessionRows(report.sessions, view)),
+      `${view.t('cli.totals', { sessions: t.sessions, clips: t.clips, bytes: formatBytes(t.bytes), hours: (t.durationMs / 3_600_000).toFixed(1), late: t.lateClips })}\n`,
     ].join('\n');
   },
 });
@@ -113,16 +136,18 @@ export const recordersCommand: CliCommand = ledgerCliCommand({
     }
     return decideHeld(ledger, action, serial, values.by ? String(values.by) : 'dockctl');
   },
-  table: (data) => {
+  table: (data, view) => {
     if (!Array.isArray(data)) return `${(data as { message: string }).message}\n`;
     return formatTable(
-      ['serial', 'model', 'vendor', 'status', 'registered'],
+      (['recorder', 'model', 'vendor', 'recorderStatus', 'registered'] as const).map((c) =>
+        view.t(`cli.col.${c}`),
+      ),
       (data as RecorderRecord[]).map((r) => [
         r.serial,
         r.model,
         r.vendor,
-        r.status,
-        shortTime(r.registeredAt),
+        view.t(`recorder.${r.status}`),
+        view.time(r.registeredAt),
       ]),
     );
   },
@@ -162,22 +187,6 @@ function decideHeld(
         : `recorder ${serial} rejected: it is not ingested; take it out of the dock`,
   };
 }
-
-/** `dockctl explain ALERT --text … --signed-by NO --signed-by NO`: a written gap explanation (R9). */
-export const explainCommand: CliCommand = ledgerCliCommand({
-  name: 'explain',
-  summary: 'record a two-officer written explanation of a recording gap (R9)',
-  usage: `usage: dockctl explain ALERT_ID --text "what happened" --signed-by NO --signed-by NO [--config FILE] [--state DIR] [--json]\n${LEDGER_OPTIONS_USAGE}`,
-  options: { text: { type: 'string' }, 'signed-by': { type: 'string', multiple: true } },
-  query: (ledger, values, [alertId]) => {
-    if (!alertId) throw new UsageError("name the gap's alert id (see 'dockctl alerts')");
-    if (!values.text) throw new UsageError('write the explanation with --text');
-    const signedBy = (values['signed-by'] as string[] | undefined) ?? [];
-    const alert = ledger.sessionRecords.explainGap({ alertId, text: String(values.text), signedBy });
-    return { message: `gap ${alertId} explained, signed by ${alert.resolvedBy}` };
-  },
-  table: (data) => `${(data as { message: string }).message}\n`,
-});
 
 function positiveInt(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { formatConfigError, isConfigError } from '../config/config-error.ts';
+import type { DockConfig } from '../config/dock-config.ts';
 import { isDockError } from '../errors.ts';
 import { createExport, type ExportProgress, exportPackageDir } from '../export/export-service.ts';
 import { type PackageReport, verifyExportPackage } from '../export/verify-package.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import { ProgressMeter } from '../ingest/progress.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { createLifecycle } from '../lifecycle/lifecycle-setup.ts';
@@ -10,9 +12,10 @@ import { silentLogger } from '../ops/logger.ts';
 import { formatBytes } from '../reports/byte-format.ts';
 import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
 import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
+import { cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 import { progressLine } from './progress-line.ts';
-import { formatTable, shortTime } from './table.ts';
+import { formatTable } from './table.ts';
 
 const HELP = `usage: dockctl export create --request ID --user NAME [--case NO] [--reason TEXT] [--config FILE] [--state DIR] [--json]
        dockctl export list [--config FILE] [--state DIR] [--json]
@@ -84,7 +87,12 @@ async function withLedger<T>(
   values: Values,
   fn: (
     l: Ledger,
-    dirs: { exportsDir: string; vaultDir: string; ensureLocal: (sha256: string) => Promise<unknown> },
+    dirs: {
+      exportsDir: string;
+      vaultDir: string;
+      config: DockConfig;
+      ensureLocal: (sha256: string) => Promise<unknown>;
+    },
   ) => Promise<T>,
 ) {
   const config = await commandConfig(values, io.env);
@@ -94,6 +102,7 @@ async function withLedger<T>(
     return await fn(ledger, {
       exportsDir: config.web.exportsDir,
       vaultDir: config.paths.vaultDir,
+      config,
       ensureLocal: (sha256) => life.fetchBack.ensureLocal(sha256),
     });
   } finally {
@@ -106,14 +115,14 @@ async function create(io: CliIo, values: Values, rest: string[]): Promise<number
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   if (!values.request || !values.user) throw new UsageError('create needs --request ID and --user NAME');
   const { request, user } = values;
-  return withLedger(io, values, async (ledger, { exportsDir, vaultDir, ensureLocal }) => {
+  return withLedger(io, values, async (ledger, { exportsDir, vaultDir, config, ensureLocal }) => {
     const clipIds = ledger.accessQueries.accessRequest(request)?.clipIds ?? [];
     const total = clipIds.reduce((n, id) => n + (ledger.accessQueries.clip(id)?.size ?? 0), 0);
     const progress = progressDisplay(io, total);
     let record: Awaited<ReturnType<typeof createExport>>;
     try {
       record = await createExport(
-        { ledger, exportsDir, vaultDir, ensureLocal },
+        { ledger, exportsDir, vaultDir, unit: config.unit, ensureLocal },
         { requestId: request, createdBy: user, caseNo: values.case ?? null, reason: values.reason ?? null },
         progress.update,
       );
@@ -132,7 +141,8 @@ async function create(io: CliIo, values: Values, rest: string[]): Promise<number
 
 async function list(io: CliIo, values: Values, rest: string[]): Promise<number> {
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
-  return withLedger(io, values, async (ledger, { exportsDir }) => {
+  return withLedger(io, values, async (ledger, { exportsDir, config }) => {
+    const view = cliView(config, io.env);
     const rows = ledger.accessQueries.exports().map((e) => {
       const dir = exportPackageDir(exportsDir, e.id);
       return { ...e, dir, present: existsSync(dir) };
@@ -145,7 +155,7 @@ async function list(io: CliIo, values: Values, rest: string[]): Promise<number> 
           ['EXPORT', 'CREATED', 'BY', 'CASE', 'CLIPS', 'SIZE', 'REQUEST', 'FOLDER'],
           rows.map((r) => [
             r.id,
-            shortTime(r.createdAt),
+            view.time(r.createdAt),
             r.createdBy,
             r.caseNo,
             r.clipIds.length,
@@ -153,7 +163,7 @@ async function list(io: CliIo, values: Values, rest: string[]): Promise<number> 
             r.requestId,
             r.present ? 'present' : 'missing',
           ]),
-        ),
+        ) + view.zoneNote,
       );
     return ExitCode.ok;
   });
@@ -218,7 +228,9 @@ export const exportCommand: CliCommand = {
       const code = exitCodeFor(err);
       if (code === null) throw err;
       const hint = err instanceof UsageError ? `; run 'dockctl export --help'` : '';
-      const message = isConfigError(err) ? formatConfigError(err) : (err as Error).message;
+      const message = isConfigError(err)
+        ? formatConfigError(err, langFromEnv(io.env))
+        : (err as Error).message;
       io.stderr.write(`dockctl export: ${message}${hint}\n`);
       return code;
     }

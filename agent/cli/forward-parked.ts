@@ -4,6 +4,7 @@ import { ledgerFile, openLedgerDatabase } from '../ledger/database.ts';
 import { outboxIdOf, outboxRecordAt } from '../ledger/outbox.ts';
 import type { DockPaths } from '../paths.ts';
 import { UsageError } from './cli-options.ts';
+import type { CliView } from './cli-view.ts';
 import { type CliIo, ExitCode } from './command.ts';
 import { formatTable } from './table.ts';
 
@@ -25,16 +26,16 @@ async function parkedOf(paths: DockPaths): Promise<ParkedView[]> {
 }
 
 /** `dockctl forward parked`: the records the central store refused and the forwarder set aside. */
-export async function listParked(paths: DockPaths, io: CliIo, json: boolean): Promise<number> {
+export async function listParked(paths: DockPaths, io: CliIo, json: boolean, view: CliView): Promise<number> {
   const parked = await parkedOf(paths);
   if (json) io.stdout.write(`${JSON.stringify(parked, null, 2)}\n`);
-  else if (parked.length === 0) io.stdout.write('no parked records\n');
+  else if (parked.length === 0) io.stdout.write(`${view.t('cli.fwd.noParked')}\n`);
   else
     io.stdout.write(
-      formatTable(
-        ['seq', 'record', 'kind', 'parked at', 'reason'],
-        parked.map((p) => [p.seq, p.recordId, p.kind, p.at, p.reason]),
-      ),
+      `${formatTable(
+        (['seq', 'record', 'recordKind', 'parkedAt', 'reason'] as const).map((c) => view.t(`cli.col.${c}`)),
+        parked.map((p) => [p.seq, p.recordId, p.kind, view.time(new Date(p.at)), p.reason]),
+      )}${view.zoneNote}`,
     );
   return parked.length > 0 ? ExitCode.findings : ExitCode.ok;
 }
@@ -48,6 +49,7 @@ export async function requeueParked(
   io: CliIo,
   targets: readonly string[],
   all: boolean,
+  view: CliView,
 ): Promise<number> {
   const parked = await parkedOf(paths);
   if (!all && targets.length === 0)
@@ -67,6 +69,6 @@ export async function requeueParked(
     db.close();
   }
   const waiting = await requestRequeue(paths.stateDir, seqs);
-  io.stdout.write(`${seqs.length} parked records re-queued (${waiting.length} waiting for the forwarder)\n`);
+  io.stdout.write(`${view.t('cli.fwd.requeued', { n: seqs.length, waiting: waiting.length })}\n`);
   return ExitCode.ok;
 }

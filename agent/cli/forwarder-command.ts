@@ -6,14 +6,17 @@ import { createTarget } from '../forwarder/create-target.ts';
 import { forwardStateFile, readForwardState } from '../forwarder/forward-state.ts';
 import { parseForwarderConfig } from '../forwarder/forwarder-config.ts';
 import { buildStatus, type ForwarderStatus } from '../forwarder/forwarder-status.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import { ledgerFile, openLedgerDatabase } from '../ledger/database.ts';
 import { outboxBacklog } from '../ledger/outbox.ts';
 import { silentLogger } from '../ops/logger.ts';
 import type { DockPaths } from '../paths.ts';
 import { NoLedgerError } from './cli-ledger.ts';
 import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
+import { type CliView, cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 import { listParked, requeueParked } from './forward-parked.ts';
+import { formatFields } from './table.ts';
 
 const HELP = `usage: dockctl forward status [--config FILE] [--state DIR] [--json]
        dockctl forward fetch-checkpoint [--config FILE] [--state DIR] [--out FILE]
@@ -62,35 +65,50 @@ function readLedger(paths: DockPaths, afterSeq: number) {
   }
 }
 
-function age(ms: number | null): string {
-  if (ms === null) return '-';
-  const h = Math.floor(ms / 3_600_000);
-  return h >= 48 ? `${Math.floor(h / 24)} days` : h >= 1 ? `${h} h` : `${Math.floor(ms / 60_000)} min`;
+function age(ms: number | null, view: CliView): string {
+  if (ms === null) return '?';
+  const h = ms / 3_600_000;
+  if (h >= 48) return view.t('cli.life.days', { n: Math.floor(h / 24) });
+  return h >= 1
+    ? view.t('cli.life.hours', { n: Math.floor(h) })
+    : view.t('cli.life.minutes', { n: Math.floor(ms / 60_000) });
 }
 
-function printStatus(io: CliIo, s: ForwarderStatus): void {
-  const line = (k: string, v: string) => io.stdout.write(`${k.padEnd(16)} ${v}\n`);
-  line('target', s.target ?? '(the forwarder has not run yet)');
-  line('reachable', s.targetReachable ? 'yes' : 'no');
-  line('epoch', s.epoch ?? '-');
-  line('backlog', `${s.backlog} records`);
-  line('oldest unsent', s.oldestUnsentAt ? `${s.oldestUnsentAt} (${age(s.oldestUnsentAgeMs)} ago)` : '-');
-  line('last success', s.lastSuccessAt ?? 'never');
-  line('last error', s.lastError ? `${s.lastError.at} ${s.lastError.message}` : '-');
-  if (s.nextAttemptAt) line('next attempt', s.nextAttemptAt);
-  line('parked', `${s.parked} records`);
-  line('personal fields', s.personalFields ?? '-');
+function printStatus(io: CliIo, s: ForwarderStatus, view: CliView): void {
+  const t = view.t;
+  // Times in the dock's zone, as the page shows them; the last line says which zone.
+  const at = (iso: string) => view.time(new Date(iso)) ?? iso;
+  const fields: [string, string][] = [
+    [t('cli.fwd.target'), s.target ?? t('cli.fwd.notRun')],
+    [t('cli.fwd.reachable'), t(s.targetReachable ? 'cli.yes' : 'cli.no')],
+    [t('cli.fwd.epoch'), s.epoch ?? '-'],
+    [t('cli.fwd.backlog'), t('cli.fwd.records', { n: s.backlog })],
+    [
+      t('cli.fwd.oldest'),
+      s.oldestUnsentAt
+        ? t('cli.fwd.ago', { at: at(s.oldestUnsentAt), age: age(s.oldestUnsentAgeMs, view) })
+        : '-',
+    ],
+    [t('cli.fwd.lastSuccess'), s.lastSuccessAt ? at(s.lastSuccessAt) : t('cli.fwd.never')],
+    [t('cli.fwd.lastError'), s.lastError ? `${at(s.lastError.at)} ${s.lastError.message}` : '-'],
+    ...(s.nextAttemptAt ? [[t('cli.fwd.nextAttempt'), at(s.nextAttemptAt)] as [string, string]] : []),
+    [t('cli.fwd.parked'), t('cli.fwd.records', { n: s.parked })],
+    [t('cli.fwd.personal'), s.personalFields ?? '-'],
+  ];
+  io.stdout.write(`${formatFields(fields)}\n${view.zoneNote}`);
 }
 
 async function status(args: ForwardArgs, io: CliIo): Promise<number> {
-  const { paths } = await ledgerConfig(args, io);
+  const config = await ledgerConfig(args, io);
+  const { paths } = config;
   const stored = await readForwardState(forwardStateFile(paths.stateDir));
   const state = typeof stored === 'object' ? stored : null;
   const { backlog } = readLedger(paths, state?.ackedSeq ?? 0);
   const s = buildStatus(state, backlog, new Date(), 'unknown');
+  const view = cliView(config, io.env);
   if (args.json) io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
-  else printStatus(io, s);
-  if (stored === 'unreadable') io.stderr.write('dockctl forward: the forwarder state file is unreadable\n');
+  else printStatus(io, s, view);
+  if (stored === 'unreadable') io.stderr.write(`${view.t('cli.fwd.stateUnreadable')}\n`);
   const failing = state !== null && !s.targetReachable;
   return failing || s.parked > 0 ? ExitCode.findings : ExitCode.ok;
 }
@@ -135,17 +153,23 @@ export const forwardCommand: CliCommand = {
       const args = parse(io);
       if (args.action === 'status') return await status(args, io);
       if (args.action === 'fetch-checkpoint') return await fetchCheckpoint(args, io);
-      if (args.action === 'parked')
-        return await listParked((await ledgerConfig(args, io)).paths, io, !!args.json);
-      if (args.action === 'requeue')
-        return await requeueParked((await ledgerConfig(args, io)).paths, io, args.targets, !!args.all);
+      if (args.action === 'parked') {
+        const config = await ledgerConfig(args, io);
+        return await listParked(config.paths, io, !!args.json, cliView(config, io.env));
+      }
+      if (args.action === 'requeue') {
+        const config = await ledgerConfig(args, io);
+        return await requeueParked(config.paths, io, args.targets, !!args.all, cliView(config, io.env));
+      }
       if (args.action !== undefined) throw new UsageError(`unknown action '${args.action}'`);
       io.stdout.write(HELP);
       return io.argv.length === 0 ? ExitCode.usage : ExitCode.ok;
     } catch (err) {
       const known = err instanceof UsageError || err instanceof NoLedgerError || isDockError(err);
       if (!known) throw err;
-      const message = isConfigError(err) ? formatConfigError(err) : (err as Error).message;
+      const message = isConfigError(err)
+        ? formatConfigError(err, langFromEnv(io.env))
+        : (err as Error).message;
       const hint = err instanceof UsageError ? `; run 'dockctl forward --help'` : '';
       io.stderr.write(`dockctl forward: ${message}${hint}\n`);
       return exitCodeFor(err);

@@ -1,10 +1,11 @@
 import { HOLD_GROUNDS } from '../ledger/hold-writes.ts';
 import type { HoldGround } from '../ledger/lifecycle-events.ts';
 import type { HoldRow } from '../ledger/retention-queries.ts';
+import type { CliView } from './cli-view.ts';
 import type { CliCommand } from './command.ts';
 import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
 import { required, timeOption } from './lifecycle-cli.ts';
-import { formatTable, shortTime } from './table.ts';
+import { formatTable } from './table.ts';
 
 const USAGE = `usage: dockctl holds [list] [--all] [--state DIR] [--json]
        dockctl holds place (--clip ID | --session ID | --recorder SERIAL --from DATE --to DATE)
@@ -31,10 +32,14 @@ function scopeOf(v: Record<string, unknown>) {
   return { scope: 'clip' as const, clipId: String(v.clip) };
 }
 
-function what(h: HoldRow): string {
-  if (h.scope === 'clip') return `clip ${h.clipId}`;
-  if (h.scope === 'session') return `session ${h.sessionId}`;
-  return `recorder ${h.serial} ${shortTime(h.from)} – ${shortTime(h.to)}`;
+function what(h: HoldRow, view: CliView): string {
+  if (h.scope === 'clip') return view.t('cli.life.holdClip', { clip: h.clipId ?? '' });
+  if (h.scope === 'session') return view.t('cli.life.holdSession', { session: h.sessionId ?? '' });
+  return view.t('cli.life.holdRecorder', {
+    serial: h.serial ?? '',
+    from: view.time(h.from) ?? '-',
+    to: view.time(h.to) ?? '-',
+  });
 }
 
 /** `dockctl holds`: list, place and lift R4 holds. */
@@ -82,19 +87,22 @@ export const holdsCommand: CliCommand = ledgerCliCommand({
     if (action !== 'list') throw new UsageError(`unknown action '${action}'`);
     return lc.holds(v.all !== true);
   },
-  table: (data) => {
+  table: (data, view) => {
     const holds = data as HoldRow[];
-    if (holds.length === 0) return 'no holds\n';
+    const t = view.t;
+    if (holds.length === 0) return `${t('cli.life.noHolds')}\n`;
     return formatTable(
-      ['hold', 'covers', 'ground', 'case no', 'placed', 'by', 'lifted'],
+      (['hold', 'covers', 'ground', 'caseNo', 'placed', 'by', 'lifted'] as const).map((c) =>
+        t(`cli.col.${c}`),
+      ),
       holds.map((h) => [
         h.id,
-        what(h),
-        h.ground,
+        what(h, view),
+        t(`ground.${h.ground}`),
         h.caseNo,
-        shortTime(h.placedAt),
+        view.time(h.placedAt),
         h.placedBy,
-        h.liftedAt ? `${shortTime(h.liftedAt)} by ${h.liftedBy}` : null,
+        h.liftedAt ? t('cli.life.byAt', { by: h.liftedBy ?? '', at: view.time(h.liftedAt) ?? '' }) : null,
       ]),
     );
   },

@@ -2,6 +2,7 @@ import type { DockConfig } from '../config/dock-config.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
 import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
+import { type CliView, cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 
 export { UsageError } from './cli-options.ts';
@@ -17,8 +18,8 @@ export interface LedgerCommandSpec {
   readonly options?: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   /** The data shown (reading or recording); throws UsageError for bad options. */
   query(ledger: Ledger, values: Record<string, unknown>, positionals: string[], config: DockConfig): unknown;
-  /** The same data for people. */
-  table(data: unknown): string;
+  /** The same data for people, times in the dock's zone (the command adds a line naming it). */
+  table(data: unknown, view: CliView): string;
 }
 
 /**
@@ -43,7 +44,12 @@ export function ledgerCliCommand(spec: LedgerCommandSpec): CliCommand {
         const config = await commandConfig(values, io.env);
         ledger = await openCliLedger(config);
         const data = await spec.query(ledger, values, positionals, config);
-        io.stdout.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : spec.table(data));
+        if (values.json) io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+        else {
+          const view = cliView(config, io.env);
+          const text = spec.table(data, view);
+          io.stdout.write(/\d{4}-\d\d-\d\d \d\d:\d\d/.test(text) ? `${text}${view.zoneNote}` : text);
+        }
         return ExitCode.ok;
       } catch (err) {
         if (err instanceof UsageError) {

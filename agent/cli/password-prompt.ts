@@ -94,3 +94,29 @@ export async function readFirstLine(input: NodeJS.ReadableStream, maxBytes = 409
   if (text === '') throw new NoPasswordError('stdin held no password');
   return text;
 }
+
+/** Read the first `count` lines of `input` (for --password-stdin with several signers). */
+export async function readLines(
+  input: NodeJS.ReadableStream,
+  count: number,
+  maxBytes = 16_384,
+): Promise<string[]> {
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  let bytes = 0;
+  for await (const chunk of input) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    bytes += buf.length;
+    text += decoder.write(buf);
+    if (text.split('\n').length > count) break;
+    if (bytes > maxBytes) throw new NoPasswordError(`stdin is longer than ${maxBytes} bytes`);
+  }
+  text += decoder.end();
+  const lines = text
+    .split('\n')
+    .slice(0, count)
+    .map((l) => l.replace(/\r$/, ''));
+  if (lines.length < count || lines.some((l) => l === ''))
+    throw new NoPasswordError(`stdin held fewer than ${count} passwords, one a line`);
+  return lines;
+}

@@ -1,11 +1,14 @@
+import type { DomainKey } from '../i18n/domain.ts';
 import type { PurgeRow } from '../ledger/purge-queries.ts';
 import { PurgeService } from '../lifecycle/purge-service.ts';
+import type { RetentionClass } from '../lifecycle/retention-policy.ts';
 import { expiredClips } from '../lifecycle/retention-review.ts';
 import { formatBytes } from '../reports/byte-format.ts';
+import type { CliView } from './cli-view.ts';
 import type { CliCommand } from './command.ts';
 import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
 import { cliLifecycle, required } from './lifecycle-cli.ts';
-import { formatTable, shortTime } from './table.ts';
+import { formatTable } from './table.ts';
 
 const USAGE = `usage: dockctl purge [list] [--state DIR] [--config FILE] [--json]
        dockctl purge candidates                  clips past their retention end, not held (R3)
@@ -19,7 +22,7 @@ const USAGE = `usage: dockctl purge [list] [--state DIR] [--config FILE] [--json
   retention.purgeGraceDays (undo), then is deleted locally and off-site; a hold blocks it.
 ${LEDGER_OPTIONS_USAGE}`;
 
-type Row = Record<string, string | number | boolean | null>;
+type Row = Record<string, string | number | boolean | Date | null>;
 
 /** `dockctl purge`: R3 purges, from the candidate list to deletion. */
 export const purgeCommand: CliCommand = ledgerCliCommand({
@@ -47,7 +50,7 @@ export const purgeCommand: CliCommand = ledgerCliCommand({
         return expiredClips(life.deps).map((c) => ({
           clip: c.clipId,
           class: c.retention.retentionClass,
-          retentionEnd: c.retention.end?.toISOString() ?? null,
+          retentionEnd: c.retention.end,
           size: c.size,
         }));
       if (action === 'request') {
@@ -80,20 +83,63 @@ export const purgeCommand: CliCommand = ledgerCliCommand({
       await life.close();
     }
   },
-  table: (data) => {
+  table: (data, view) => {
     const rows = data as Row[];
-    if (rows.length === 0) return 'nothing to list\n';
-    const headers = Object.keys(rows[0] as Row);
+    if (rows.length === 0) return `${view.t('cli.life.nothing')}\n`;
+    const keys = Object.keys(rows[0] as Row).filter((k) => k in COLUMNS);
     return formatTable(
-      headers,
-      rows.map((r) =>
-        headers.map((h) =>
-          h === 'size' || h === 'bytes' ? formatBytes(Number(r[h])) : (r[h] as string | number | null),
-        ),
-      ),
+      keys.map((k) => view.t(COLUMNS[k] as DomainKey)),
+      rows.map((r) => keys.map((k) => cellText(k, r, view))),
     );
   },
 });
+
+/** The column headings of the rows this command prints (other fields stay in --json only). */
+const COLUMNS: Readonly<Record<string, DomainKey>> = {
+  purge: 'cli.col.purge',
+  clip: 'cli.col.clip',
+  status: 'cli.col.purgeStatus',
+  class: 'cli.col.class',
+  retentionEnd: 'cli.col.retentionEnd',
+  clips: 'cli.col.clips',
+  size: 'cli.col.size',
+  bytes: 'cli.col.size',
+  requestedAt: 'cli.col.requested',
+  needsApproval: 'cli.col.approval',
+  graceUntil: 'cli.col.graceUntil',
+  reason: 'cli.col.reason',
+  noValue: 'cli.col.noValue',
+};
+
+function cellText(key: string, r: Row, view: CliView): string | number | null {
+  const v = r[key];
+  const t = view.t;
+  switch (key) {
+    case 'size':
+    case 'bytes':
+      return formatBytes(Number(v));
+    case 'status':
+      return t(`purge.${v as PurgeRow['status']}`);
+    case 'class':
+      return t(`class.${v as RetentionClass}`);
+    case 'retentionEnd':
+    case 'graceUntil':
+      return view.time(v === null ? null : new Date(v as string | Date));
+    case 'requestedAt':
+      return t('cli.life.byAt', {
+        by: String(r.requestedBy),
+        at: view.time(new Date(v as string | Date)) ?? '',
+      });
+    case 'needsApproval':
+      return v
+        ? ((r.approvedBy as string | null) ?? t('cli.life.waitingSupervisor'))
+        : t('cli.life.notNeeded');
+    case 'noValue':
+      return t(v ? 'cli.yes' : 'cli.no');
+    default:
+      return v as string | number | null;
+  }
+}
 
 function purgeRow(p: PurgeRow): Row {
   return {
@@ -101,9 +147,11 @@ function purgeRow(p: PurgeRow): Row {
     status: p.status,
     clips: p.clipIds.length,
     bytes: p.bytes,
-    requested: `${shortTime(p.requestedAt)} by ${p.requestedBy}`,
-    approval: p.needsApproval ? (p.approvedBy ?? 'waiting for a supervisor') : 'not needed',
-    graceUntil: shortTime(p.graceUntil),
+    requestedAt: p.requestedAt,
+    requestedBy: p.requestedBy,
+    needsApproval: p.needsApproval,
+    approvedBy: p.approvedBy,
+    graceUntil: p.graceUntil,
     reason: p.reason,
   };
 }
@@ -125,6 +173,8 @@ export const caseCommand: CliCommand = ledgerCliCommand({
     else throw new UsageError('say close or reopen');
     return { case: caseNo, state: action === 'close' ? 'closed' : 'open' };
   },
-  table: (data) =>
-    `case ${(data as { case: string; state: string }).case} is ${(data as { state: string }).state}\n`,
+  table: (data, view) => {
+    const d = data as { case: string; state: string };
+    return `${view.t(d.state === 'closed' ? 'cli.life.caseClosed' : 'cli.life.caseOpen', { caseNo: d.case })}\n`;
+  },
 });

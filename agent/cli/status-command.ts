@@ -1,7 +1,10 @@
 import path from 'node:path';
+import { type DomainKey, isDomainKey } from '../i18n/domain.ts';
+import { stepWords } from '../i18n/session-step-words.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { readStatusFile } from '../ops/status-file.ts';
 import { SHARED_USAGE } from './cli-options.ts';
+import type { CliView } from './cli-view.ts';
 import type { CliCommand } from './command.ts';
 import { ledgerCliCommand } from './ledger-cli-command.ts';
 import { progressLine } from './progress-line.ts';
@@ -19,7 +22,7 @@ export const statusCommand: CliCommand = ledgerCliCommand({
   summary: 'what dockd is doing now: recorders docked, copies in progress, alerts',
   usage: `usage: dockctl status [--config FILE] [--state DIR] [--json]\n${SHARED_USAGE}`,
   query: (ledger, _values, _positionals, config) => statusView(ledger, config.paths.runDir),
-  table: (data) => statusText(data as StatusView),
+  table: (data, view) => statusText(data as StatusView, view),
 });
 
 /** Build the status view: dockd's status file in `runDir`, and the ledger. */
@@ -32,10 +35,11 @@ export async function statusView(ledger: Ledger, runDir: string): Promise<Status
   };
 }
 
-/** The status view for people. */
-export function statusText(v: StatusView): string {
+/** The status view for people, in the terminal's language. */
+export function statusText(v: StatusView, view: CliView): string {
+  const t = view.t;
   const lines: string[] = [];
-  if (!v.daemon) lines.push('dockd: not running');
+  if (!v.daemon) lines.push(t('cli.status.notRunning'));
   else {
     const watcher = v.daemon.watcher as {
       usbBus: string;
@@ -49,15 +53,26 @@ export function statusText(v: StatusView): string {
       }[];
       docked: { serial: string }[];
     };
-    lines.push(`dockd: running (pid ${v.daemon.pid}), USB bus ${watcher.usbBus}`);
+    const bus = isDomainKey(`usb.${watcher.usbBus}`)
+      ? t(`usb.${watcher.usbBus}` as DomainKey)
+      : watcher.usbBus;
+    lines.push(t('cli.status.running', { pid: String(v.daemon.pid), bus }));
     for (const s of watcher.sources)
-      if (s.state !== 'ok') lines.push(`  source ${s.source}: ${s.state}${s.detail ? ` — ${s.detail}` : ''}`);
-    lines.push(`docked: ${dock.docked.map((d) => d.serial).join(', ') || 'none'}`);
+      if (s.state !== 'ok') lines.push(`  ${s.source}: ${s.state}${s.detail ? ` — ${s.detail}` : ''}`);
+    const docked = dock.docked.map((d) => d.serial).join(t('list.separator'));
+    lines.push(t('cli.status.docked', { serials: docked || t('cli.life.none') }));
     for (const s of dock.sessions)
-      lines.push(`  ${s.serial ?? '?'}  ${s.step}${s.progress ? `  ${progressLine(s.progress)}` : ''}`);
+      lines.push(
+        `  ${s.serial ?? '?'}  ${stepWords(s.step, t)}${s.progress ? `  ${progressLine(s.progress)}` : ''}`,
+      );
   }
   lines.push(
-    `ledger: ${v.ledgerHead.seq} events, head ${v.ledgerHead.hash.slice(0, 16)}…; ${v.openSessions} sessions open; ${v.openAlerts} open alerts`,
+    t('cli.status.ledger', {
+      seq: v.ledgerHead.seq,
+      head: v.ledgerHead.hash.slice(0, 16),
+      sessions: v.openSessions,
+      alerts: v.openAlerts,
+    }),
   );
   return `${lines.join('\n')}\n`;
 }

@@ -14,7 +14,7 @@ export function formatTable(
 }
 
 /** Terminal width of a string: CJK characters take two columns. */
-function displayWidth(s: string): number {
+export function displayWidth(s: string): number {
   let w = 0;
   for (const ch of s)
     w +=
@@ -26,9 +26,21 @@ function displayWidth(s: string): number {
   return w;
 }
 
-/** A time for tables: local date and time to the minute, ISO-like. */
-export function shortTime(d: Date | null): string | null {
-  if (d === null) return null;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+/** The longest start of `s` that fits in `columns` terminal columns (CJK characters count two). */
+export function fitColumns(s: string, columns: number): string {
+  let w = 0;
+  let out = '';
+  for (const ch of s) {
+    const cw = displayWidth(ch);
+    if (w + cw > columns) break;
+    w += cw;
+    out += ch;
+  }
+  return out;
+}
+
+/** `label  value` lines for people, the values lined up (CJK characters count two columns). */
+export function formatFields(fields: readonly (readonly [string, string])[]): string {
+  const width = Math.max(...fields.map(([k]) => displayWidth(k)));
+  return fields.map(([k, v]) => `${k}${' '.repeat(width - displayWidth(k))}  ${v}`).join('\n');
 }

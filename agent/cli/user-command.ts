@@ -3,11 +3,14 @@ import { UnknownRoleError } from '../access/errors.ts';
 import { checkPasswordPolicy } from '../access/password.ts';
 import { ACCOUNT_ROLES, isAccountRole } from '../access/permissions.ts';
 import { DockError } from '../errors.ts';
+import { errorText } from '../i18n/error-words.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import type { AccountRecord } from '../ledger/access-records.ts';
 import type { AccountRole } from '../ledger/event-types.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { openCliLedger } from './cli-ledger.ts';
 import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
+import { type CliView, cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 import {
   isTerminal,
@@ -16,7 +19,7 @@ import {
   promptHidden,
   readFirstLine,
 } from './password-prompt.ts';
-import { formatTable, shortTime } from './table.ts';
+import { formatTable } from './table.ts';
 
 const USAGE = `usage: dockctl user add NAME --role ROLE [--officer NO] [--password-stdin]
        dockctl user list [--json]
@@ -70,8 +73,11 @@ export const userCommand: CliCommand = {
       return fail(io, err);
     }
     let ledger: Ledger;
+    let view: CliView;
     try {
-      ledger = await openCliLedger(await commandConfig(parsed.values, io.env));
+      const config = await commandConfig(parsed.values, io.env);
+      view = cliView(config, io.env);
+      ledger = await openCliLedger(config);
     } catch (err) {
       const code = configErrorExit(io, err);
       if (code !== null) return code;
@@ -80,7 +86,7 @@ export const userCommand: CliCommand = {
     }
     try {
       const service = new AccountService({ ledger });
-      const outcome = await perform(service, io, action as string, args, parsed.values);
+      const outcome = await perform(service, io, action as string, args, parsed.values, view);
       if (parsed.values.json) io.stdout.write(`${JSON.stringify(outcome.data, null, 2)}\n`);
       else io.stdout.write('table' in outcome ? outcome.table : `${outcome.message}\n`);
       return ExitCode.ok;
@@ -125,11 +131,12 @@ async function perform(
   action: string,
   [name = '', roleArg]: string[],
   values: Values,
+  view: CliView,
 ): Promise<Outcome> {
   switch (action) {
     case 'list': {
       const accounts = service.list();
-      return { table: accountsTable(accounts), data: accounts };
+      return { table: accountsTable(accounts, view), data: accounts };
     }
     case 'add': {
       // Checked before the password is asked for, so nobody types one for nothing.
@@ -183,19 +190,20 @@ async function newPassword(io: UserCliIo, values: Values, username: string): Pro
   return first;
 }
 
-function accountsTable(accounts: readonly AccountRecord[]): string {
-  if (accounts.length === 0)
-    return "no accounts yet: make the first with 'dockctl user add admin --role admin'\n";
-  return formatTable(
-    ['username', 'role', 'officer', 'state', 'created', 'changed by'],
-    accounts.map((a) => [
-      a.username,
-      a.role,
-      a.officerNo,
-      a.disabled ? 'disabled' : 'enabled',
-      shortTime(a.createdAt),
-      a.changedBy,
-    ]),
+function accountsTable(accounts: readonly AccountRecord[], view: CliView): string {
+  if (accounts.length === 0) return `${view.t('cli.noAccounts')}\n`;
+  return (
+    formatTable(
+      ['username', 'role', 'officer', 'state', 'created', 'changed by'],
+      accounts.map((a) => [
+        a.username,
+        a.role,
+        a.officerNo,
+        a.disabled ? 'disabled' : 'enabled',
+        view.time(a.createdAt),
+        a.changedBy,
+      ]),
+    ) + view.zoneNote
   );
 }
 
@@ -205,7 +213,7 @@ function fail(io: CliIo, err: unknown): number {
     return ExitCode.usage;
   }
   if (err instanceof DockError) {
-    io.stderr.write(`dockctl user: ${err.message}\n`);
+    io.stderr.write(`dockctl user: ${errorText(langFromEnv(io.env), err)}\n`);
     return ExitCode.dataErr;
   }
   throw err;

@@ -1,6 +1,7 @@
 import { existsSync, promises as fsp } from 'node:fs';
 import { formatConfigError, isConfigError } from '../config/config-error.ts';
 import { errnoCode, isDockError } from '../errors.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import { type Checkpoint, parseCheckpoint } from '../ledger/checkpoint.ts';
 import { ledgerFile } from '../ledger/database.ts';
 import { verifyLedger } from '../ledger/verify/verify-ledger.ts';
@@ -152,7 +153,9 @@ export const verifyCommand: CliCommand = {
       const known = err instanceof UsageError || err instanceof InputError || isDockError(err);
       if (!known) throw err;
       const hint = err instanceof UsageError ? `; run 'dockctl verify --help'` : '';
-      const message = isConfigError(err) ? formatConfigError(err) : (err as Error).message;
+      const message = isConfigError(err)
+        ? formatConfigError(err, langFromEnv(io.env))
+        : (err as Error).message;
       io.stderr.write(`dockctl verify: ${message}${hint}\n`);
       return exitCodeFor(err);
     }

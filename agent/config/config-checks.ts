@@ -17,18 +17,21 @@ function checkIngest(c: DockConfig, out: RawProblem[]): void {
       at: at('bufferBytes'),
       message: 'must be a multiple of 4 KiB between 64 KiB and 256 MiB',
       hint: "use for example '4 MiB'",
+      words: { message: 'cfg.bufferBytes', hint: 'cfgHint.bufferBytes' },
     });
   if (checkpointBytes < bufferBytes)
     out.push({
       at: at('checkpointBytes'),
       message: 'is smaller than bufferBytes',
       hint: 'use at least bufferBytes',
+      words: { message: 'cfg.belowBuffer', hint: 'cfgHint.belowBuffer' },
     });
   if (writebackBytes !== 0 && writebackBytes < bufferBytes)
     out.push({
       at: at('writebackBytes'),
       message: 'is smaller than bufferBytes',
       hint: 'use 0 (off) or at least bufferBytes',
+      words: { message: 'cfg.belowBuffer', hint: 'cfgHint.belowBuffer' },
     });
 }
 
@@ -39,12 +42,14 @@ function checkPaths(c: DockConfig, out: RawProblem[]): void {
       at: ['paths', 'mountDir'],
       message: 'overlaps the vault folder',
       hint: 'keep recorder mounts out of the vault, for example /run/recorder-dock/mnt',
+      words: { message: 'cfg.mountInVault', hint: 'cfgHint.mountInVault' },
     });
   if (p.stagingDir === p.quarantineDir)
     out.push({
       at: ['paths', 'quarantineDir'],
       message: 'is the same folder as stagingDir',
       hint: 'give failed copies their own folder',
+      words: { message: 'cfg.sameAsStaging', hint: 'cfgHint.sameAsStaging' },
     });
 }
 
@@ -56,6 +61,7 @@ function checkTimezone(c: DockConfig, out: RawProblem[]): void {
       at: ['rules', 'timezone'],
       message: `is not a time zone this system knows (${c.rules.timezone})`,
       hint: "use an IANA name such as 'Asia/Shanghai'",
+      words: { message: 'cfg.timezone', hint: 'cfgHint.timezone', params: { zone: c.rules.timezone } },
     });
   }
 }
@@ -68,6 +74,7 @@ function checkListen(c: DockConfig, out: RawProblem[]): void {
       at: ['health', 'listen', 'port'],
       message: `is the web page's port too (${a.port})`,
       hint: 'give the web page and the health endpoints different ports',
+      words: { message: 'cfg.samePort', hint: 'cfgHint.samePort', params: { port: a.port } },
     });
 }
 
@@ -80,6 +87,7 @@ function checkWebTls(c: DockConfig, out: RawProblem[]): void {
       at: ['web', 'listen', 'host'],
       message: `makes the page reachable from the network (${c.web.listen.host}) without encryption`,
       hint: 'set web.tls.certFile and web.tls.keyFile, or listen on 127.0.0.1',
+      words: { message: 'cfg.noTls', hint: 'cfgHint.noTls', params: { host: c.web.listen.host } },
     });
 }
 
@@ -99,6 +107,7 @@ function checkFingerprints(c: DockConfig, out: RawProblem[]): void {
         at: ['drivers', 'fingerprints', 'models', i, 'match', 'serialPattern'],
         message: 'is not a valid regular expression',
         hint: "write a JavaScript regular expression such as '^ZFY[0-9]{7}$'",
+        words: { message: 'cfg.regex', hint: 'cfgHint.regex' },
       });
     }
   });

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { Document } from 'yaml';
 import { errnoCode } from '../errors.ts';
 import { semanticProblems } from './config-checks.ts';
-import { ConfigError, type ConfigProblem } from './config-error.ts';
+import { ConfigError, type ConfigProblem, type ProblemWords } from './config-error.ts';
 import {
   CONFIG_VERSION,
   type MigrationResult,
@@ -55,7 +56,13 @@ function fail(source: string, problems: readonly ConfigProblem[]): never {
 function placed(raw: readonly RawProblem[], locator: ProblemLocator): ConfigProblem[] {
   return raw.map((p) => {
     const at = locator.original(p.at);
-    return { path: formatKeyPath(at), line: lineUpwards(locator, at), message: p.message, hint: p.hint };
+    return {
+      path: formatKeyPath(at),
+      line: lineUpwards(locator, at),
+      message: p.message,
+      hint: p.hint,
+      ...(p.words ? { words: p.words } : {}),
+    };
   });
 }
 
@@ -83,7 +90,32 @@ function newerVersion(declared: unknown, line: number | null): ConfigProblem | n
     line,
     message: `is ${declared}, newer than this recorder-dock reads (${CONFIG_VERSION})`,
     hint: 'upgrade the recorder-dock package, or write the file in the version 2 layout',
+    words: { message: 'cfg.newer', hint: 'cfgHint.newer', params: { n: declared, known: CONFIG_VERSION } },
   };
+}
+
+/**
+ * The document as plain data. The YAML library throws for what its parse let through (an alias
+ * expanding too far, a value no JSON holds): each is a listed problem, never an unexpected error.
+ */
+function plainData(doc: Document.Parsed, source: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    const excessive = /alias count/i.test(String((err as Error)?.message));
+    fail(source, [
+      {
+        path: '',
+        line: null,
+        message: excessive
+          ? 'repeats values through aliases (*name) too many times'
+          : `cannot be read as settings (${String((err as Error)?.message ?? err).split('\n')[0]})`,
+        hint: excessive
+          ? 'write the values out instead of nesting aliases'
+          : 'start from config/example.yaml',
+      },
+    ]);
+  }
 }
 
 /**
@@ -93,7 +125,7 @@ function newerVersion(declared: unknown, line: number | null): ConfigProblem | n
 export function parseConfigText(text: string, source: string, options: ConfigLoadOptions = {}): LoadedConfig {
   const yaml = parseYamlSource(text);
   if (yaml.syntaxProblems.length > 0) fail(source, yaml.syntaxProblems);
-  const data: unknown = yaml.doc.toJS({ maxAliasCount: 100 });
+  const data = plainData(yaml.doc, source);
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     fail(source, [
       {
@@ -101,6 +133,7 @@ export function parseConfigText(text: string, source: string, options: ConfigLoa
         line: null,
         message: 'holds no settings',
         hint: 'start from config/example.yaml, with version: 2',
+        words: { message: 'cfg.noSettings', hint: 'cfgHint.start' },
       },
     ]);
   const doc = data as Record<string, unknown>;
@@ -117,6 +150,7 @@ export function parseConfigText(text: string, source: string, options: ConfigLoa
       line: yaml.lineOf(m.from, { key: true }),
       message: `is set both here and as ${formatKeyPath(m.to)}`,
       hint: `keep only ${formatKeyPath(m.to)}`,
+      words: { message: 'cfg.conflict', hint: 'cfgHint.conflict', params: { to: formatKeyPath(m.to) } },
     }),
   );
   const { schemas, validate } = configValidator();
@@ -160,7 +194,13 @@ export async function loadConfig(
       code === 'ENOENT'
         ? `create it from ${EMBEDDED_DEFAULTS_FILE} or config/example.yaml, or name another file`
         : 'check the file and its permissions; the service reads it as user recorder-dock';
-    throw new ConfigError(source, [{ path: '', line: null, message, hint }], { cause: err });
+    const words: ProblemWords =
+      code === 'ENOENT'
+        ? { message: 'cfg.missing', hint: 'cfgHint.missing' }
+        : code === 'EACCES'
+          ? { message: 'cfg.denied', hint: 'cfgHint.unreadable' }
+          : { message: 'cfg.unreadable', hint: 'cfgHint.unreadable', params: { code: code ?? '?' } };
+    throw new ConfigError(source, [{ path: '', line: null, message, hint, words }], { cause: err });
   }
   return parseConfigText(text, source, options);
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { FingerprintSiteExtension } from '../../drivers/contract/fingerprints.ts';
 import type { DockPaths } from '../paths.ts';
 import { parseByteSize } from './byte-size.ts';
+import type { ProblemWords } from './config-error.ts';
 import type {
   DockConfig,
   ForwarderSection,
@@ -28,6 +29,7 @@ export interface RawProblem {
   readonly at: KeySegments;
   readonly message: string;
   readonly hint: string;
+  readonly words?: ProblemWords;
 }
 
 type Obj = Record<string, unknown>;
@@ -126,6 +128,7 @@ export function resolveConfig(
   return {
     version: doc.version as number,
     source,
+    unit: obj(doc.unit) as unknown as DockConfig['unit'],
     paths,
     ingest: {
       tuning: {

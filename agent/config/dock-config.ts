@@ -56,6 +56,12 @@ export interface ForwarderSection {
   readonly [key: string]: unknown;
 }
 
+/** The unit (单位) of the dock. */
+export interface UnitConfig {
+  readonly name: string | null;
+  readonly code: string | null;
+}
+
 /**
  * The off-site copy's section (schemas/config.schema.json `offsite`, narrowed by
  * agent/offsite/offsite-config.ts). A relative folder target `dir` has been made absolute.
@@ -81,6 +87,8 @@ export interface DockConfig {
   readonly version: number;
   /** The file it came from, or "the embedded defaults". */
   readonly source: string;
+  /** The unit the dock belongs to (export packages, reports); null where not configured. */
+  readonly unit: UnitConfig;
   readonly paths: DockPaths;
   readonly ingest: {
     readonly tuning: SealTuning;

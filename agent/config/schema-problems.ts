@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
-import type { ConfigProblem } from './config-error.ts';
+import { type DomainKey, isDomainKey } from '../i18n/domain.ts';
+import type { ConfigProblem, ProblemWords } from './config-error.ts';
 import { type ConfigSchemas, type SchemaNode, schemaAt } from './config-schema.ts';
 import { formatKeyPath, type KeySegments, pointerSegments } from './key-path.ts';
 
@@ -63,43 +64,70 @@ const RANGE: Record<string, [string, string]> = {
   maxItems: ['has more than {n} items', 'list at most {n}'],
 };
 
-function describeRange(keyword: string, limit: number): { message: string; hint: string } {
+type Described = { message: string; hint: string; atKey?: string; words?: ProblemWords };
+
+function describeRange(keyword: string, limit: number): Described {
   const [message, hint] = RANGE[keyword] ?? ['is out of range', 'see config/example.yaml'];
-  return { message: message.replace('{n}', String(limit)), hint: hint.replace('{n}', String(limit)) };
+  const key = `cfg.range.${keyword}`;
+  return {
+    message: message.replace('{n}', String(limit)),
+    hint: hint.replace('{n}', String(limit)),
+    ...(isDomainKey(key) ? { words: { message: key, hint: 'cfgHint.range', params: { n: limit } } } : {}),
+  };
+}
+
+/** The words of a hint that is the schema's examples, else `fallback`. */
+function exampleWords(
+  schema: SchemaNode | undefined,
+): { hint: DomainKey; params: { examples: string } } | null {
+  const examples = schema?.examples;
+  if (!examples || examples.length === 0) return null;
+  return { hint: 'cfgHint.examples', params: { examples: examples.map((e) => `'${show(e)}'`).join(' / ') } };
 }
 
 /** A failed oneOf: "exactly one of these keys", or the allowed forms / discriminator values. */
-function describeOneOf(e: ErrorObject, examples: string | null): { message: string; hint: string } {
+function describeOneOf(e: ErrorObject, examples: string | null): Described {
   const branches = Array.isArray(e.schema) ? (e.schema as SchemaNode[]) : [];
   const onlyRequired = branches.every((b) => Object.keys(b).length === 1 && b.required?.length === 1);
   if (branches.length > 0 && onlyRequired) {
     const keys = branches.map((b) => b.required?.[0]).join(', ');
-    return { message: `needs exactly one of ${keys}`, hint: `set one of ${keys}, not both` };
+    return {
+      message: `needs exactly one of ${keys}`,
+      hint: `set one of ${keys}, not both`,
+      words: { message: 'cfg.oneOfKeys', hint: 'cfgHint.oneOfKeys', params: { keys } },
+    };
   }
   const { key, allowed } = e.params as { key?: string; allowed?: unknown[] };
   if (key && allowed) {
     const values = allowed.map(show).join(', ');
-    return { message: `has a ${key} no form uses`, hint: `set ${key} to one of ${values}` };
+    return {
+      message: `has a ${key} no form uses`,
+      hint: `set ${key} to one of ${values}`,
+      words: { message: 'cfg.oneOfValue', hint: 'cfgHint.oneOfValue', params: { key, values } },
+    };
   }
   return {
     message: 'does not match any of the allowed forms',
     hint: examples ?? 'see config/example.yaml for the forms allowed',
+    words: { message: 'cfg.oneOf', hint: 'cfgHint.pattern' },
   };
 }
 
 /** Message and hint for one ajv error, by keyword. `own` is the schema node of the value's key. */
-function describe(
-  e: ErrorObject,
-  own: SchemaNode | undefined,
-): { message: string; hint: string; atKey?: string } {
+function describe(e: ErrorObject, own: SchemaNode | undefined): Described {
   const parent = e.parentSchema as SchemaNode | undefined;
   const examples = examplesHint(own?.examples ? own : parent);
+  const exampleHint = exampleWords(own?.examples ? own : parent);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required': {
       const prop = String(p.missingProperty);
       const example = examplesHint(parent?.properties?.[prop]);
-      return { message: `needs the key ${prop}`, hint: `add ${prop}${example ? `; ${example}` : ''}` };
+      return {
+        message: `needs the key ${prop}`,
+        hint: `add ${prop}${example ? `; ${example}` : ''}`,
+        words: { message: 'cfg.required', hint: 'cfgHint.required', params: { key: prop } },
+      };
     }
     case 'additionalProperties': {
       const key = String(p.additionalProperty);
@@ -108,6 +136,11 @@ function describe(
         message: `has the unknown key ${key}`,
         hint: near ? `did you mean ${near}?` : 'remove it, or check its spelling against config/example.yaml',
         atKey: key,
+        words: {
+          message: 'cfg.unknownKey',
+          hint: near ? 'cfgHint.didYouMean' : 'cfgHint.unknownKey',
+          params: { key, near: near ?? '' },
+        },
       };
     }
     case 'const':
@@ -115,11 +148,20 @@ function describe(
         return {
           message: `must be ${show(p.allowedValue)}`,
           hint: 'set version: 2 (files of version 1 are migrated automatically)',
+          words: { message: 'cfg.const', hint: 'cfgHint.version', params: { value: show(p.allowedValue) } },
         };
-      return { message: `must be ${show(p.allowedValue)}`, hint: `write ${show(p.allowedValue)}` };
+      return {
+        message: `must be ${show(p.allowedValue)}`,
+        hint: `write ${show(p.allowedValue)}`,
+        words: { message: 'cfg.const', hint: 'cfgHint.const', params: { value: show(p.allowedValue) } },
+      };
     case 'enum': {
       const values = ((p.allowedValues as unknown[]) ?? []).map(show).join(', ');
-      return { message: `must be one of ${values}`, hint: 'write one of them exactly as shown' };
+      return {
+        message: `must be one of ${values}`,
+        hint: 'write one of them exactly as shown',
+        words: { message: 'cfg.enum', hint: 'cfgHint.enum', params: { values } },
+      };
     }
     case 'type': {
       const types = String(p.type)
@@ -127,7 +169,12 @@ function describe(
         .map((t) => TYPE_WORDS[t] ?? t)
         .join(' or ');
       const quoted = p.type === 'string' ? "put it in quotes, like password: '0000'" : null;
-      return { message: `must be ${types}`, hint: examples ?? quoted ?? `write ${types}` };
+      const hint: DomainKey = exampleHint?.hint ?? (quoted ? 'cfgHint.quote' : 'cfgHint.type');
+      return {
+        message: `must be ${types}`,
+        hint: examples ?? quoted ?? `write ${types}`,
+        words: { message: 'cfg.type', hint, params: { types: String(p.type), ...exampleHint?.params } },
+      };
     }
     case 'pattern':
       return {
@@ -136,6 +183,11 @@ function describe(
           ? `must be ${parent?.description}`
           : 'is not in the expected form',
         hint: examples ?? `match the pattern ${String(p.pattern)}`,
+        words: {
+          message: 'cfg.pattern',
+          hint: exampleHint?.hint ?? 'cfgHint.pattern',
+          params: exampleHint?.params,
+        },
       };
     case 'minimum':
     case 'exclusiveMinimum':
@@ -153,9 +205,14 @@ function describe(
         message: `has a key that is not allowed (${String(p.propertyName)})`,
         hint: 'use letters and digits only',
         atKey: String(p.propertyName),
+        words: { message: 'cfg.keyName', hint: 'cfgHint.keyName', params: { key: String(p.propertyName) } },
       };
     default:
-      return { message: e.message ?? 'is invalid', hint: 'see config/example.yaml for the expected form' };
+      return {
+        message: e.message ?? 'is invalid',
+        hint: 'see config/example.yaml for the expected form',
+        words: { message: 'cfg.invalid', hint: 'cfgHint.pattern' },
+      };
   }
 }
 
@@ -215,6 +272,7 @@ export function schemaProblems(
       line: locator.lineOf(path, { key: true }) ?? locator.lineOf(path.slice(0, -1), { key: true }),
       message: d.message,
       hint: d.hint,
+      ...(d.words ? { words: d.words } : {}),
     };
     const id = `${problem.path}|${problem.message}`;
     if (!seen.has(id)) {

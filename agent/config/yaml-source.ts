@@ -1,4 +1,14 @@
-import { type Document, isMap, isNode, isPair, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+} from 'yaml';
 import type { ConfigProblem } from './config-error.ts';
 import type { MigrationTarget } from './config-migrations.ts';
 import type { KeySegments } from './key-path.ts';
@@ -18,14 +28,26 @@ export function parseYamlSource(text: string): YamlSource {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' });
   const line = (offset: number | undefined) =>
     offset === undefined ? null : lineCounter.linePos(offset).line;
-  const syntaxProblems = doc.errors.map(
-    (e): ConfigProblem => ({
-      path: '',
-      line: line(e.pos[0]),
-      message: `is not valid YAML (${e.message.split('\n')[0]})`,
-      hint: 'fix the text at that line; indent with spaces, and quote values that contain ": " or "#"',
-    }),
-  );
+  const syntaxProblems = [
+    ...doc.errors.map(
+      (e): ConfigProblem => ({
+        path: '',
+        line: line(e.pos[0]),
+        message: `is not valid YAML (${e.message.split('\n')[0]})`,
+        hint: 'fix the text at that line; indent with spaces, and quote values that contain ": " or "#"',
+        words: { message: 'cfg.yaml', hint: 'cfgHint.yaml', params: { detail: e.code } },
+      }),
+    ),
+    ...unresolvedAliases(doc).map(
+      (a): ConfigProblem => ({
+        path: '',
+        line: line(a.range?.[0]),
+        message: `refers to *${a.source}, but no &${a.source} is set before it`,
+        hint: `set &${a.source} on the value to repeat before this line, or write the value itself`,
+        words: { message: 'cfg.alias', hint: 'cfgHint.alias', params: { name: a.source } },
+      }),
+    ),
+  ];
   return {
     doc,
     syntaxProblems,
@@ -41,6 +63,20 @@ export function parseYamlSource(text: string): YamlSource {
       return isNode(node) ? line((node as Node).range?.[0]) : null;
     },
   };
+}
+
+/** Aliases (`*name`) with no anchor (`&name`) before them: toJS would throw on each. */
+function unresolvedAliases(doc: Document.Parsed): { source: string; range?: readonly number[] }[] {
+  const found: { source: string; range?: readonly number[] }[] = [];
+  // Only a document that parsed has nodes to walk; syntax errors are reported on their own.
+  if (doc.errors.length > 0) return found;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) === undefined)
+        found.push({ source: node.source, range: node.range ?? undefined });
+    },
+  });
+  return found;
 }
 
 /** A parsed YAML document as a migration target: moved keys keep their comments. */

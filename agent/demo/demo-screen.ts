@@ -1,18 +1,21 @@
 import { progressLine } from '../cli/progress-line.ts';
+import { fitColumns } from '../cli/table.ts';
 import type { DockManager } from '../dock/dock-manager.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 
 /**
- * What the demo shows in its terminal: each session's steps and each sealed clip as lines, and
- * the files copying right now as live progress lines (redrawn in a terminal, printed every few
- * seconds otherwise). It reads the manager's live status and the ledger; it changes nothing.
+ * What the demo shows in its terminal: each session step and each sealed clip as a line, and the
+ * files copying right now as live progress lines (redrawn in a terminal, printed every few
+ * seconds otherwise). Steps and seals are read from the ledger by sequence number, so every one
+ * is printed, however briefly its session lived; the live block is redrawn below them and never
+ * wider than the terminal, so a redraw cannot overwrite a printed line. It changes nothing.
  */
 export class DemoScreen {
-  private readonly steps = new Map<string, string>();
-  private readonly clipsShown = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private liveLines = 0;
   private lastPlain = 0;
+  private lastStepSeq = 0;
+  private lastSealSeq = 0;
 
   constructor(
     private readonly out: NodeJS.WriteStream,
@@ -37,36 +40,39 @@ export class DemoScreen {
   }
 
   private tick(): void {
-    const status = this.manager.status();
-    for (const s of status.sessions) {
-      const name = s.serial ?? s.deviceKey;
-      if (this.steps.get(name) !== s.step) {
-        this.steps.set(name, s.step);
-        this.say(`  ${name}  ${s.step}`);
-      }
-      if (s.sessionId) this.showClips(name, s.sessionId);
-    }
-    const live = status.sessions.flatMap((s) =>
-      s.progress ? [`  ${s.serial}  ${progressLine(s.progress)}`] : [],
-    );
+    this.showLedger();
+    const live = this.manager
+      .status()
+      .sessions.flatMap((s) => (s.progress ? [`  ${s.serial}  ${progressLine(s.progress)}`] : []));
     this.drawLive(live);
   }
 
-  /** Print clips sealed since the last look, with their flags. */
-  showClips(name: string, sessionId: string): void {
-    const clips = this.ledger.queries.sessionClips(sessionId);
-    const shown = this.clipsShown.get(sessionId) ?? 0;
-    for (const c of clips.slice(shown)) {
-      const flags = c.flags.length > 0 ? `  [${c.flags.join(', ')}]` : '';
-      this.say(`  ${name}  sealed ${c.sourcePath}  sha256 ${c.sha256.slice(0, 12)}…${flags}`);
-    }
-    this.clipsShown.set(sessionId, clips.length);
+  /** Print the steps and seals recorded since the last look, in the order they happened. */
+  private showLedger(): void {
+    const steps = this.ledger.queries.stepsAfter(this.lastStepSeq);
+    const seals = this.ledger.queries.clipsSealedAfter(this.lastSealSeq);
+    const lines = [
+      ...steps.map((s) => ({ seq: s.seq, text: `  ${s.serial}  ${s.step}` })),
+      ...seals.map((c) => {
+        const flags = c.flags.length > 0 ? `  [${c.flags.join(', ')}]` : '';
+        return {
+          seq: c.sealSeq,
+          text: `  ${c.serial}  sealed ${c.sourcePath}  sha256 ${c.sha256.slice(0, 12)}…${flags}`,
+        };
+      }),
+    ].sort((a, b) => a.seq - b.seq);
+    for (const l of lines) this.say(l.text);
+    this.lastStepSeq = steps.at(-1)?.seq ?? this.lastStepSeq;
+    this.lastSealSeq = seals.at(-1)?.sealSeq ?? this.lastSealSeq;
   }
 
   private drawLive(lines: string[]): void {
     if (this.out.isTTY) {
       this.clearLive();
-      for (const l of lines) this.out.write(`${l.slice(0, (this.out.columns || 120) - 1)}\n`);
+      // One row per line: a line wider than the terminal would wrap, and the next redraw would
+      // move up too few rows and overwrite what was printed above.
+      const columns = Math.max(20, (this.out.columns || 80) - 1);
+      for (const l of lines) this.out.write(`${fitColumns(l, columns)}\n`);
       this.liveLines = lines.length;
     } else if (lines.length > 0 && Date.now() - this.lastPlain > 2000) {
       this.lastPlain = Date.now();

@@ -7,7 +7,10 @@ import { SimRecorder } from '../../drivers/sim/sim-recorder.ts';
 import { AccountService } from '../access/accounts.ts';
 import { loadConfig } from '../config/config-loader.ts';
 import type { DockResult } from '../dock/dock-session.ts';
+import { alertKindText, alertText } from '../i18n/alert-text.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import { startDockd } from '../main.ts';
+import { formatBytes } from '../reports/byte-format.ts';
 import { DemoScreen } from './demo-screen.ts';
 
 /** How the demo runs. */
@@ -33,6 +36,8 @@ const DEMO_ACCOUNTS = [
   { username: 'auditor', role: 'auditor', officerNo: null },
   { username: 'admin', role: 'admin', officerNo: null },
   { username: 'zhangsan', role: 'officer', officerNo: '000123' },
+  { username: 'lisi', role: 'officer', officerNo: '000124' },
+  { username: 'wangwu', role: 'officer', officerNo: '000125' },
 ] as const;
 
 /** The configured port when it is free, otherwise any free port (a second demo, a busy box). */
@@ -118,7 +123,7 @@ export async function runDockDemo(opts: DockDemoOptions): Promise<void> {
     say(opts, `\nThe equipment manager's page: ${dockd.web.url}`);
     say(
       opts,
-      `  log in as 'manager' with the password '${DEMO_PASSWORD}' (demo only; also: supervisor, auditor, admin, zhangsan)`,
+      `  log in as 'manager' with the password '${DEMO_PASSWORD}' (demo only; also: supervisor, auditor, admin, and the officers zhangsan, lisi, wangwu)`,
     );
     if (opts.readyToWatch) {
       say(opts, 'Open the page, then press Enter to dock the recorders (they dock by themselves in 30 s).');
@@ -222,7 +227,15 @@ function summary(
       `  ${res.serial}  session ${res.outcome}: ${plural(clips.length, 'clip')} sealed, ${res.skipped} already sealed before`,
     );
   }
-  for (const a of ledger.queries.openAlerts()) say(opts, `  alert ${a.kind}: ${a.detail ?? a.subject}`);
+  const lang = langFromEnv(process.env);
+  const wording = {
+    lang,
+    recorder: (serial: string) => serial,
+    bytes: formatBytes,
+    time: (iso: string) => iso,
+  };
+  for (const a of ledger.queries.openAlerts())
+    say(opts, `  ${alertKindText(lang, a.kind)}: ${alertText(a, wording) || a.subject}`);
   say(
     opts,
     `central store (a local folder on the embedded defaults): ${path.join(stateDir, 'central-store')}`,

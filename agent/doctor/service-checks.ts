@@ -17,7 +17,7 @@ export const configCheck: DoctorCheck = {
       return pass(`${ctx.configFile} is valid (version ${loaded.config.version})`);
     } catch (err) {
       if (!isConfigError(err)) throw err;
-      const first = err.problems.map(formatProblem);
+      const first = err.problems.map((p) => formatProblem(p));
       return fail(
         `${ctx.configFile} is invalid: ${first.slice(0, 3).join(' | ')}${first.length > 3 ? ` (+${first.length - 3} more)` : ''}`,
         `'dockctl config check ${ctx.configFile}' lists every problem; the checks below use the defaults`,

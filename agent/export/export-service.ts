@@ -36,6 +36,8 @@ export interface ExportDeps {
   readonly exportsDir: string;
   readonly vaultDir: string;
   readonly now?: () => Date;
+  /** The unit from the configuration (`unit`), named in bag-info.txt and the README. */
+  readonly unit?: { readonly name: string | null; readonly code: string | null } | null;
   /** Fetch a clip evicted for space back from the off-site copy, verified, before it is read. */
   readonly ensureLocal?: (sha256: string) => Promise<unknown>;
 }
@@ -149,6 +151,20 @@ async function checkFreeSpace(dir: string, needed: number): Promise<void> {
   if (free < needed + SPACE_MARGIN) throw new ExportNoSpaceError(dir, needed + SPACE_MARGIN, free);
 }
 
+/**
+ * The unit the package names as its source: the configured one, else the unit the recorders
+ * report for the officers of these clips, else null.
+ */
+function unitOf(deps: ExportDeps, clips: readonly ClipView[]): { name: string | null; code: string | null } {
+  if (deps.unit?.name) return { name: deps.unit.name, code: deps.unit.code };
+  const units = new Set<string>();
+  for (const c of clips) {
+    const unit = c.officerNo ? deps.ledger.find.officer(c.officerNo)?.unit : null;
+    if (unit) units.add(unit);
+  }
+  return { name: units.size > 0 ? [...units].sort().join('、') : null, code: deps.unit?.code ?? null };
+}
+
 /** Decide everything the package holds; refuses before anything is written. */
 function planExport(deps: ExportDeps, input: CreateExportInput): PackagePlan {
   const { ledger } = deps;
@@ -167,6 +183,7 @@ function planExport(deps: ExportDeps, input: CreateExportInput): PackagePlan {
   return {
     exportId: randomUUID(),
     dockId: ledger.dockId,
+    unit: unitOf(deps, clips),
     keyId: ledger.keyId,
     publicKeyPem: genesisKeyPem(ledger, events),
     request,

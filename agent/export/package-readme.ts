@@ -20,14 +20,31 @@ export const RECIPIENT_COMMANDS = {
   ].join('\n'),
 } as const;
 
+/**
+ * Windows has no sha256sum: `certutil -hashfile FILE SHA256` prints one file's digest (in any
+ * Windows since 7), and this PowerShell line checks the whole manifest (PowerShell 4 and later).
+ */
+export const WINDOWS_COMMANDS = {
+  hashOne: (file: string) => `certutil -hashfile "${file.replaceAll('/', '\\')}" SHA256`,
+  manifest: `powershell -NoProfile -Command "$bad=0; Get-Content -Encoding UTF8 manifest-sha256.txt | ForEach-Object { $h,$p = $_ -split '  ',2; if ((Get-FileHash -Algorithm SHA256 -LiteralPath $p).Hash -ieq $h) { 'OK  ' + $p } else { 'FAILED  ' + $p; $bad=1 } }; exit $bad"`,
+} as const;
+
 /** What the README states about one package. */
 export interface ReadmeFacts {
   readonly exportId: string;
+  /** The unit the package comes from. */
+  readonly unit: string;
   readonly dockId: string;
+  /** The clip files with their digests (for the Windows instructions). */
+  readonly clipFiles: readonly { readonly path: string; readonly sha256: string }[];
   readonly createdAt: string;
   readonly clips: number;
   readonly keyId: string;
   readonly checkpointSeq: number;
+}
+
+function windowsLines(f: ReadmeFacts): string {
+  return f.clipFiles.map((c) => `    ${WINDOWS_COMMANDS.hashOne(c.path)}\n        → ${c.sha256}`).join('\n');
 }
 
 function indent(text: string): string {
@@ -44,6 +61,7 @@ export function packageReadme(f: ReadmeFacts): string {
 ================================================================
 
 导出编号 Export id:        ${f.exportId}
+单位 Unit:                 ${f.unit}
 采集站 Dock id:            ${f.dockId}
 导出时间 Created at (UTC): ${f.createdAt}
 视频文件数 Clips:           ${f.clips}
@@ -74,6 +92,12 @@ ${indent(c.signature)}
 ${indent(c.fingerprint)}
   4. （可选，需要 jq 和 xxd）逐条重算台账事件哈希 hash = SHA-256(prevHash 原始字节 ‖ body)：
 ${indent(c.events)}
+Windows（无需安装软件）：在本目录打开“命令提示符”，逐个文件执行下列命令，
+显示的 SHA256 值（大小写不限）应与箭头后的值一致：
+${windowsLines(f)}
+或在同一目录用 PowerShell 一次校验 manifest-sha256.txt 中的全部文件，每行应显示 OK：
+${indent(WINDOWS_COMMANDS.manifest)}
+步骤 2、3 在 Windows 上需要 OpenSSL（例如 Git for Windows 自带的 openssl），命令相同。
 含当事人姓名的标注事件只保留哈希，正文不随包提供（个人隐私）。
 如需证明这些事件确属该采集站完整台账的一部分，可请导出单位在采集站上运行 "dockctl verify"，
 或与中心存储保存的检查点比对。
@@ -103,6 +127,13 @@ ${indent(c.signature)}
 ${indent(c.fingerprint)}
   4. (Optional, needs jq and xxd) recompute each event's hash = SHA-256(prevHash raw bytes ‖ body):
 ${indent(c.events)}
+Windows (nothing to install): open a Command Prompt in this folder and run, for each file, the
+command below; the SHA256 it prints (in either letter case) must equal the value after the arrow:
+${windowsLines(f)}
+Or check every file of manifest-sha256.txt at once with PowerShell; each line must say OK:
+${indent(WINDOWS_COMMANDS.manifest)}
+Steps 2 and 3 need OpenSSL on Windows (for example the openssl of Git for Windows); the commands
+are the same.
 Label events that name a party carry only their hashes; their bodies are withheld (privacy).
 To prove that these events belong to the dock's complete ledger, ask the exporting unit to run
 "dockctl verify" on the dock, or compare with the checkpoints held by the central store.

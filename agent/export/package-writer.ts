@@ -35,6 +35,8 @@ import { safeClipFileName, safePathSegment } from './safe-file-name.ts';
 export interface PackagePlan {
   readonly exportId: string;
   readonly dockId: string;
+  /** The unit the package comes from (configured, or the officers' unit); null name: not known. */
+  readonly unit: { readonly name: string | null; readonly code: string | null };
   readonly keyId: string;
   readonly publicKeyPem: string;
   readonly request: AccessRequestRecord;
@@ -92,7 +94,8 @@ function bagInfo(plan: PackagePlan, payload: { bytes: number; files: number }): 
   const r = plan.request;
   const cp = plan.checkpoint;
   return bagInfoText([
-    ['Source-Organization', `recorder-dock ${plan.dockId}`],
+    ['Source-Organization', plan.unit.name ?? UNIT_NOT_SET],
+    ['Organization-Identifier', plan.unit.code],
     ['External-Description', '执法音像资料导出包 / law-enforcement footage export (R10)'],
     ['External-Identifier', plan.exportId],
     ['Case-Number', plan.caseNo],
@@ -114,6 +117,9 @@ function bagInfo(plan: PackagePlan, payload: { bytes: number; files: number }): 
     ['Bag-Software-Agent', 'recorder-dock export v1'],
   ]);
 }
+
+/** Source-Organization when neither the configuration nor the recorders name the unit. */
+export const UNIT_NOT_SET = '未配置单位名称 (unit.name is not set in the configuration)';
 
 /** Copy every clip from the vault, checked against its seal; returns manifest and index entries. */
 async function copyClips(
@@ -145,11 +151,13 @@ async function writeTagFiles(
   out: PackageFiles,
   plan: PackagePlan,
   manifest: string,
-  payload: { bytes: number; files: number },
+  payload: { bytes: number; files: number; clips: readonly ManifestEntry[] },
 ): Promise<ManifestEntry[]> {
   const readme = packageReadme({
     exportId: plan.exportId,
+    unit: plan.unit.name ?? UNIT_NOT_SET,
     dockId: plan.dockId,
+    clipFiles: payload.clips,
     createdAt: plan.createdAt.toISOString(),
     clips: plan.clips.length,
     keyId: plan.keyId,
@@ -200,7 +208,11 @@ export async function writePackage(
     payload.push(written);
   }
   const manifest = manifestText(payload);
-  const tags = await writeTagFiles(out, plan, manifest, { bytes, files: payload.length });
+  const tags = await writeTagFiles(out, plan, manifest, {
+    bytes,
+    files: payload.length,
+    clips: clips.payload,
+  });
   await out.write(TAG_MANIFEST_FILE, manifestText(tags));
   await out.syncDirs();
   return {

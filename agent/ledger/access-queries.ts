@@ -19,6 +19,7 @@ import {
 } from './access-records.ts';
 import type { AccessPurpose } from './event-types.ts';
 import { type ClipRecord, clipFromRow, type OfficerRecord, officerFromRow } from './ledger-records.ts';
+import { sessionOfficerSql, sessionsOfOfficerSql } from './session-officer.ts';
 import { cachedStatement } from './statement-cache.ts';
 
 type Row = Record<string, unknown>;
@@ -27,6 +28,7 @@ type Row = Record<string, unknown>;
 export interface ClipSearch {
   readonly officerNo?: string;
   readonly serial?: string;
+  /** Part of a case number (案号), in any letter case. */
   readonly caseNo?: string;
   /** Recording (or, when unknown, seal) time in [from, to). */
   readonly from?: Date;
@@ -44,7 +46,7 @@ export interface ClipView extends ClipRecord {
   readonly check: ClipCheckRecord | null;
 }
 
-const CLIP_VIEW = `SELECT c.*, s.officer_no AS s_officer_no,
+const CLIP_VIEW = `SELECT c.*, ${sessionOfficerSql('s')} AS s_officer_no,
     l.clip_id AS l_clip_id, l.case_no AS l_case_no, l.party AS l_party, l.officer_in_charge AS l_officer_in_charge,
     l.important AS l_important, l.labelled_by AS l_labelled_by, l.labelled_at AS l_labelled_at,
     k.clip_id AS k_clip_id, k.result AS k_result, k.checked_by AS k_checked_by, k.checked_at AS k_checked_at
@@ -87,6 +89,15 @@ export class AccessQueries {
     return row ? accountFromRow(row as Row) : null;
   }
 
+  /** How many accounts hold this officer number (one at most since numbers are unique). */
+  accountsWithOfficerNo(officerNo: string): number {
+    return (
+      cachedStatement(this.db, 'SELECT count(*) AS n FROM accounts WHERE officer_no = ?').get(officerNo) as {
+        n: number;
+      }
+    ).n;
+  }
+
   /** The stored password hash of an account, or null. */
   passwordHash(username: string): string | null {
     const row = cachedStatement(this.db, 'SELECT password_hash FROM account_secrets WHERE username = ?').get(
@@ -107,16 +118,17 @@ export class AccessQueries {
     const where: string[] = [];
     const params: unknown[] = [];
     if (q.officerNo) {
-      where.push('s.officer_no = ?');
-      params.push(q.officerNo);
+      where.push(`s.id IN ${sessionsOfOfficerSql('?')}`);
+      params.push(q.officerNo, q.officerNo);
     }
     if (q.serial) {
       where.push('c.recorder_serial = ?');
       params.push(q.serial);
     }
     if (q.caseNo) {
-      where.push('l.case_no = ?');
-      params.push(q.caseNo);
+      // Part of a case number finds it: '罚字第9' finds (2025)罚字第9号; letters in any case.
+      where.push('instr(lower(l.case_no), lower(?)) > 0');
+      params.push(q.caseNo.trim());
     }
     if (q.from) {
       where.push('coalesce(c.recording_start, c.sealed_at) >= ?');
@@ -197,6 +209,26 @@ export class AccessQueries {
     return rows.map(accessLogFromRow);
   }
 
+  /**
+   * Whether `username` has an access-log line of `action` on `target` under `requestId` (null:
+   * none) at or after `since`: a viewing is logged once per approval window (R6).
+   */
+  accessLogged(
+    username: string,
+    action: string,
+    target: string,
+    requestId: string | null,
+    since: Date,
+  ): boolean {
+    return (
+      cachedStatement(
+        this.db,
+        `SELECT 1 FROM access_log WHERE username = ? AND at >= ? AND action = ? AND target = ?
+           AND request_id IS ? LIMIT 1`,
+      ).get(username, since.getTime(), action, target, requestId) !== undefined
+    );
+  }
+
   /** Export packages, newest first. */
   exports(limit = 200): ExportRecord[] {
     return (
@@ -214,6 +246,16 @@ export class AccessQueries {
   binding(serial: string): RecorderBinding | null {
     const row = cachedStatement(this.db, 'SELECT * FROM recorder_bindings WHERE serial = ?').get(serial);
     return row ? bindingFromRow(row as Row) : null;
+  }
+
+  /** The officer of a recorder's latest docking that named one, or null. */
+  lastOfficerOf(serial: string): string | null {
+    const row = cachedStatement(
+      this.db,
+      `SELECT officer_no FROM (SELECT ${sessionOfficerSql('s')} AS officer_no, s.started_at FROM sessions s
+         WHERE s.recorder_serial = ? ORDER BY s.started_at DESC LIMIT 20) WHERE officer_no IS NOT NULL LIMIT 1`,
+    ).get(serial) as { officer_no: string } | undefined;
+    return row?.officer_no ?? null;
   }
 
   /** The raw events with these sequence numbers' types, for export packages: clip events of these clips. */

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { withWords } from '../i18n/error-words.ts';
 import {
   type AccessRequestRecord,
   accessRequestFromRow,
@@ -43,8 +44,11 @@ export interface AccountInput {
 export function saveAccount(ctx: WriteContext, input: AccountInput): void {
   const username = requireText('username', input.username);
   if (!USERNAME_PATTERN.test(username))
-    throw new LedgerInputError(
-      `the username '${username}' is not allowed: use 2–32 letters, digits, '.', '-' or '_'`,
+    throw withWords(
+      new LedgerInputError(
+        `the username '${username}' is not allowed: use 2–32 letters, digits, '.', '-' or '_'`,
+      ),
+      'err.username.bad',
     );
   const data = {
     username,
@@ -55,6 +59,8 @@ export function saveAccount(ctx: WriteContext, input: AccountInput): void {
   };
   const row = cachedStatement(ctx.db, 'SELECT * FROM accounts WHERE username = ?').get(username);
   const existing = row ? accountFromRow(row as Record<string, unknown>) : null;
+  if (data.officerNo !== null && data.officerNo !== existing?.officerNo)
+    checkOfficerNoFree(ctx, data.officerNo);
   if (
     existing &&
     existing.role === data.role &&
@@ -64,6 +70,32 @@ export function saveAccount(ctx: WriteContext, input: AccountInput): void {
     return;
   }
   ctx.events.append('account.saved', data, ctx.now());
+}
+
+/**
+ * An account's officer number must be a registered officer's, and no other account's: a second
+ * account on the number would see that officer's footage as its own (R6).
+ */
+function checkOfficerNoFree(ctx: WriteContext, officerNo: string): void {
+  if (!findOfficer(ctx.db, officerNo))
+    throw withWords(
+      new LedgerStateError(
+        `the officer ${officerNo} is not registered: register the officer on the recorders page first, or check the number`,
+      ),
+      'err.officerNotRegistered',
+      { no: officerNo },
+    );
+  const holder = cachedStatement(ctx.db, 'SELECT username FROM accounts WHERE officer_no = ?').get(
+    officerNo,
+  ) as { username: string } | undefined;
+  if (holder)
+    throw withWords(
+      new LedgerStateError(
+        `the officer number ${officerNo} already belongs to the account ${holder.username}: one officer has one account`,
+      ),
+      'err.officerNoTaken',
+      { no: officerNo, holder: holder.username },
+    );
 }
 
 /** Store an account's password hash (not part of the chain). */
@@ -88,7 +120,11 @@ export interface LabelInput {
 /** Label a clip (the newest labelling replaces the previous one). No event when nothing changes. */
 export function labelClip(ctx: WriteContext, input: LabelInput): void {
   const clipId = requireText('clipId', input.clipId);
-  if (!findClip(ctx.db, clipId)) throw new LedgerStateError(`the clip ${clipId} is not sealed in the ledger`);
+  if (!findClip(ctx.db, clipId))
+    throw withWords(
+      new LedgerStateError(`the clip ${clipId} is not sealed in the ledger`),
+      'err.clipNotSealed',
+    );
   const data = {
     clipId,
     caseNo: optionalText('caseNo', blankToNull(input.caseNo)),
@@ -126,10 +162,17 @@ export interface AccessRequestInput {
 /** Record an access request; returns its id. Every clip must be sealed here. */
 export function requestAccess(ctx: WriteContext, input: AccessRequestInput): string {
   const clipIds = [...new Set(input.clipIds)].sort();
-  if (clipIds.length === 0) throw new LedgerInputError('an access request must name at least one clip');
+  if (clipIds.length === 0)
+    throw withWords(
+      new LedgerInputError('an access request must name at least one clip'),
+      'err.request.noClips',
+    );
   for (const id of clipIds) {
     if (!findClip(ctx.db, requireText('clipId', id)))
-      throw new LedgerStateError(`the clip ${id} is not sealed in the ledger`);
+      throw withWords(
+        new LedgerStateError(`the clip ${id} is not sealed in the ledger`),
+        'err.clipNotSealed',
+      );
   }
   const requestId = ctx.newId();
   const at = ctx.now();
@@ -161,17 +204,31 @@ export interface AccessDecisionInput {
 /** Decide a pending request. Refuses a decision by the requester or on a decided request. */
 export function decideAccess(ctx: WriteContext, input: AccessDecisionInput): AccessRequestRecord {
   const request = findAccessRequest(ctx.db, requireText('requestId', input.requestId));
-  if (!request) throw new LedgerStateError(`the access request ${input.requestId} is not in the ledger`);
+  if (!request)
+    throw withWords(
+      new LedgerStateError(`the access request ${input.requestId} is not in the ledger`),
+      'err.request.unknown',
+    );
   if (request.status !== 'pending')
-    throw new LedgerStateError(`the access request ${request.id} was already ${request.status}`);
+    throw withWords(
+      new LedgerStateError(`the access request ${request.id} was already ${request.status}`),
+      'err.request.decided',
+      { status: request.status },
+    );
   const decidedBy = requireText('decidedBy', input.decidedBy);
   if (decidedBy === request.requestedBy)
-    throw new LedgerStateError('nobody may decide their own access request: ask another supervisor');
+    throw withWords(
+      new LedgerStateError('nobody may decide their own access request: ask another supervisor'),
+      'err.request.own',
+    );
   const decision = requireOneOf('decision', input.decision, ['approved', 'denied'] as const);
   const at = ctx.now();
   const hours = input.validForHours ?? 72;
   if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 90)
-    throw new LedgerInputError(`validForHours must be a whole number from 1 to 2160, not ${String(hours)}`);
+    throw withWords(
+      new LedgerInputError(`validForHours must be a whole number from 1 to 2160, not ${String(hours)}`),
+      'err.request.hours',
+    );
   ctx.events.append(
     'access.decided',
     {
@@ -277,10 +334,18 @@ export function recordClipCheck(
 /** Bind a recorder to an officer (null: unbind). The officer must be registered. */
 export function bindRecorder(ctx: WriteContext, serial: string, officerNo: string | null, by: string): void {
   if (!findRecorder(ctx.db, requireText('serial', serial)))
-    throw new LedgerStateError(`the recorder ${serial} is not registered in the ledger: register it first`);
+    throw withWords(
+      new LedgerStateError(`the recorder ${serial} is not registered in the ledger: register it first`),
+      'err.recorderNotRegistered',
+      { serial },
+    );
   const officer = optionalText('officerNo', officerNo);
   if (officer !== null && !findOfficer(ctx.db, officer))
-    throw new LedgerStateError(`the officer ${officer} is not registered in the ledger: register them first`);
+    throw withWords(
+      new LedgerStateError(`the officer ${officer} is not registered in the ledger: register them first`),
+      'err.officerNotRegistered',
+      { no: officer },
+    );
   ctx.events.append(
     'recorder.bound',
     { serial, officerNo: officer, boundBy: requireText('by', by) },

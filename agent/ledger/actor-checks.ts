@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import { isDomainKey } from '../i18n/domain.ts';
+import { withWords } from '../i18n/error-words.ts';
 import { LedgerStateError } from './errors.ts';
 import type { AccountRole } from './event-types.ts';
 import { requireText } from './input-checks.ts';
@@ -19,9 +21,14 @@ export function requireActor(
   const row = cachedStatement(db, 'SELECT role, disabled FROM accounts WHERE username = ?').get(name) as
     | { role: AccountRole; disabled: number }
     | undefined;
+  const words = `err.life.needs.${roles.join('-')}`;
+  const refuse = (message: string) => {
+    const err = new LedgerStateError(message);
+    return isDomainKey(words) ? withWords(err, words, { name }) : err;
+  };
   if (!row || row.disabled === 1)
-    throw new LedgerStateError(`${name} has no active account: ${what} needs a named ${roles.join(' or ')}`);
+    throw refuse(`${name} has no active account: ${what} needs a named ${roles.join(' or ')}`);
   if (!roles.includes(row.role))
-    throw new LedgerStateError(`${name} is a ${row.role}: ${what} needs a ${roles.join(' or ')}`);
+    throw refuse(`${name} is a ${row.role}: ${what} needs a ${roles.join(' or ')}`);
   return name;
 }

@@ -148,3 +148,6 @@ export const HELD_ALERT_KINDS = [
   'unknown-recorder',
   'identity-changed',
 ] as const satisfies readonly AlertKind[];
+
+/** Who resolves an alert whose condition cleared by itself (`alerts.resolved_by`). */
+export const DOCK_ACTOR = 'dockd';

@@ -1,9 +1,10 @@
 import type { Database } from 'better-sqlite3';
-import { LedgerInputError, LedgerStateError } from './errors.ts';
+import { LedgerStateError } from './errors.ts';
 import type { TimeSource } from './event-types.ts';
+import { checkedExplanation, openGapAlert } from './gap-checks.ts';
 import { optionalInt, optionalText, optionalTime, requireOneOf, requireText } from './input-checks.ts';
 import type { ClipRecord } from './ledger-records.ts';
-import { findAlert, findClip, findOfficer, findSession } from './record-lookups.ts';
+import { findClip, findSession } from './record-lookups.ts';
 import { cachedStatement } from './statement-cache.ts';
 import type { WriteContext } from './write-context.ts';
 
@@ -62,23 +63,8 @@ export interface GapExplanationInput {
 
 /** Record a gap explanation signed by two or more officers; resolves the gap's alert. */
 export function recordGapExplanation(ctx: WriteContext, input: GapExplanationInput): string[] {
-  const alert = findAlert(ctx.db, requireText('alertId', input.alertId));
-  if (alert?.kind !== 'recording-gap') {
-    throw new LedgerStateError(
-      `${input.alertId} is not a recording-gap alert: list them with 'dockctl alerts'`,
-    );
-  }
-  if (alert.resolvedAt)
-    throw new LedgerStateError(`the gap ${input.alertId} is already explained or resolved`);
-  const text = requireText('text', input.text).trim();
-  if (text.length < 10)
-    throw new LedgerInputError('the explanation is too short: write what happened (at least 10 characters)');
-  const signedBy = [...new Set(input.signedBy.map((s) => requireText('signedBy', s)))].sort();
-  if (signedBy.length < 2)
-    throw new LedgerInputError('a gap explanation must be signed by two or more different officers (R9)');
-  const unknown = signedBy.filter((no) => !findOfficer(ctx.db, no));
-  if (unknown.length > 0)
-    throw new LedgerInputError(`officer ${unknown.join(', ')} is not registered: register them first`);
+  const alert = openGapAlert(ctx, input.alertId);
+  const { text, signers: signedBy } = checkedExplanation(ctx, input.text, input.signedBy);
   const at = ctx.now();
   ctx.events.append(
     'gap.explained',

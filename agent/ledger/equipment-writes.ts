@@ -1,3 +1,4 @@
+import { withWords } from '../i18n/error-words.ts';
 import { LedgerStateError } from './errors.ts';
 import type { RecorderStatus } from './event-types.ts';
 import { optionalInt, optionalText, requireOneOf, requireText, requireTime } from './input-checks.ts';
@@ -62,7 +63,11 @@ export interface FaultInput {
 function requireRecorder(ctx: WriteContext, serial: string): RecorderRecord {
   const rec = findRecorder(ctx.db, serial);
   if (!rec)
-    throw new LedgerStateError(`the recorder ${serial} is not registered in the ledger: register it first`);
+    throw withWords(
+      new LedgerStateError(`the recorder ${serial} is not registered in the ledger: register it first`),
+      'err.recorderNotRegistered',
+      { serial },
+    );
   return rec;
 }
 
@@ -131,20 +136,30 @@ export function registerOfficer(ctx: WriteContext, input: OfficerInput): Officer
 export function checkOut(ctx: WriteContext, input: CheckOutInput): AssignmentRecord {
   const rec = requireRecorder(ctx, requireText('serial', input.serial));
   if (rec.status !== 'in_service') {
-    throw new LedgerStateError(
-      `the recorder ${rec.serial} is ${rec.status} and may not be checked out (R8): repair or replace it`,
+    throw withWords(
+      new LedgerStateError(
+        `the recorder ${rec.serial} is ${rec.status} and may not be checked out (R8): repair or replace it`,
+      ),
+      'err.recorderNotInService',
+      { serial: rec.serial, status: rec.status },
     );
   }
   const officerNo = requireText('officerNo', input.officerNo);
   if (!findOfficer(ctx.db, officerNo)) {
-    throw new LedgerStateError(
-      `the officer ${officerNo} is not registered in the ledger: register them first`,
+    throw withWords(
+      new LedgerStateError(`the officer ${officerNo} is not registered in the ledger: register them first`),
+      'err.officerNotRegistered',
+      { no: officerNo },
     );
   }
   const open = findOpenAssignment(ctx.db, rec.serial);
   if (open) {
-    throw new LedgerStateError(
-      `the recorder ${rec.serial} is already checked out to officer ${open.officerNo}: check it in first`,
+    throw withWords(
+      new LedgerStateError(
+        `the recorder ${rec.serial} is already checked out to officer ${open.officerNo}: check it in first`,
+      ),
+      'err.recorderOut',
+      { serial: rec.serial, no: open.officerNo },
     );
   }
   const assignmentId = ctx.newId();
@@ -250,7 +265,8 @@ export function reportFault(ctx: WriteContext, input: FaultInput): FaultRecord {
 /** Close a fault report. The recorder's status is changed separately (setRecorderStatus). */
 export function resolveFault(ctx: WriteContext, faultId: string, note: string | null = null): FaultRecord {
   const fault = findFault(ctx.db, faultId);
-  if (!fault) throw new LedgerStateError(`the fault ${faultId} is not in the ledger`);
+  if (!fault)
+    throw withWords(new LedgerStateError(`the fault ${faultId} is not in the ledger`), 'err.faultUnknown');
   if (fault.resolvedAt) return fault;
   const at = ctx.now();
   const ev = ctx.events.append(

@@ -41,6 +41,9 @@ export type AccessAction =
   | 'report'
   | 'access-log';
 
+/** How a signer of a gap explanation gave their password (R9). */
+export type GapSignMethod = 'own-login' | 'in-person' | 'console';
+
 /** Result of re-hashing a clip's vault copy. */
 export type ClipCheckResult = 'ok' | 'mismatch' | 'missing';
 
@@ -223,6 +226,24 @@ export interface EventDataByType extends LifecycleEventData {
   };
   'clip.checked': { clipId: string; result: ClipCheckResult; checkedBy: string | null; checkedAt: string };
   'recorder.bound': { serial: string; officerNo: string | null; boundBy: string };
+  'account.confirmed': {
+    username: string;
+    change: 'add' | 'role' | 'password' | 'enable';
+    proposedBy: string;
+    proposedAt: string;
+    confirmedBy: string;
+    confirmedAt: string;
+  };
+  'gap.drafted': { alertId: string; text: string; signers: string[]; enteredBy: string; enteredAt: string };
+  'gap.signed': {
+    alertId: string;
+    draftSeq: number;
+    officerNo: string;
+    username: string;
+    method: GapSignMethod;
+    signedAt: string;
+  };
+  'gap.acknowledged': { alertId: string; acknowledgedBy: string; acknowledgedAt: string };
 }
 
 /** Name of an event type. */
@@ -258,6 +279,10 @@ export const EVENT_TYPES: readonly EventType[] = [
   'clip.wipe_intended',
   'clip.wipe_cancelled',
   'file.unreadable',
+  'account.confirmed',
+  'gap.drafted',
+  'gap.signed',
+  'gap.acknowledged',
   ...LIFECYCLE_EVENT_TYPES,
 ];
 

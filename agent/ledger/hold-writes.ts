@@ -1,3 +1,4 @@
+import { withWords } from '../i18n/error-words.ts';
 import { requireActor } from './actor-checks.ts';
 import { LedgerInputError, LedgerStateError } from './errors.ts';
 import { optionalText, requireOneOf, requireText } from './input-checks.ts';
@@ -75,10 +76,11 @@ export function liftHold(
   const holdId = requireText('holdId', input.holdId);
   const hold = findHold(ctx.db, holdId);
   if (!hold) throw new LedgerStateError(`the hold ${holdId} is not in the ledger`);
-  if (hold.liftedAt !== null) throw new LedgerStateError(`the hold ${holdId} was already lifted`);
+  if (hold.liftedAt !== null)
+    throw withWords(new LedgerStateError(`the hold ${holdId} was already lifted`), 'err.life.lifted');
   const liftedBy = requireActor(ctx.db, 'liftedBy', input.liftedBy, ['supervisor'], 'lifting a hold');
   const reason = optionalText('reason', input.reason?.trim());
-  if (!reason) throw new LedgerInputError('lifting a hold needs a reason');
+  if (!reason) throw withWords(new LedgerInputError('lifting a hold needs a reason'), 'err.life.liftReason');
   const at = ctx.now();
   const ev = ctx.events.append('hold.lifted', { holdId, liftedBy, reason, liftedAt: at.toISOString() }, at);
   const { scope, clipId, sessionId, serial, ground, caseName, caseNo } = hold;

@@ -1,3 +1,4 @@
+import { withWords } from '../i18n/error-words.ts';
 import { LedgerInputError } from './errors.ts';
 
 /**
@@ -8,7 +9,9 @@ import { LedgerInputError } from './errors.ts';
 /** A non-empty string. */
 export function requireText(field: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '')
-    throw new LedgerInputError(`${field} must be a non-empty string`);
+    throw withWords(new LedgerInputError(`${field} must be a non-empty string`), 'err.input.required', {
+      field,
+    });
   return value;
 }
 
@@ -25,7 +28,11 @@ export function requireInt(
   max = Number.MAX_SAFE_INTEGER,
 ): number {
   if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
-    throw new LedgerInputError(`${field} must be an integer from ${min} to ${max}, not ${String(value)}`);
+    throw withWords(
+      new LedgerInputError(`${field} must be an integer from ${min} to ${max}, not ${String(value)}`),
+      'err.input.range',
+      { field, min, max },
+    );
   }
   return value as number;
 }
@@ -43,7 +50,7 @@ export function optionalInt(
 /** A valid Date, as an ISO string. */
 export function requireTime(field: string, value: unknown): string {
   if (!(value instanceof Date) || Number.isNaN(value.getTime()))
-    throw new LedgerInputError(`${field} must be a valid Date`);
+    throw withWords(new LedgerInputError(`${field} must be a valid Date`), 'err.input.date', { field });
   return value.toISOString();
 }
 
@@ -55,7 +62,11 @@ export function optionalTime(field: string, value: unknown): string | null {
 /** One of the allowed strings. */
 export function requireOneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new LedgerInputError(`${field} must be one of ${allowed.join(', ')}, not ${String(value)}`);
+    throw withWords(
+      new LedgerInputError(`${field} must be one of ${allowed.join(', ')}, not ${String(value)}`),
+      'err.input.oneOf',
+      { field },
+    );
   }
   return value as T;
 }

@@ -6,6 +6,11 @@ import { fsyncDir, mkdirDurable } from '../fs/durable-write.ts';
 import type { DockPaths } from '../paths.ts';
 import { AccessQueries, WebSessionStore } from './access-queries.ts';
 import * as access from './access-writes.ts';
+import {
+  type AccountConfirmationInput,
+  AccountProposalStore,
+  confirmAccountChange,
+} from './account-proposals.ts';
 import { type AnyAlertInput, openAlert, resolveAlert } from './alert-writes.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import { latestCheckpoint, listCheckpoints, writeCheckpoint } from './checkpoint-store.ts';
@@ -19,6 +24,7 @@ import * as equipment from './equipment-writes.ts';
 import { DockKeyError, LedgerLostError, LedgerStateError } from './errors.ts';
 import { type ChainHead, EventLog } from './event-chain.ts';
 import type { RecorderStatus } from './event-types.ts';
+import * as gaps from './gap-signatures.ts';
 import type * as R from './ledger-records.ts';
 import { type LifecycleFace, lifecycleFace } from './lifecycle-face.ts';
 import { withLifecycleRecords } from './lifecycle-outbox.ts';
@@ -65,6 +71,8 @@ export class Ledger {
   readonly accessQueries: AccessQueries;
   /** The page's login sessions (not history). */
   readonly webSessions: WebSessionStore;
+  /** Account changes waiting for a second person (not history until confirmed). */
+  readonly accountProposals: AccountProposalStore;
   /** What docking reads and writes (the dock manager, sessions, sealer, admission). */
   readonly dock: DockLedger;
   /** The footage lifecycle: off-site copies, probes, retention facts (issue 15). */
@@ -92,6 +100,7 @@ export class Ledger {
     this.queries = new ManagerQueries(db);
     this.accessQueries = new AccessQueries(db);
     this.webSessions = new WebSessionStore(db);
+    this.accountProposals = new AccountProposalStore(db);
     this.runInTransaction = db.transaction((fn: () => unknown) => {
       const result = fn();
       this.checkpointInTransaction(false);
@@ -299,6 +308,17 @@ export class Ledger {
     gapExplanation: (alertId: string) => dockWrites.gapExplanation(this.db, alertId),
   };
 
+  /** R9 gap explanations: entered once, signed by each signer with their password, read by the supervisor. */
+  readonly gaps = {
+    draft: (input: gaps.GapDraftInput) => this.transaction(() => gaps.draftGapExplanation(this.ctx, input)),
+    sign: (input: gaps.GapSignInput) => this.transaction(() => gaps.signGapExplanation(this.ctx, input)),
+    acknowledge: (alertId: string, by: string) =>
+      this.transaction(() => gaps.acknowledgeGap(this.ctx, alertId, by)),
+    current: (alertId: string) => gaps.gapDraft(this.db, alertId),
+    awaiting: (officerNo: string) => gaps.draftsAwaiting(this.db, officerNo),
+    unacknowledged: () => gaps.explainedUnacknowledged(this.db),
+  };
+
   /** Accounts, labels, footage access and exports (issue 7): each write is an event in the chain. */
   readonly access = {
     saveAccount: (input: access.AccountInput) => this.transaction(() => access.saveAccount(this.ctx, input)),
@@ -328,6 +348,8 @@ export class Ledger {
       this.transaction(() => access.recordClipCheck(this.ctx, clipId, result, checkedBy)),
     bindRecorder: (serial: string, officerNo: string | null, by: string) =>
       this.transaction(() => access.bindRecorder(this.ctx, serial, officerNo, by)),
+    confirmAccountChange: (input: AccountConfirmationInput) =>
+      this.transaction(() => confirmAccountChange(this.ctx, input)),
   };
 
   /** Look-ups the dock session needs. */

@@ -1,4 +1,5 @@
 import { recordClipCheck } from './access-writes.ts';
+import { DOCK_ACTOR } from './alert-kinds.ts';
 import { type AnyAlertInput, openAlert, resolveAlert } from './alert-writes.ts';
 import * as ev from './eviction-writes.ts';
 import * as hw from './hold-writes.ts';
@@ -28,7 +29,7 @@ export function lifecycleFace(ctx: WriteContext, tx: <T>(fn: () => T) => T) {
     clearAlert: (kind: string, subject: string, note: string) =>
       tx(() => {
         const open = findOpenAlert(db, kind, subject);
-        if (open) resolveAlert(ctx, open.id, { resolvedBy: 'dockd', note });
+        if (open) resolveAlert(ctx, open.id, { resolvedBy: DOCK_ACTOR, note });
       }),
     /** Record a re-hash of a vault file by the scrub (a `clip.checked` event). */
     recordLocalCheck: (clipId: string, result: 'ok' | 'mismatch' | 'missing') =>

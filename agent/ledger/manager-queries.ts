@@ -14,6 +14,7 @@ import {
   sessionFromRow,
 } from './ledger-records.ts';
 import { findOpenAssignment } from './record-lookups.ts';
+import { sessionOfficerSql, sessionsOfOfficerSql } from './session-officer.ts';
 import { cachedStatement } from './statement-cache.ts';
 
 type Row = Record<string, unknown>;
@@ -30,6 +31,8 @@ export interface UsageSession extends SessionRecord {
   readonly clipBytes: number;
   readonly clipDurationMs: number;
   readonly lateClips: number;
+  /** Clips sealed with the R9 `gap` flag (recording stopped before them). */
+  readonly gapClips: number;
 }
 
 /** Usage of one recorder or one officer over a range (R7 台账, R14). */
@@ -48,8 +51,9 @@ export interface DockedRecorder {
   readonly assignment: AssignmentRecord | null;
 }
 
-const SESSION_USAGE = `SELECT s.*, count(c.id) AS clip_count, coalesce(sum(c.size), 0) AS clip_bytes,
-    coalesce(sum(c.duration_ms), 0) AS clip_ms, coalesce(sum(instr(c.flags, '"late"') > 0), 0) AS late_clips
+const SESSION_USAGE = `SELECT s.*, ${sessionOfficerSql('s')} AS docking_officer_no, count(c.id) AS clip_count, coalesce(sum(c.size), 0) AS clip_bytes,
+    coalesce(sum(c.duration_ms), 0) AS clip_ms, coalesce(sum(instr(c.flags, '"late"') > 0), 0) AS late_clips,
+    coalesce(sum(instr(c.flags, '"gap"') > 0), 0) AS gap_clips
   FROM sessions s LEFT JOIN clips c ON c.session_id = s.id`;
 
 /** The equipment manager's read-only questions to the ledger, each answered from an index. */
@@ -79,8 +83,9 @@ export class ManagerQueries {
     const sessions = (
       cachedStatement(
         this.db,
-        `${SESSION_USAGE} WHERE s.${column} = ? AND s.started_at >= ? AND s.started_at < ? GROUP BY s.id ORDER BY s.started_at`,
-      ).all(key, from, to) as Row[]
+        `${SESSION_USAGE} WHERE ${column === 'officer_no' ? `s.id IN ${sessionsOfOfficerSql('@key')}` : 's.recorder_serial = @key'}
+           AND s.started_at >= @from AND s.started_at < @to GROUP BY s.id ORDER BY s.started_at`,
+      ).all({ key, from, to }) as Row[]
     ).map(usageSessionFromRow);
     return { assignments, sessions, totals: totalsOf(sessions) };
   }
@@ -132,18 +137,79 @@ export class ManagerQueries {
   recentSessions(limit = 50): UsageSession[] {
     const rows = cachedStatement(
       this.db,
-      `SELECT s.*, count(c.id) AS clip_count, coalesce(sum(c.size), 0) AS clip_bytes,
-         coalesce(sum(c.duration_ms), 0) AS clip_ms, coalesce(sum(instr(c.flags, '"late"') > 0), 0) AS late_clips
+      `SELECT s.*, ${sessionOfficerSql('s')} AS docking_officer_no, count(c.id) AS clip_count, coalesce(sum(c.size), 0) AS clip_bytes,
+         coalesce(sum(c.duration_ms), 0) AS clip_ms, coalesce(sum(instr(c.flags, '"late"') > 0), 0) AS late_clips,
+         coalesce(sum(instr(c.flags, '"gap"') > 0), 0) AS gap_clips
        FROM (SELECT * FROM sessions ORDER BY started_at DESC LIMIT ?) s LEFT JOIN clips c ON c.session_id = s.id
        GROUP BY s.id ORDER BY s.started_at DESC`,
     ).all(limit) as Row[];
     return rows.map(usageSessionFromRow);
   }
 
+  /** Dock sessions of all recorders started in [from, to), oldest first, with what each sealed. */
+  sessionsStarted(range: DateRange): UsageSession[] {
+    const rows = cachedStatement(
+      this.db,
+      `${SESSION_USAGE} WHERE s.started_at >= ? AND s.started_at < ? GROUP BY s.id ORDER BY s.started_at`,
+    ).all(range.from.getTime(), range.to.getTime()) as Row[];
+    return rows.map(usageSessionFromRow);
+  }
+
+  /**
+   * Each recorder's last battery and storage readings at the dock (the end of its latest docking,
+   * else its start), for the ready / not ready mark (R7).
+   */
+  lastReadings(): Map<
+    string,
+    { batteryPct: number | null; freeBytes: number | null; totalBytes: number | null }
+  > {
+    const rows = cachedStatement(
+      this.db,
+      `SELECT r.serial, (SELECT coalesce(s.end_battery_pct, s.battery_pct) FROM sessions s
+           WHERE s.recorder_serial = r.serial ORDER BY s.started_at DESC LIMIT 1) AS battery,
+         (SELECT coalesce(s.end_free_bytes, s.free_bytes) FROM sessions s
+           WHERE s.recorder_serial = r.serial ORDER BY s.started_at DESC LIMIT 1) AS free,
+         (SELECT s.total_bytes FROM sessions s
+           WHERE s.recorder_serial = r.serial ORDER BY s.started_at DESC LIMIT 1) AS total
+       FROM recorders r`,
+    ).all() as Row[];
+    return new Map(
+      rows.map((r) => [
+        r.serial as string,
+        {
+          batteryPct: r.battery as number | null,
+          freeBytes: r.free as number | null,
+          totalBytes: r.total as number | null,
+        },
+      ]),
+    );
+  }
+
   /** Every registered recorder, by serial. */
   recorders(): RecorderRecord[] {
     const rows = cachedStatement(this.db, 'SELECT * FROM recorders ORDER BY serial').all() as Row[];
     return rows.map(recorderFromRow);
+  }
+
+  /** Clips sealed after the seal with sequence number `afterSeq`, in seal order (the demo follows the ledger). */
+  clipsSealedAfter(afterSeq: number, limit = 500): ClipRecord[] {
+    const rows = cachedStatement(
+      this.db,
+      'SELECT * FROM clips WHERE seal_seq > ? ORDER BY seal_seq LIMIT ?',
+    ).all(afterSeq, limit) as Row[];
+    return rows.map(clipFromRow);
+  }
+
+  /** Dock-session steps recorded after sequence number `afterSeq`, with the recorder of each. */
+  stepsAfter(
+    afterSeq: number,
+    limit = 500,
+  ): { seq: number; serial: string; step: string; detail: string | null }[] {
+    return cachedStatement(
+      this.db,
+      `SELECT t.seq, s.recorder_serial AS serial, t.step, t.detail FROM session_steps t
+       JOIN sessions s ON s.id = t.session_id WHERE t.seq > ? ORDER BY t.seq LIMIT ?`,
+    ).all(afterSeq, limit) as { seq: number; serial: string; step: string; detail: string | null }[];
   }
 
   /** The clips sealed in one dock session, in recording order. */
@@ -159,10 +225,12 @@ export class ManagerQueries {
 function usageSessionFromRow(row: Row): UsageSession {
   return {
     ...sessionFromRow(row),
+    officerNo: (row.docking_officer_no as string | null) ?? null,
     clipCount: row.clip_count as number,
     clipBytes: row.clip_bytes as number,
     clipDurationMs: row.clip_ms as number,
     lateClips: row.late_clips as number,
+    gapClips: row.gap_clips as number,
   };
 }
 

@@ -317,6 +317,42 @@ const appliers: { [T in EventType]: Applier<T> } = {
          bound_at = excluded.bound_at, last_seq = excluded.last_seq`,
     ).run(d.serial, d.officerNo, d.boundBy, msOfRequired(at), seq);
   },
+  'account.confirmed': (db, { seq, data: d }) => {
+    cachedStatement(
+      db,
+      `INSERT INTO account_confirmations (seq, username, change, proposed_by, proposed_at, confirmed_by, confirmed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      seq,
+      d.username,
+      d.change,
+      d.proposedBy,
+      msOfRequired(d.proposedAt),
+      d.confirmedBy,
+      msOfRequired(d.confirmedAt),
+    );
+  },
+  'gap.drafted': (db, { seq, data: d }) => {
+    cachedStatement(
+      db,
+      `INSERT INTO gap_drafts (alert_id, draft_seq, text, signers, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (alert_id) DO UPDATE SET draft_seq = excluded.draft_seq, text = excluded.text,
+         signers = excluded.signers, entered_by = excluded.entered_by, entered_at = excluded.entered_at`,
+    ).run(d.alertId, seq, d.text, canonicalJson(d.signers), d.enteredBy, msOfRequired(d.enteredAt));
+  },
+  'gap.signed': (db, { seq, data: d }) => {
+    cachedStatement(
+      db,
+      `INSERT INTO gap_signatures (seq, alert_id, draft_seq, officer_no, username, method, signed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(seq, d.alertId, d.draftSeq, d.officerNo, d.username, d.method, msOfRequired(d.signedAt));
+  },
+  'gap.acknowledged': (db, { seq, data: d }) => {
+    cachedStatement(
+      db,
+      'INSERT INTO gap_acknowledgements (alert_id, acknowledged_by, acknowledged_at, seq) VALUES (?, ?, ?, ?)',
+    ).run(d.alertId, d.acknowledgedBy, msOfRequired(d.acknowledgedAt), seq);
+  },
   ...lifecycleAppliers,
 };
 

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { withWords } from '../i18n/error-words.ts';
 import { requireActor } from './actor-checks.ts';
 import { LedgerInputError, LedgerStateError } from './errors.ts';
 import { requireInt, requireOneOf, requireText } from './input-checks.ts';
@@ -54,8 +55,10 @@ export function heldAmong(db: Database, clipIds: readonly string[]): string[] {
 function refuseHeld(db: Database, clipIds: readonly string[], what: string): void {
   const held = heldAmong(db, clipIds);
   if (held.length > 0)
-    throw new LedgerStateError(
-      `${what} is refused: ${held.length} clip(s) are on hold (R4), first ${held[0]}`,
+    throw withWords(
+      new LedgerStateError(`${what} is refused: ${held.length} clip(s) are on hold (R4), first ${held[0]}`),
+      'err.life.held',
+      { n: held.length },
     );
 }
 
@@ -97,7 +100,8 @@ export function requestPurge(ctx: WriteContext, input: PurgeRequestInput): strin
   )
     .pluck()
     .all(list) as string[];
-  if (busy.length > 0) throw new LedgerStateError(`the clip ${busy[0]} is already in a purge`);
+  if (busy.length > 0)
+    throw withWords(new LedgerStateError(`the clip ${busy[0]} is already in a purge`), 'err.life.inPurge');
   refuseHeld(ctx.db, clipIds, 'the purge');
   const files = cachedStatement(
     ctx.db,
@@ -139,7 +143,10 @@ export function approvePurge(ctx: WriteContext, input: { purgeId: string; approv
     'approving a purge of evidence',
   );
   if (approvedBy === p.requestedBy)
-    throw new LedgerStateError('nobody approves their own purge: ask another supervisor');
+    throw withWords(
+      new LedgerStateError('nobody approves their own purge: ask another supervisor'),
+      'err.life.ownPurge',
+    );
   const at = ctx.now();
   ctx.events.append('purge.approved', { purgeId: p.id, approvedBy, approvedAt: at.toISOString() }, at);
 }
@@ -167,12 +174,19 @@ export function undoPurge(
 ): void {
   const p = requirePurge(ctx.db, input.purgeId);
   if (!['requested', 'approved', 'recoverable'].includes(p.status))
-    throw new LedgerStateError(`the purge ${p.id} is ${p.status}: it can no longer be undone`);
+    throw withWords(
+      new LedgerStateError(`the purge ${p.id} is ${p.status}: it can no longer be undone`),
+      'err.life.noUndo',
+    );
   const deleted = cachedStatement(
     ctx.db,
     "SELECT 1 FROM purge_deletions WHERE purge_id = ? AND result = 'deleted'",
   ).get(p.id);
-  if (deleted) throw new LedgerStateError(`the purge ${p.id} has begun deleting: it can no longer be undone`);
+  if (deleted)
+    throw withWords(
+      new LedgerStateError(`the purge ${p.id} has begun deleting: it can no longer be undone`),
+      'err.life.noUndo',
+    );
   const undoneBy = requireActor(
     ctx.db,
     'undoneBy',

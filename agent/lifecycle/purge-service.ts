@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.ts';
 import { fsyncDir } from '../fs/durable-write.ts';
+import { withWords } from '../i18n/error-words.ts';
 import type { PurgeRow } from '../ledger/purge-queries.ts';
 import { labelKey } from '../offsite/object-keys.ts';
 import type { LifecycleDeps } from './lifecycle-deps.ts';
@@ -26,8 +27,11 @@ export class PurgeService {
       const r = retention.get(id);
       if (!r) throw new PurgeRefusedError(`the clip ${id} is not sealed here`);
       if (r.end === null || r.end.getTime() > now)
-        throw new PurgeRefusedError(
-          `the clip ${id} is ${r.retentionClass} footage kept ${r.end ? `until ${r.end.toISOString()}` : 'while its case is open'} (R3)`,
+        throw withWords(
+          new PurgeRefusedError(
+            `the clip ${id} is ${r.retentionClass} footage kept ${r.end ? `until ${r.end.toISOString()}` : 'while its case is open'} (R3)`,
+          ),
+          'err.life.notExpired',
         );
     }
     const needsApproval = [...retention.values()].some((r) => r.retentionClass === 'evidence');

@@ -55,3 +55,30 @@ export function cellText(
   }
   return formatCell(value ?? null, column.type, lang, timeZone, empty);
 }
+
+const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+
+/**
+ * The number a cell shows, as a value of its column: hours rounded to the tenth shown, bytes to
+ * the tenth of the MiB or GiB shown. Totals are sums of these, so that the rows a reader adds up
+ * give the total printed below them (0.1 + 0.1 + 0.1 = 0.3, not 0.2).
+ */
+export function asShown(value: CellValue | undefined, type: CellType): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 0;
+  if (type === 'hours') return Math.round(value / (HOUR_MS / 10)) * (HOUR_MS / 10);
+  if (type === 'bytes') {
+    const unit = Number((value / MIB).toFixed(1)) >= 1024 ? GIB : MIB;
+    return Math.round(value / (unit / 10)) * (unit / 10);
+  }
+  return value;
+}
+
+/** The total of a column as its rows show it (see asShown). */
+export function shownTotal(
+  rows: readonly Readonly<Record<string, CellValue>>[],
+  key: string,
+  type: CellType,
+): number {
+  return rows.reduce((n, r) => n + asShown(r[key], type), 0);
+}

@@ -1,7 +1,10 @@
+import { alertText } from '../i18n/alert-text.ts';
+import { parseSubject } from '../ledger/subjects.ts';
 import { localDateTime } from '../time/zoned-time.ts';
-import type { ReportQueries } from './report-queries.ts';
+import { formatBytes } from './byte-format.ts';
+import type { OpenAlertRow, ReportQueries } from './report-queries.ts';
 import { column, ITEM_CATEGORIES, ITEM_KINDS, RECORDER_STATUS, signatureLine } from './report-vocabulary.ts';
-import { bi, type CellValue, type TableModel } from './table-model.ts';
+import { type Bilingual, bi, type CellValue, type TableModel } from './table-model.ts';
 
 const RECORDER_COLUMNS = [
   column('serial', 'text', '记录仪编号', 'Recorder'),
@@ -14,17 +17,48 @@ const RECORDER_COLUMNS = [
   column('openAlerts', 'int', '未处理提醒', 'Open alerts'),
 ];
 
-const ITEM_COLUMNS = [
-  column('category', 'text', '类别', 'Category', ITEM_CATEGORIES),
-  column('kind', 'text', '事项', 'Item', ITEM_KINDS),
-  column('id', 'text', '编号', 'Id'),
-  column('subject', 'text', '对象', 'Concerns'),
-  column('at', 'datetime', '时间', 'Since'),
-  column('by', 'text', '经办人', 'By'),
-  column('clips', 'int', '文件数', 'Clips'),
-  column('bytes', 'bytes', '数据量', 'Size'),
-  column('detail', 'text', '说明', 'Detail'),
-];
+/** The open items' columns; an alert's subject and text are in both languages, keyed by the alert. */
+function itemColumns(
+  subjects: Readonly<Record<string, Bilingual>>,
+  details: Readonly<Record<string, Bilingual>>,
+) {
+  return [
+    column('category', 'text', '类别', 'Category', ITEM_CATEGORIES),
+    column('kind', 'text', '事项', 'Item', ITEM_KINDS),
+    column('subject', 'text', '对象', 'Concerns', subjects),
+    column('at', 'datetime', '时间', 'Since'),
+    column('by', 'text', '经办人', 'By'),
+    column('clips', 'int', '文件数', 'Clips'),
+    column('bytes', 'bytes', '数据量', 'Size'),
+    column('detail', 'text', '说明', 'Detail', details),
+  ];
+}
+
+/** What an open alert says, in both languages, from its kind and facts (agent/i18n). */
+function alertDetail(a: OpenAlertRow, timeZone: string): Bilingual {
+  const words = (lang: 'zh-CN' | 'en') =>
+    alertText(a, {
+      lang,
+      recorder: (serial) => serial,
+      bytes: (n) => formatBytes(n, 'MiB'),
+      time: (iso) => localDateTime(Date.parse(iso), timeZone),
+    });
+  return bi(words('zh-CN'), words('en'));
+}
+
+/** What an alert concerns, as people name it: the recorder, the file on it or the USB port, never an id. */
+function subjectOf(a: OpenAlertRow): Bilingual {
+  const s = parseSubject(a.subject);
+  if (s?.kind === 'file') {
+    const file = s.sourcePath.split('/').pop() ?? '';
+    return bi(`${s.serial} 的 ${file}`, `${file} on ${s.serial}`);
+  }
+  if (s?.kind === 'device') return bi(`USB 接口 ${s.deviceKey}`, `USB port ${s.deviceKey}`);
+  if (s?.kind === 'vault') return bi('音像资料存储盘', 'the footage vault');
+  if (s?.kind === 'forwarder' || s?.kind === 'record')
+    return bi('上传中心存储', 'forwarding to the central store');
+  return bi(a.serial ?? '', a.serial ?? '');
+}
 
 const EXPORT_CUSTODY_YEARS = 1;
 
@@ -59,22 +93,26 @@ export function handoverReport(reports: ReportQueries, at: Date, timeZone: strin
   const asOf = localDateTime(t, timeZone);
   const custodyFrom = new Date(t);
   custodyFrom.setUTCFullYear(custodyFrom.getUTCFullYear() - EXPORT_CUSTODY_YEARS);
+  const details: Record<string, Bilingual> = {};
+  const subjects: Record<string, Bilingual> = {};
+  for (const a of alerts) {
+    details[a.id] = alertDetail(a, timeZone);
+    subjects[a.id] = subjectOf(a);
+  }
   const items: Record<string, CellValue>[] = [
     ...alerts.map((a) => ({
       category: 'alert',
       kind: a.kind,
-      id: a.id,
-      subject: a.serial ?? a.subject,
+      subject: a.id,
       at: a.openedAt,
       by: null,
       clips: null,
       bytes: null,
-      detail: a.detail,
+      detail: a.id,
     })),
     ...reports.pendingRequests(t).map((r) => ({
       category: 'request',
       kind: r.purpose,
-      id: r.id,
       subject: null,
       at: r.requestedAt,
       by: r.requestedBy,
@@ -85,7 +123,6 @@ export function handoverReport(reports: ReportQueries, at: Date, timeZone: strin
     ...reports.exportsIn({ from: custodyFrom.getTime(), to: t + 1 }).map((e) => ({
       category: 'export',
       kind: 'package',
-      id: e.id,
       subject: e.caseNo,
       at: e.createdAt,
       by: e.createdBy,
@@ -118,7 +155,7 @@ export function handoverReport(reports: ReportQueries, at: Date, timeZone: strin
         `截至 ${asOf}：未处理提醒、待审批的调阅申请、一年内的导出留存`,
         `As of ${asOf}: open alerts, pending access requests, exports of the last year`,
       ),
-      columns: ITEM_COLUMNS,
+      columns: itemColumns(subjects, details),
       rows: items,
       notes: [
         bi(

@@ -1,3 +1,4 @@
+import { shownTotal } from './cell-format.ts';
 import type { MsRange, ReportQueries } from './report-queries.ts';
 import { column, RECORDER_STATUS, signatureLine } from './report-vocabulary.ts';
 import { bi, type TableModel } from './table-model.ts';
@@ -17,6 +18,9 @@ const COLUMNS = [
   column('faults', 'int', '故障报告数', 'Faults reported'),
   column('faultsOnTime', 'int', '其中24小时内报告', 'Reported within 24 h'),
   column('lastDockedAt', 'datetime', '最近采集时间', 'Last docked'),
+  // Filled in by hand at the yearly count (R8): the ledger says what should be there, this says what is.
+  column('physicalCheck', 'text', '实物清点（在位 / 缺失）', 'Physical check (present / missing)'),
+  column('checkRemark', 'text', '清点备注', 'Check remarks'),
 ];
 
 /**
@@ -46,10 +50,12 @@ export function inventoryReport(reports: ReportQueries, year: number, range: MsR
       faults: f?.reported ?? 0,
       faultsOnTime: f?.onTime ?? 0,
       lastDockedAt: r.lastDockedAt,
+      physicalCheck: null,
+      checkRemark: null,
     };
   });
   const sum = (key: 'checkouts' | 'dockings' | 'clips' | 'hours' | 'faults' | 'faultsOnTime') =>
-    rows.reduce((n, r) => n + r[key], 0);
+    shownTotal(rows, key, key === 'hours' ? 'hours' : 'int');
   const count = (status: string) => recorders.filter((r) => r.status === status).length;
   return {
     name: 'inventory',
@@ -69,6 +75,10 @@ export function inventoryReport(reports: ReportQueries, year: number, range: MsR
       faultsOnTime: sum('faultsOnTime'),
     },
     notes: [
+      bi(
+        '“实物清点”一栏由清查人现场核对每台记录仪后填写“在位”或“缺失”；缺失、损坏的须在备注中说明并按规定调查（R8）。',
+        '"Physical check" is filled in by hand after seeing each recorder: "present" or "missing"; explain a missing or damaged one in the remarks, to be investigated (R8).',
+      ),
       bi(
         '领用、采集及故障报告按发生时间计入本年度；录像文件数和时长为本年度各次采集所存储的文件。故障应在发现后24小时内报告（R8）。',
         "Check-outs, dockings and fault reports count in the year they happened; clips and hours are what the year's dockings stored. Faults must be reported within 24 h of being noticed (R8).",

@@ -1,4 +1,6 @@
 import { localDate } from '../time/zoned-time.ts';
+import { shownTotal } from './cell-format.ts';
+import { PULLED_MINUTES } from './pulled-checkouts.ts';
 import type { ReportQueries } from './report-queries.ts';
 import { column, LEDGER_REMARKS } from './report-vocabulary.ts';
 import { type Bilingual, bi, type CellValue, type TableModel } from './table-model.ts';
@@ -89,14 +91,15 @@ export function ledgerTable(reports: ReportQueries, q: LedgerTableQuery): TableM
     });
   }
   rows.sort((a, b) => a.sortAt - b.sortAt || String(a.serial).localeCompare(String(b.serial)));
-  const sum = (key: string) => rows.reduce((n, r) => n + Number(r[key] ?? 0), 0);
-  const checkouts = rows.length - lone.length;
+  const folded = foldPulledAndRedocked(rows);
+  const sum = (key: string) => shownTotal(folded, key, COLUMNS.find((c) => c.key === key)?.type ?? 'int');
+  const checkouts = folded.length - lone.length;
   return {
     name: 'ledger',
     title: bi('执法记录仪使用情况台账', 'Recorder usage ledger'),
     subtitle: subtitleOf(q),
     columns: COLUMNS,
-    rows: rows.map(({ sortAt: _sortAt, ...r }) => r),
+    rows: folded.map(({ sortAt: _sortAt, ...r }) => r),
     totals: { clips: sum('clips'), hours: sum('hours'), late: sum('late'), dockings: sum('dockings') },
     notes: [
       bi(
@@ -107,8 +110,41 @@ export function ledgerTable(reports: ReportQueries, q: LedgerTableQuery): TableM
         '录像文件按录制开始时间计入领用期间；领用期间以外录制的文件计入采集该文件的那次入站。逾期上传指录制结束后超过规定时限（默认24小时）才存储的文件（R1）。',
         'Clips count in the check-out during which their recording started; clips recorded outside any check-out count in the docking that stored them. Late clips were stored more than the limit (default 24 h) after their recording ended (R1).',
       ),
+      bi(
+        `记录仪在采集中被拔出、${PULLED_MINUTES} 分钟内重新接入且期间未录像的，不另计领用；合计为各行所示数字之和。`,
+        `A recorder pulled out during a docking and docked again within ${PULLED_MINUTES} minutes, recording nothing meanwhile, is not a new check-out. Totals are the sums of the figures shown in the rows.`,
+      ),
     ],
   };
+}
+
+type LedgerRow = Record<string, CellValue> & { sortAt: number };
+
+/**
+ * A recorder pulled out in the middle of a copy is checked out by the dock (it left), and checked
+ * in again when it is docked again seconds later. That is no use of the recorder: the short
+ * check-out joins the one before it (its docking and its check-in), so no extra 领用 row appears.
+ */
+function foldPulledAndRedocked(rows: readonly LedgerRow[]): LedgerRow[] {
+  const limit = PULLED_MINUTES * 60_000;
+  const out: LedgerRow[] = [];
+  for (const row of rows) {
+    const outAt = row.checkedOutAt;
+    const inAt = row.checkedInAt;
+    const short =
+      typeof outAt === 'number' && typeof inAt === 'number' && inAt - outAt < limit && row.clips === 0;
+    const before = short
+      ? out.findLast((p) => p.serial === row.serial && typeof p.checkedOutAt === 'number')
+      : undefined;
+    if (before && typeof before.checkedInAt === 'number' && (outAt as number) - before.checkedInAt < limit) {
+      before.checkedInAt = inAt ?? null;
+      before.inBatteryPct = row.inBatteryPct ?? null;
+      before.dockings = Number(before.dockings ?? 0) + Number(row.dockings ?? 0);
+      continue;
+    }
+    out.push({ ...row });
+  }
+  return out;
 }
 
 function subtitleOf(q: LedgerTableQuery): Bilingual {

@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3';
+import { sessionOfficerSql, sessionsOfOfficerSql } from '../ledger/session-officer.ts';
 import { cachedStatement } from '../ledger/statement-cache.ts';
+import { PULLED_MINUTES } from './pulled-checkouts.ts';
 import {
   type CheckoutRow,
   type ClipTally,
@@ -35,8 +37,18 @@ const TALLY = `count(c.id) AS clips, coalesce(sum(c.duration_ms), 0) AS duration
 const CHECKOUT = `SELECT a.*, r.model AS model, o.name AS officer_name FROM recorders r
   CROSS JOIN assignments a ON a.recorder_serial = r.serial LEFT JOIN officers o ON o.officer_no = a.officer_no`;
 
-const DOCKING = `SELECT s.*, r.model AS model, o.name AS officer_name FROM recorders r
-  CROSS JOIN sessions s ON s.recorder_serial = r.serial LEFT JOIN officers o ON o.officer_no = s.officer_no`;
+const DOCKING_OFFICER = sessionOfficerSql('s');
+
+const DOCKING = `SELECT s.*, ${DOCKING_OFFICER} AS docking_officer_no, r.model AS model, o.name AS officer_name FROM recorders r
+  CROSS JOIN sessions s ON s.recorder_serial = r.serial LEFT JOIN officers o ON o.officer_no = ${DOCKING_OFFICER}`;
+
+// A check-out of at most @pulledMs that recorded nothing and began at most @pulledMs after the
+// recorder's previous check-in: the recorder was pulled out of a docking and docked again.
+const PULLED_AND_REDOCKED = `(a.checked_in_at IS NOT NULL AND a.checked_in_at - a.checked_out_at < @pulledMs
+  AND EXISTS (SELECT 1 FROM assignments p WHERE p.recorder_serial = a.recorder_serial
+    AND p.checked_in_at <= a.checked_out_at AND p.checked_in_at > a.checked_out_at - @pulledMs)
+  AND NOT EXISTS (SELECT 1 FROM clips k WHERE k.recorder_serial = a.recorder_serial
+    AND k.recording_start >= a.checked_out_at AND k.recording_start < a.checked_in_at))`;
 
 /**
  * The reports' read-only questions to the ledger (R7 台账, R8 inventory and handover, R12
@@ -87,10 +99,11 @@ export class ReportQueries {
     const serial = scope.serial || null;
     const officer = scope.officerNo || null;
     const where = serial
-      ? `${DOCKING} WHERE r.serial = @serial AND (@officer IS NULL OR s.officer_no = @officer)`
+      ? `${DOCKING} WHERE r.serial = @serial AND (@officer IS NULL OR s.id IN ${sessionsOfOfficerSql('@officer')})`
       : officer
-        ? `SELECT s.*, r.model AS model, o.name AS officer_name FROM sessions s JOIN recorders r ON r.serial = s.recorder_serial
-           LEFT JOIN officers o ON o.officer_no = s.officer_no WHERE s.officer_no = @officer`
+        ? `SELECT s.*, ${DOCKING_OFFICER} AS docking_officer_no, r.model AS model, o.name AS officer_name FROM sessions s
+           JOIN recorders r ON r.serial = s.recorder_serial LEFT JOIN officers o ON o.officer_no = ${DOCKING_OFFICER}
+           WHERE s.id IN ${sessionsOfOfficerSql('@officer')}`
         : `${DOCKING} WHERE 1`;
     const sql = `${where} AND s.started_at >= @from AND s.started_at < @to
       AND NOT coalesce((SELECT a.checked_in_at IS NULL OR a.checked_in_at >= s.started_at FROM assignments a
@@ -168,11 +181,11 @@ export class ReportQueries {
       this.db,
       `SELECT r.serial,
          (SELECT count(*) FROM assignments a WHERE a.recorder_serial = r.serial
-            AND a.checked_out_at >= @from AND a.checked_out_at < @to) AS checkouts,
+            AND a.checked_out_at >= @from AND a.checked_out_at < @to AND NOT ${PULLED_AND_REDOCKED}) AS checkouts,
          (SELECT count(*) FROM sessions s WHERE s.recorder_serial = r.serial
             AND s.started_at >= @from AND s.started_at < @to) AS dockings
        FROM recorders r`,
-    ).all(range) as Row[];
+    ).all({ ...range, pulledMs: PULLED_MINUTES * 60_000 }) as Row[];
     const out = new Map<string, ClipTally & { checkouts: number; dockings: number }>();
     for (const r of rows) {
       const clips = tally(
@@ -236,8 +249,10 @@ export class ReportQueries {
   openAlerts(at: number): OpenAlertRow[] {
     const rows = cachedStatement(
       this.db,
-      `SELECT al.id, al.kind, al.subject, al.detail, al.opened_at, c.recorder_serial AS clip_serial FROM alerts al
+      `SELECT al.id, al.kind, al.subject, al.detail, al.opened_at, c.recorder_serial AS clip_serial, f.facts
+       FROM alerts al
        LEFT JOIN clips c ON al.subject LIKE 'clip:%' AND c.id = substr(al.subject, 6)
+       LEFT JOIN alert_facts f ON f.alert_id = al.id
        WHERE al.resolved_at IS NULL AND al.opened_at <= ? ORDER BY al.opened_at, al.last_seq`,
     ).all(at) as Row[];
     return rows.map((r) => ({
@@ -245,6 +260,7 @@ export class ReportQueries {
       kind: r.kind as string,
       subject: r.subject as string,
       detail: r.detail as string | null,
+      facts: typeof r.facts === 'string' ? (JSON.parse(r.facts) as OpenAlertRow['facts']) : null,
       openedAt: r.opened_at as number,
       serial: (r.clip_serial as string | null) ?? serialOfSubject(r.subject as string),
     }));
@@ -287,7 +303,7 @@ export class ReportQueries {
   dockingCounts(range: MsRange): { dockings: number; officers: number } {
     const r = cachedStatement(
       this.db,
-      `SELECT count(*) AS dockings, count(DISTINCT s.officer_no) AS officers FROM recorders r
+      `SELECT count(*) AS dockings, count(DISTINCT ${DOCKING_OFFICER}) AS officers FROM recorders r
        CROSS JOIN sessions s ON s.recorder_serial = r.serial WHERE s.started_at >= ? AND s.started_at < ?`,
     ).get(range.from, range.to) as Row;
     return { dockings: Number(r.dockings), officers: Number(r.officers) };

@@ -73,6 +73,8 @@ export interface OpenAlertRow {
   readonly kind: string;
   readonly subject: string;
   readonly detail: string | null;
+  /** The alert's facts (alert-kinds.ts); null for alerts from before schema 7. */
+  readonly facts: Readonly<Record<string, string | number | boolean | null>> | null;
   readonly openedAt: number;
   readonly serial: string | null;
 }
@@ -132,7 +134,7 @@ export function dockingFromRow(r: Row): DockingRow {
     sessionId: r.id as string,
     serial: r.recorder_serial as string,
     model: r.model as string | null,
-    officerNo: r.officer_no as string | null,
+    officerNo: (r.docking_officer_no ?? r.officer_no) as string | null,
     officerName: r.officer_name as string | null,
     startedAt: r.started_at as number,
     batteryPct: r.battery_pct as number | null,

@@ -1,3 +1,5 @@
+import { alertKindText } from '../i18n/alert-text.ts';
+import { ALERT_KINDS } from '../ledger/alert-kinds.ts';
 import { type Bilingual, bi, type CellType, type TableColumn } from './table-model.ts';
 
 /** A column: key, type, and its label in both languages. */
@@ -18,18 +20,11 @@ export const RECORDER_STATUS: Readonly<Record<string, Bilingual>> = {
   retired: bi('报废', 'retired'),
 };
 
-/** Alert kinds the dock raises, and the kinds of open items in the handover list. */
+/** Alert kinds the dock raises (from the shared catalogue), and the other kinds of open items. */
 export const ITEM_KINDS: Readonly<Record<string, Bilingual>> = {
-  'late-clip': bi('逾期上传录像（R1）', 'late clip (R1)'),
-  'recording-gap': bi('录像中断待说明（R9）', 'recording gap to explain (R9)'),
-  'recorder-not-ready': bi('记录仪未就绪（电量或存储不足）', 'recorder not ready (battery or storage)'),
-  'unsafe-entries': bi('记录仪存储中有可疑文件', 'unsafe entries on a recorder'),
-  'unusable-recorder-taken': bi('故障或报废记录仪被取走', 'faulty or retired recorder taken'),
-  'no-officer': bi('记录仪未登记使用人', 'recorder taken with no officer'),
-  'unknown-device': bi('未知USB设备', 'unknown USB device'),
-  'unknown-recorder': bi('未登记的记录仪待确认', 'unregistered recorder waiting'),
-  'identity-changed': bi('记录仪身份信息变化待确认', 'recorder identity changed'),
-  'forward-rejected': bi('上传中心存储被拒', 'central store rejected records'),
+  ...Object.fromEntries(
+    ALERT_KINDS.map((k) => [k, bi(alertKindText('zh-CN', k), alertKindText('en', k))] as const),
+  ),
   view: bi('调阅申请', 'request to view'),
   export: bi('导出申请', 'request to export'),
   package: bi('导出包（保管期内）', 'export package (in custody)'),

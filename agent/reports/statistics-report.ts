@@ -1,4 +1,5 @@
 import { zonedInstant } from '../time/zoned-time.ts';
+import { shownTotal } from './cell-format.ts';
 import type { ReportQueries } from './report-queries.ts';
 import { column } from './report-vocabulary.ts';
 import { bi, type TableModel } from './table-model.ts';
@@ -50,9 +51,7 @@ export function statisticsReport(reports: ReportQueries, year: number, timeZone:
     });
   }
   const totals: Record<string, number | null> = { month: null };
-  for (const col of COLUMNS) {
-    if (col.key !== 'month') totals[col.key] = rows.reduce((n, r) => n + Number(r[col.key] ?? 0), 0);
-  }
+  for (const col of COLUMNS) if (col.key !== 'month') totals[col.key] = shownTotal(rows, col.key, col.type);
   // An officer who docked in several months is one officer in the year.
   const wholeYear = { from: zonedInstant(timeZone, year, 1), to: zonedInstant(timeZone, year + 1, 1) };
   totals.officers = reports.dockingCounts(wholeYear).officers;

@@ -10,6 +10,7 @@ export const NAV_ITEMS: readonly { path: string; label: MessageKey; anyOf: reado
   { path: '/ledger', label: 'nav.ledger', anyOf: ['ledger.view'] },
   { path: '/recorders', label: 'nav.recorders', anyOf: ['recorders.view'] },
   { path: '/alerts', label: 'nav.alerts', anyOf: ['alerts.view'] },
+  { path: '/gaps', label: 'nav.gaps', anyOf: ['gaps.sign', 'gaps.acknowledge'] },
   { path: '/clips', label: 'nav.clips', anyOf: ['clips.search'] },
   { path: '/access', label: 'nav.access', anyOf: ['footage.request', 'footage.decide'] },
   { path: '/exports', label: 'nav.exports', anyOf: ['exports.view'] },
@@ -26,6 +27,10 @@ const DONE_MESSAGES: Readonly<Record<string, MessageKey>> = {
   decided: 'done.decided',
   exporting: 'done.exporting',
   checked: 'done.checked',
+  pending: 'done.pending',
+  signed: 'done.signed',
+  explained: 'done.explained',
+  setup: 'done.setup',
 };
 
 /** Hidden CSRF field for a form of the logged-in user. */

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { can } from '../access/permissions.ts';
 import { csrfMatches, SESSION_COOKIE } from '../access/web-sessions.ts';
 import { isDockError } from '../errors.ts';
+import { errorText, wordsOf } from '../i18n/error-words.ts';
 import { LANG_COOKIE, parseLang, translator, type WebLang } from './i18n/messages.ts';
 import { messagePage } from './layout.ts';
 import { parseCookies, parseTarget, readForm, sameOriginRequest } from './request-input.ts';
@@ -17,7 +18,7 @@ const QUIET_ROUTES = new Set(['/api/now', '/assets/:name']);
 function resumeUser(rt: WebRuntime, token: string | undefined): WebUser | null {
   if (!token) return null;
   const s = rt.sessions.resume(token);
-  return s ? { account: s.account, csrfToken: s.csrfToken, token } : null;
+  return s ? { account: s.account, csrfToken: s.csrfToken, token, sessionStartedAt: s.startedAt } : null;
 }
 
 function contextFor(
@@ -62,6 +63,20 @@ function refuseAnonymous(ctx: WebContext, route: Route): void {
   redirect(ctx.res, `/login?next=${encodeURIComponent(next)}`);
 }
 
+/**
+ * A refusal in the reader's language: the error's catalogue words (agent/i18n/error-words.ts);
+ * the page's own refusals are already in it. A DockError with no words yet is logged, and shown
+ * in Chinese as a general sentence rather than in English.
+ */
+function refusalText(ctx: WebContext, err: Error): string {
+  if (wordsOf(err) || err instanceof WebRequestError) return errorText(ctx.lang, err);
+  ctx.rt.logger.warn(
+    { code: isDockError(err) ? err.code : null, route: ctx.route },
+    'refusal without catalogue words',
+  );
+  return ctx.lang === 'en' ? err.message : ctx.t('err.generic');
+}
+
 /** Answer an error: a page (or JSON for APIs) with one sentence; never a stack trace. */
 function sendError(ctx: WebContext, err: unknown, kind: Route['kind']): void {
   const status = statusOf(err);
@@ -74,7 +89,7 @@ function sendError(ctx: WebContext, err: unknown, kind: Route['kind']): void {
   if (err instanceof WebRequestError && err.generic) {
     message = ctx.t(err.status === 403 ? 'error.403' : 'error.404');
   } else if (status < 500 && err instanceof Error) {
-    message = err.message;
+    message = refusalText(ctx, err);
   }
   if (status === 413) ctx.res.setHeader('connection', 'close');
   if (kind === 'api') sendJson(ctx.res, status, { error: message });
@@ -103,7 +118,7 @@ async function reshowForm(
     path: target.path,
     query: target.query,
     params: match.params,
-    flashError: err.message,
+    flashError: refusalText(ctx, err),
   });
   return true;
 }

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { AccountChanges } from '../access/account-changes.ts';
 import type { AccountService } from '../access/accounts.ts';
+import type { GapSigning } from '../access/gap-signing.ts';
 import { can, type Permission } from '../access/permissions.ts';
 import type { SessionManager } from '../access/web-sessions.ts';
 import type { LiveDockView } from '../dock/live-view.ts';
@@ -11,6 +13,8 @@ import type { DockPaths } from '../paths.ts';
 import type { ClipChecks } from './clip-checks.ts';
 import type { ExportJobs } from './export-jobs.ts';
 import type { Translate, WebLang } from './i18n/messages.ts';
+import type { FirstRun } from './pages/setup-page.ts';
+import type { ReadinessThresholds } from './recorder-readiness.ts';
 
 /** What the page needs from dockd. */
 export interface WebDeps {
@@ -33,6 +37,10 @@ export interface WebDeps {
   readonly sessions?: SessionManager;
   /** Idle lifetime of a login for the default SessionManager (default 30 minutes). */
   readonly sessionIdleMinutes?: number;
+  /** R7: battery and free storage below which a recorder is shown as not ready (default: the dock's rules). */
+  readonly readiness?: ReadinessThresholds;
+  /** The unit from the configuration, named in export packages (R10). */
+  readonly unit?: { readonly name: string | null; readonly code: string | null } | null;
   /** The dock re-checks a recorder it held once the manager decided. */
   readonly onRecorderDecision?: (serial: string, decision: 'accept' | 'reject') => void;
   /** Off-site copies, retention, holds, purges and space (issue 15); none: those parts are not shown. */
@@ -42,6 +50,12 @@ export interface WebDeps {
 /** The dependencies with the defaults filled in, plus what the server itself keeps. */
 export interface WebRuntime extends WebDeps {
   readonly accounts: AccountService;
+  /** Account changes at the page; those that give footage wait for a supervisor (R6). */
+  readonly accountChanges: AccountChanges;
+  /** R9 signatures of gap explanations, with the signer's own password. */
+  readonly gapSigning: GapSigning;
+  /** The one-time setup link while the ledger has no account. */
+  readonly firstRun: FirstRun;
   readonly sessions: SessionManager;
   readonly exportJobs: ExportJobs;
   readonly clipChecks: ClipChecks;
@@ -54,6 +68,8 @@ export interface WebUser {
   readonly account: AccountRecord;
   readonly csrfToken: string;
   readonly token: string;
+  /** When this login began: a viewing of one's own footage is logged once per login. */
+  readonly sessionStartedAt: Date;
 }
 
 /** Everything a route handler gets. Handlers write the response through `responses.ts`. */

@@ -9,6 +9,7 @@ import { loginRoutes } from './pages/login-page.ts';
 import { nowRoutes } from './pages/now-page.ts';
 import { recorderRoutes } from './pages/recorders-page.ts';
 import { reportRoutes } from './pages/reports-page.ts';
+import { setupRoutes } from './pages/setup-page.ts';
 import { userRoutes } from './pages/users-page.ts';
 import type { Route } from './router.ts';
 
@@ -19,6 +20,7 @@ import type { Route } from './router.ts';
  */
 export const WEB_ROUTES: readonly Route[] = [
   ...loginRoutes,
+  ...setupRoutes,
   ...nowRoutes,
   ...ledgerRoutes,
   ...recorderRoutes,

@@ -6,11 +6,15 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { AccountChanges } from '../access/account-changes.ts';
 import { AccountService } from '../access/accounts.ts';
+import { GapSigning } from '../access/gap-signing.ts';
 import { SessionManager } from '../access/web-sessions.ts';
 import { createExport } from '../export/export-service.ts';
 import { ClipChecks } from './clip-checks.ts';
 import { ExportJobs } from './export-jobs.ts';
+import { FIRST_ADMIN_COMMAND } from './first-run.ts';
+import { FirstRun } from './pages/setup-page.ts';
 import { handleRequest } from './request-pipeline.ts';
 import { StaticAssets } from './static-assets.ts';
 import type { WebDeps, WebRuntime } from './web-context.ts';
@@ -28,9 +32,13 @@ export interface WebServer {
 
 function runtimeOf(deps: WebDeps, assets: StaticAssets): WebRuntime {
   const { ledger, now } = deps;
+  const accounts = deps.accounts ?? new AccountService({ ledger, now, logger: deps.logger });
   return {
     ...deps,
-    accounts: deps.accounts ?? new AccountService({ ledger, now, logger: deps.logger }),
+    accounts,
+    accountChanges: new AccountChanges({ ledger, accounts, now, logger: deps.logger }),
+    gapSigning: new GapSigning(ledger, accounts),
+    firstRun: new FirstRun(accounts.list().length > 0),
     sessions:
       deps.sessions ??
       new SessionManager({
@@ -46,6 +54,7 @@ function runtimeOf(deps: WebDeps, assets: StaticAssets): WebRuntime {
             exportsDir: deps.exportsDir,
             vaultDir: deps.paths.vaultDir,
             now,
+            unit: deps.unit ?? null,
             ensureLocal: (sha256) => deps.lifecycle?.fetchBack.ensureLocal(sha256) ?? Promise.resolve(),
           },
           input,
@@ -97,6 +106,15 @@ export async function startWebServer(deps: WebDeps): Promise<WebServer> {
   });
   const url = urlOf(server.address() as AddressInfo, Boolean(deps.tls));
   deps.logger.info({ url }, 'web page listening');
+  const setup = rt.firstRun.pending;
+  if (setup) {
+    // A one-time link for the first administrator: valid only from this machine and until an account exists.
+    const local = deps.tls ? url : url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1');
+    deps.logger.warn(
+      { setupUrl: `${local}/setup?token=${setup}`, command: FIRST_ADMIN_COMMAND },
+      'no account yet: open the setup link in a browser on this machine, or run the command, to create the first administrator',
+    );
+  }
   return {
     url,
     close: async () => {

@@ -18,13 +18,14 @@ export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../test-outp
 /** The password of every test account. */
 export const TEST_PASSWORD = 'browser-test-2026';
 
-/** One account per role; the officer is 000123, whose recorder docks in the tests. */
+/** One account per role; the officers are 000123 and 000124, whose recorders dock in the tests. */
 export const TEST_ACCOUNTS: readonly { username: string; role: AccountRole; officerNo: string | null }[] = [
   { username: 'manager', role: 'manager', officerNo: null },
   { username: 'supervisor', role: 'supervisor', officerNo: null },
   { username: 'auditor', role: 'auditor', officerNo: null },
   { username: 'admin', role: 'admin', officerNo: null },
   { username: 'zhangsan', role: 'officer', officerNo: '000123' },
+  { username: 'lisi', role: 'officer', officerNo: '000124' },
 ];
 
 /**
@@ -58,6 +59,7 @@ export class BrowserFixture {
     dockd.ledger.registerOfficer({ officerNo: '000123', name: '张三', unit: '城关镇综合行政执法队' });
     dockd.ledger.registerOfficer({ officerNo: '000124', name: '李四', unit: '城关镇综合行政执法队' });
     dockd.ledger.registerOfficer({ officerNo: '000125', name: '王五', unit: '城关镇综合行政执法队' });
+    // Passwords must not contain the username: each account's is the shared one with a suffix.
     for (const a of TEST_ACCOUNTS) await accounts.add({ ...a, password: TEST_PASSWORD, by: null });
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',

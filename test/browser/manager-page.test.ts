@@ -6,7 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { verifyExportPackage } from '../../agent/export/verify-package.ts';
 import type { SimRecorder } from '../../drivers/sim/sim-recorder.ts';
-import { BrowserFixture, TEST_PASSWORD } from './browser-fixture.ts';
+import { testAlert } from '../helpers/test-alert.ts';
+import { BrowserFixture, TEST_ACCOUNTS, TEST_PASSWORD } from './browser-fixture.ts';
+import { latinWords } from './latin-words.ts';
 
 const H = 3_600_000;
 const MIB = 1024 * 1024;
@@ -81,7 +83,7 @@ describe('the equipment manager’s page in headless Chromium', () => {
     assert.ok(seen.size >= 3, `the progress bar moved by itself (${[...seen].join(', ')})`);
     assert.equal(navigations, 0, 'the page was not reloaded');
     const officer = await page.textContent(`${row} [data-field="officer"]`);
-    assert.equal(officer?.trim(), '000123');
+    assert.equal(officer?.trim(), '张三（000123）', 'the officer by name and number');
     await fx.docked(big);
     await page
       .locator(`${row} [data-field="files"]`)
@@ -184,7 +186,7 @@ describe('the equipment manager’s page in headless Chromium', () => {
     await managerContext.close();
   });
 
-  it('resolves a recording gap with a two-officer written explanation (R9)', async () => {
+  it('R9: the manager enters a gap explanation; each signer signs with their own password; the supervisor reads it', async () => {
     const context = await fx.context();
     const page = await logIn(fx, context, 'manager');
     await page.goto(`${fx.url}/alerts`);
@@ -198,10 +200,7 @@ describe('the equipment manager’s page in headless Chromium', () => {
     await signers[0]?.fill('000123');
     await signers[1]?.fill('000123');
     await Promise.all([page.waitForLoadState('load'), page.click(`${form} button[type="submit"]`)]);
-    assert.ok(
-      fx.dockd.ledger.queries.openAlerts().some((a) => a.id === gap.id),
-      'one officer signing twice is refused',
-    );
+    assert.equal(fx.dockd.ledger.gaps.current(gap.id), null, 'one officer named twice is refused');
     await fx.screenshot(page, '09-gap-refused');
     await page.goto(`${fx.url}/alerts`);
     await page.fill(`${form} [name="text"]`, '电池耗尽，更换电池后继续录制。');
@@ -209,32 +208,162 @@ describe('the equipment manager’s page in headless Chromium', () => {
     await again[0]?.fill('000123');
     await again[1]?.fill('000124');
     await Promise.all([page.waitForLoadState('load'), page.click(`${form} button[type="submit"]`)]);
+    assert.ok(
+      fx.dockd.ledger.queries.openAlerts().some((a) => a.id === gap.id),
+      'entered, not yet signed',
+    );
+    await fx.screenshot(page, '10-gap-entered');
+
+    // 张三 signs with his own login, from his own session.
+    const officerContext = await fx.context();
+    const officer = await logIn(fx, officerContext, 'zhangsan');
+    await officer.waitForSelector('#gaps-to-sign-notice');
+    await officer.goto(`${fx.url}/gaps`);
+    await fx.screenshot(officer, '11-gaps-to-sign');
+    await Promise.all([
+      officer.waitForURL(/done=signed/),
+      officer.click(`form[data-alert="${gap.id}"][data-kind="sign"] button`),
+    ]);
+    await officerContext.close();
+
+    // 李四 is at the dock: he types his own password into the manager's page.
+    await page.goto(`${fx.url}/alerts`);
+    const sign = `form[data-alert="${gap.id}"][data-kind="sign-in-person"]`;
+    await page.fill(`${sign} [name="username"]`, 'lisi');
+    await page.fill(`${sign} [name="password"]`, TEST_PASSWORD);
+    await Promise.all([page.waitForURL(/done=explained/), page.click(`${sign} button`)]);
     assert.ok(!fx.dockd.ledger.queries.openAlerts().some((a) => a.id === gap.id), 'explained');
     assert.deepEqual(fx.dockd.ledger.sessionRecords.gapExplanation(gap.id)?.signedBy, ['000123', '000124']);
-    await fx.screenshot(page, '10-gap-explained');
+    await fx.screenshot(page, '12-gap-explained');
     await context.close();
+
+    const supervisorContext = await fx.context();
+    const supervisor = await logIn(fx, supervisorContext, 'supervisor');
+    await supervisor.waitForSelector('#gaps-to-read-notice');
+    await supervisor.goto(`${fx.url}/gaps`);
+    await fx.screenshot(supervisor, '13-gaps-to-read');
+    await Promise.all([
+      supervisor.waitForURL(/done=saved/),
+      supervisor.click(`form[data-alert="${gap.id}"][data-kind="acknowledge"] button`),
+    ]);
+    assert.deepEqual(fx.dockd.ledger.gaps.unacknowledged(), []);
+    await supervisorContext.close();
   });
 
-  it('shows every page in English too, and each role only its pages', async () => {
-    const context = await fx.context('en');
-    const page = await logIn(fx, context, 'auditor');
-    await page.goto(`${fx.url}/?lang=en`);
-    assert.equal(await page.getAttribute('html', 'lang'), 'en');
-    for (const [route, name] of [
-      ['/', '11-en-now'],
-      ['/ledger', '12-en-ledger'],
-      ['/recorders', '13-en-recorders'],
-      ['/alerts', '14-en-alerts'],
-      ['/clips', '15-en-clips'],
-      ['/reports', '16-en-reports'],
-      ['/access-log', '17-en-access-log'],
-    ] as const) {
-      const res = await page.goto(`${fx.url}${route}`);
-      assert.equal(res?.status(), 200, route);
-      await fx.screenshot(page, name);
+  it('walks every page as each role, in zh-CN with no Latin word outside the allow-list, and in English', async () => {
+    const ledger = fx.dockd.ledger;
+    const own = ledger.accessQueries.searchClips({ serial: big.identity.serial })[0];
+    const others = ledger.accessQueries.searchClips({ serial: gappy.identity.serial })[0];
+    assert.ok(own && others);
+    // Open alerts of several kinds, so the alerts page renders each from its facts.
+    const serial = big.identity.serial;
+    const facts = { serial, sourcePath: own.sourcePath };
+    for (const input of [
+      testAlert('late-clip', `clip:${own.id}`, {
+        facts: { ...facts, clipId: own.id, hoursLate: 30, limitHours: 24 },
+      }),
+      testAlert('read-error', `file:${serial}:${encodeURIComponent(own.sourcePath)}`, {
+        facts: { ...facts, position: 4096, errno: 'EIO', attempts: 1, maxAttempts: 3 },
+      }),
+      testAlert('storage-low', 'vault', {
+        facts: { freeBytes: 5 * 1024 ** 3, totalBytes: 100 * 1024 ** 3, freePercent: 5, limitPercent: 10 },
+      }),
+      testAlert('unknown-device', 'device:1-2', {
+        facts: { deviceKey: '1-2', vendorId: '0781', productId: '5581', label: null },
+      }),
+      testAlert('recorder-not-ready', `recorder:${serial}`, {
+        facts: { serial, batteryPct: 12, freeBytes: null, minBatteryPct: 30, minFreeBytes: 4 * 1024 ** 3 },
+      }),
+      // The footage lifecycle's alerts (issue 15), about a clip and about the off-site store.
+      testAlert('offsite-not-worm', 'offsite', {
+        facts: { store: 'folder:/srv/offsite', failedChecks: 'single delete refused, multipart survived' },
+      }),
+      testAlert('held-copy-missing', `clip:${own.id}`, {
+        facts: { clipId: own.id, holdId: 'h1', copies: 1 },
+      }),
+      testAlert('retention-ended', 'vault', { facts: { clips: 3, bytes: 3 * 1024 ** 3 } }),
+    ])
+      ledger.openAlert(input);
+    // A hold on the officer's clip, so the clip page and 保存与清理 show one.
+    ledger.lifecycle.placeHold({
+      scope: 'clip',
+      clipId: own.id,
+      ground: 'dispute',
+      caseName: '占道经营投诉',
+      caseNo: '(2026)城管字第7号',
+      placedBy: 'manager',
+    });
+    const year = new Date().getFullYear();
+    const pages: Record<string, readonly (readonly [string, string])[]> = {
+      manager: [
+        ['/', 'now'],
+        ['/ledger', 'ledger'],
+        ['/recorders', 'recorders'],
+        ['/alerts', 'alerts'],
+        ['/gaps', 'gaps-manager'],
+        ['/clips', 'clips'],
+        [`/clips/${own.id}`, 'clip'],
+        ['/lifecycle', 'lifecycle'],
+        ['/access', 'access-manager'],
+        ['/exports', 'exports'],
+        ['/reports', 'report-inventory'],
+        ['/reports?name=handover', 'report-handover'],
+        [`/reports?name=statistics&year=${year}`, 'report-statistics'],
+        ['/no-such-page', 'not-found'],
+      ],
+      supervisor: [
+        ['/', 'now-supervisor'],
+        ['/access', 'access-supervisor'],
+        ['/gaps', 'gaps-supervisor'],
+        ['/access-log', 'access-log'],
+        ['/lifecycle', 'lifecycle-supervisor'],
+      ],
+      auditor: [
+        ['/clips', 'clips-auditor'],
+        ['/lifecycle', 'lifecycle-auditor'],
+      ],
+      admin: [
+        ['/users', 'users'],
+        ['/ledger', 'forbidden'],
+      ],
+      zhangsan: [
+        ['/', 'now-officer'],
+        ['/clips', 'clips-officer'],
+        [`/clips/${others.id}`, 'clip-of-another-officer'],
+        ['/gaps', 'gaps-officer'],
+        ['/access', 'access-officer'],
+      ],
+    };
+    const data = [...TEST_ACCOUNTS.map((a) => a.username), 'sim ga-sdk', 'sim serial', 'Example vendor'];
+    const found: string[] = [];
+    let n = 20;
+    for (const [username, routes] of Object.entries(pages)) {
+      const context = await fx.context();
+      const page = await logIn(fx, context, username);
+      for (const [route, name] of routes) {
+        n++;
+        await page.goto(`${fx.url}${route}`);
+        assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN', route);
+        const words = latinWords(await page.innerText('body'), data);
+        if (words.length > 0) found.push(`${username} ${route}: ${words.join(' ')}`);
+        await fx.screenshot(page, `${n}-zh-${name}`);
+        const sep = route.includes('?') ? '&' : '?';
+        await page.goto(`${fx.url}${route}${sep}lang=en`);
+        assert.equal(await page.getAttribute('html', 'lang'), 'en', route);
+        await fx.screenshot(page, `${n}-en-${name}`);
+        await page.goto(`${fx.url}/?lang=zh-CN`);
+      }
+      await context.close();
     }
-    const refused = await page.goto(`${fx.url}/users`);
-    assert.equal(refused?.status(), 403, 'an auditor does not manage accounts');
-    await context.close();
+    const anonymous = await fx.context();
+    const login = await anonymous.newPage();
+    await login.goto(`${fx.url}/login`);
+    const words = latinWords(await login.innerText('body'), data);
+    if (words.length > 0) found.push(`anonymous /login: ${words.join(' ')}`);
+    await fx.screenshot(login, `${n + 1}-zh-login`);
+    await login.goto(`${fx.url}/login?lang=en`);
+    await fx.screenshot(login, `${n + 1}-en-login`);
+    await anonymous.close();
+    assert.deepEqual(found, [], 'Latin words on Chinese pages');
   });
 });

@@ -1,15 +1,16 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type { CliCommand } from '../../agent/cli/command.ts';
 import { DockError } from '../../agent/errors.ts';
 
 /**
  * Run a dockctl command in this process with captured output. A DockError it throws becomes what
- * dockctl's main makes of it: its one line on stderr and exit 65.
+ * dockctl's main makes of it: its one line on stderr and exit 65. `stdin` feeds password prompts.
  */
 export async function runCli(
   command: CliCommand,
   argv: string[],
   env: NodeJS.ProcessEnv = {},
+  stdin?: Readable,
 ): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -22,7 +23,7 @@ export async function runCli(
     err += d;
   });
   try {
-    const code = await command.run({ argv, stdout, stderr, env });
+    const code = await command.run({ argv, stdout, stderr, env, ...(stdin ? { stdin } : {}) });
     return { code, out, err };
   } catch (e) {
     if (e instanceof DockError) return { code: 65, out, err: e.message };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { AccountChanges } from '../../agent/access/account-changes.ts';
 import type { AccountService } from '../../agent/access/accounts.ts';
 import {
   AccountExistsError,
@@ -7,6 +8,10 @@ import {
   LastAdminError,
   LoginRefusedError,
   LoginThrottledError,
+  OfficerNoTakenError,
+  OfficerNotRegisteredError,
+  OwnProposalError,
+  UnknownProposalError,
   UnknownRoleError,
   WeakPasswordError,
 } from '../../agent/access/errors.ts';
@@ -42,7 +47,7 @@ describe('accounts, logins and the footage policy on a real ledger', () => {
       list.map((a) => [a.username, a.role, a.officerNo, a.changedBy]),
       [
         ['admin', 'admin', '310002', 'console'],
-        ['auditor1', 'auditor', '310001', 'console'],
+        ['auditor1', 'auditor', '310003', 'console'],
         ['manager1', 'manager', null, 'console'],
         ['officer1', 'officer', '310001', 'console'],
         ['sup1', 'supervisor', null, 'console'],
@@ -120,6 +125,60 @@ describe('accounts, logins and the footage policy on a real ledger', () => {
     );
   });
 
+  it('gives an officer number to one registered officer account only, in the service and the ledger', async () => {
+    const add = (username: string, officerNo: string) =>
+      accounts.add({ username, role: 'officer', password: 'Fine-pass-123', officerNo, by: 'console' });
+    await assert.rejects(add('twin', '310001'), OfficerNoTakenError);
+    await assert.rejects(add('ghost', '399999'), OfficerNotRegisteredError);
+    assert.throws(
+      () =>
+        ledger.access.saveAccount({ username: 'twin', role: 'officer', officerNo: '310001', changedBy: 'x' }),
+      (err: unknown) =>
+        err instanceof LedgerStateError && /already belongs to the account officer1/.test(err.message),
+    );
+    assert.throws(
+      () =>
+        ledger.access.saveAccount({
+          username: 'ghost',
+          role: 'officer',
+          officerNo: '399999',
+          changedBy: 'x',
+        }),
+      /not registered/,
+    );
+    assert.equal(ledger.accessQueries.account('twin'), null);
+  });
+
+  it("an administrator's change that gives footage waits for another person to confirm it", async () => {
+    const changes = new AccountChanges({ ledger, accounts, now: clock.now });
+    assert.equal(
+      await changes.add(
+        { username: 'clerk9', role: 'auditor', officerNo: null, password: 'Fine-pass-123' },
+        'admin',
+      ),
+      'saved',
+    );
+    assert.equal(await changes.setPassword('manager1', 'Other-pass-456', 'admin'), 'pending');
+    assert.equal(
+      changes.setDisabled('manager1', true, 'admin'),
+      'saved',
+      'disabling takes nothing away from custody',
+    );
+    assert.equal(changes.setDisabled('manager1', false, 'admin'), 'pending');
+    const [pw, enable] = changes.pending();
+    assert.ok(pw && enable);
+    assert.throws(() => changes.confirm(pw.id, 'admin'), OwnProposalError);
+    assert.throws(() => changes.confirm(pw.id, 'manager1'), OwnProposalError, "not one's own account");
+    changes.confirm(enable.id, 'sup1');
+    changes.confirm(pw.id, 'sup1');
+    assert.equal(
+      (await accounts.authenticate('manager1', 'Other-pass-456', '10.9.0.1')).username,
+      'manager1',
+    );
+    assert.throws(() => changes.confirm(pw.id, 'sup1'), UnknownProposalError);
+    assert.deepEqual(changes.pending(), []);
+  });
+
   it('changes roles, but never takes the last enabled admin away', async () => {
     assert.equal(accounts.setRole('sup2', 'auditor', 'admin').role, 'auditor');
     assert.equal(accounts.setRole('sup2', 'supervisor', 'admin').changedBy, 'admin');
@@ -151,8 +210,11 @@ describe('accounts, logins and the footage policy on a real ledger', () => {
       reason: 'clip-unknown',
     });
     // Admin and auditor hold officer numbers here, yet see no footage, not even "their own".
-    for (const name of ['admin', 'auditor1'])
-      assert.deepEqual(footageAccess(ledger, accounts.require(name), own.id, 'view', at()), {
+    for (const [name, clip] of [
+      ['admin', other],
+      ['auditor1', own],
+    ] as const)
+      assert.deepEqual(footageAccess(ledger, accounts.require(name), clip.id, 'view', at()), {
         allowed: false,
         reason: 'no-footage-role',
       });

@@ -66,7 +66,9 @@ describe('dockctl user', () => {
 
   before(async () => {
     ({ dir, cleanup } = tempState('access-user-cli-'));
-    (await openTestLedger(pathsUnder(dir), new FakeClock())).close();
+    const ledger = await openTestLedger(pathsUnder(dir), new FakeClock());
+    ledger.registerOfficer({ officerNo: '310001', name: '张三', unit: null, certNo: null });
+    ledger.close();
   });
   after(() => {
     for (const c of children) c.kill('SIGKILL');

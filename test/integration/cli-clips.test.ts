@@ -50,7 +50,20 @@ describe('dockctl clips and label', () => {
 
       const table = await run(clipsCommand, [...state, '--recorder', 'ZFY0001']);
       assert.equal(table.code, 0);
-      assert.equal(table.out.trim().split('\n').length, 3, 'a header and two clips');
+      const lines = table.out.trim().split('\n');
+      assert.equal(lines.length, 4, 'a header, two clips and the zone of the times');
+      assert.equal(
+        lines.at(-1),
+        '(times in Asia/Shanghai)',
+        'the times are in the dock zone, and it says so',
+      );
+      const clip0 = clips[0];
+      assert.ok(clip0);
+      const shanghai = new Date((clip0.recordingStart ?? clip0.sealedAt).getTime() + 8 * 3_600_000)
+        .toISOString()
+        .slice(0, 16)
+        .replace('T', ' ');
+      assert.ok(table.out.includes(shanghai), `Beijing time ${shanghai} in\n${table.out}`);
 
       const bad = await run(clipsCommand, [...state, '--from', '21/11/2026']);
       assert.equal(bad.code, 64);

@@ -75,6 +75,42 @@ describe('dockctl config', () => {
     assert.ok(!bad.stderr.includes('    at '), 'no stack trace');
   });
 
+  it('check: an alias without an anchor is exit 78 with its line, under either spelling of the file', async () => {
+    const file = path.join(dir, 'alias.yaml');
+    await writeFile(file, 'version: 2\nlog:\n  level: *nope\n');
+    for (const args of [
+      ['config', 'check', file],
+      ['config', 'check', '--config', file],
+    ]) {
+      const r = await dockctlProcess(args);
+      assert.equal(r.code, 78, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(
+        r.stderr,
+        /^ {2}- the file \(line 3\): refers to \*nope, but no &nope is set before it; /m,
+      );
+      assert.doesNotMatch(r.stderr, /unexpected error|\n\s+at /);
+    }
+    const twice = await dockctl(['config', 'check', file, '--config', `${file}.other`]);
+    assert.equal(twice.code, 64);
+    assert.match(twice.stderr, /not both/);
+  });
+
+  it('check: with LANG=zh_CN.UTF-8 the problems are listed in Chinese, one line each', async () => {
+    const bad = await dockctlProcess(['config', 'check', 'test/fixtures/config/invalid-many.yaml'], {
+      LANG: 'zh_CN.UTF-8',
+    });
+    assert.equal(bad.code, 78);
+    assert.match(bad.stderr, /有 11 个问题：逐条修正后运行/);
+    const lines = bad.stderr.split('\n').filter((l) => l.startsWith('  - '));
+    assert.equal(lines.length, 11);
+    for (const l of lines) assert.match(l, /（第 \d+ 行）：[^；]*[\u4e00-\u9fff][^；]*；/, l);
+    assert.match(bad.stderr, /drivers\.gaSdk\.pasword（第 12 行）：有未知的键 pasword；是否应为 password？/);
+    const ok = await dockctl(['config', 'check', 'config/example.yaml'], { LANG: 'zh_CN.UTF-8' });
+    assert.match(ok.stdout, /配置 config\/example\.yaml 有效（第 2 版）/);
+    const en = await dockctl(['config', 'check', 'config/example.yaml'], { LANG: 'en_US.UTF-8' });
+    assert.match(en.stdout, /configuration config\/example\.yaml is valid/);
+  });
+
   it('check: reads $DOCK_CONFIG when no file is named, and 78 for a missing file', async () => {
     const file = path.join(dir, 'site.yaml');
     await writeFile(file, 'version: 2\nrules: { lateIngestHours: 48 }\n');

@@ -17,7 +17,7 @@ import { ExitCode } from '../../agent/cli/command.ts';
 import { exportCommand } from '../../agent/cli/export-command.ts';
 import { type ExportIndex, indexProblem } from '../../agent/export/clip-index.ts';
 import { createExport, type ExportDeps, exportPackageDir } from '../../agent/export/export-service.ts';
-import { RECIPIENT_COMMANDS } from '../../agent/export/package-readme.ts';
+import { RECIPIENT_COMMANDS, WINDOWS_COMMANDS } from '../../agent/export/package-readme.ts';
 import { verifyExportPackage } from '../../agent/export/verify-package.ts';
 import { vaultPathFor } from '../../agent/ledger/vault-path.ts';
 import { captureIo, type ExportScene, exportScene, fakeVideo } from '../fixtures/export/export-fixture.ts';
@@ -56,12 +56,16 @@ describe('export packages (R10)', () => {
   it('writes a BagIt package of an approved request that verifies, and records it', async () => {
     const clipIds = s.clips.slice(0, 3).map((c) => c.id);
     const requestId = s.request('mgr1', clipIds);
-    const record = await createExport(deps, {
-      requestId,
-      createdBy: 'mgr1',
-      caseNo: '(2025)某行复字第1号',
-      reason: 'litigation copy',
-    });
+    const unit = { name: '城关镇综合行政执法队', code: '330100000001' };
+    const record = await createExport(
+      { ...deps, unit },
+      {
+        requestId,
+        createdBy: 'mgr1',
+        caseNo: '(2025)某行复字第1号',
+        reason: 'litigation copy',
+      },
+    );
     const dir = exportPackageDir(s.exportsDir, record.id);
     assert.deepEqual(readdirSync(s.exportsDir), [record.id], 'no hidden partial folder is left');
     const files = filesUnder(dir);
@@ -98,6 +102,10 @@ describe('export packages (R10)', () => {
     assert.equal(index.clips.find((c) => c.clipId === s.clips[0]?.id)?.labels?.caseNo, '(2025)x01');
 
     const info = readFileSync(path.join(dir, 'bag-info.txt'), 'utf8');
+    assert.match(info, /^Source-Organization: 城关镇综合行政执法队$/m, 'the unit from the configuration');
+    assert.match(info, /^Organization-Identifier: 330100000001$/m);
+    assert.doesNotMatch(info, /^Source-Organization: .*[0-9a-f]{8}-[0-9a-f]{4}/m, 'not a uuid');
+    assert.match(readFileSync(path.join(dir, 'README.txt'), 'utf8'), /^单位 Unit: +城关镇综合行政执法队$/m);
     assert.match(info, /^External-Identifier: [0-9a-f-]+$/m);
     assert.match(info, /^Case-Number: \(2025\)某行复字第1号$/m);
     assert.match(info, new RegExp(`^Approval-Request-Id: ${requestId}$`, 'm'));
@@ -150,6 +158,25 @@ describe('export packages (R10)', () => {
     const readme = readFileSync(path.join(dir, 'README.txt'), 'utf8');
     assert.match(readme, /导出/);
     assert.match(readme, /How to verify/);
+    assert.match(
+      readFileSync(path.join(dir, 'bag-info.txt'), 'utf8'),
+      /^Source-Organization: 综合行政执法队$/m,
+      'without a configured unit: the unit the recorders report for the officers',
+    );
+    // Windows: a certutil line per clip with the digest it must print, and the PowerShell check.
+    const manifest = readFileSync(path.join(dir, 'manifest-sha256.txt'), 'utf8');
+    const clipLines = manifest.split('\n').filter((l) => l.includes('  data/clips/'));
+    assert.equal(clipLines.length, 2);
+    for (const l of clipLines) {
+      const [digest, file] = l.split('  ') as [string, string];
+      const windowsPath = file.replaceAll('/', '\\');
+      assert.ok(
+        readme.includes(`certutil -hashfile "${windowsPath}" SHA256\n        → ${digest}`),
+        `README: certutil for ${file}`,
+      );
+    }
+    assert.ok(readme.includes(WINDOWS_COMMANDS.manifest), 'the PowerShell check of the whole manifest');
+    assert.match(readme, /Windows（无需安装软件）/);
     for (const [name, cmd] of Object.entries(RECIPIENT_COMMANDS)) {
       for (const line of cmd.split('\n')) assert.ok(readme.includes(line), `README shows ${name}`);
       const r = run(cmd, dir);

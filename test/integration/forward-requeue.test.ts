@@ -32,7 +32,7 @@ class PickyTarget implements ForwardTarget {
   async close() {}
 }
 
-const run = (argv: string[]) => runCli(forwardCommand, argv);
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCli(forwardCommand, argv, env);
 
 describe('dockctl forward parked and requeue', () => {
   it('lists the records the store refused, and sends them again once re-queued', async () => {
@@ -61,6 +61,10 @@ describe('dockctl forward parked and requeue', () => {
       const [parked] = JSON.parse(r.out) as { recordId: string; kind: string; seq: number }[];
       assert.equal(parked?.recordId, labelId);
       assert.equal(parked?.kind, 'lifecycle');
+      const zh = await run(['parked', ...state], { LANG: 'zh_CN.UTF-8' });
+      assert.match(zh.out, /^序号\s+记录\s+类别\s+搁置时间\s+理由/);
+      assert.match(zh.out, /\d{4}-\d\d-\d\d \d\d:\d\d/, 'the parked time in the dock zone, not ISO');
+      assert.match(zh.out, /（时间为 \S+ 时区）/);
 
       target.refuse = null; // the central store learnt the record type
       r = await run(['requeue', labelId, ...state]);

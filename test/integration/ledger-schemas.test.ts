@@ -53,6 +53,16 @@ describe('JSON Schemas of ledger events and checkpoints', () => {
         text: 'battery ran out during the inspection',
         signedBy: ['310001', '310002'],
       });
+      const gap2 = ledger.openAlert(testAlert('recording-gap', `gap:x:${clip.id}`));
+      ledger.gaps.draft({
+        alertId: gap2.id,
+        text: 'rain stopped the recording',
+        signers: ['310001', '310002'],
+        enteredBy: 'mgr-1',
+      });
+      ledger.gaps.sign({ alertId: gap2.id, officerNo: '310001', username: 'off-1', method: 'own-login' });
+      ledger.gaps.sign({ alertId: gap2.id, officerNo: '310002', username: 'off-2', method: 'in-person' });
+      ledger.gaps.acknowledge(gap2.id, 'sup-1');
       const alert = ledger.openAlert(
         testAlert('recording-gap', 'recorder:ZFY0001', { severity: 'critical', detail: 'gap 12 min' }),
       );
@@ -96,6 +106,19 @@ describe('JSON Schemas of ledger events and checkpoints', () => {
       );
       ledger.access.recordClipCheck(clip.id, 'ok', 'mgr-1');
       ledger.access.bindRecorder(clip.serial, '310001', 'mgr-1');
+      ledger.access.confirmAccountChange({
+        proposal: {
+          id: 'p-1',
+          username: 'off-2',
+          change: 'add',
+          role: 'officer',
+          officerNo: '310002',
+          proposedBy: 'admin-1',
+          proposedAt: clock.now(),
+        },
+        disabled: false,
+        confirmedBy: 'sup-1',
+      });
       exerciseLifecycleEvents(ledger, clip, clock, population.clips[1], '(2026)001');
       const checkpoints = ledger.checkpoints();
       ledger.close();

@@ -30,8 +30,12 @@ describe('dockctl copies, holds and purge', () => {
       const store = new FolderOffsiteStore(path.join(w.dir, 'offsite-copy'));
       await testCopier(store, w.ledger, w.paths, w.clock).drain();
       r = await run(copiesCommand, [kept!.id, ...state]);
-      assert.match(r.out, /off-site folder:.*: ok \(copy\) last verified/);
-      assert.match(r.out, /class routine/);
+      assert.match(r.out, /off-site folder \/.*: matches \(copy, \d{4}-\d\d-\d\d \d\d:\d\d\)/);
+      assert.match(r.out, /class: routine/);
+      r = await run(copiesCommand, [kept!.id, ...state], { LANG: 'zh_CN.UTF-8' });
+      assert.match(r.out, /保存类别: 日常/);
+      assert.match(r.out, /异地副本 本机目录 \/.*：一致（备份，\d{4}-/);
+      assert.match(r.out, /（时间为 \S+ 时区）/, 'the zone of the times is named');
 
       r = await run(holdsCommand, [
         'place',

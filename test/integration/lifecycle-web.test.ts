@@ -67,7 +67,7 @@ describe('the page: retention, copies, holds and purges (issue 15)', () => {
     assert.match(page.text, new RegExp(`data-purge="${purgeId}" data-status="undone"`));
     res = await manager.post('/purges', { clipId: [fx.clips[0]!.id], reason: '无保存价值' });
     assert.equal(res.status, 400, 'a held clip cannot be purged');
-    assert.match(res.text, /on hold/);
+    assert.match(res.text, /处于保全中（R4），不能清理/);
 
     const supervisor = await loggedIn(fx, 'supervisor');
     page = await supervisor.get('/lifecycle');

@@ -24,6 +24,7 @@ import {
   type World,
   ZONE,
 } from '../fixtures/reports/report-world.ts';
+import { assertTotalsFromRows } from '../helpers/report-totals.ts';
 
 describe('reports from a real ledger', () => {
   const state = tempState('reports-');
@@ -41,6 +42,7 @@ describe('reports from a real ledger', () => {
   it('ledger table: one row per check-out and per docking without one, with exact figures', () => {
     const t = ledgerTable(ReportQueries.of(world.ledger), year2025);
     assert.equal(t.subtitle?.['zh-CN'], '统计期间：2025-01-01 至 2025-12-31');
+    assertTotalsFromRows(t, ZONE);
     assert.deepEqual(
       t.rows.map((r) => texts(t, r)),
       [
@@ -198,6 +200,8 @@ describe('reports from a real ledger', () => {
           faults: '0',
           faultsOnTime: '0',
           lastDockedAt: '2025-01-03 18:00',
+          physicalCheck: '',
+          checkRemark: '',
         },
         {
           serial: 'B002',
@@ -214,6 +218,8 @@ describe('reports from a real ledger', () => {
           faults: '1',
           faultsOnTime: '0',
           lastDockedAt: '2026-01-01 00:10',
+          physicalCheck: '',
+          checkRemark: '',
         },
         {
           serial: 'C003',
@@ -230,6 +236,8 @@ describe('reports from a real ledger', () => {
           faults: '1',
           faultsOnTime: '1',
           lastDockedAt: '',
+          physicalCheck: '',
+          checkRemark: '',
         },
       ],
     );
@@ -242,6 +250,12 @@ describe('reports from a real ledger', () => {
       faultsOnTime: 1,
     });
     assert.equal(cellText(inv.columns[3]!, 'retired', 'en', ZONE), 'retired');
+    assertTotalsFromRows(inv, ZONE);
+    assert.equal(
+      inv.columns.at(-2)?.label['zh-CN'],
+      '实物清点（在位 / 缺失）',
+      'a column for the physical count',
+    );
   });
 
   it('handover list: who holds what, open faults and alerts, open items, signature lines', () => {
@@ -289,16 +303,30 @@ describe('reports from a real ledger', () => {
     );
     assert.deepEqual(recorders.totals, { holderNo: 1, openFaults: 1, openAlerts: 2 });
     assert.deepEqual(
-      items.rows.map((r) => [r.category, r.kind, r.subject, texts(items, r).at, r.by, r.clips, r.bytes]),
+      items.rows.map((r) => [
+        r.category,
+        r.kind,
+        texts(items, r).subject,
+        texts(items, r).at,
+        r.by,
+        r.clips,
+        r.bytes,
+      ]),
       [
         ['alert', 'late-clip', 'A001', '2025-01-03 18:00', null, null, null],
         ['alert', 'recording-gap', 'A001', '2025-01-03 18:00', null, null, null],
-        ['alert', 'unknown-device', 'device:1-2', '2025-05-20 09:00', null, null, null],
-        ['request', 'export', null, '2025-04-03 09:00', 'officer1', 2, null],
+        ['alert', 'unknown-device', 'USB 接口 1-2', '2025-05-20 09:00', null, null, null],
+        ['request', 'export', '', '2025-04-03 09:00', 'officer1', 2, null],
         ['export', 'package', '綦执罚〔2025〕12号', '2025-03-12 10:00', 'manager1', 2, 1536 * MIB],
       ],
     );
-    assert.equal(texts(items, items.rows[0]!).kind, '逾期上传录像（R1）');
+    assert.equal(texts(items, items.rows[0]!).kind, '逾期存储（R1）');
+    // Each open alert's text in Chinese from its facts, never an English sentence or an id.
+    for (const r of items.rows.filter((x) => x.category === 'alert')) {
+      const zh = texts(items, r);
+      assert.match(zh.detail ?? '', /[\u4e00-\u9fff]/, `${r.kind}: ${zh.detail}`);
+      assert.doesNotMatch(`${zh.subject} ${zh.detail}`, /[0-9a-f]{8}-[0-9a-f]{4}|clip:|gap:/);
+    }
     const notes = (items.notes ?? []).map((n) => n['zh-CN']).join('\n');
     for (const who of ['移交人', '接收人', '监交人'])
       assert.match(notes, new RegExp(`${who}.*签字：_+ +日期：`));
@@ -367,13 +395,14 @@ describe('reports from a real ledger', () => {
     });
     assert.equal(month(4).denied, '1');
     assert.equal(month(12).dockings, '0', 'the docking of 1 January 2026 (Beijing) is not in 2025');
-    assert.deepEqual(s.totals, {
+    assertTotalsFromRows(s, ZONE, ['officers']);
+    const { bytes: _bytes, ...countTotals } = s.totals ?? {};
+    assert.deepEqual(countTotals, {
       month: null,
       dockings: 4,
       officers: 2,
       clips: 7,
       hours: 270 * 60_000,
-      bytes: 5220 * MIB,
       late: 2,
       gaps: 2,
       gapsExplained: 1,
@@ -436,7 +465,7 @@ describe('reports from a real ledger', () => {
       two.worksheets.map((w) => w.name),
       ['Equipment handover list', 'Open items handed over'],
     );
-    assert.equal(two.worksheets[1]?.getRow(4).getCell(2).value, 'late clip (R1)');
+    assert.equal(two.worksheets[1]?.getRow(4).getCell(2).value, 'Stored late (R1)');
   });
 
   it('XLSX keeps hostile text readable: control characters never break the file', async () => {

@@ -60,7 +60,13 @@ describe('web page: footage, access requests, exports', () => {
     const manager = await c.manager.get('/clips?officer=310002');
     assert.ok(manager.text.includes(`data-clip="${other.id}"`));
     assert.ok(!manager.text.includes(`data-clip="${own.id}"`));
-    assert.equal((await c.officer.get(`/clips/${other.id}`)).status, 404);
+    const asked = await c.officer.get(`/clips/${other.id}`);
+    assert.equal(asked.status, 200, "another officer's clip: the request form, not 404");
+    assert.match(asked.text, /id="request-form"/);
+    assert.doesNotMatch(asked.text, /id="seal"|id="labels"|<video/, 'only what identifies it');
+    assert.ok(!asked.text.includes(other.sha256), 'not even its digest');
+    assert.equal((await c.officer.post(`/clips/${other.id}/check`)).status, 404, 'nor its verification');
+    assert.equal((await c.officer.get('/clips/0123456789abcdef0123456789abcdef')).status, 404);
   });
 
   it('an officer views their own clip with Range requests; the viewing is logged once', async () => {
@@ -139,13 +145,51 @@ describe('web page: footage, access requests, exports', () => {
     );
   });
 
+  it('a ranged view (bytes=1-) is logged once per approval window; a HEAD is not a view', async () => {
+    const officer = await loggedIn(fx, 'officer');
+    await officer.post('/access-requests', { clipId: other.id, purpose: 'view', reason: 'complaint' });
+    const request = fx.ledger.accessQueries.accessRequests({ requestedBy: 'officer1' })[0];
+    assert.ok(request);
+    await c.supervisor.post(`/access/${request.id}/decide`, { decision: 'approved', hours: '1' });
+    const before = accessLogRows(fx.ledger).length;
+    const head = await officer.send('HEAD', `/clips/${other.id}/video`);
+    assert.equal(head.status, 200);
+    assert.equal(accessLogRows(fx.ledger).length, before, 'a HEAD fetched no footage');
+    const bytes = vaultBytes(fx, other);
+    const ranged = await Promise.all(
+      ['bytes=1-', 'bytes=500-', 'bytes=-100', 'bytes=1-1'].map((range) =>
+        officer.get(`/clips/${other.id}/video`, { range }),
+      ),
+    );
+    assert.deepEqual(ranged[0]?.body, bytes.subarray(1));
+    assert.ok(ranged.every((r) => r.status === 206));
+    const log = accessLogRows(fx.ledger).slice(before);
+    assert.deepEqual(
+      log.map((l) => [l.username, l.action, l.target, l.request_id]),
+      [['officer1', 'view', `clip:${other.id}`, request.id]],
+      'one line for the viewing, however its bytes were fetched',
+    );
+    fx.clock.advance(60_000);
+    await officer.post('/access-requests', { clipId: other.id, purpose: 'view', reason: 'again' });
+    const second = fx.ledger.accessQueries.accessRequests({ requestedBy: 'officer1' })[0];
+    assert.ok(second && second.id !== request.id);
+    await c.supervisor.post(`/access/${second.id}/decide`, { decision: 'approved', hours: '2' });
+    await officer.get(`/clips/${other.id}/video`, { range: 'bytes=7-' });
+    const again = accessLogRows(fx.ledger).slice(before);
+    assert.deepEqual(
+      again.map((l) => l.request_id),
+      [request.id, second.id],
+      'a new approval window logs the viewing again',
+    );
+  });
+
   it('nobody decides their own request, and a bad decision form is refused on the page', async () => {
     await c.supervisor.post('/access-requests', { clipId: own.id, purpose: 'view', reason: 'own request' });
     const mine = fx.ledger.accessQueries.accessRequests({ requestedBy: 'supervisor1' })[0];
     assert.ok(mine);
     const own1 = await c.supervisor.post(`/access/${mine.id}/decide`, { decision: 'approved', hours: '72' });
     assert.equal(own1.status, 400);
-    assert.match(own1.text, /nobody may decide their own access request/);
+    assert.match(own1.text, /任何人不得审批自己的申请/);
     const bad = await c.supervisor.post(`/access/${mine.id}/decide`, { decision: 'approved', hours: '0' });
     assert.equal(bad.status, 400);
     assert.equal(fx.ledger.accessQueries.accessRequest(mine.id)?.status, 'pending');
@@ -212,9 +256,13 @@ describe('web page: footage, access requests, exports', () => {
       assert.ok(!page.text.includes('王五'), `${role} sees the party`);
       assert.match(page.text, /\(2025\)罚字第1号/);
     }
-    const search = await c.auditor.get(`/clips?caseNo=${encodeURIComponent('(2025)罚字第1号')}`);
-    assert.ok(search.text.includes(`data-clip="${own.id}"`));
-    assert.ok(!search.text.includes(`data-clip="${other.id}"`));
+    for (const part of ['(2025)罚字第1号', '罚字第1', '第1号', '(2025']) {
+      const search = await c.auditor.get(`/clips?caseNo=${encodeURIComponent(part)}`);
+      assert.ok(search.text.includes(`data-clip="${own.id}"`), `part of the case number: ${part}`);
+      assert.ok(!search.text.includes(`data-clip="${other.id}"`));
+    }
+    const none = await c.auditor.get(`/clips?caseNo=${encodeURIComponent('罚字第2')}`);
+    assert.ok(!none.text.includes(`data-clip="${own.id}"`));
   });
 
   it('verify now re-hashes the vault copy off the request and records ok, mismatch or missing', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { AccountService } from '../../agent/access/accounts.ts';
 import type { AccountRole } from '../../agent/ledger/event-types.ts';
 import type { Ledger } from '../../agent/ledger/ledger.ts';
 import {
@@ -71,11 +72,11 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
     );
     assert.equal(fx.ledger.accessQueries.binding('ZFY0100')?.officerNo, '310100');
     const page = await c.manager.get('/recorders');
-    assert.match(page.text, /<tr data-serial="ZFY0100" data-status="in_service">[\s\S]*?310100 孙八/);
+    assert.match(page.text, /<tr data-serial="ZFY0100" data-status="in_service"[^>]*>[\s\S]*?孙八（310100）/);
     assert.match(page.text, /下次接入采集站时写入设备/);
     const refused = await c.manager.post('/recorders/bind', { serial: 'ZFY0100', officerNo: '999999' });
     assert.equal(refused.status, 400);
-    assert.match(refused.text, /class="flash error" role="alert">the officer 999999 is not registered/);
+    assert.match(refused.text, /class="flash error" role="alert">人员编号 999999 未登记/);
     const missing = await c.manager.post('/recorders', { serial: '  ' });
     assert.equal(missing.status, 400);
   });
@@ -136,21 +137,88 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
     assert.doesNotMatch(page.text, /class="inline resolve-form"/, 'an auditor sees resolve buttons');
   });
 
-  it('explains a recording gap with two signing officers (R9)', async () => {
+  it('R9: an explanation is entered once and signed by each signer with their own password', async () => {
     const gap = fx.ledger.queries.openAlerts().find((a) => a.kind === 'recording-gap');
     assert.ok(gap);
-    const res = await c.manager.post(`/alerts/${gap.id}/explain`, {
-      text: 'battery ran out during the inspection',
+    await new AccountService({ ledger: fx.ledger, now: fx.clock.now }).add({
+      username: 'lisi',
+      role: 'officer',
+      officerNo: '310002',
+      password: 'Wang-pass-4821',
+      by: 'console',
+    });
+    const text = 'battery ran out during the inspection';
+    const drafted = await c.manager.post(`/alerts/${gap.id}/explain`, {
+      text,
       signedBy: ['310001', '310002', ''],
     });
-    assert.equal(res.status, 303);
-    assert.equal(fx.ledger.sessionRecords.gapExplanation(gap.id)?.signedBy.join(','), '310001,310002');
+    assert.equal(drafted.status, 303);
+    assert.equal(fx.ledger.sessionRecords.gapExplanation(gap.id), null, 'typing numbers signs nothing');
+    assert.ok(
+      fx.ledger.queries.openAlerts().some((a) => a.id === gap.id),
+      'still open: not explained yet',
+    );
+
+    // 310001 signs with their own login; a wrong in-person password signs nothing.
+    const mine = await c.officer.get('/gaps');
+    assert.match(mine.text, new RegExp(`id="gap-sign-table"[\\s\\S]*data-alert="${gap.id}"`));
+    assert.equal((await c.officer.post(`/gaps/${gap.id}/sign`)).headers.location, '/gaps?done=signed');
+    assert.equal((await c.officer.post(`/gaps/${gap.id}/sign`)).status, 400, 'not twice');
+    assert.equal((await c.supervisor.post(`/gaps/${gap.id}/sign`)).status, 400, 'not a named signer');
+    const wrong = await c.manager.post(`/alerts/${gap.id}/sign`, {
+      username: 'lisi',
+      password: 'not-his-pass-1',
+    });
+    assert.equal(wrong.status, 400);
+    const other = await c.manager.post(`/alerts/${gap.id}/sign`, {
+      username: fx.accounts.officer.username,
+      password: fx.accounts.officer.password,
+    });
+    assert.equal(other.status, 400, 'an officer who signed cannot sign again in person');
+    const inPerson = await c.manager.post(`/alerts/${gap.id}/sign`, {
+      username: 'lisi',
+      password: 'Wang-pass-4821',
+    });
+    assert.equal(inPerson.headers.location, '/alerts?done=explained');
+    const explained = fx.ledger.sessionRecords.gapExplanation(gap.id);
+    assert.deepEqual([explained?.text, explained?.signedBy], [text, ['310001', '310002']]);
+    assert.ok(!fx.ledger.queries.openAlerts().some((a) => a.id === gap.id), 'resolved once all signed');
+
+    // Who entered it, who signed how and when: in the chain.
+    const events = (
+      fx.ledger.readHandle.prepare("SELECT body FROM events WHERE type LIKE 'gap.%' ORDER BY seq").all() as {
+        body: string;
+      }[]
+    ).map((e) => JSON.parse(e.body) as { type: string; data: Record<string, unknown> });
+    assert.deepEqual(
+      events.map((e) => [e.type, e.data.enteredBy ?? e.data.username ?? null, e.data.method ?? null]),
+      [
+        ['gap.drafted', 'manager1', null],
+        ['gap.signed', 'officer1', 'own-login'],
+        ['gap.signed', 'lisi', 'in-person'],
+        ['gap.explained', null, null],
+      ],
+    );
+
+    // The text stays visible after it is resolved; the supervisor is told and marks it read.
+    const alerts = await c.auditor.get('/alerts');
+    assert.match(
+      alerts.text,
+      new RegExp(`id="resolved-alert-table"[\\s\\S]*data-alert="${gap.id}"[\\s\\S]*${text}`),
+    );
+    const home = await c.supervisor.get('/');
+    assert.match(home.text, /id="gaps-to-read-notice"/);
+    const toRead = await c.supervisor.get('/gaps');
+    assert.match(toRead.text, new RegExp(`id="gap-read-table"[\\s\\S]*data-alert="${gap.id}"`));
+    assert.equal((await c.supervisor.post(`/gaps/${gap.id}/acknowledge`)).status, 303);
+    assert.deepEqual(fx.ledger.gaps.unacknowledged(), []);
+    assert.match((await c.auditor.get('/alerts')).text, /data-acknowledged="true"/);
   });
 
   it('an administrator adds, changes and disables accounts; the policy errors show on the page', async () => {
     const weak = await c.admin.post('/users', { username: 'clerk2', role: 'auditor', password: 'short' });
     assert.equal(weak.status, 400);
-    assert.match(weak.text, /the password is not accepted/);
+    assert.match(weak.text, /密码不被接受（至少 10 个字符）/);
     assert.equal(fx.ledger.accessQueries.account('clerk2'), null);
     const noOfficer = await c.admin.post('/users', {
       username: 'cop2',
@@ -167,9 +235,14 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
     const clerk = new WebClient(fx.url);
     assert.equal((await clerk.login('clerk2', 'Long-enough-77')).status, 303);
     assert.equal((await clerk.get('/access-log')).status, 200);
-    assert.equal((await c.admin.post('/users/clerk2/role', { role: 'manager' })).status, 303);
+    const toManager = await c.admin.post('/users/clerk2/role', { role: 'manager' });
+    assert.equal(toManager.headers.location, '/users?done=pending', 'a role that sees footage waits');
+    assert.equal(fx.ledger.accessQueries.account('clerk2')?.role, 'auditor');
+    const proposal = fx.ledger.accountProposals.list().find((p) => p.username === 'clerk2');
+    assert.ok(proposal);
+    assert.equal((await c.supervisor.post(`/account-changes/${proposal.id}/confirm`)).status, 303);
     assert.equal(fx.ledger.accessQueries.account('clerk2')?.role, 'manager');
-    assert.equal((await clerk.get('/access-log')).status, 403, 'the new role applies at once');
+    assert.equal((await clerk.get('/access-log')).status, 403, 'the new role applies once confirmed');
     assert.equal((await c.admin.post('/users/clerk2/disabled', { disabled: '1' })).status, 303);
     assert.equal((await clerk.get('/ledger')).status, 303, 'a disabled account is logged out');
     const page = await c.admin.get('/users');
@@ -177,6 +250,76 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
     const lastAdmin = await c.admin.post('/users/admin1/disabled', { disabled: '1' });
     assert.equal(lastAdmin.status, 400);
     assert.equal(fx.ledger.accessQueries.account('admin1')?.disabled, false);
+  });
+
+  it("an administrator cannot reach footage through a second account on an officer's number", async () => {
+    fx.ledger.registerOfficer({ officerNo: '310005', name: '赵六', unit: '综合行政执法队' });
+    const twin = await c.admin.post('/users', {
+      username: 'twin1',
+      role: 'officer',
+      officerNo: '310001',
+      password: 'Long-enough-77',
+    });
+    assert.equal(twin.status, 400, 'officer 310001 already has an account');
+    assert.match(twin.text, /人员编号 310001 已属于账号 officer1/);
+    const ghost = await c.admin.post('/users', {
+      username: 'ghost1',
+      role: 'officer',
+      officerNo: '999999',
+      password: 'Long-enough-77',
+    });
+    assert.equal(ghost.status, 400, 'no such officer is registered');
+    for (const name of ['twin1', 'ghost1']) assert.equal(fx.ledger.accessQueries.account(name), null);
+
+    const added = await c.admin.post('/users', {
+      username: 'lisi1',
+      role: 'officer',
+      officerNo: '310005',
+      password: 'Long-enough-77',
+    });
+    assert.equal(added.headers.location, '/users?done=pending');
+    assert.equal(fx.ledger.accessQueries.account('lisi1'), null, 'not an account until confirmed');
+    assert.equal((await new WebClient(fx.url).login('lisi1', 'Long-enough-77')).status, 401);
+    const again = await c.admin.post('/users', {
+      username: 'lisi2',
+      role: 'officer',
+      officerNo: '310005',
+      password: 'Long-enough-77',
+    });
+    assert.equal(again.status, 400, 'a pending account holds its officer number');
+
+    const reset = await c.admin.post('/users/officer1/password', { password: 'Taken-over-991' });
+    assert.equal(reset.headers.location, '/users?done=pending');
+    assert.equal((await new WebClient(fx.url).login('officer1', 'Taken-over-991')).status, 401);
+    assert.equal((await new WebClient(fx.url).login('officer1', fx.accounts.officer.password)).status, 303);
+
+    const pending = fx.ledger.accountProposals.list();
+    const add = pending.find((p) => p.username === 'lisi1');
+    const pw = pending.find((p) => p.username === 'officer1');
+    assert.ok(add && pw);
+    assert.equal((await c.admin.post(`/account-changes/${add.id}/confirm`)).status, 403, 'not by an admin');
+    const listed = await c.supervisor.get('/access');
+    assert.match(listed.text, new RegExp(`data-proposal="${add.id}" data-change="add"`));
+    assert.equal((await c.supervisor.post(`/account-changes/${pw.id}/refuse`)).status, 303);
+    assert.equal((await new WebClient(fx.url).login('officer1', 'Taken-over-991')).status, 401);
+    assert.equal((await c.supervisor.post(`/account-changes/${add.id}/confirm`)).status, 303);
+    const lisi = new WebClient(fx.url);
+    assert.equal((await lisi.login('lisi1', 'Long-enough-77')).status, 303);
+    const confirmed = fx.ledger.readHandle
+      .prepare("SELECT body FROM events WHERE type = 'account.confirmed' ORDER BY seq DESC LIMIT 1")
+      .get() as { body: string };
+    assert.deepEqual(
+      (JSON.parse(confirmed.body) as { data: Record<string, string> }).data,
+      {
+        ...(JSON.parse(confirmed.body) as { data: Record<string, string> }).data,
+        username: 'lisi1',
+        change: 'add',
+        proposedBy: 'admin1',
+        confirmedBy: 'supervisor1',
+      },
+      'who proposed and who confirmed are in the chain',
+    );
+    assert.equal(fx.ledger.accessQueries.account('lisi1')?.changedBy, 'admin1');
   });
 
   it('reports: a year of inventory, handover and statistics, each view and download logged', async () => {

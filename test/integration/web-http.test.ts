@@ -104,6 +104,65 @@ describe('web page: HTTP behaviour (headers, assets, live view, languages, error
     );
   });
 
+  it('the Now page: officer names, a ready mark per recorder, and the last 24 hours summed from its rows', async () => {
+    const page = await clients.manager.get('/');
+    assert.match(
+      page.text,
+      /<td data-field="officer">张三（310001）<\/td>/,
+      'the officer by name and number',
+    );
+    assert.match(page.text, /data-serial="ZFY0001" data-held="false" data-ready="ready"/);
+    assert.match(page.text, /<td data-field="ready" class="ready-ready">就绪<\/td>/);
+    const json = JSON.parse((await clients.manager.get('/api/now')).text) as {
+      recorders: {
+        serial: string;
+        ready: string;
+        readyText: string;
+        progressText: string;
+        officerText: string;
+      }[];
+    };
+    assert.equal(json.recorders[0]?.officerText, '张三（310001）');
+    assert.match(
+      json.recorders[0]?.progressText ?? '',
+      /^复制 40\.0 MiB \/ 100\.0 MiB/,
+      'the phase in words',
+    );
+    // The fault report of ZFY0002 makes it not ready on the recorder list (R7, R8).
+    const recorders = await clients.manager.get('/recorders');
+    assert.match(recorders.text, /data-serial="ZFY0002" data-status="faulty" data-ready="not-ready"/);
+    assert.match(recorders.text, /未就绪：有未处理的故障/);
+
+    const rows = [
+      ...page.text.matchAll(/<tr data-session="[^"]+" data-status="([^"]+)">((?:(?!<\/tr>)[\s\S])*)<\/tr>/g),
+    ];
+    assert.ok(rows.length >= 3, `${rows.length} dockings in the summary`);
+    const cells = rows.map((m) =>
+      [...(m[2] as string).matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((c) => c[1] as string),
+    );
+    const sum = (i: number) => cells.reduce((n, c) => n + Number(c[i] || 0), 0);
+    const officers = new Set(cells.map((c) => c[2]));
+    const line = /<p id="day-summary-line">([^<]*)<\/p>/.exec(page.text)?.[1] ?? '';
+    assert.match(
+      line,
+      new RegExp(`^共采集 ${rows.length} 次（${officers.size} 名人员），封存 ${sum(4)} 个文件`),
+    );
+    assert.match(line, new RegExp(`逾期 ${sum(6)} 个，录像中断 ${sum(7)} 处`));
+    const mib = (text: string) => {
+      const m = /^([\d.]+) (MiB|GiB)$/.exec(text.trim());
+      assert.ok(m, `a size: ${text}`);
+      return Number(m[1]) * (m[2] === 'GiB' ? 1024 : 1);
+    };
+    const sizes = cells.reduce((n, c) => n + mib(c[5] ?? ''), 0);
+    const total = /，共 ([\d.]+ (?:MiB|GiB))；/.exec(line)?.[1] ?? '';
+    assert.ok(Math.abs(mib(total) - sizes) <= (mib(total) >= 1024 ? 51.2 : 0.05), `${sizes} MiB vs ${total}`);
+    assert.equal(
+      (await clients.officer.get('/')).text.includes('id="day-summary"'),
+      false,
+      'not for officers',
+    );
+  });
+
   it('switches the language with ?lang=en and remembers it in rd_lang', async () => {
     const c = await loggedIn(fx, 'manager');
     const zh = await c.get('/ledger');
@@ -126,7 +185,7 @@ describe('web page: HTTP behaviour (headers, assets, live view, languages, error
       signedBy: ['310001'],
     });
     assert.equal(res.status, 400);
-    assert.match(res.text, /class="flash error" role="alert">[^<]*two or more/);
+    assert.match(res.text, /class="flash error" role="alert">[^<]*两名以上不同的执法人员签名/);
     assert.match(res.text, /id="open-alerts"/);
     assert.match(
       res.text,

@@ -244,4 +244,23 @@ describe('web page: login throttling', () => {
     const later = await new Client(fx.url).login('manager1', fx.accounts.manager.password);
     assert.equal(later.status, 303);
   });
+
+  it('200 parallel logins check five passwords at most; the right one among them is refused', async () => {
+    const right = 150;
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        const client = new Client(fx.url);
+        const page = await client.get('/login');
+        const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+        const password = i === right ? fx.accounts.supervisor.password : `wrong-password-${i}`;
+        return client.post('/login', { username: 'supervisor1', password, next: '/' }, { csrf: token });
+      }),
+    );
+    const statuses = answers.map((a) => a.status);
+    const checked = statuses.filter((s) => s === 401).length;
+    assert.ok(checked <= 5, `${checked} passwords were checked`);
+    assert.equal(statuses.filter((s) => s === 303).length, 0, 'nobody logged in');
+    assert.equal(checked + statuses.filter((s) => s === 429).length, 200);
+    assert.equal(answers[right]?.status, 429, 'the right password came after the limit');
+  });
 });

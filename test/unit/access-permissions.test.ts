@@ -24,7 +24,12 @@ function holders(p: Permission): AccountRole[] {
 
 describe('permission matrix (R6)', () => {
   it('gives each role exactly the permissions of the contract', () => {
-    assert.deepEqual([...ROLE_PERMISSIONS.officer].sort(), ['clips.search', 'footage.request', 'now.view']);
+    assert.deepEqual([...ROLE_PERMISSIONS.officer].sort(), [
+      'clips.search',
+      'footage.request',
+      'gaps.sign',
+      'now.view',
+    ]);
     assert.deepEqual([...ROLE_PERMISSIONS.admin].sort(), [
       'alerts.view',
       'now.view',
@@ -42,8 +47,8 @@ describe('permission matrix (R6)', () => {
       'recorders.view',
       'reports.view',
     ]);
-    assert.equal(ROLE_PERMISSIONS.manager.length, 18);
-    assert.equal(ROLE_PERMISSIONS.supervisor.length, 16);
+    assert.equal(ROLE_PERMISSIONS.manager.length, 19);
+    assert.equal(ROLE_PERMISSIONS.supervisor.length, 19);
     for (const role of ACCOUNT_ROLES)
       for (const p of ROLE_PERMISSIONS[role]) assert.ok(PERMISSIONS.includes(p), `${role}: ${p} is listed`);
   });
@@ -54,6 +59,12 @@ describe('permission matrix (R6)', () => {
     assert.deepEqual(holders('footage.request'), ['officer', 'manager', 'supervisor']);
     assert.deepEqual(holders('footage.decide'), ['supervisor']);
     assert.deepEqual(holders('users.manage'), ['admin']);
+    assert.deepEqual(holders('accounts.confirm'), ['supervisor'], 'an admin never confirms their own change');
+    assert.deepEqual(
+      holders('gaps.acknowledge'),
+      ['supervisor'],
+      'R9: the responsible leader reads explanations',
+    );
   });
 
   it('lets only the manager label clips, manage recorders and create exports', () => {

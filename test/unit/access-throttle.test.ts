@@ -85,4 +85,31 @@ describe('login throttle', () => {
     assert.ok(t.size <= 102, `size ${t.size}`);
     assert.ok(t.retryAfterSeconds('victim', 'elsewhere') > 0, 'the lock survived');
   });
+
+  it('counts an attempt when it starts: attempts still being checked use up the limit', () => {
+    const c = clock();
+    const t = new LoginThrottle({ now: c.now });
+    const started = Array.from({ length: 200 }, (_, i) => t.begin('erin', `10.2.0.${i % 200}`));
+    const admitted = started.filter((a) => a.retryAfterSeconds === 0);
+    assert.equal(admitted.length, 5, 'five attempts of one username may run at once, no more');
+    for (const a of admitted) t.failed(a);
+    assert.equal(t.retryAfterSeconds('erin', 'anywhere'), 900, 'the five failures lock the name');
+    const fromOne = Array.from({ length: 50 }, (_, i) => t.begin(`user${i}`, '10.3.0.1'));
+    assert.equal(fromOne.filter((a) => a.retryAfterSeconds === 0).length, 5, 'and five from one address');
+  });
+
+  it('a success among running attempts clears the username but keeps the others counted', () => {
+    const c = clock();
+    const t = new LoginThrottle({ now: c.now });
+    const attempts = Array.from({ length: 5 }, () => t.begin('frank', '10.4.0.1'));
+    assert.ok(attempts.every((a) => a.retryAfterSeconds === 0));
+    assert.ok(t.begin('frank', '10.4.0.2').retryAfterSeconds > 0, 'a sixth must wait');
+    t.succeeded(attempts[0] as (typeof attempts)[0]);
+    for (const a of attempts.slice(1)) t.failed(a);
+    assert.equal(t.retryAfterSeconds('frank', '10.4.0.3'), 0, 'four failures after the success: not locked');
+    assert.equal(t.retryAfterSeconds('other', '10.4.0.1'), 0, 'the address holds four failures');
+    t.failure('other', '10.4.0.1');
+    assert.equal(t.retryAfterSeconds('other', '10.4.0.1'), 900);
+    assert.throws(() => t.failed({ username: 'x', remote: 'y', retryAfterSeconds: 3 }), /refused/);
+  });
 });

@@ -8,28 +8,6 @@
 (() => {
   const POLL_MS = 1000;
 
-  // The page's copy of agent/reports/byte-format.ts (no build step); a unit test keeps them equal.
-  const formatBytes = (bytes) => {
-    if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '';
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let v = bytes;
-    let u = 0;
-    while (u < units.length - 1 && Math.abs(Number(v.toFixed(1))) >= 1024) {
-      v /= 1024;
-      u++;
-    }
-    return u === 0 ? `${Math.round(v)} B` : `${v.toFixed(1)} ${units[u]}`;
-  };
-
-  const formatSeconds = (seconds) => {
-    if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '';
-    const s = Math.max(0, Math.round(seconds));
-    const h = Math.floor(s / 3600);
-    const m = Math.floor((s % 3600) / 60);
-    const ss = String(s % 60).padStart(2, '0');
-    return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-  };
-
   const formatTime = (iso, timeZone) => {
     const d = new Date(iso);
     if (Number.isNaN(d.getTime())) return '';
@@ -60,17 +38,10 @@
 
   const cell = (tr, name) => tr.querySelector(`[data-field="${name}"]`);
 
-  const progressText = (p) => {
-    if (!p) return '';
-    const eta =
-      p.etaSeconds === null || p.etaSeconds === undefined ? '' : ` · ${formatSeconds(p.etaSeconds)}`;
-    return `${p.phase} ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} · ${formatBytes(p.bytesPerSecond)}/s${eta}`;
-  };
-
   const newRow = (deviceKey) => {
     const tr = document.createElement('tr');
     tr.setAttribute('data-device-key', deviceKey);
-    for (const name of ['serial', 'officer', 'step', 'battery', 'storage', 'files']) {
+    for (const name of ['serial', 'officer', 'step', 'battery', 'storage', 'ready', 'files']) {
       const td = document.createElement('td');
       td.setAttribute('data-field', name);
       if (name === 'battery' || name === 'storage' || name === 'files') td.className = 'num';
@@ -109,40 +80,22 @@
     }
   };
 
-  const storageText = (r) => {
-    if (r.freeBytes === null || r.freeBytes === undefined) return '';
-    if (r.totalBytes === null || r.totalBytes === undefined) return formatBytes(r.freeBytes);
-    return `${formatBytes(r.freeBytes)} / ${formatBytes(r.totalBytes)}`;
-  };
-
-  let stepLabels = null;
-  const stepLabel = (table, step) => {
-    if (stepLabels === null) {
-      try {
-        stepLabels = Object.assign(
-          Object.create(null),
-          JSON.parse(table.getAttribute('data-step-labels') || '{}'),
-        );
-      } catch (_malformed) {
-        stepLabels = {};
-      }
-    }
-    return step in stepLabels ? String(stepLabels[step]) : step;
-  };
-
-  const fillRow = (tr, r, table) => {
+  // The server sends each row's words in the page's language (officer names, steps, phases,
+  // readiness); the script only places them.
+  const fillRow = (tr, r) => {
     tr.setAttribute('data-serial', r.serial || '');
     tr.setAttribute('data-held', String(Boolean(r.held)));
+    tr.setAttribute('data-ready', r.ready || '');
     tr.className = r.held ? 'held' : '';
     setText(cell(tr, 'serial'), r.serial || '');
-    setText(cell(tr, 'officer'), r.officerNo || '');
-    setText(
-      cell(tr, 'step'),
-      r.held ? table.getAttribute('data-held-label') || 'held' : stepLabel(table, r.step),
-    );
-    setText(cell(tr, 'battery'), r.batteryPct === null ? '' : `${Math.round(r.batteryPct)}%`);
-    setText(cell(tr, 'storage'), storageText(r));
-    setText(cell(tr, 'files'), `${r.filesDone} / ${r.filesTotal}`);
+    setText(cell(tr, 'officer'), r.officerText || '');
+    setText(cell(tr, 'step'), r.stepText || '');
+    setText(cell(tr, 'battery'), r.batteryText || '');
+    setText(cell(tr, 'storage'), r.storageText || '');
+    const ready = cell(tr, 'ready');
+    setText(ready, r.readyText || '');
+    ready.className = `ready-${r.ready || 'unknown'}`;
+    setText(cell(tr, 'files'), r.filesText || '');
     const p = r.progress;
     const bar = cell(tr, 'progress');
     bar.setAttribute('data-bytes-done', String(p ? p.bytesDone : 0));
@@ -150,7 +103,7 @@
     bar.max = p && p.bytesTotal > 0 ? p.bytesTotal : 1;
     bar.value = p ? p.bytesDone : 0;
     bar.hidden = !p;
-    setText(cell(tr, 'progress-text'), progressText(p));
+    setText(cell(tr, 'progress-text'), r.progressText || '');
     fillActions(tr, r);
   };
 
@@ -175,14 +128,14 @@
     const seen = new Set();
     for (const r of view.recorders) {
       const tr = rows.get(r.deviceKey) || newRow(r.deviceKey);
-      fillRow(tr, r, table);
+      fillRow(tr, r);
       tbody.appendChild(tr);
       seen.add(r.deviceKey);
     }
     for (const [key, tr] of rows) if (!seen.has(key)) tr.remove();
     if (view.recorders.length === 0) tbody.appendChild(emptyRow(table));
-    setText(document.getElementById('usb-bus'), view.usbBus);
-    setText(document.getElementById('forwarder-state'), view.forwarder ? view.forwarder.state : '');
+    setText(document.getElementById('usb-bus'), view.usbBusText || '');
+    setText(document.getElementById('forwarder-state'), view.forwarderText || '');
     setText(
       document.getElementById('forwarder-backlog'),
       view.forwarder ? String(view.forwarder.backlog) : '',

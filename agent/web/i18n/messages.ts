@@ -1,3 +1,5 @@
+import { DOMAIN, type DomainKey } from '../../i18n/domain.ts';
+import { fill } from '../../i18n/lang.ts';
 import { en } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 
@@ -10,8 +12,11 @@ export const WEB_LANGS: readonly WebLang[] = ['zh-CN', 'en'];
 /** The cookie that remembers the language switch. */
 export const LANG_COOKIE = 'rd_lang';
 
-/** A message name; the zh-CN catalog defines them and every catalog has exactly the same. */
-export type MessageKey = keyof typeof zhCN;
+/**
+ * A message name: the page's own (zh-CN.ts defines them, en.ts has exactly the same) or one of
+ * the dock's words shared with dockctl and the reports (agent/i18n/domain-*.ts).
+ */
+export type MessageKey = keyof typeof zhCN | DomainKey;
 
 /** One language's messages. `{name}` in a message is replaced by the parameter of that name. */
 export type Catalog = { readonly [K in MessageKey]: string };
@@ -20,7 +25,10 @@ export type Catalog = { readonly [K in MessageKey]: string };
 export type Translate = (key: MessageKey, params?: Readonly<Record<string, string | number>>) => string;
 
 /** The catalogs by language. */
-export const CATALOGS: Readonly<Record<WebLang, Catalog>> = { 'zh-CN': zhCN, en };
+export const CATALOGS: Readonly<Record<WebLang, Catalog>> = {
+  'zh-CN': { ...zhCN, ...DOMAIN['zh-CN'] },
+  en: { ...en, ...DOMAIN.en },
+};
 
 /** A language from a cookie or query value, or null when it is not one of ours. */
 export function parseLang(value: string | null | undefined): WebLang | null {
@@ -30,11 +38,5 @@ export function parseLang(value: string | null | undefined): WebLang | null {
 /** The translate function of one language. */
 export function translator(lang: WebLang): Translate {
   const catalog = CATALOGS[lang];
-  return (key, params) => {
-    const text = catalog[key] ?? key;
-    if (!params) return text;
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      name in params ? String(params[name]) : whole,
-    );
-  };
+  return (key, params) => fill(catalog[key] ?? key, params);
 }

@@ -6,11 +6,15 @@ import { field, optionalField } from '../request-input.ts';
 import { redirect } from '../responses.ts';
 import { needs, type Route } from '../router.ts';
 import { simpleTable } from '../table-view.ts';
+import { namer } from '../things-named.ts';
 import { userCan, userOf, type WebContext } from '../web-context.ts';
 import { BadRequestError } from '../web-errors.ts';
+import { accountChangeRoutes, pendingChanges } from './account-changes-section.ts';
 
-function clipLinks(r: AccessRequestRecord): SafeHtml {
-  return html`${r.clipIds.map((id, i) => html`${i > 0 ? ', ' : ''}<a href="${`/clips/${id}`}">${id.slice(0, 8)}</a>`)}`;
+/** The requested clips as people know them: recorder, officer, recording time and file name. */
+function clipLinks(ctx: WebContext, r: AccessRequestRecord): SafeHtml {
+  const n = namer(ctx.rt.ledger, ctx.t, ctx.rt.timeZone);
+  return html`<ul class="clip-list">${r.clipIds.map((id) => html`<li><a href="${`/clips/${id}`}">${n.clipById(id)}</a></li>`)}</ul>`;
 }
 
 function statusCell(ctx: WebContext, r: AccessRequestRecord): string {
@@ -40,10 +44,8 @@ function myRequests(ctx: WebContext, username: string): SafeHtml {
     .accessRequests({ requestedBy: username })
     .map(
       (r) =>
-        html`<tr data-request="${r.id}" data-status="${r.status}"><td>${formatDateTime(r.requestedAt, tz)}</td><td>${clipLinks(
-          r,
-        )}</td><td>${t(`purpose.${r.purpose}` as const)}</td><td>${r.reason}</td><td>${statusCell(ctx, r)}</td><td>${
-          r.decidedBy ?? ''
+        html`<tr data-request="${r.id}" data-status="${r.status}"><td>${formatDateTime(r.requestedAt, tz)}</td><td>${clipLinks(ctx, r)}</td><td>${t(`purpose.${r.purpose}` as const)}</td><td>${r.reason}</td><td>${statusCell(ctx, r)}</td><td>${
+          r.decidedBy ? namer(ctx.rt.ledger, ctx.t, ctx.rt.timeZone).account(r.decidedBy) : ''
         }</td><td>${r.decisionNote ?? ''}</td><td>${formatDateTime(r.expiresAt, tz)}</td><td class="no-print">${exportForm(ctx, r)}</td></tr>`,
     );
   return html`<section id="my-requests"><h2>${t('access.mine')}</h2>${simpleTable(
@@ -70,9 +72,13 @@ function pendingRequests(ctx: WebContext, username: string): SafeHtml {
     .filter((r) => r.requestedBy !== username);
   const rows = pending.map(
     (r) =>
-      html`<tr data-request="${r.id}"><td>${formatDateTime(r.requestedAt, ctx.rt.timeZone)}</td><td>${r.requestedBy}</td><td>${clipLinks(
-        r,
-      )}</td><td>${t(`purpose.${r.purpose}` as const)}</td><td>${r.reason}</td><td class="no-print">${postForm(
+      html`<tr data-request="${r.id}"><td>${formatDateTime(r.requestedAt, ctx.rt.timeZone)}</td><td>${namer(
+        ctx.rt.ledger,
+        ctx.t,
+        ctx.rt.timeZone,
+      ).account(
+        r.requestedBy,
+      )}</td><td>${clipLinks(ctx, r)}</td><td>${t(`purpose.${r.purpose}` as const)}</td><td>${r.reason}</td><td class="no-print">${postForm(
         ctx,
         `/access/${encodeURIComponent(r.id)}/decide`,
         html`<input name="note" maxlength="500" placeholder="${t('common.note')}">
@@ -99,6 +105,7 @@ function pendingRequests(ctx: WebContext, username: string): SafeHtml {
 function accessPage(ctx: WebContext): void {
   const username = userOf(ctx).account.username;
   const body = html`<p class="hint">${ctx.t('access.hint')}</p>
+${userCan(ctx, 'accounts.confirm') ? pendingChanges(ctx, 'decide') : ''}
 ${userCan(ctx, 'footage.decide') ? pendingRequests(ctx, username) : ''}
 ${userCan(ctx, 'footage.request') ? myRequests(ctx, username) : ''}`;
   sendPage(ctx, { title: ctx.t('nav.access'), active: '/access', body, pageId: 'access' });
@@ -161,4 +168,5 @@ export const accessRoutes: readonly Route[] = [
     handler: startExport,
     formPage: BACK,
   },
+  ...accountChangeRoutes,
 ];

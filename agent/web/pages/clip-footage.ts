@@ -1,5 +1,6 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { logFootageView } from '../../access/footage-log.ts';
 import { footageAccess } from '../../access/footage-policy.ts';
 import { errnoCode } from '../../errors.ts';
 import type { ClipView } from '../../ledger/access-queries.ts';
@@ -53,7 +54,7 @@ async function send(ctx: WebContext, fh: FileHandle, start: number, end: number)
   }
 }
 
-/** Stream the clip to the player, with Range support; the first request of a viewing is logged. */
+/** Stream the clip to the player, with Range support; a viewing is logged once per approval window or login. */
 async function video(ctx: WebContext): Promise<void> {
   const { clip, requestId } = footageClip(ctx, 'view');
   const fh = await openVaultFile(ctx, clip);
@@ -64,13 +65,14 @@ async function video(ctx: WebContext): Promise<void> {
       ctx.res.setHeader('content-range', `bytes */${size}`);
       throw new WebRequestError(416, ctx.t('clip.badRange'));
     }
-    // A player asks for many ranges while seeking; a viewing starts at byte 0.
-    if (range === null || range.start === 0) {
-      ctx.rt.ledger.access.log({
-        username: userOf(ctx).account.username,
-        action: 'view',
-        target: `clip:${clip.id}`,
+    // Any bytes of footage are a view, however they are asked for; a HEAD fetches none.
+    if (ctx.method !== 'HEAD') {
+      const user = userOf(ctx);
+      logFootageView(ctx.rt.ledger, {
+        username: user.account.username,
+        clipId: clip.id,
         requestId,
+        loginStartedAt: user.sessionStartedAt,
       });
     }
     const start = range?.start ?? 0;
@@ -94,12 +96,15 @@ async function download(ctx: WebContext): Promise<void> {
   const fh = await openVaultFile(ctx, clip);
   try {
     const size = (await fh.stat()).size;
-    ctx.rt.ledger.access.log({
-      username: userOf(ctx).account.username,
-      action: 'download',
-      target: `clip:${clip.id}`,
-      requestId,
-    });
+    // A HEAD fetches no bytes: it is not a download.
+    if (ctx.method !== 'HEAD') {
+      ctx.rt.ledger.access.log({
+        username: userOf(ctx).account.username,
+        action: 'download',
+        target: `clip:${clip.id}`,
+        requestId,
+      });
+    }
     const name = `${clip.serial}-${fileNameOf(clip.sourcePath)}`;
     ctx.res.writeHead(200, downloadHeaders('video/mp4', name, name, size));
     await send(ctx, fh, 0, size - 1);

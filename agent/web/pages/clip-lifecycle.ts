@@ -1,3 +1,4 @@
+import { storeWords } from '../../i18n/store-words.ts';
 import type { ClipView } from '../../ledger/access-queries.ts';
 import { HOLD_GROUNDS } from '../../ledger/hold-writes.ts';
 import type { CopyRecordRow } from '../../ledger/lifecycle-queries.ts';
@@ -7,6 +8,7 @@ import { formatDateTime } from '../display-format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/messages.ts';
 import { postForm } from '../layout.ts';
+import { namer } from '../things-named.ts';
 import { userCan, type WebContext } from '../web-context.ts';
 
 /** A hold's ground in words (R4). */
@@ -17,8 +19,15 @@ export function groundLabel(ctx: WebContext, ground: string): string {
 /** What a hold covers, in words. */
 export function holdScope(ctx: WebContext, h: HoldRow): string {
   const tz = ctx.rt.timeZone;
-  if (h.scope === 'clip') return ctx.t('hold.clip', { id: h.clipId ?? '' });
-  if (h.scope === 'session') return ctx.t('hold.session', { id: h.sessionId ?? '' });
+  const n = namer(ctx.rt.ledger, ctx.t, tz);
+  if (h.scope === 'clip') return ctx.t('hold.clip', { clip: n.clipById(h.clipId ?? '') });
+  if (h.scope === 'session') {
+    // A docking by its recorder and time, from the clips it sealed.
+    const first = ctx.rt.ledger.queries.sessionClips(h.sessionId ?? '')[0];
+    return ctx.t('hold.session', {
+      session: first ? `${n.recorder(first.serial)} · ${formatDateTime(first.sealedAt, tz)}` : '—',
+    });
+  }
   return ctx.t('hold.recorder', {
     serial: h.serial ?? '',
     from: formatDateTime(h.from, tz),
@@ -45,7 +54,7 @@ function copyRows(ctx: WebContext, c: ClipView, offsite: readonly CopyRecordRow[
     (
       o,
     ) => html`<tr data-copy="offsite" data-result="${o.lastResult}" class="${o.lastResult === 'ok' ? '' : 'bad'}">
-<td>${t('life.offsiteCopy')} · ${o.store}</td>
+<td>${t('life.offsiteCopy')} · ${storeWords(ctx.lang, o.store)}</td>
 <td>${t(`copy.${o.lastResult}` as MessageKey)}</td>
 <td>${t('life.copyState', {
       result: t(`copy.${o.lastResult}` as MessageKey),
@@ -93,7 +102,7 @@ export function lifecycleSection(ctx: WebContext, c: ClipView): SafeHtml {
   const holds = view.holds.length
     ? html`<ul id="clip-holds">${view.holds.map(
         (h) =>
-          html`<li data-hold="${h.id}">${groundLabel(ctx, h.ground)} · ${h.caseNo} · ${h.placedBy} · ${formatDateTime(
+          html`<li data-hold="${h.id}">${groundLabel(ctx, h.ground)} · ${h.caseNo} · ${namer(ctx.rt.ledger, ctx.t, ctx.rt.timeZone).account(h.placedBy)} · ${formatDateTime(
             h.placedAt,
             ctx.rt.timeZone,
           )}</li>`,

@@ -1,19 +1,22 @@
 import { clipSearchScope, footageAccess } from '../../access/footage-policy.ts';
+import { type DomainKey, isDomainKey } from '../../i18n/domain.ts';
 import type { ClipView } from '../../ledger/access-queries.ts';
 import { formatBytes } from '../../reports/byte-format.ts';
 import { formatDateTime, formatSeconds } from '../display-format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { postForm, sendPage } from '../layout.ts';
 import { needs, type Route } from '../router.ts';
+import { namer } from '../things-named.ts';
 import { userCan, userOf, type WebContext } from '../web-context.ts';
 import { NotFoundError } from '../web-errors.ts';
 import { lifecycleSection } from './clip-lifecycle.ts';
+import { fileNameOf } from './clips-page.ts';
 
 /** Clip ids are the first 32 hex digits of a SHA-256. */
 export const CLIP_ID_PATTERN = /^[0-9a-f]{32}$/;
 
-/** The clip of `:id`, or 404: malformed, unknown, or outside the user's search scope and approvals. */
-export function visibleClip(ctx: WebContext): ClipView {
+/** The clip of `:id` and whether the user may see all of its page (else only what to ask for). */
+function clipOfPage(ctx: WebContext): { clip: ClipView; whole: boolean } {
   const id = ctx.params.id ?? '';
   if (!CLIP_ID_PATTERN.test(id)) throw new NotFoundError();
   const clip = ctx.rt.ledger.accessQueries.clip(id);
@@ -21,8 +24,13 @@ export function visibleClip(ctx: WebContext): ClipView {
   const account = userOf(ctx).account;
   const scope = clipSearchScope(account);
   const inScope = scope === 'all' || (typeof scope === 'object' && clip.officerNo === scope.officerNo);
-  if (!inScope && !footageAccess(ctx.rt.ledger, account, id, 'view', ctx.rt.now()).allowed)
-    throw new NotFoundError();
+  return { clip, whole: inScope || footageAccess(ctx.rt.ledger, account, id, 'view', ctx.rt.now()).allowed };
+}
+
+/** The clip of `:id`, or 404: malformed, unknown, or outside the user's search scope and approvals. */
+export function visibleClip(ctx: WebContext): ClipView {
+  const { clip, whole } = clipOfPage(ctx);
+  if (!whole) throw new NotFoundError();
   return clip;
 }
 
@@ -52,7 +60,7 @@ function sealSection(ctx: WebContext, c: ClipView): SafeHtml {
     html`<dt>${label}</dt><dd${id ? html` id="${id}"` : ''}>${value}</dd>`;
   return html`<section id="seal"><h2>${t('clip.seal')}</h2><dl class="facts">
 ${row(t('now.serial'), c.serial)}
-${row(t('common.officerNo'), c.officerNo ?? '')}
+${row(t('summary.officer'), namer(ctx.rt.ledger, t, tz).officer(c.officerNo))}
 ${row(t('clip.sourcePath'), c.sourcePath)}
 ${row(t('clip.recording'), `${formatDateTime(c.recordingStart, tz)} – ${formatDateTime(c.recordingEnd, tz)}`)}
 ${row(t('clips.duration'), formatSeconds(c.durationMs === null ? null : c.durationMs / 1000))}
@@ -61,7 +69,7 @@ ${row('SHA-256', c.sha256, 'clip-sha256')}
 ${row(t('clips.size'), `${formatBytes(c.size)} (${c.size} B)`, 'clip-size')}
 ${row(t('clip.sealedAt'), formatDateTime(c.sealedAt, tz))}
 ${row(t('clip.vaultRel'), c.vaultRel, 'clip-vault')}
-${row(t('clip.verifiedBy'), c.verifiedBy)}
+${row(t('clip.verifiedBy'), isDomainKey(`verify.${c.verifiedBy}`) ? t(`verify.${c.verifiedBy}` as DomainKey) : c.verifiedBy)}
 ${row(t('clip.sealSeq'), String(c.sealSeq), 'clip-seal-seq')}
 ${row(t('clip.flags'), c.flags.map((f) => (f === 'late' ? t('clips.late') : f)).join(', '))}
 </dl></section>`;
@@ -158,12 +166,30 @@ function footageSection(ctx: WebContext, c: ClipView): SafeHtml {
   return html`<section id="footage"><h2>${t('clip.footage')}</h2>${player}${note}${download}${requests}${ask}</section>`;
 }
 
+/**
+ * Another officer's clip, for an officer (R6): what identifies it and the request form, nothing
+ * more (no labels, no seal details, no footage until a supervisor approves).
+ */
+function askOnlySection(ctx: WebContext, c: ClipView): SafeHtml {
+  const t = ctx.t;
+  const tz = ctx.rt.timeZone;
+  return html`<section id="clip-summary"><p class="hint">${t('clip.othersClip')}</p><dl class="facts">
+<dt>${t('now.serial')}</dt><dd>${c.serial}</dd>
+<dt>${t('clips.file')}</dt><dd>${fileNameOf(c.sourcePath)}</dd>
+<dt>${t('clip.recording')}</dt><dd>${formatDateTime(c.recordingStart ?? c.sealedAt, tz)}</dd>
+</dl></section>`;
+}
+
 function clipPage(ctx: WebContext): void {
-  const clip = visibleClip(ctx);
-  const body = html`<p class="no-print"><a href="/clips">${ctx.t('clip.back')}</a></p>
-${sealSection(ctx, clip)}${checkSection(ctx, clip)}${labelSection(ctx, clip)}${lifecycleSection(ctx, clip)}${footageSection(ctx, clip)}`;
+  const { clip, whole } = clipOfPage(ctx);
+  if (!whole && !userCan(ctx, 'footage.request')) throw new NotFoundError();
+  const body = whole
+    ? html`<p class="no-print"><a href="/clips">${ctx.t('clip.back')}</a></p>
+${sealSection(ctx, clip)}${checkSection(ctx, clip)}${labelSection(ctx, clip)}${lifecycleSection(ctx, clip)}${footageSection(ctx, clip)}`
+    : html`<p class="no-print"><a href="/access">${ctx.t('nav.access')}</a></p>
+${askOnlySection(ctx, clip)}${footageSection(ctx, clip)}`;
   sendPage(ctx, {
-    title: `${ctx.t('clip.title')} ${clip.id.slice(0, 12)}`,
+    title: namer(ctx.rt.ledger, ctx.t, ctx.rt.timeZone).clip(clip),
     active: '/clips',
     body,
     printable: true,

@@ -7,6 +7,7 @@ import { sendPage } from '../layout.ts';
 import { optionalField } from '../request-input.ts';
 import { needs, type Route } from '../router.ts';
 import { simpleTable } from '../table-view.ts';
+import { namer } from '../things-named.ts';
 import { userOf, type WebContext } from '../web-context.ts';
 import { BadRequestError } from '../web-errors.ts';
 import { nextZonedDay, parseZonedDay } from '../zoned-dates.ts';
@@ -51,12 +52,13 @@ function clipsPage(ctx: WebContext): void {
   };
   const clips = scope === 'none' ? [] : ctx.rt.ledger.accessQueries.searchClips(q);
   const tz = ctx.rt.timeZone;
+  const n = namer(ctx.rt.ledger, t, tz);
   const rows = clips.map(
     (c) =>
       html`<tr data-clip="${c.id}"><td><a href="${`/clips/${c.id}`}">${formatDateTime(
         c.recordingStart ?? c.sealedAt,
         tz,
-      )}</a></td><td>${c.serial}</td><td>${c.officerNo ?? ''}</td><td>${fileNameOf(c.sourcePath)}</td><td class="num">${formatSeconds(
+      )}</a></td><td>${c.serial}</td><td>${n.officer(c.officerNo)}</td><td>${fileNameOf(c.sourcePath)}</td><td class="num">${formatSeconds(
         c.durationMs === null ? null : c.durationMs / 1000,
       )}</td><td class="num">${formatBytes(c.size)}</td><td>${c.labels?.caseNo ?? ''}</td><td>${
         c.labels?.important ? t('clips.important') : ''
@@ -77,7 +79,7 @@ ${simpleTable(
   [
     t('clips.recordedAt'),
     t('now.serial'),
-    t('common.officerNo'),
+    t('summary.officer'),
     t('clips.file'),
     t('clips.duration'),
     t('clips.size'),

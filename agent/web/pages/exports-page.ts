@@ -12,6 +12,7 @@ import { sendPage } from '../layout.ts';
 import { downloadHeaders } from '../responses.ts';
 import { needs, type Route } from '../router.ts';
 import { simpleTable } from '../table-view.ts';
+import { namer } from '../things-named.ts';
 import { userCan, userOf, type WebContext } from '../web-context.ts';
 import { ForbiddenError, NotFoundError } from '../web-errors.ts';
 
@@ -30,9 +31,10 @@ function jobRows(ctx: WebContext, jobs: readonly ExportJob[]): SafeHtml[] {
         : j.state === 'done'
           ? ctx.t('exports.done')
           : (j.error ?? ctx.t('exports.failed'));
-    return html`<tr data-job="${j.id}" data-state="${j.state}"><td>${formatDateTime(j.startedAt, ctx.rt.timeZone)}</td><td>${
-      j.createdBy
-    }</td><td>${j.requestId.slice(0, 8)}</td><td class="${j.state === 'failed' ? 'bad' : ''}">${state}</td><td>${
+    const n = namer(ctx.rt.ledger, ctx.t, ctx.rt.timeZone);
+    return html`<tr data-job="${j.id}" data-state="${j.state}"><td>${formatDateTime(j.startedAt, ctx.rt.timeZone)}</td><td>${n.account(
+      j.createdBy,
+    )}</td><td>${n.request(j.requestId)}</td><td class="${j.state === 'failed' ? 'bad' : ''}">${state}</td><td>${
       j.state === 'running' ? html`<progress max="${j.total || 1}" value="${j.done}"></progress>` : ''
     }</td></tr>`;
   });
@@ -45,16 +47,16 @@ function exportsPage(ctx: WebContext): void {
     userCan(ctx, 'footage.decide') ? undefined : userOf(ctx).account.username,
   );
   const running = jobs.some((j) => j.state === 'running');
+  const n = namer(ctx.rt.ledger, t, tz);
   const rows = ctx.rt.ledger.accessQueries
     .exports()
     .map(
       (e) =>
-        html`<tr data-export="${e.id}"><td>${formatDateTime(e.createdAt, tz)}</td><td>${e.id}</td><td>${e.createdBy}</td><td>${
-          e.caseNo ?? ''
-        }</td><td class="num">${e.clipIds.length}</td><td class="num">${formatBytes(e.bytes)}</td><td class="hash">${e.manifestSha256.slice(
-          0,
-          16,
-        )}…</td><td class="no-print">${
+        html`<tr data-export="${e.id}"><td>${formatDateTime(e.createdAt, tz)}</td><td>${e.caseNo ?? ''}</td><td>${n.account(
+          e.createdBy,
+        )}</td><td>${n.request(e.requestId)}</td><td><ul class="clip-list">${e.clipIds.map(
+          (id) => html`<li>${n.clipById(id)}</li>`,
+        )}</ul></td><td class="num">${formatBytes(e.bytes)}</td><td class="no-print">${
           mayDownload(ctx, e)
             ? html`<a class="button" href="${`/exports/${encodeURIComponent(e.id)}/download`}">${t('exports.download')}</a>`
             : ''
@@ -72,12 +74,11 @@ function exportsPage(ctx: WebContext): void {
 ${simpleTable(
   [
     t('exports.createdAt'),
-    t('exports.id'),
-    t('exports.by'),
     t('clips.caseNo'),
+    t('exports.by'),
+    t('exports.request'),
     t('access.clips'),
     t('clips.size'),
-    t('exports.manifest'),
     '',
   ],
   rows,
@@ -98,17 +99,18 @@ async function downloadExport(ctx: WebContext): Promise<void> {
     if (errnoCode(err) === 'ENOENT') throw new NotFoundError(ctx.t('exports.folderMissing'));
     throw err;
   }
+  ctx.res.writeHead(200, downloadHeaders('application/zip', `export-${record.id}.zip`));
+  // A HEAD fetches no bytes: it is not a download.
+  if (ctx.method === 'HEAD') {
+    ctx.res.end();
+    return;
+  }
   ctx.rt.ledger.access.log({
     username: userOf(ctx).account.username,
     action: 'export-download',
     target: `export:${record.id}`,
     requestId: record.requestId,
   });
-  ctx.res.writeHead(200, downloadHeaders('application/zip', `export-${record.id}.zip`));
-  if (ctx.method === 'HEAD') {
-    ctx.res.end();
-    return;
-  }
   try {
     await pipeline(zipExportPackage(dir) as Readable, ctx.res);
   } catch (err) {

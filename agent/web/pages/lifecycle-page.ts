@@ -1,3 +1,4 @@
+import { storeWords } from '../../i18n/store-words.ts';
 import type { HoldGround } from '../../ledger/lifecycle-events.ts';
 import type { PurgeRow } from '../../ledger/purge-queries.ts';
 import { backlogView } from '../../lifecycle/clip-lifecycle.ts';
@@ -13,6 +14,7 @@ import { field } from '../request-input.ts';
 import { redirect } from '../responses.ts';
 import { needs, type Route } from '../router.ts';
 import { simpleTable } from '../table-view.ts';
+import { namer } from '../things-named.ts';
 import { userCan, userOf, type WebContext } from '../web-context.ts';
 import { NotFoundError } from '../web-errors.ts';
 import { groundLabel, holdScope } from './clip-lifecycle.ts';
@@ -34,7 +36,7 @@ export function offsiteSection(ctx: WebContext, life: Lifecycle): SafeHtml {
     ? t('life.wormNever')
     : probe.outcome === 'worm'
       ? t('life.wormYes', { at: formatDateTime(probe.at, tz) })
-      : t('life.wormNo', { summary: probe.summary });
+      : t('life.wormNo', { summary: ctx.lang === 'en' ? probe.summary : t(`worm.${probe.outcome}`) });
   const backlog =
     !b || b.clips === 0
       ? t('life.backlogNone')
@@ -45,7 +47,7 @@ export function offsiteSection(ctx: WebContext, life: Lifecycle): SafeHtml {
           eta: b.etaSeconds === null ? t('life.etaUnknown') : formatSeconds(b.etaSeconds),
         });
   return html`<section id="offsite"><h2>${t('life.offsite')}</h2><dl class="facts">
-<dt>${t('life.store')}</dt><dd id="offsite-store">${store.description}${
+<dt>${t('life.store')}</dt><dd id="offsite-store">${storeWords(ctx.lang, store.description)}${
     store.offsite ? '' : html` <strong class="bad" id="not-offsite">${t('life.notOffsite')}</strong>`
   }</dd>
 <dt>${t('life.worm')}</dt><dd id="offsite-worm" data-outcome="${probe?.outcome ?? ''}" class="${probe?.outcome === 'worm' ? '' : 'bad'}">${worm}</dd>
@@ -70,13 +72,14 @@ export async function spaceSection(ctx: WebContext, life: Lifecycle): Promise<Sa
 function holdsSection(ctx: WebContext, life: Lifecycle): SafeHtml {
   const t = ctx.t;
   const lift = userCan(ctx, 'holds.lift');
+  const n = namer(ctx.rt.ledger, t, ctx.rt.timeZone);
   const rows = life.deps.ledger
     .holds(true)
     .map(
       (h) =>
         html`<tr data-hold="${h.id}"><td>${holdScope(ctx, h)}</td><td>${groundLabel(ctx, h.ground)}</td><td>${
           userCan(ctx, 'labels.personal') ? `${h.caseName} / ` : ''
-        }${h.caseNo}</td><td>${h.placedBy} · ${formatDateTime(h.placedAt, ctx.rt.timeZone)}</td><td>${
+        }${h.caseNo}</td><td>${n.account(h.placedBy)} · ${formatDateTime(h.placedAt, ctx.rt.timeZone)}</td><td>${
           lift
             ? postForm(
                 ctx,
@@ -106,11 +109,12 @@ function candidatesSection(ctx: WebContext, life: Lifecycle): SafeHtml {
   const t = ctx.t;
   const confirm = userCan(ctx, 'purge.confirm');
   const tz = ctx.rt.timeZone;
+  const n = namer(ctx.rt.ledger, t, tz);
   const rows = expiredClips(life.deps, 500).map(
     (c) =>
       html`<tr data-clip="${c.clipId}"><td>${
         confirm ? html`<input type="checkbox" name="clipId" value="${c.clipId}" form="purge-form">` : ''
-      }</td><td><a href="${`/clips/${c.clipId}`}">${c.clipId.slice(0, 12)}</a></td><td>${formatDateTime(c.recordedAt, tz)}</td><td>${t(
+      }</td><td><a href="${`/clips/${c.clipId}`}">${n.clipById(c.clipId)}</a></td><td>${formatDateTime(c.recordedAt, tz)}</td><td>${t(
         `class.${c.retention.retentionClass}` as MessageKey,
       )}</td><td>${formatDateTime(c.retention.end, tz)}</td><td class="num">${formatBytes(c.size)}</td></tr>`,
   );
@@ -125,7 +129,7 @@ function candidatesSection(ctx: WebContext, life: Lifecycle): SafeHtml {
       )
     : '';
   return html`<section id="candidates"><h2>${t('life.candidates')}</h2>${simpleTable(
-    ['', t('clip.title'), t('clip.recording'), t('life.class'), t('life.retentionEnd'), t('clips.size')],
+    ['', t('nav.clips'), t('clip.recording'), t('life.class'), t('life.retentionEnd'), t('clips.size')],
     rows,
     { id: 'candidates-table', empty: t('life.noCandidates') },
   )}${rows.length > 0 ? form : ''}</section>`;
@@ -160,14 +164,19 @@ function purgeActions(ctx: WebContext, p: PurgeRow): SafeHtml {
 function purgesSection(ctx: WebContext, life: Lifecycle): SafeHtml {
   const t = ctx.t;
   const tz = ctx.rt.timeZone;
+  const n = namer(ctx.rt.ledger, t, tz);
   const rows = life.deps.ledger
     .purges(100)
     .map(
       (p) =>
         html`<tr data-purge="${p.id}" data-status="${p.status}"><td>${t(`purge.${p.status}` as MessageKey)}</td><td class="num">${
           p.clipIds.length
-        }</td><td class="num">${formatBytes(p.bytes)}</td><td>${p.requestedBy} · ${formatDateTime(p.requestedAt, tz)}</td><td>${
-          p.needsApproval ? (p.approvedBy ?? t('life.purge.needsApproval')) : t('life.purge.noApproval')
+        }</td><td class="num">${formatBytes(p.bytes)}</td><td>${n.account(p.requestedBy)} · ${formatDateTime(p.requestedAt, tz)}</td><td>${
+          p.needsApproval
+            ? p.approvedBy
+              ? n.account(p.approvedBy)
+              : t('life.purge.needsApproval')
+            : t('life.purge.noApproval')
         }</td><td>${formatDateTime(p.graceUntil, tz)}</td><td>${purgeActions(ctx, p)}</td></tr>`,
     );
   const headers = [

@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { LoginRefusedError, LoginThrottledError } from '../../access/errors.ts';
 import { csrfMatches } from '../../access/web-sessions.ts';
+import { FIRST_ADMIN_COMMAND } from '../first-run.ts';
+import { formToken } from '../form-token.ts';
 import { html } from '../html.ts';
 import { layoutPage } from '../layout.ts';
 import { field, parseCookies, safeNextPath } from '../request-input.ts';
@@ -14,23 +15,20 @@ import { ForbiddenError } from '../web-errors.ts';
  * in a SameSite=Strict cookie that the form must repeat.
  */
 const LOGIN_CSRF_COOKIE = 'rd_login_csrf';
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 function loginToken(ctx: WebContext): string {
-  const existing = parseCookies(ctx.req.headers.cookie).get(LOGIN_CSRF_COOKIE);
-  if (existing && TOKEN_PATTERN.test(existing)) return existing;
-  const token = randomBytes(32).toString('base64url');
-  ctx.res.appendHeader(
-    'set-cookie',
-    `${LOGIN_CSRF_COOKIE}=${token}; Path=/login; HttpOnly; SameSite=Strict; Secure; Max-Age=3600`,
-  );
-  return token;
+  return formToken(ctx, LOGIN_CSRF_COOKIE, '/login');
 }
 
 function showLogin(ctx: WebContext, status: number, error: string | null): void {
   const next = safeNextPath(ctx.query.get('next') ?? ctx.form.get('next'));
   const token = loginToken(ctx);
-  const body = html`${error ? html`<p class="flash error" role="alert" id="login-error">${error}</p>` : ''}
+  const firstRun =
+    ctx.rt.accounts.list().length === 0
+      ? html`<section class="notices" id="first-run"><p>${ctx.t('login.noAccount')}</p>
+<pre class="command">${FIRST_ADMIN_COMMAND}</pre><p class="hint">${ctx.t('login.setupLink')}</p></section>`
+      : '';
+  const body = html`${error ? html`<p class="flash error" role="alert" id="login-error">${error}</p>` : ''}${firstRun}
 <form method="post" action="/login" class="login-form" id="login-form">
 <input type="hidden" name="_csrf" value="${token}">
 <input type="hidden" name="next" value="${next}">

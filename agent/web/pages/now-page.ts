@@ -1,39 +1,26 @@
+import { DEFAULT_DOCK_RULES } from '../../dock/dock-rules.ts';
 import { decideHeldRecorder } from '../../dock/held-recorders.ts';
-import type { LiveDockView, LiveRecorder } from '../../dock/live-view.ts';
-import { formatBytes } from '../../reports/byte-format.ts';
-import { formatDateTime, formatPercent, formatSeconds } from '../display-format.ts';
+import { formatDateTime } from '../display-format.ts';
 import { html, type SafeHtml } from '../html.ts';
-import type { MessageKey } from '../i18n/messages.ts';
 import { csrfField, sendPage } from '../layout.ts';
+import { type NowRow, type NowView, nowView } from '../now-view.ts';
 import { field } from '../request-input.ts';
 import { redirect, sendJson } from '../responses.ts';
 import { needs, type Route } from '../router.ts';
+import { namer } from '../things-named.ts';
 import { userCan, userOf, type WebContext } from '../web-context.ts';
 import { offsiteSection, spaceSection } from './lifecycle-page.ts';
+import { daySummarySection, noticesSection } from './now-summary.ts';
 
-/** Dock steps (agent/dock/dock-session.ts) in words; others are shown as they are. */
-const STEP_LABELS: Readonly<Record<string, MessageKey>> = {
-  detected: 'step.detected',
-  identified: 'step.identified',
-  'clock-read': 'step.clockRead',
-  'clock-synced': 'step.clockSynced',
-  'checked-in': 'step.checkedIn',
-  mounted: 'step.mounted',
-  'storage-read': 'step.storageRead',
-  'mass-storage': 'step.massStorage',
-  ingesting: 'step.ingesting',
-  'officer-written': 'step.officerWritten',
-  'officer-write-failed': 'step.officerWriteFailed',
-  finished: 'step.finished',
-  released: 'step.released',
-  'ended-early': 'step.endedEarly',
-  done: 'step.done',
-};
-
-function stepLabels(ctx: WebContext): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [step, key] of Object.entries(STEP_LABELS)) out[step] = ctx.t(key);
-  return out;
+/** The live view in the user's words (the page's first render and `/api/now`). */
+function liveNow(ctx: WebContext): NowView {
+  return nowView(
+    ctx.rt,
+    ctx.rt.live(),
+    ctx.t,
+    namer(ctx.rt.ledger, ctx.t, ctx.rt.timeZone),
+    ctx.rt.readiness ?? DEFAULT_DOCK_RULES,
+  );
 }
 
 /** Where a held-recorder decision returns to: the page that showed the buttons. */
@@ -53,49 +40,38 @@ export function heldActions(ctx: WebContext, serial: string | null, back: string
   return html`${form('accept')} ${form('reject')}`;
 }
 
-function progressText(p: LiveRecorder['progress']): string {
-  if (!p) return '';
-  const eta = p.etaSeconds === null ? '' : ` · ${formatSeconds(p.etaSeconds)}`;
-  return `${p.phase} ${formatBytes(p.bytesDone)} / ${formatBytes(p.bytesTotal)} · ${formatBytes(p.bytesPerSecond)}/s${eta}`;
-}
-
-function recorderRow(ctx: WebContext, r: LiveRecorder, manage: boolean): SafeHtml {
+function recorderRow(ctx: WebContext, r: NowRow, manage: boolean): SafeHtml {
   const p = r.progress;
-  const storage =
-    r.freeBytes === null
-      ? ''
-      : r.totalBytes === null
-        ? formatBytes(r.freeBytes)
-        : `${formatBytes(r.freeBytes)} / ${formatBytes(r.totalBytes)}`;
-  return html`<tr data-device-key="${r.deviceKey}" data-serial="${r.serial ?? ''}" data-held="${String(r.held)}" class="${
-    r.held ? 'held' : ''
-  }">
+  return html`<tr data-device-key="${r.deviceKey}" data-serial="${r.serial ?? ''}" data-held="${String(r.held)}" data-ready="${
+    r.ready
+  }" class="${r.held ? 'held' : ''}">
 <td data-field="serial">${r.serial ?? ''}</td>
-<td data-field="officer">${r.officerNo ?? ''}</td>
-<td data-field="step">${r.held ? ctx.t('now.held') : (stepLabels(ctx)[r.step] ?? r.step)}</td>
-<td data-field="battery" class="num">${formatPercent(r.batteryPct)}</td>
-<td data-field="storage" class="num">${storage}</td>
-<td data-field="files" class="num">${r.filesDone} / ${r.filesTotal}</td>
+<td data-field="officer">${r.officerText}</td>
+<td data-field="step">${r.stepText}</td>
+<td data-field="battery" class="num">${r.batteryText}</td>
+<td data-field="storage" class="num">${r.storageText}</td>
+<td data-field="ready" class="ready-${r.ready}">${r.readyText}</td>
+<td data-field="files" class="num">${r.filesText}</td>
 <td class="progress-cell"><progress data-field="progress" max="${p?.bytesTotal ?? 1}" value="${p?.bytesDone ?? 0}" data-bytes-done="${
     p?.bytesDone ?? 0
-  }" data-bytes-total="${p?.bytesTotal ?? 0}"${p ? '' : html` hidden`}></progress> <span data-field="progress-text">${progressText(p)}</span></td>
+  }" data-bytes-total="${p?.bytesTotal ?? 0}"${p ? '' : html` hidden`}></progress> <span data-field="progress-text">${r.progressText}</span></td>
 <td data-field="actions" data-for="${r.held && r.serial && manage ? r.serial : ''}">${
     r.held && r.serial && manage ? heldActions(ctx, r.serial, '/') : ''
   }</td>
 </tr>`;
 }
 
-function statusList(ctx: WebContext, view: LiveDockView): SafeHtml {
+function statusList(ctx: WebContext, view: NowView): SafeHtml {
   return html`<dl class="status" id="dock-status">
-<dt>${ctx.t('now.usbBus')}</dt><dd id="usb-bus">${view.usbBus}</dd>
-<dt>${ctx.t('now.forwarder')}</dt><dd id="forwarder-state">${view.forwarder?.state ?? ctx.t('now.forwarderOff')}</dd>
+<dt>${ctx.t('now.usbBus')}</dt><dd id="usb-bus">${view.usbBusText}</dd>
+<dt>${ctx.t('now.forwarder')}</dt><dd id="forwarder-state">${view.forwarderText}</dd>
 <dt>${ctx.t('now.backlog')}</dt><dd id="forwarder-backlog">${view.forwarder ? String(view.forwarder.backlog) : ''}</dd>
 <dt>${ctx.t('now.updated')}</dt><dd id="now-at">${formatDateTime(new Date(view.at), ctx.rt.timeZone)}</dd>
 </dl>`;
 }
 
 async function nowPage(ctx: WebContext): Promise<void> {
-  const view = ctx.rt.live();
+  const view = liveNow(ctx);
   const manage = userCan(ctx, 'recorders.manage');
   const headers = [
     'now.serial',
@@ -103,6 +79,7 @@ async function nowPage(ctx: WebContext): Promise<void> {
     'now.step',
     'now.battery',
     'now.storage',
+    'now.ready',
     'now.files',
     'now.progress',
     'now.actions',
@@ -111,17 +88,16 @@ async function nowPage(ctx: WebContext): Promise<void> {
     view.recorders.length > 0
       ? view.recorders.map((r) => recorderRow(ctx, r, manage))
       : html`<tr class="empty"><td colspan="${headers.length}">${ctx.t('now.none')}</td></tr>`;
-  const body = html`${statusList(ctx, view)}
+  const body = html`${noticesSection(ctx)}${statusList(ctx, view)}
 <div class="table-scroll"><table class="data" id="now-recorders" data-poll="/api/now" data-time-zone="${
     ctx.rt.timeZone
-  }" data-held-label="${ctx.t(
-    'now.held',
-  )}" data-step-labels="${JSON.stringify(stepLabels(ctx))}" data-empty-label="${ctx.t('now.none')}" data-poll-error="${ctx.t('now.pollError')}">
+  }" data-empty-label="${ctx.t('now.none')}" data-poll-error="${ctx.t('now.pollError')}">
 <thead><tr>${headers.map((h) => html`<th scope="col">${ctx.t(h)}</th>`)}</tr></thead>
 <tbody>${rows}</tbody>
 </table></div>
 <p class="hint" id="poll-status" aria-live="polite"></p>
 ${manage ? html`<template id="held-actions-template">${heldActions(ctx, null, '/')}</template>` : ''}
+${userCan(ctx, 'ledger.view') ? daySummarySection(ctx) : ''}
 ${ctx.rt.lifecycle ? html`${await spaceSection(ctx, ctx.rt.lifecycle)}${offsiteSection(ctx, ctx.rt.lifecycle)}` : ''}`;
   sendPage(ctx, { title: ctx.t('nav.now'), active: '/', body, pageId: 'now' });
 }
@@ -143,7 +119,7 @@ export const nowRoutes: readonly Route[] = [
     path: '/api/now',
     access: needs('now.view'),
     kind: 'api',
-    handler: (ctx) => sendJson(ctx.res, 200, ctx.rt.live()),
+    handler: (ctx) => sendJson(ctx.res, 200, liveNow(ctx)),
   },
   {
     method: 'POST',

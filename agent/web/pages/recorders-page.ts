@@ -1,10 +1,14 @@
+import { DEFAULT_DOCK_RULES } from '../../dock/dock-rules.ts';
 import { heldRecorders } from '../../dock/held-recorders.ts';
 import type { FaultRecord, RecorderRecord } from '../../ledger/ledger-records.ts';
-import { formatDateTime } from '../display-format.ts';
+import { formatDateTime, formatPercent } from '../display-format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { postForm, sendPage } from '../layout.ts';
+import { storageText } from '../now-view.ts';
+import { readinessOf, readinessText } from '../recorder-readiness.ts';
 import { needs, type Route } from '../router.ts';
 import { simpleTable } from '../table-view.ts';
+import { namer } from '../things-named.ts';
 import { userCan, type WebContext } from '../web-context.ts';
 import { zonedDateTimeField } from '../zoned-dates.ts';
 import { heldActions } from './now-page.ts';
@@ -134,15 +138,27 @@ function recordersPage(ctx: WebContext): void {
   const recorders = ledger.queries.recorders();
   const officers = new Map(ledger.accessQueries.officers().map((o) => [o.officerNo, o]));
   const faults = ledger.queries.openFaults();
+  const readings = ledger.queries.lastReadings();
+  const n = namer(ledger, t, timeZone);
   const rows = recorders.map((r) => {
     const bound = ledger.accessQueries.binding(r.serial);
-    const officer = bound?.officerNo ? officers.get(bound.officerNo) : undefined;
     const open = faults.filter((f) => f.serial === r.serial).length;
-    return html`<tr data-serial="${r.serial}" data-status="${r.status}"><td>${r.serial}</td><td>${r.model ?? ''}</td><td>${
-      r.vendor ?? ''
-    }</td><td>${statusLabel(ctx, r)}</td><td>${bound?.officerNo ? `${bound.officerNo} ${officer?.name ?? ''}` : ''}</td><td class="num">${
+    const last = readings.get(r.serial);
+    const input = {
+      status: r.status,
+      openFaults: open,
+      batteryPct: last?.batteryPct ?? null,
+      freeBytes: last?.freeBytes ?? null,
+    };
+    const ready = readinessOf(input, ctx.rt.readiness ?? DEFAULT_DOCK_RULES);
+    return html`<tr data-serial="${r.serial}" data-status="${r.status}" data-ready="${ready.state}"><td>${r.serial}</td><td>${
+      r.model ?? ''
+    }</td><td>${r.vendor ?? ''}</td><td>${statusLabel(ctx, r)}</td><td>${n.officer(bound?.officerNo)}</td><td class="num">${
       open || ''
-    }</td><td>${formatDateTime(r.registeredAt, timeZone)}</td></tr>`;
+    }</td><td class="num">${formatPercent(input.batteryPct)}</td><td class="num">${storageText(input.freeBytes)}</td><td class="ready-${ready.state}">${readinessText(t, ready, input)}</td><td>${formatDateTime(
+      r.registeredAt,
+      timeZone,
+    )}</td></tr>`;
   });
   const officerRows = [...officers.values()].map(
     (o) =>
@@ -158,6 +174,9 @@ ${simpleTable(
     t('recorders.status'),
     t('recorders.boundTo'),
     t('recorders.openFaults'),
+    t('now.battery'),
+    t('now.storage'),
+    t('now.ready'),
     t('recorders.registeredAt'),
   ],
   rows,

@@ -1,3 +1,4 @@
+import type { ChangeOutcome } from '../../access/account-changes.ts';
 import { ACCOUNT_ROLES, isAccountRole } from '../../access/permissions.ts';
 import type { AccountRecord } from '../../ledger/access-records.ts';
 import type { AccountRole } from '../../ledger/event-types.ts';
@@ -10,6 +11,7 @@ import { needs, type Route } from '../router.ts';
 import { simpleTable } from '../table-view.ts';
 import { userOf, type WebContext } from '../web-context.ts';
 import { BadRequestError } from '../web-errors.ts';
+import { pendingChanges } from './account-changes-section.ts';
 
 function roleSelect(ctx: WebContext, selected: AccountRole | null): SafeHtml {
   return html`<select name="role" required>${ACCOUNT_ROLES.map(
@@ -69,9 +71,11 @@ ${postForm(
 <label>${t('common.officerNo')} <input name="officerNo" maxlength="32"></label>
 <label>${t('users.initialPassword')} <input type="password" name="password" required maxlength="256" autocomplete="new-password"></label>
 <p class="hint">${t('users.passwordHint')}</p>
+<p class="hint">${t('users.confirmHint')}</p>
 <button type="submit">${t('users.add')}</button>`,
   { className: 'card stacked no-print', id: 'add-user' },
-)}`;
+)}
+${pendingChanges(ctx, 'withdraw')}`;
   sendPage(ctx, { title: t('nav.users'), active: '/users', body, pageId: 'users' });
 }
 
@@ -81,35 +85,51 @@ function roleField(ctx: WebContext): AccountRole {
   return role;
 }
 
+/** Back to the list, saying whether the change was saved or waits for a supervisor. */
+function done(ctx: WebContext, outcome: ChangeOutcome): void {
+  redirect(ctx.res, `/users?done=${outcome === 'pending' ? 'pending' : 'saved'}`);
+}
+
 async function addUser(ctx: WebContext): Promise<void> {
-  await ctx.rt.accounts.add({
-    username: field(ctx.form, 'username', 64),
-    role: roleField(ctx),
-    officerNo: optionalField(ctx.form, 'officerNo', 32),
-    password: ctx.form.get('password') ?? '',
-    by: userOf(ctx).account.username,
-  });
-  redirect(ctx.res, '/users?done=saved');
+  const outcome = await ctx.rt.accountChanges.add(
+    {
+      username: field(ctx.form, 'username', 64),
+      role: roleField(ctx),
+      officerNo: optionalField(ctx.form, 'officerNo', 32),
+      password: ctx.form.get('password') ?? '',
+    },
+    userOf(ctx).account.username,
+  );
+  done(ctx, outcome);
 }
 
 function setRole(ctx: WebContext): void {
-  ctx.rt.accounts.setRole(ctx.params.username ?? '', roleField(ctx), userOf(ctx).account.username);
-  redirect(ctx.res, '/users?done=saved');
+  done(
+    ctx,
+    ctx.rt.accountChanges.setRole(ctx.params.username ?? '', roleField(ctx), userOf(ctx).account.username),
+  );
 }
 
 function setDisabled(ctx: WebContext): void {
   const value = field(ctx.form, 'disabled', 1);
   if (value !== '0' && value !== '1') throw new BadRequestError(ctx.t('users.badState'));
-  ctx.rt.accounts.setDisabled(ctx.params.username ?? '', value === '1', userOf(ctx).account.username);
-  redirect(ctx.res, '/users?done=saved');
+  done(
+    ctx,
+    ctx.rt.accountChanges.setDisabled(ctx.params.username ?? '', value === '1', userOf(ctx).account.username),
+  );
 }
 
 async function setPassword(ctx: WebContext): Promise<void> {
-  await ctx.rt.accounts.setPassword(
+  const outcome = await ctx.rt.accountChanges.setPassword(
     ctx.params.username ?? '',
     ctx.form.get('password') ?? '',
     userOf(ctx).account.username,
   );
+  done(ctx, outcome);
+}
+
+function withdraw(ctx: WebContext): void {
+  ctx.rt.accountChanges.refuse(ctx.params.id ?? '');
   redirect(ctx.res, '/users?done=saved');
 }
 
@@ -131,4 +151,5 @@ export const userRoutes: readonly Route[] = [
   formRoute('/users/:username/role', setRole),
   formRoute('/users/:username/disabled', setDisabled),
   formRoute('/users/:username/password', setPassword),
+  formRoute('/account-changes/:id/withdraw', withdraw),
 ];
