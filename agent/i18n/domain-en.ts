@@ -306,6 +306,7 @@ export const domainEn: { readonly [K in DomainKey]: string } = {
   'step.endedEarly': 'ended early',
   'step.wipesReconciled': 'earlier deletions checked',
   'step.listed': 'files listed',
+  'step.wipesRefused': 'some sealed files kept on the recorder (deletion refused)',
   'step.done': 'done',
   'step.held': 'waiting for a decision',
   'cli.status.notRunning': 'dockd: not running',

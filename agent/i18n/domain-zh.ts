@@ -292,6 +292,7 @@ export const domainZh = {
   'step.endedEarly': '提前结束',
   'step.wipesReconciled': '已核对上次的删除',
   'step.listed': '已列出文件',
+  'step.wipesRefused': '部分已封存文件未能删除，仍留在记录仪上',
   'step.done': '已完成',
   'step.held': '待确认是否接收',
   'cli.status.notRunning': 'dockd：未运行',

@@ -20,6 +20,7 @@ export const STEP_WORDS: Readonly<Record<SessionStep | 'done', DomainKey>> = {
   'wipes-reconciled': 'step.wipesReconciled',
   listed: 'step.listed',
   ingesting: 'step.ingesting',
+  'wipes-refused': 'step.wipesRefused',
   'storage-read': 'step.storageRead',
   finished: 'step.finished',
   'ended-early': 'step.endedEarly',

@@ -130,12 +130,16 @@ describe('serial driver over the simulated firmware (memory link)', () => {
   });
 
   it('reports DeviceGoneError at once when the port closes mid-request', async () => {
-    const r = rig();
+    // Every answer is dropped and the time limit is long: only the port closing can end the call,
+    // and it must end it as gone (not as a time-out, however late the close comes on a busy box).
+    const r = rig({}, { timeoutMs: 30_000 });
     const drv = await r.open();
-    r.firmware.faults.dropNext = 1;
+    r.firmware.faults.dropNext = 1000;
+    const started = performance.now();
     const pending = drv.battery();
     setTimeout(() => void r.dev.close(), 5);
     await assert.rejects(pending, DeviceGoneError);
+    assert.ok(performance.now() - started < 20_000, 'ended by the close, not by the time limit');
   });
 
   it('ignores stale answers and answers to other commands', async () => {
