@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { DockError, errnoCode } from '../errors.ts';
 import { publishNoReplace } from '../fs/durable-write.ts';
+import { failpoint } from '../ops/failpoints.ts';
 import { ChecksumMismatchError, DestinationFullError, DestinationPermissionError } from './errors.ts';
 import { type IngestProgress, ProgressMeter } from './progress.ts';
 import type { PrefixDigest } from './resume-state.ts';
@@ -170,8 +171,10 @@ export class Ingester {
       const quarantined = await this.quarantine(sealed.stagedPath, sealed.statePath);
       throw new ChecksumMismatchError(request.source.path, sealed.sha256, check.sha256, quarantined);
     }
+    failpoint('ingest.verify.done', request.source.path);
     const vaultPath = this.deps.layout.sealedPath(sealed.sha256);
     const duplicate = !(await this.publish(request, sealed.stagedPath, vaultPath, sealed.size));
+    failpoint('ingest.published', request.source.path);
     await fsp.rm(sealed.statePath, { force: true });
     const result: IngestResult = {
       sourcePath: request.source.path,

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { errnoCode } from '../errors.ts';
+import { failpoint } from '../ops/failpoints.ts';
 import { startWriteback } from './page-cache.ts';
 import {
   type PrefixDigest,
@@ -62,10 +63,13 @@ export async function runSealPass(job: SealJob, onProgress: ProgressFn): Promise
     const dst = await fsp.open(job.stagedPath, fsp.constants.O_RDWR | fsp.constants.O_CREAT, 0o640);
     try {
       const resumed = await resumeFromKept(job, source, dst);
+      failpoint('ingest.copy.start', job.source.path);
       const run = new CopyRun(job, source, dst, resumed.hash, resumed.prefixDigests, onProgress);
       const sourceBytesRead = await run.copyFrom(resumed.offset);
+      failpoint('ingest.copy.end', job.source.path);
       await dst.chmod(0o440);
       await dst.sync();
+      failpoint('ingest.staged.synced', job.source.path);
       return {
         sha256: resumed.hash.digest('hex'),
         size: resumed.offset + sourceBytesRead,
@@ -199,7 +203,9 @@ class CopyRun {
       this.prefixDigests.push({ offset: pos, sha256: this.hash.copy().digest('hex') });
       this.lastCheckpoint = pos;
       await this.saveState(pos);
+      failpoint('ingest.copy.checkpoint', this.job.source.path);
     }
+    failpoint('ingest.copy.block', this.job.source.path);
     const now = Date.now();
     if (now - this.lastProgress >= 200) {
       this.lastProgress = now;

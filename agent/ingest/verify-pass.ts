@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
+import { failpoint } from '../ops/failpoints.ts';
 import { alignedBuffer, DIRECT_IO_ALIGN, dropCachedPages } from './page-cache.ts';
 
 /** How a verify read avoided the page cache. `buffered` means it could not: the result is weaker. */
@@ -84,6 +85,7 @@ async function hashHandle(
     hash.update(current.subarray(0, n));
     pos += n;
     n = next ? (await next).bytesRead : 0;
+    failpoint('ingest.verify.block');
     if (Date.now() - lastReport >= 200) {
       lastReport = Date.now();
       onProgress(pos);
