@@ -7,12 +7,15 @@ TEST_TOOLS := socat:socat ffmpeg:ffmpeg ffprobe:ffmpeg sqlite3:sqlite3 openssl:o
               systemd-analyze:systemd systemd-socket-activate:systemd systemd-sysusers:systemd \
               systemd-tmpfiles:systemd readelf:binutils strip:binutils dpkg-deb:dpkg
 BROWSER_TOOLS := chromium:chromium
+# The crash campaign: setpriv drops to its service user; its power-cut layer is a FUSE file system
+# on Debian's python3 with python3-fusepy (checked apart: it is a module, not a program).
+CRASH_TOOLS := setpriv:util-linux fusermount:fuse3 socat:socat ffmpeg:ffmpeg gcc:gcc
 # The browser tests render Chinese: a CJK font for Chromium's screenshots.
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 BENCH_TOOLS := $(TEST_TOOLS) dcfldd:dcfldd time:time
 DEB_TOOLS := dpkg-deb:dpkg strip:binutils systemd-sysusers:systemd systemd-tmpfiles:systemd
 
-.PHONY: demo test bench bench-ingest bench-ledger bench-forwarder bench-dock deb deb-test deps node-deps lint typecheck unit integration
+.PHONY: crash crash-deps demo test bench bench-ingest bench-ledger bench-forwarder bench-dock deb deb-test deps node-deps lint typecheck unit integration
 
 node_modules/.installed: package.json package-lock.json
 	npm ci
@@ -28,7 +31,12 @@ define ensure_tools
 	  apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 endef
 
-deps: node-deps
+crash-deps: node-deps
+	$(call ensure_tools,$(CRASH_TOOLS))
+	@/usr/bin/python3 -c 'import fusepy' 2>/dev/null || { echo "installing system tools: python3-fusepy"; \
+	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends python3 python3-fusepy >/dev/null; }
+
+deps: node-deps crash-deps
 	$(call ensure_tools,$(TEST_TOOLS) $(BROWSER_TOOLS))
 	@test -e $(CJK_FONT) || { echo "installing system tools: fonts-wqy-zenhei"; \
 	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei >/dev/null; }
@@ -47,6 +55,11 @@ integration: deps
 
 test: deps typecheck lint
 	$(NODE_TEST) $$(find test -name '*.test.ts' | sort)
+
+# The crash campaign a release is judged by (test/crash/README.md): CRASH_TRIALS (200), CRASH_SEED,
+# CRASH_TRIAL=n reruns one trial and keeps its folder, CRASH_JOBS (2), CRASH_KEEP=1 keeps failing trials.
+crash: crash-deps
+	npx tsx test/crash/run-campaign.ts
 
 demo: deps
 	npx tsx agent/bin/dockd.ts demo
