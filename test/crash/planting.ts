@@ -81,66 +81,77 @@ export async function plantFirstDocking(
   user: ServiceUser,
 ): Promise<PlantedWorld> {
   const world: PlantedWorld = { recorders: [], files: [], sameName: null };
-  for (const [slot, { kind, serial }] of SLOTS.entries()) {
-    const s = lib[slot] as SlotLibrary;
-    const dir = path.join(worldDir, 'recorders', String(slot));
-    const volume = path.join(dir, 'volume');
-    const cases = spec.cases[slot] ?? [];
-    const reset = isReset(spec, slot);
-    const add = async (clip: LibraryClip, c: PlantedCase | 'normal', extra: Partial<PlantedFile> = {}) => {
-      await place(volume, clip, user);
-      world.files.push({
-        slot,
-        serial,
-        relPath: clip.relPath,
-        case: c,
-        docking: 1,
-        sha256: clip.sha256,
-        size: clip.size,
-        expect: 'sealed',
-        grown: null,
-        ...extra,
-      });
-    };
-    const first = reset ? s.reset : s.normal;
-    await add(
-      first[0] as LibraryClip,
-      cases.includes('same-name-new-bytes') ? 'same-name-new-bytes' : reset ? 'clock-reset' : 'normal',
-    );
-    await add(first[1] as LibraryClip, reset ? 'clock-reset' : 'normal');
-    const readErrors: RecorderSpec['readErrors'][number][] = [];
-    if (cases.includes('unreadable')) {
-      await add(s.unreadable, 'unreadable', { expect: 'unreadable' });
-      readErrors.push({
-        relPath: s.unreadable.relPath,
-        atByte: Math.floor(s.unreadable.size * spec.badSectorAt),
-      });
-    }
-    if (cases.includes('truncated')) await add(s.truncated, 'truncated');
-    if (cases.includes('hostile')) await add(s.hostile, 'hostile');
-    let grow: RecorderSpec['grow'] = null;
-    if (cases.includes('growing')) {
-      const marker = path.join(dir, 'grown.marker');
-      await add(s.growing, 'growing', {
-        grown: { sha256: s.growing.grownSha256, size: s.growing.grownSize, marker },
-      });
-      grow = {
-        relPath: s.growing.relPath,
-        baseSize: s.growing.size,
-        appendFile: s.growing.appendFile,
-        marker,
-      };
-    }
-    world.recorders.push({
-      kind,
-      serial,
-      dir,
-      clockSkewMs: reset ? RESET_EPOCH + 3_600_000 - Date.now() : 0,
-      readErrors,
-      grow,
-    });
+  for (const slot of SLOTS.keys()) {
+    const card = new CardPlanter(spec, lib, slot, path.join(worldDir, 'recorders', String(slot)), user);
+    world.recorders.push(await card.plant());
+    world.files.push(...card.files);
   }
   return world;
+}
+
+/** One recorder's card for the first docking, and the truth about what went on it. */
+class CardPlanter {
+  readonly files: PlantedFile[] = [];
+  private readonly s: SlotLibrary;
+  private readonly cases: readonly PlantedCase[];
+
+  constructor(
+    private readonly spec: TrialSpec,
+    lib: readonly SlotLibrary[],
+    private readonly slot: number,
+    private readonly dir: string,
+    private readonly user: ServiceUser,
+  ) {
+    this.s = lib[slot] as SlotLibrary;
+    this.cases = spec.cases[slot] ?? [];
+  }
+
+  async plant(): Promise<RecorderSpec> {
+    const { kind, serial } = SLOTS[this.slot] as (typeof SLOTS)[number];
+    const reset = isReset(this.spec, this.slot);
+    const first = reset ? this.s.reset : this.s.normal;
+    const namesake = this.cases.includes('same-name-new-bytes');
+    await this.add(
+      first[0] as LibraryClip,
+      namesake ? 'same-name-new-bytes' : reset ? 'clock-reset' : 'normal',
+    );
+    await this.add(first[1] as LibraryClip, reset ? 'clock-reset' : 'normal');
+    if (this.cases.includes('truncated')) await this.add(this.s.truncated, 'truncated');
+    if (this.cases.includes('hostile')) await this.add(this.s.hostile, 'hostile');
+    return {
+      kind,
+      serial,
+      dir: this.dir,
+      clockSkewMs: reset ? RESET_EPOCH + 3_600_000 - Date.now() : 0,
+      readErrors: await this.unreadable(),
+      grow: await this.growing(),
+    };
+  }
+
+  private async unreadable(): Promise<RecorderSpec['readErrors']> {
+    if (!this.cases.includes('unreadable')) return [];
+    const clip = this.s.unreadable;
+    await this.add(clip, 'unreadable', { expect: 'unreadable' });
+    return [{ relPath: clip.relPath, atByte: Math.floor(clip.size * this.spec.badSectorAt) }];
+  }
+
+  private async growing(): Promise<RecorderSpec['grow']> {
+    if (!this.cases.includes('growing')) return null;
+    const clip = this.s.growing;
+    const marker = path.join(this.dir, 'grown.marker');
+    await this.add(clip, 'growing', { grown: { sha256: clip.grownSha256, size: clip.grownSize, marker } });
+    return { relPath: clip.relPath, baseSize: clip.size, appendFile: clip.appendFile, marker };
+  }
+
+  private async add(clip: LibraryClip, c: PlantedCase | 'normal', extra: Partial<PlantedFile> = {}) {
+    await place(path.join(this.dir, 'volume'), clip, this.user);
+    const { serial } = SLOTS[this.slot] as (typeof SLOTS)[number];
+    this.files.push({
+      ...{ slot: this.slot, serial, relPath: clip.relPath, case: c, docking: 1 as const },
+      ...{ sha256: clip.sha256, size: clip.size, expect: 'sealed' as const, grown: null },
+      ...extra,
+    });
+  }
 }
 
 async function exists(file: string): Promise<boolean> {

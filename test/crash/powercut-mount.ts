@@ -56,7 +56,7 @@ export class PowerCutMount {
     await mkdir(paths.backing, { recursive: true });
     await mkdir(paths.mountPoint, { recursive: true });
     const log = openSync(paths.log, 'a');
-    const proc = spawn(PYTHON, [POWERCUT_FS, paths.backing, paths.mountPoint, paths.socket], {
+    const proc = spawn(PYTHON, ['-B', POWERCUT_FS, paths.backing, paths.mountPoint, paths.socket], {
       stdio: ['ignore', log, log],
     });
     const mount = new PowerCutMount(paths, proc);

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { chown, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ChildRun } from './child-run.ts';
 import type { CrashApp } from './crash-app.ts';
@@ -34,6 +34,10 @@ export async function runOnce(
   const specFile = path.join(ctx.paths.harness, `run-${name}.json`);
   const spec: RunSpec = { config: ctx.paths.config, recorders: ctx.recorders };
   await writeFile(specFile, JSON.stringify(spec, null, 2), { mode: 0o644 });
+  // Each run counts its failpoint's hits afresh.
+  const counts = path.join(ctx.paths.failpointCounts, name);
+  await mkdir(counts, { recursive: true });
+  await chown(counts, ctx.user.uid, ctx.user.gid);
   const child = new ChildRun({
     app: ctx.app,
     user: ctx.user,
@@ -41,24 +45,9 @@ export async function runOnce(
     logFile: path.join(ctx.paths.harness, `run-${name}.log`),
     tmpDir: ctx.paths.tmp,
     failpoints,
-    failpointCounts: ctx.paths.failpointCounts,
+    failpointCounts: counts,
   });
-  const serials = ctx.recorders.map((r) => r.serial);
-  const docked = () => serials.every((s) => child.of('result').some((r) => r.serial === s));
-  const stopped = () => child.done || child.fired !== null;
-  let ending: RunEnding;
-  let cut: RunRecord['cut'] = null;
-  if (!(await child.until(() => stopped() || docked(), ctx.timeoutMs))) ending = 'hung';
-  else if (!stopped() && !drain) ending = (await child.terminate()).code === 0 ? 'clean' : 'crashed';
-  else if (!stopped()) {
-    child.send('drain');
-    const drained = await child.until(() => stopped() || child.of('drained').length > 0, 60_000);
-    if (!drained) ending = 'hung';
-    else if (stopped()) ending = 'crashed';
-    else ending = (await child.terminate()).code === 0 ? 'clean' : 'crashed';
-  } else ending = 'crashed';
-  if (child.fired) ({ ending, cut } = await afterFailpoint(ctx, child));
-  else if (ending === 'hung') await child.kill();
+  const { ending, cut } = await runEnding(ctx, child, drain);
   const exit = await child.exited;
   await child.closeLog();
   return {
@@ -75,6 +64,28 @@ export async function runOnce(
     stderrTail: child.stderr.join(' | ').slice(0, 600),
     ms: Date.now() - started,
   };
+}
+
+/** Wait for the run to dock everything (or its failpoint to fire), then end it; say how it ended. */
+async function runEnding(
+  ctx: RunContext,
+  child: ChildRun,
+  drain: boolean,
+): Promise<{ ending: RunEnding; cut: RunRecord['cut'] }> {
+  const serials = ctx.recorders.map((r) => r.serial);
+  const docked = () => serials.every((s) => child.of('result').some((r) => r.serial === s));
+  const stopped = () => child.done || child.fired !== null;
+  let ending: RunEnding = 'crashed';
+  if (!(await child.until(() => stopped() || docked(), ctx.timeoutMs))) ending = 'hung';
+  else if (!stopped() && drain) {
+    child.send('drain');
+    const drained = await child.until(() => stopped() || child.of('drained').length > 0, 60_000);
+    if (!drained) ending = 'hung';
+    else if (!stopped()) ending = (await child.terminate()).code === 0 ? 'clean' : 'crashed';
+  } else if (!stopped()) ending = (await child.terminate()).code === 0 ? 'clean' : 'crashed';
+  if (child.fired) return afterFailpoint(ctx, child);
+  if (ending === 'hung') await child.kill();
+  return { ending, cut: null };
 }
 
 async function afterFailpoint(
