@@ -32,21 +32,13 @@ class Durability:
         self.dirs = {}  # ino -> {name: (ino, kind)}: durable entries of changed directories
         self.dropped_bytes = 0
 
-    def listing(self, path):
-        entries = {}
-        with os.scandir(path) as it:
-            for e in it:
-                st = e.stat(follow_symlinks=False)
-                entries[e.name] = (st.st_ino, kind_of(st.st_mode))
-        return entries
-
     def before_dir_change(self, dirpath):
         ino = os.lstat(dirpath).st_ino
         if ino not in self.dirs:
-            self.dirs[ino] = self.listing(dirpath)
+            self.dirs[ino] = listing(dirpath)
 
     def dir_synced(self, dirpath):
-        self.dirs[os.lstat(dirpath).st_ino] = self.listing(dirpath)
+        self.dirs[os.lstat(dirpath).st_ino] = listing(dirpath)
 
     def new_dir(self, dirpath):
         self.dirs[os.lstat(dirpath).st_ino] = {}
@@ -173,15 +165,23 @@ def kind_of(mode):
     return 'f'
 
 
-def scan(path, live):
+def listing(path):
+    """A folder's entries: name -> (inode, kind)."""
     entries = {}
     with os.scandir(path) as it:
         for e in it:
             st = e.stat(follow_symlinks=False)
             entries[e.name] = (st.st_ino, kind_of(st.st_mode))
-            if kind_of(st.st_mode) == 'd':
-                scan(e.path, live)
+    return entries
+
+
+def scan(path, live):
+    """The entries of `path` and of every folder below it, by the folder's inode."""
+    entries = listing(path)
     live[os.lstat(path).st_ino] = entries
+    for name, (_, kind) in entries.items():
+        if kind == 'd':
+            scan(os.path.join(path, name), live)
 
 
 def flatten(path, limbo):
