@@ -79,7 +79,12 @@ export class ChildRun {
     this.readLines(this.proc.stdio[3] as NodeJS.ReadableStream, (l) => this.onFailpoint(l));
     // 'exit' ends the group (leftover pty helpers hold the pipes); 'close' comes once every
     // line is read.
-    this.proc.once('exit', () => this.killGroup());
+    const reap = () => this.killGroup(); // if the harness dies first, the run goes with it
+    process.once('exit', reap);
+    this.proc.once('exit', () => {
+      process.off('exit', reap);
+      this.killGroup();
+    });
     this.exited = new Promise((resolve) =>
       this.proc.once('close', (code, signal) => {
         this.log.write(`# exit code ${code} signal ${signal}\n`);

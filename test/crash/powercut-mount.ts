@@ -60,6 +60,10 @@ export class PowerCutMount {
       stdio: ['ignore', log, log],
     });
     const mount = new PowerCutMount(paths, proc);
+    // If the harness dies first, the layer goes with it (auto_unmount then unmounts it).
+    const reap = () => proc.kill('SIGKILL');
+    process.once('exit', reap);
+    proc.once('exit', () => process.off('exit', reap));
     const start = Date.now();
     while (!(mounted(paths.mountPoint) && existsSync(paths.socket))) {
       if (proc.exitCode !== null || Date.now() - start > timeoutMs) {
