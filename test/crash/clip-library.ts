@@ -142,7 +142,9 @@ async function slot(
     reset.push(await b.segment(`reset-${j}.mp4`, at(j * SEGMENT_MS, RESET_EPOCH), j + 1, size));
   }
   const growing = await b.segment('growing.mp4', at(20 * 60_000), 8, 12 * MiB);
-  const appended = freeBox(3 * MiB, `growth ${r}`);
+  // One page: a SIGKILL can cut a longer write() short, and the card would then hold bytes the
+  // campaign never planted; a one-page append lands whole or not at all.
+  const appended = freeBox(4096, `growth ${r}`);
   const appendFile = path.join(b.dir, 'growing.append');
   await writeFile(appendFile, appended);
   const grown = Buffer.concat([await readFile(growing.file), appended]);
