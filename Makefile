@@ -15,7 +15,7 @@ CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 BENCH_TOOLS := $(TEST_TOOLS) dcfldd:dcfldd time:time
 DEB_TOOLS := dpkg-deb:dpkg strip:binutils systemd-sysusers:systemd systemd-tmpfiles:systemd
 
-.PHONY: crash crash-deps demo test bench bench-ingest bench-ledger bench-forwarder bench-dock deb deb-test deps node-deps lint typecheck unit integration
+.PHONY: crash crash-deps demo test bench bench-ingest bench-seal-variants bench-ledger bench-forwarder bench-dock deb deb-test deps node-deps lint typecheck unit integration
 
 node_modules/.installed: package.json package-lock.json
 	npm ci
@@ -70,6 +70,11 @@ bench-ingest: node-deps
 	$(call ensure_tools,$(BENCH_TOOLS))
 	npx tsx bench/ingest-bench.ts
 
+# Not part of `make bench`: ways of writing the staged copy side by side (README, performance).
+bench-seal-variants: node-deps
+	$(call ensure_tools,$(BENCH_TOOLS))
+	npx tsx bench/seal-variants.ts
+
 bench-ledger: node-deps
 	npx tsx bench/ledger-bench.ts
 
@@ -77,6 +82,7 @@ bench-forwarder: node-deps
 	npx tsx bench/forwarder-bench.ts
 
 bench-dock: deps
+	$(call ensure_tools,$(BENCH_TOOLS))
 	npx tsx bench/dock-bench.ts
 
 deb: node-deps

@@ -1,127 +1,32 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { RecorderWatcher } from '../drivers/detect/device-watcher.ts';
-import type { DeviceEventSource } from '../drivers/detect/event-source.ts';
-import { UdevadmSource } from '../drivers/detect/udevadm-source.ts';
-import { UsbSource } from '../drivers/detect/usb-source.ts';
-import { DefaultDriverFactory } from '../drivers/driver-factory.ts';
 import { FingerprintTable } from '../drivers/fingerprint-table.ts';
-import { loadGaLibrary } from '../drivers/ga-sdk/ga-library.ts';
-import { LinuxVolumeMounter } from '../drivers/mass-storage/linux-mounter.ts';
-import type { RecorderDriverFactory } from '../drivers/ports.ts';
-import { openSerialLink } from '../drivers/serial/serial-link.ts';
-import { type SimBus, simDriverFactory } from '../drivers/sim/sim-bus.ts';
-import type { DockConfig } from './config/dock-config.ts';
-import { createVolumeMounter, gaSdkSettings, serialSettings, walkOptions } from './config/driver-settings.ts';
+import { AlertMonitor } from './alerts/alert-monitor.ts';
+import { type DockConfig, ledgerFigures } from './config/dock-config.ts';
 import { DockManager } from './dock/dock-manager.ts';
 import { DEFAULT_DOCK_RULES, type DockRules } from './dock/dock-rules.ts';
 import type { DockResult } from './dock/dock-session.ts';
 import { buildLiveView } from './dock/live-view.ts';
+import { IsolatedMediaProbe } from './dock/media-probe.ts';
 import type { Forwarder } from './forwarder/forwarder.ts';
 import { parseForwarderConfig } from './forwarder/forwarder-config.ts';
 import { createForwarder } from './forwarder/forwarder-setup.ts';
+import { type Hardware, openHardware } from './hardware.ts';
 import { Ingester } from './ingest/ingester.ts';
-import { DEFAULT_SEAL_TUNING, type SealTuning } from './ingest/seal-pass.ts';
 import { VaultLayout } from './ingest/vault.ts';
-import { IngestWorkerPool } from './ingest/worker-pool.ts';
+import { IngestWorkerPool, simWorkerUrl } from './ingest/worker-pool.ts';
 import { Ledger } from './ledger/ledger.ts';
-import { AlertMonitor, type AlertThresholds } from './ops/alert-monitor.ts';
 import { StatusFile } from './ops/status-file.ts';
-import type { DockPaths } from './paths.ts';
-import { zoneOffsetMs } from './reports/zoned-time.ts';
+import { utcOffsetMinutes } from './time/zoned-time.ts';
 import { startWebServer, type WebServer } from './web/web-server.ts';
 
-/** Everything dockd needs to know, from the configuration file or the demo's defaults. */
-export interface DockdSettings {
-  readonly paths: DockPaths;
-  readonly rules: DockRules;
-  readonly tuning: SealTuning;
-  /** Concurrent ingests across all recorders (default: the number of cores). */
-  readonly maxConcurrentIngests: number;
-  readonly massStorageTimeoutMs: number;
-  readonly checkpointEveryEvents: number;
-  readonly checkpointEveryMinutes: number;
-  /** The site's extension of the fingerprint table (config `drivers.fingerprints`). */
-  readonly fingerprintsSite?: unknown;
-  /** The forwarder section of the config; none: nothing is forwarded. */
-  readonly forwarder?: unknown;
-  /** The validated config, for the real drivers (SDK library, serial, mount helper). */
-  readonly config?: DockConfig;
-  /** The equipment manager's page; none: not served (tests of the dock alone). */
-  readonly web?: WebSettings;
-  /** Thresholds of the dock's own alerts (storage, forwarding). */
-  readonly alerts: AlertThresholds;
-  /** The dock's IANA time zone, for the page and reports. */
-  readonly timeZone: string;
-}
+export type { Hardware } from './hardware.ts';
 
-/** Where and how the page is served. */
-export interface WebSettings {
-  readonly listen: { readonly host: string; readonly port: number };
-  readonly tls: { readonly cert: Buffer; readonly key: Buffer } | null;
-  readonly exportsDir: string;
-  readonly sessionIdleMinutes: number;
-}
-
-/** Settings from a validated configuration (the file in production, the embedded defaults for the demo). */
-export function settingsFromConfig(config: DockConfig): DockdSettings {
-  const r = config.rules;
-  return {
-    paths: config.paths,
-    rules: {
-      ...DEFAULT_DOCK_RULES,
-      lateIngestHours: r.lateIngestHours,
-      gapThresholdSeconds: r.gapThresholdSeconds,
-      shiftBreakHours: r.shiftBreakHours,
-      wipePolicy: r.wipePolicy,
-      deviceUtcOffsetMinutes: utcOffsetMinutes(r.timezone),
-    },
-    tuning: config.ingest.tuning,
-    maxConcurrentIngests: config.ingest.maxConcurrentIngests ?? availableParallelism(),
-    massStorageTimeoutMs: 30_000,
-    checkpointEveryEvents: config.ledger.checkpointEveryEvents,
-    checkpointEveryMinutes: config.ledger.checkpointEveryMinutes,
-    fingerprintsSite: config.drivers.fingerprints,
-    forwarder: config.forwarder,
-    config,
-    web: {
-      listen: config.web.listen,
-      tls: config.web.tls
-        ? { cert: readFileSync(config.web.tls.certFile), key: readFileSync(config.web.tls.keyFile) }
-        : null,
-      exportsDir: config.web.exportsDir,
-      sessionIdleMinutes: config.web.sessionIdleMinutes,
-    },
-    alerts: config.alerts,
-    timeZone: config.rules.timezone,
-  };
-}
-
-/** The current UTC offset of an IANA time zone in minutes (Asia/Shanghai: 480). */
-export function utcOffsetMinutes(timeZone: string, at = new Date()): number {
-  return Math.round(zoneOffsetMs(at.getTime(), timeZone) / 60_000);
-}
-
-/** Defaults that run with no setup. */
-export function defaultSettings(paths: DockPaths): DockdSettings {
-  return {
-    paths,
-    rules: DEFAULT_DOCK_RULES,
-    tuning: DEFAULT_SEAL_TUNING,
-    maxConcurrentIngests: availableParallelism(),
-    massStorageTimeoutMs: 30_000,
-    checkpointEveryEvents: 100,
-    checkpointEveryMinutes: 15,
-    alerts: { storageLowPercent: 10, forwardBacklogHours: 24 },
-    timeZone: 'Asia/Shanghai',
-  };
-}
-
-/** Which hardware dockd talks to: the machine's USB stack, or the simulator's bus. */
-export type Hardware = { readonly kind: 'real' } | { readonly kind: 'sim'; readonly bus: SimBus };
+/** How long a recorder switching to mass storage may take to come back as a disk. */
+const MASS_STORAGE_TIMEOUT_MS = 30_000;
 
 /** A running dockd. */
 export interface Dockd {
@@ -129,112 +34,72 @@ export interface Dockd {
   readonly manager: DockManager;
   readonly watcher: RecorderWatcher;
   readonly ingester: Ingester;
-  readonly forwarder: Forwarder | null;
-  /** The page, when served. */
-  readonly web: WebServer | null;
+  readonly forwarder: Forwarder;
+  /** The page. */
+  readonly web: WebServer;
   /** Stop taking recorders, end running sessions (partial copies stay for resume), close the ledger. */
   stop(): Promise<void>;
 }
 
+/** What dockd takes beside its configuration. */
+export interface DockdOptions {
+  /** Told of every dock session that ends (the demo's screen, tests). */
+  readonly onResult?: (r: DockResult) => void;
+  /** The clock (tests move it). */
+  readonly now?: () => Date;
+}
+
+/** The dock's rules from `rules.*`; the readiness figures (battery, free storage) are the dock's own. */
+export function dockRulesFrom(config: DockConfig): DockRules {
+  const r = config.rules;
+  return {
+    ...DEFAULT_DOCK_RULES,
+    lateIngestHours: r.lateIngestHours,
+    gapThresholdSeconds: r.gapThresholdSeconds,
+    shiftBreakHours: r.shiftBreakHours,
+    wipePolicy: r.wipePolicy,
+    deviceUtcOffsetMinutes: utcOffsetMinutes(r.timezone),
+  };
+}
+
 /**
- * The composition root: the only place that picks implementations. Opens the ledger, starts the
- * ingest pool, the watcher (udev + usb@3 for real hardware, the simulator's bus for the demo and
- * tests) and the dock manager, and the timers (checkpoints, status file).
+ * The composition root: the only place that picks implementations. From the validated
+ * configuration (the file in production, the embedded defaults for the demo and tests) it opens
+ * the ledger, starts the ingest pool, the forwarder, the watcher (udev + usb@3 for real hardware,
+ * the simulator's bus for the demo and tests), the dock manager, the timers and the page.
  */
 export async function startDockd(
-  settings: DockdSettings,
+  config: DockConfig,
   hardware: Hardware,
   logger: Logger,
-  onResult: (r: DockResult) => void = () => {},
-  now: () => Date = () => new Date(),
+  options: DockdOptions = {},
 ): Promise<Dockd> {
+  const now = options.now ?? (() => new Date());
   const ledger = await Ledger.open({
-    paths: settings.paths,
+    paths: config.paths,
     logger: logger.child({ module: 'ledger' }),
     now,
-    checkpointEveryEvents: settings.checkpointEveryEvents,
-    checkpointEveryMinutes: settings.checkpointEveryMinutes,
+    ...ledgerFigures(config),
   });
-  const pool = new IngestWorkerPool(settings.maxConcurrentIngests);
-  const ingestLog = logger.child({ module: 'ingest' });
-  const ingester = new Ingester({
-    pool,
-    layout: new VaultLayout(settings.paths),
-    logger: ingestLog,
-    now,
-    tuning: settings.tuning,
-  });
-  const forwarder = settings.forwarder
-    ? await createForwarder(parseForwarderConfig(settings.forwarder), {
-        ledger,
-        logger: logger.child({ module: 'forwarder' }),
-        stateDir: settings.paths.stateDir,
-        now,
-      })
-    : null;
-  const driverLog = logger.child({ module: 'drivers' });
-  const { sources, factory } = await pickHardware(hardware, settings, driverLog, now);
-  const fingerprints = FingerprintTable.load({ site: settings.fingerprintsSite });
-  const watcher = new RecorderWatcher({ sources, fingerprints, log: driverLog });
-  const manager = new DockManager(
-    {
-      ledger,
-      ingester,
-      watcher,
-      factory,
-      rules: settings.rules,
-      logger: logger.child({ module: 'dock' }),
-      now,
-      massStorageTimeoutMs: settings.massStorageTimeoutMs,
-      isForwarded: (clipId) => forwarder?.isDelivered(`clip:${clipId}`) ?? false,
-    },
-    (result) => {
-      forwarder?.notify();
-      onResult(result);
-    },
-  );
-  await forwarder?.start();
-  await watcher.start();
-  manager.start();
-  const checkpoints = setInterval(() => ledger.checkpointIfDue(), 30_000);
-  checkpoints.unref();
-  const status = new StatusFile(path.join(settings.paths.runDir, 'status.json'), () => ({
-    watcher: watcher.status(),
-    dock: manager.status(),
-    forwarder: forwarder?.status() ?? null,
-    ledgerHead: ledger.head(),
-  }));
-  await status.start();
-  const monitor = new AlertMonitor({
+  const { pool, ingester } = await startIngest(config, hardware, logger, now);
+  const probe = new IsolatedMediaProbe();
+  const forwarder = await createForwarder(parseForwarderConfig(config.forwarder), {
     ledger,
-    vaultDir: settings.paths.vaultDir,
-    forwarder: () => forwarder?.status() ?? null,
-    thresholds: settings.alerts,
-    logger: logger.child({ module: 'alerts' }),
+    logger: logger.child({ module: 'forwarder' }),
+    stateDir: config.paths.stateDir,
     now,
   });
-  monitor.start();
-  const web = settings.web
-    ? await startWebServer({
-        ledger,
-        logger: logger.child({ module: 'web' }),
-        now,
-        live: () =>
-          buildLiveView({
-            ledger,
-            dock: () => manager.status(),
-            usbBus: () => watcher.status().usbBus,
-            forwarder: () => forwarder?.status() ?? null,
-            now,
-          }),
-        paths: settings.paths,
-        exportsDir: settings.web.exportsDir,
-        timeZone: settings.timeZone,
-        listen: settings.web.listen,
-        tls: settings.web.tls,
-        sessionIdleMinutes: settings.web.sessionIdleMinutes,
-      })
-    : null;
+  const { watcher, manager } = await startDocking(config, hardware, logger, {
+    ledger,
+    ingester,
+    probe,
+    forwarder,
+    now,
+    onResult: options.onResult ?? (() => {}),
+  });
+  await forwarder.start();
+  const timers = await startTimers(config, logger, { ledger, watcher, manager, forwarder, now });
+  const web = await startPage(config, logger, { ledger, watcher, manager, forwarder, now });
   return {
     ledger,
     manager,
@@ -243,45 +108,143 @@ export async function startDockd(
     forwarder,
     web,
     async stop() {
-      await web?.close();
-      await monitor.stop();
-      clearInterval(checkpoints);
+      await web.close();
+      await timers.stop();
       await watcher.stop();
       await pool.close(); // running copies end here; their parts and resume states stay
       await manager.stop();
-      await status.stop();
+      await probe.close();
+      await timers.stopStatus();
       ledger.checkpointNow();
-      await forwarder?.stop();
+      await forwarder.stop();
       ledger.close();
     },
   };
 }
 
-async function pickHardware(
-  hardware: Hardware,
-  settings: DockdSettings,
-  log: Logger,
-  now: () => Date,
-): Promise<{ sources: DeviceEventSource[]; factory: RecorderDriverFactory }> {
-  if (hardware.kind === 'sim') {
-    return { sources: [hardware.bus.source], factory: simDriverFactory(hardware.bus, { log, now }) };
-  }
-  const config = settings.config;
-  const mounter = config
-    ? createVolumeMounter(config, { spawn, log })
-    : new LinuxVolumeMounter({ spawn, log, mountDir: settings.paths.mountDir });
-  if (mounter instanceof LinuxVolumeMounter) await mounter.cleanupStale();
-  const ga = config?.drivers.gaSdk ?? null;
-  const sdk = ga ? loadGaLibrary(ga.libraryPath, { callTimeoutMs: ga.callTimeoutMs }) : null;
-  const factory = new DefaultDriverFactory({
-    log,
+/** The vault made ready (folders, leftovers of a kill removed) and the ingest pool on it. */
+async function startIngest(config: DockConfig, hardware: Hardware, logger: Logger, now: () => Date) {
+  const layout = new VaultLayout(config.paths);
+  await layout.ensureDirs(); // the vault exists from the first start (the storage check reads it)
+  await layout.removeStaleTemporaries(); // what a kill left of durable writes in the staging area
+  const pool = new IngestWorkerPool(
+    config.ingest.maxConcurrentIngests ?? availableParallelism(),
+    hardware.kind === 'sim' ? simWorkerUrl() : undefined,
+  );
+  const ingester = new Ingester({
+    pool,
+    layout,
+    logger: logger.child({ module: 'ingest' }),
     now,
-    mounter,
-    walk: config ? walkOptions(config.drivers.massStorage) : undefined,
-    gaSdkFor: () => sdk,
-    gaSettings: ga ? gaSdkSettings(ga) : undefined,
-    openSerial: (devNode) => openSerialLink(devNode),
-    serialSettings: config?.drivers.serial ? serialSettings(config.drivers.serial) : undefined,
+    tuning: config.ingest.tuning,
   });
-  return { sources: [new UdevadmSource({ spawn, log }), new UsbSource({ log })], factory };
+  return { pool, ingester };
+}
+
+interface Parts {
+  readonly ledger: Ledger;
+  readonly forwarder: Forwarder;
+  readonly now: () => Date;
+}
+
+interface Running extends Parts {
+  readonly watcher: RecorderWatcher;
+  readonly manager: DockManager;
+}
+
+/** The watcher over the chosen hardware and the dock manager, started. */
+async function startDocking(
+  config: DockConfig,
+  hardware: Hardware,
+  logger: Logger,
+  parts: Parts & {
+    readonly ingester: Ingester;
+    readonly probe: IsolatedMediaProbe;
+    readonly onResult: (r: DockResult) => void;
+  },
+): Promise<{ watcher: RecorderWatcher; manager: DockManager }> {
+  const { ledger, forwarder, now } = parts;
+  const driverLog = logger.child({ module: 'drivers' });
+  const { sources, factory } = await openHardware(hardware, config, driverLog, now);
+  const fingerprints = FingerprintTable.load({ site: config.drivers.fingerprints });
+  const watcher = new RecorderWatcher({ sources, fingerprints, log: driverLog });
+  const manager = new DockManager(
+    {
+      ledger: ledger.dock,
+      ingester: parts.ingester,
+      watcher,
+      factory,
+      probe: parts.probe,
+      rules: dockRulesFrom(config),
+      logger: logger.child({ module: 'dock' }),
+      now,
+      massStorageTimeoutMs: MASS_STORAGE_TIMEOUT_MS,
+      isForwarded: (clipId) => forwarder.isDelivered(`clip:${clipId}`),
+    },
+    (result) => {
+      forwarder.notify();
+      parts.onResult(result);
+    },
+  );
+  await watcher.start();
+  manager.start();
+  return { watcher, manager };
+}
+
+/** Checkpoints every 30 s when due, the status file for dockctl, and the dock's own alerts. */
+async function startTimers(config: DockConfig, logger: Logger, parts: Running) {
+  const { ledger, watcher, manager, forwarder, now } = parts;
+  const checkpoints = setInterval(() => ledger.checkpointIfDue(), 30_000);
+  checkpoints.unref();
+  const status = new StatusFile(path.join(config.paths.runDir, 'status.json'), () => ({
+    watcher: watcher.status(),
+    dock: manager.status(),
+    forwarder: forwarder.status(),
+    ledgerHead: ledger.head(),
+  }));
+  await status.start();
+  const monitor = new AlertMonitor({
+    ledger,
+    vaultDir: config.paths.vaultDir,
+    forwarder: () => forwarder.status(),
+    thresholds: config.alerts,
+    logger: logger.child({ module: 'alerts' }),
+    now,
+  });
+  monitor.start();
+  return {
+    async stop() {
+      await monitor.stop();
+      clearInterval(checkpoints);
+    },
+    stopStatus: () => status.stop(),
+  };
+}
+
+/** The equipment manager's page; a recorder the manager accepts is docked again at once. */
+function startPage(config: DockConfig, logger: Logger, parts: Running): Promise<WebServer> {
+  const { ledger, watcher, manager, forwarder, now } = parts;
+  const { web } = config;
+  return startWebServer({
+    ledger,
+    logger: logger.child({ module: 'web' }),
+    now,
+    live: () =>
+      buildLiveView({
+        ledger,
+        dock: () => manager.status(),
+        usbBus: () => watcher.status().usbBus,
+        forwarder: () => forwarder.status(),
+        now,
+      }),
+    paths: config.paths,
+    exportsDir: web.exportsDir,
+    timeZone: config.rules.timezone,
+    listen: web.listen,
+    tls: web.tls ? { cert: readFileSync(web.tls.certFile), key: readFileSync(web.tls.keyFile) } : null,
+    sessionIdleMinutes: web.sessionIdleMinutes,
+    onRecorderDecision: (serial, decision) => {
+      if (decision === 'accept') manager.recheck(serial);
+    },
+  });
 }

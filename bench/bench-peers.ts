@@ -40,6 +40,25 @@ export function opensslHot(files: readonly string[]): Timing {
   return timeCommand(['openssl', 'dgst', '-sha256', ...files]);
 }
 
+/**
+ * The copy half of the work alone: a new file written and made durable, nothing hashed. `dd`
+ * with `conv=fsync`, through the page cache or with `oflag=direct`.
+ */
+export async function ddCopy(file: string, dest: string, direct: boolean): Promise<Timing> {
+  const argv = ['dd', `if=${file}`, `of=${dest}`, 'bs=4M', 'conv=fsync', 'status=none'];
+  const t = timeCommand(direct ? [...argv, 'oflag=direct'] : argv);
+  await fsp.rm(dest, { force: true });
+  return t;
+}
+
+/** The copy half with everyday tools: `cp` the files, then `sync`. */
+export async function cpSync(files: readonly string[], destDir: string): Promise<Timing> {
+  await fsp.mkdir(destDir, { recursive: true });
+  const t = timeSteps([['cp', ...files, destDir], ['sync']]);
+  await fsp.rm(destDir, { recursive: true, force: true });
+  return t;
+}
+
 /** The two-pass peer: `cp` the files, `sync`, then `openssl dgst -sha256` the copies. */
 export async function cpSyncOpenssl(files: readonly string[], destDir: string): Promise<Timing> {
   await fsp.mkdir(destDir, { recursive: true });

@@ -21,6 +21,7 @@ import { pathsUnder } from '../agent/paths.ts';
 import { startS3rver } from '../test/fixtures/forwarder/forwarder-fixture.ts';
 import { fillOutbox, outboxHead } from '../test/fixtures/forwarder/outbox-fill.ts';
 import { FakeClock } from '../test/fixtures/ledger/ledger-fixture.ts';
+import { testLedgerOptions } from '../test/helpers/test-config.ts';
 
 const RECORDS = Number(process.env.FWD_BENCH_RECORDS ?? 100_000);
 const BATCH = Number(process.env.FWD_BENCH_BATCH ?? 500);
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'fwd-bench-'));
   const stateDir = path.join(dir, 'state');
   const clock = new FakeClock();
-  const ledger = await Ledger.open({ paths: pathsUnder(stateDir), logger: silentLogger(), now: clock.now });
+  const ledger = await Ledger.open(testLedgerOptions(pathsUnder(stateDir), { now: clock.now }));
   try {
     const https = await offlineThenHttps(ledger, stateDir, clock);
     if (

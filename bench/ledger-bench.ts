@@ -12,8 +12,9 @@ import { performance } from 'node:perf_hooks';
 import { Ledger } from '../agent/ledger/ledger.ts';
 import { vaultPathFor } from '../agent/ledger/vault-path.ts';
 import { verifyLedger } from '../agent/ledger/verify/verify-ledger.ts';
-import { silentLogger } from '../agent/ops/logger.ts';
 import { type DockPaths, pathsUnder } from '../agent/paths.ts';
+import { testAlert } from '../test/helpers/test-alert.ts';
+import { testLedgerOptions } from '../test/helpers/test-config.ts';
 
 const CLIPS = Number(process.env.LEDGER_BENCH_CLIPS ?? 1_000_000);
 const CLIPS_PER_SESSION = 10;
@@ -69,11 +70,7 @@ function oneSession(ledger: Ledger, paths: DockPaths, i: number, open: boolean):
   });
   sealClips(ledger, paths, i, serial, session.id);
   if (i % 50 === 0) {
-    const alert = ledger.openAlert({
-      kind: 'late-clip',
-      severity: 'warning',
-      subject: `session:${session.id}`,
-    });
+    const alert = ledger.openAlert(testAlert('late-clip', `session:${session.id}`));
     if (i % 250 !== 0) ledger.resolveAlert(alert.id, { resolvedBy: 'manager-1' });
   }
   if (!open) {
@@ -205,14 +202,14 @@ function printTable(results: Record<string, QueryResult>): void {
 }
 
 async function measure(paths: DockPaths) {
-  let ledger = await Ledger.open({ paths, logger: silentLogger(), now });
+  let ledger = await Ledger.open(testLedgerOptions(paths, { now }));
   const t0 = performance.now();
   const sessionIds = build(ledger, paths);
   const buildSeconds = (performance.now() - t0) / 1000;
   const events = ledger.head().seq;
   ledger.close();
   const bytes = dbBytes(paths.stateDir);
-  ledger = await Ledger.open({ paths, logger: silentLogger(), now });
+  ledger = await Ledger.open(testLedgerOptions(paths, { now }));
   const results = queries(ledger, sessionIds);
   ledger.close();
   let verifySeconds: number | null = null;

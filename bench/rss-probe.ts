@@ -16,7 +16,7 @@ const ingester = new Ingester({
   logger: silentLogger(),
 });
 const result = await ingester.ingest({
-  source: { kind: 'file', path: file },
+  source: { path: file },
   resumeKey: `rss:${path.basename(file)}`,
 });
 await pool.close();

@@ -1,10 +1,18 @@
 import type { Logger } from 'pino';
+import type {
+  DetectedDevice,
+  Now,
+  RecorderControl,
+  RecorderDriverFactory,
+  RecorderVolume,
+  VolumeMounter,
+} from './contract/ports.ts';
 import { UnsupportedOperationError } from './errors.ts';
 import { GaSdkDriver, type GaSdkSettings } from './ga-sdk/ga-driver.ts';
 import type { GaSdk } from './ga-sdk/ga-library.ts';
-import { MassStorageDriver, type MassStorageDriverOptions } from './mass-storage/mass-storage-driver.ts';
+import { DiskControl } from './mass-storage/disk-control.ts';
+import { MassStorageVolume, type MassStorageVolumeOptions } from './mass-storage/mass-storage-volume.ts';
 import type { WalkOptions } from './mass-storage/safe-walk.ts';
-import type { DetectedDevice, Now, RecorderDriver, RecorderDriverFactory, VolumeMounter } from './ports.ts';
 import { SerialRecorderDriver, type SerialSettings } from './serial/serial-driver.ts';
 import type { SerialLink } from './serial/serial-link.ts';
 
@@ -23,24 +31,29 @@ export interface DriverFactoryDeps {
   /** Extra mass-storage options for a device (the simulator's fault injection and statfs). */
   readonly massStorageExtras?: (
     device: DetectedDevice,
-  ) => Pick<MassStorageDriverOptions, 'sourceFor' | 'statfs'>;
+  ) => Pick<MassStorageVolumeOptions, 'sourceFor' | 'statfs'>;
 }
 
-/** Picks and opens the driver the fingerprint match names. */
+/** Picks and opens the faces of the driver the fingerprint match names. */
 export class DefaultDriverFactory implements RecorderDriverFactory {
   constructor(private readonly deps: DriverFactoryDeps) {}
 
-  async open(device: DetectedDevice): Promise<RecorderDriver> {
+  /** Mount a disk (a plain recorder, or the disk a recorder switched to) as a volume face. */
+  async openVolume(device: DetectedDevice): Promise<RecorderVolume> {
+    return MassStorageVolume.open({
+      device,
+      mounter: this.deps.mounter,
+      log: this.deps.log.child({ device: device.key }),
+      walk: this.deps.walk,
+      ...this.deps.massStorageExtras?.(device),
+    });
+  }
+
+  async openControl(device: DetectedDevice): Promise<RecorderControl> {
     const log = this.deps.log.child({ device: device.key });
     switch (device.match?.driver ?? (device.claimedBy ? 'mass-storage' : undefined)) {
       case 'mass-storage':
-        return MassStorageDriver.open({
-          device,
-          mounter: this.deps.mounter,
-          log,
-          walk: this.deps.walk,
-          ...this.deps.massStorageExtras?.(device),
-        });
+        return new DiskControl(device);
       case 'ga-sdk': {
         const sdk = this.deps.gaSdkFor?.(device) ?? null;
         if (!sdk || !this.deps.gaSettings)

@@ -1,17 +1,12 @@
-import { DockError } from '../agent/errors.ts';
+import { DockError } from './contract/errors.ts';
+
+export { DeviceGoneError } from './contract/errors.ts';
 
 /**
  * Typed errors raised by drivers/. A recorder is hostile input, so every error names the device
  * or the thing it handed us and says what to do next. No message ever carries the SDK password or
  * an officer's name.
  */
-
-/** The recorder went away (unplugged, re-enumerated, powered off) while we were talking to it. */
-export class DeviceGoneError extends DockError {
-  constructor(device: string, detail: string, options?: { cause?: unknown }) {
-    super('DEVICE_GONE', `the recorder ${device} is gone (${detail}): dock it again to resume`, options);
-  }
-}
 
 /** A GA SDK function returned 0 (failure); `iRet` is the vendor's code. */
 export class SdkError extends DockError {
@@ -183,16 +178,4 @@ export class FingerprintTableError extends DockError {
     );
     this.problems = problems;
   }
-}
-
-/**
- * The refusal of a recorder's control face (GA SDK, serial) to touch files: files are read from
- * the disk the recorder becomes after the switch to mass storage.
- */
-export function filesNeedMassStorage(driver: string, action: string): UnsupportedOperationError {
-  return new UnsupportedOperationError(
-    driver,
-    action,
-    'switch the recorder to mass storage first (enterMassStorage), then use the disk it becomes',
-  );
 }

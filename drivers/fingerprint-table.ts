@@ -1,39 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { FingerprintEntry, FingerprintSiteExtension, GenericId } from './contract/fingerprints.ts';
+import { lazySchemas, schemaErrorLine, schemaId } from './contract/json-schema.ts';
+import type { FingerprintMatch, UsbIdentity } from './contract/ports.ts';
 import { FingerprintTableError } from './errors.ts';
-import type { DriverName, FingerprintMatch, UsbIdentity } from './ports.ts';
-
-/** One model entry, as in schemas/fingerprints.schema.json#/$defs/model. */
-export interface FingerprintEntry {
-  readonly id: string;
-  readonly vendor: string;
-  readonly model: string;
-  readonly driver: DriverName;
-  readonly match: {
-    readonly vendorId: string;
-    readonly productId?: string;
-    readonly manufacturer?: string;
-    readonly product?: string;
-    readonly serialPattern?: string;
-  };
-  readonly massStorage?: { readonly vendorId: string; readonly productId: string };
-  readonly admitGeneric?: boolean;
-  readonly example?: boolean;
-  readonly note?: string;
-}
-
-/** An id on the never-match-automatically list. */
-export interface GenericId {
-  readonly vendorId: string;
-  readonly productId: string;
-  readonly reason: string;
-}
-
-/** The site's additions from the config file (#/$defs/siteExtension). */
-export interface FingerprintSiteExtension {
-  readonly models?: readonly FingerprintEntry[];
-  readonly generic?: readonly GenericId[];
-}
 
 interface CompiledEntry {
   readonly entry: FingerprintEntry;
@@ -43,26 +13,41 @@ interface CompiledEntry {
 /** USB string descriptors are at most 126 characters; anything longer is not tested. */
 const MAX_DEVICE_STRING = 126;
 
-const SCHEMA_URL = new URL('../schemas/fingerprints.schema.json', import.meta.url);
 const BUILTIN_URL = new URL('./fingerprints.json', import.meta.url);
+const SCHEMA_FILE = 'fingerprints.schema.json';
 
-let validators: { table: ValidateFunction; site: ValidateFunction } | undefined;
+const validators = lazySchemas({ allErrors: true }, [SCHEMA_FILE], (ajv) => ({
+  table: ajv.getSchema(schemaId(SCHEMA_FILE)) as ValidateFunction,
+  site: ajv.compile({ $ref: `${schemaId(SCHEMA_FILE)}#/$defs/siteExtension` }),
+}));
 
-function getValidators(): { table: ValidateFunction; site: ValidateFunction } {
-  if (!validators) {
-    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as { $id: string };
-    const ajv = new Ajv2020({ allErrors: true });
-    ajv.addSchema(schema);
-    validators = {
-      table: ajv.getSchema(schema.$id) as ValidateFunction,
-      site: ajv.compile({ $ref: `${schema.$id}#/$defs/siteExtension` }),
-    };
-  }
-  return validators;
+/** The built-in table's data (drivers/fingerprints.json), as shipped. */
+export interface FingerprintData {
+  readonly models: readonly FingerprintEntry[];
+  readonly generic?: readonly GenericId[];
+}
+
+let builtinData: unknown;
+
+/** drivers/fingerprints.json, read once per process; not yet checked against the schema. */
+function builtinFile(): unknown {
+  builtinData ??= JSON.parse(readFileSync(BUILTIN_URL, 'utf8'));
+  return builtinData;
+}
+
+/** The built-in table (drivers/fingerprints.json), checked against its schema; throws FingerprintTableError. */
+export function builtinFingerprints(): FingerprintData {
+  return checkedTable(builtinFile(), 'the built-in table');
+}
+
+function checkedTable(data: unknown, source: string): FingerprintData {
+  const { table } = validators();
+  if (!table(data)) throw new FingerprintTableError(source, describeErrors(table.errors));
+  return data as FingerprintData;
 }
 
 function describeErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
-  return (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+  return (errors ?? []).map(schemaErrorLine);
 }
 
 function compileEntries(models: readonly FingerprintEntry[], source: string): CompiledEntry[] {
@@ -102,10 +87,8 @@ export class FingerprintTable {
    * FingerprintTableError listing every schema problem.
    */
   static load(options: { readonly builtin?: unknown; readonly site?: unknown } = {}): FingerprintTable {
-    const { table, site } = getValidators();
-    const builtin = options.builtin ?? JSON.parse(readFileSync(BUILTIN_URL, 'utf8'));
-    if (!table(builtin)) throw new FingerprintTableError('the built-in table', describeErrors(table.errors));
-    const base = builtin as { models: FingerprintEntry[]; generic?: GenericId[] };
+    const { site } = validators();
+    const base = checkedTable(options.builtin ?? builtinFile(), 'the built-in table');
     let ext: FingerprintSiteExtension = {};
     if (options.site !== undefined) {
       if (!site(options.site))

@@ -4,9 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { loadConfig } from '../agent/config/config-loader.ts';
+import { ledgerFigures } from '../agent/config/dock-config.ts';
 import { Ledger } from '../agent/ledger/ledger.ts';
 import { silentLogger } from '../agent/ops/logger.ts';
-import { pathsUnder } from '../agent/paths.ts';
 import { buildDeb, type DebCompression } from './build-deb.ts';
 
 /**
@@ -116,6 +117,7 @@ async function installStep(sc: Scenario): Promise<string> {
     'etc/systemd/system/sockets.target.wants/recorder-dock-mountd.socket',
     'usr/lib/udev/rules.d/70-recorder-dock.rules',
     'usr/lib/recorder-dock/agent/ingest/ingest-worker.js',
+    'usr/lib/recorder-dock/agent/dock/media-probe-worker.js',
     'usr/lib/recorder-dock/agent/web/assets/app.css',
     'usr/lib/recorder-dock/agent/web/assets/app.js',
     'usr/lib/recorder-dock/schemas/sql/006-access.sql',
@@ -158,7 +160,10 @@ async function nativeStep(sc: Scenario): Promise<string> {
     `no sealed copy named ${digest}`,
   );
   const state = path.join(sc.workDir, 'doctor-state');
-  (await Ledger.open({ paths: pathsUnder(state), logger: silentLogger() })).close();
+  const { config } = await loadConfig(null, {
+    pathDefaults: { stateDir: state, runDir: path.join(state, 'run') },
+  });
+  (await Ledger.open({ paths: config.paths, logger: silentLogger(), ...ledgerFigures(config) })).close();
   const cfg = path.join(sc.workDir, 'doctor.yaml');
   await writeFile(cfg, `version: 2\npaths:\n  stateDir: ${state}\n`);
   const doctor = await runInstalled(sc.root, 'usr/bin/dockctl', ['doctor', '--config', cfg, '--json']);

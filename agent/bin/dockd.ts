@@ -6,7 +6,7 @@ import { formatConfigError, isConfigError } from '../config/config-error.ts';
 import { configFileFromEnv, loadConfig } from '../config/config-loader.ts';
 import { runDockDemo } from '../demo/dock-demo.ts';
 import { DockError } from '../errors.ts';
-import { type Dockd, settingsFromConfig, startDockd } from '../main.ts';
+import { type Dockd, startDockd } from '../main.ts';
 import { combineReadiness } from '../ops/health-server.ts';
 import { createRootLogger, moduleLogger } from '../ops/logger.ts';
 import { NOTIFY_UNAVAILABLE_EXIT_CODE, NotifyUnavailableError } from '../ops/sd-notify.ts';
@@ -96,7 +96,7 @@ async function run(argv: string[]): Promise<number> {
       progressCheck('ingest', () => dockd?.manager.activity() ?? [], config.ingest.stuckAfterMs),
     ],
   });
-  dockd = await startDockd(settingsFromConfig(config), { kind: 'real' }, logger);
+  dockd = await startDockd(config, { kind: 'real' }, logger);
   ops.ready();
   logger.info({ stateDir: config.paths.stateDir, config: config.source }, 'dockd ready');
   await new Promise<void>((resolve) => {

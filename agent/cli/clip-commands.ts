@@ -1,11 +1,8 @@
 import type { ClipView } from '../ledger/access-queries.ts';
+import { formatBytes } from '../reports/byte-format.ts';
 import type { CliCommand } from './command.ts';
-import { ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
-import { formatBytes } from './progress-line.ts';
+import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
 import { formatTable, shortTime } from './table.ts';
-
-const STATE =
-  '  --state DIR   the dock state directory (default $DOCK_STATE_DIR or /var/lib/recorder-dock)\n  --json        machine-readable output\n';
 
 /** A date option (YYYY-MM-DD, local midnight) plus `addDays`. */
 function dateOption(value: unknown, name: string, addDays: number): Date {
@@ -32,7 +29,7 @@ function withoutParty(c: ClipView): ClipView {
 export const clipsCommand: CliCommand = ledgerCliCommand({
   name: 'clips',
   summary: 'search sealed clips by officer, recorder, date or case number',
-  usage: `usage: dockctl clips [--officer NO] [--recorder SERIAL] [--case NO] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--important] [--limit N] [--state DIR] [--json]\n${STATE}`,
+  usage: `usage: dockctl clips [--officer NO] [--recorder SERIAL] [--case NO] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--important] [--limit N] [--config FILE] [--state DIR] [--json]\n${LEDGER_OPTIONS_USAGE}`,
   options: {
     officer: { type: 'string' },
     recorder: { type: 'string' },
@@ -77,7 +74,7 @@ export const clipsCommand: CliCommand = ledgerCliCommand({
 export const labelCommand: CliCommand = ledgerCliCommand({
   name: 'label',
   summary: 'label a clip with case number, party, officer in charge (R2), or mark it important',
-  usage: `usage: dockctl label CLIP_ID --by USER [--case NO] [--party NAME] [--officer-in-charge NO] [--important | --not-important] [--state DIR] [--json]\n${STATE}  Labels not given keep their value; an empty value clears one.\n`,
+  usage: `usage: dockctl label CLIP_ID --by USER [--case NO] [--party NAME] [--officer-in-charge NO] [--important | --not-important] [--config FILE] [--state DIR] [--json]\n${LEDGER_OPTIONS_USAGE}  Labels not given keep their value; an empty value clears one.\n`,
   options: {
     by: { type: 'string' },
     case: { type: 'string' },

@@ -1,17 +1,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { formatConfigError, isConfigError } from '../config/config-error.ts';
-import { configFileFromEnv, type LoadedConfig, loadConfig } from '../config/config-loader.ts';
+import { type ConfigLoadOptions, type LoadedConfig, loadConfig } from '../config/config-loader.ts';
 import { rewriteInCurrentLayout } from '../config/config-rewrite.ts';
 import { configValidator } from '../config/config-schema.ts';
 import { configKeyRows, keyTableMarkdown, withKeyTable } from '../config/key-table.ts';
 import { REDACTED_FIELDS } from '../ops/logger.ts';
+import { namedConfigFile, parseCommandLine, stateOptions, UsageError } from './cli-options.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 
-const HELP = `usage: dockctl config check [FILE | --embedded]
-       dockctl config show [FILE | --embedded]
-       dockctl config migrate [FILE]
+const HELP = `usage: dockctl config check [FILE | --config FILE | --embedded] [--state DIR]
+       dockctl config show [FILE | --config FILE | --embedded] [--state DIR]
+       dockctl config migrate [FILE | --config FILE]
        dockctl config keys [--update-readme README.md]
 
   check     validate FILE against schemas/config.schema.json, listing every problem
@@ -19,36 +19,34 @@ const HELP = `usage: dockctl config check [FILE | --embedded]
   migrate   print FILE rewritten in the current layout (the file itself is not changed)
   keys      the table of every key, as markdown; --update-readme rewrites the README's table
 
-FILE defaults to $DOCK_CONFIG, else /etc/recorder-dock/config.yaml; --embedded uses the
-built-in defaults. Exit status: 0 valid, 78 invalid or unreadable, 64 usage.
+FILE (or --config FILE) defaults to $DOCK_CONFIG, else /etc/recorder-dock/config.yaml;
+--embedded uses the built-in defaults; --state DIR puts the state folder there, as every
+dockctl command does. Exit status: 0 valid, 78 invalid or unreadable, 64 usage.
 `;
-
-class UsageError extends Error {}
 
 interface ConfigArgs {
   readonly action: string;
   readonly file: string | null;
+  readonly load: ConfigLoadOptions;
   readonly updateReadme: string | undefined;
 }
 
 function parse(io: CliIo): ConfigArgs | null {
-  const { values, positionals } = parseArgs({
-    args: [...io.argv],
-    options: {
-      embedded: { type: 'boolean' },
-      'update-readme': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    strict: true,
+  const { values, positionals } = parseCommandLine(io.argv, {
+    embedded: { type: 'boolean' },
+    'update-readme': { type: 'string' },
   });
-  const [action, file, extra] = positionals;
+  const [action, positional, extra] = positionals;
   if (values.help || action === undefined) return null;
   if (extra !== undefined) throw new UsageError(`one FILE at most, got '${extra}' too`);
+  if (positional !== undefined && values.config !== undefined)
+    throw new UsageError('give FILE or --config FILE, not both');
+  const file = positional ?? values.config;
   if (values.embedded && file !== undefined) throw new UsageError('give FILE or --embedded, not both');
   return {
     action,
-    file: values.embedded ? null : (file ?? configFileFromEnv(io.env)),
+    file: values.embedded ? null : namedConfigFile(file, io.env),
+    load: stateOptions(values, io.env),
     updateReadme: values['update-readme'],
   };
 }
@@ -69,10 +67,10 @@ export function redactedConfig(value: unknown): unknown {
   );
 }
 
-async function check(io: CliIo, file: string | null): Promise<number> {
+async function check(io: CliIo, file: string | null, load: ConfigLoadOptions = {}): Promise<number> {
   let loaded: LoadedConfig;
   try {
-    loaded = await loadConfig(file);
+    loaded = await loadConfig(file, load);
   } catch (err) {
     if (!isConfigError(err)) throw err;
     io.stderr.write(`dockctl: ${formatConfigError(err)}\n`);
@@ -83,9 +81,9 @@ async function check(io: CliIo, file: string | null): Promise<number> {
   return ExitCode.ok;
 }
 
-async function show(io: CliIo, file: string | null): Promise<number> {
+async function show(io: CliIo, file: string | null, load: ConfigLoadOptions): Promise<number> {
   try {
-    const { config } = await loadConfig(file);
+    const { config } = await loadConfig(file, load);
     io.stdout.write(stringify(redactedConfig(config)));
     return ExitCode.ok;
   } catch (err) {
@@ -138,9 +136,9 @@ export const configCommand: CliCommand = {
       }
       switch (args.action) {
         case 'check':
-          return await check(io, args.file);
+          return await check(io, args.file, args.load);
         case 'show':
-          return await show(io, args.file);
+          return await show(io, args.file, args.load);
         case 'migrate':
           return await migrateFile(io, args.file);
         case 'keys':
@@ -149,9 +147,7 @@ export const configCommand: CliCommand = {
           throw new UsageError(`unknown action '${args.action}'`);
       }
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      if (!(err instanceof UsageError) && !(typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')))
-        throw err;
+      if (!(err instanceof UsageError)) throw err;
       io.stderr.write(`dockctl config: ${(err as Error).message}; see 'dockctl config --help'\n`);
       return ExitCode.usage;
     }

@@ -1,13 +1,11 @@
+import { decideHeldRecorder, RecorderNotHeldError } from '../dock/held-recorders.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { AlertRecord, RecorderRecord } from '../ledger/ledger-records.ts';
 import type { UsageReport, UsageSession } from '../ledger/manager-queries.ts';
+import { formatBytes } from '../reports/byte-format.ts';
 import type { CliCommand } from './command.ts';
-import { ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
-import { formatBytes } from './progress-line.ts';
+import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
 import { formatTable, shortTime } from './table.ts';
-
-const STATE =
-  '  --state DIR   the dock state directory (default $DOCK_STATE_DIR or /var/lib/recorder-dock)\n  --json        machine-readable output\n';
 
 function sessionRows(sessions: readonly UsageSession[]) {
   return sessions.map((s) => [
@@ -38,7 +36,7 @@ const SESSION_HEADERS = [
 export const sessionsCommand: CliCommand = ledgerCliCommand({
   name: 'sessions',
   summary: 'recent dock sessions with what each sealed',
-  usage: `usage: dockctl sessions [--limit N] [--state DIR] [--json]\n${STATE}`,
+  usage: `usage: dockctl sessions [--limit N] [--config FILE] [--state DIR] [--json]\n${LEDGER_OPTIONS_USAGE}`,
   options: { limit: { type: 'string' } },
   query: (ledger, values) => ledger.queries.recentSessions(positiveInt(values.limit, 50, '--limit')),
   table: (data) => formatTable(SESSION_HEADERS, sessionRows(data as UsageSession[])),
@@ -48,7 +46,7 @@ export const sessionsCommand: CliCommand = ledgerCliCommand({
 export const alertsCommand: CliCommand = ledgerCliCommand({
   name: 'alerts',
   summary: 'open alerts (late clips, recording gaps, unknown recorders …)',
-  usage: `usage: dockctl alerts [--state DIR] [--json]\n${STATE}`,
+  usage: `usage: dockctl alerts [--config FILE] [--state DIR] [--json]\n${LEDGER_OPTIONS_USAGE}`,
   query: (ledger) => ledger.queries.openAlerts(),
   table: (data) => {
     const alerts = data as AlertRecord[];
@@ -64,7 +62,7 @@ export const alertsCommand: CliCommand = ledgerCliCommand({
 export const ledgerCommand: CliCommand = ledgerCliCommand({
   name: 'ledger',
   summary: 'usage ledger (台账) of one recorder or officer over a date range',
-  usage: `usage: dockctl ledger (--recorder SERIAL | --officer NO) [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--state DIR] [--json]\n${STATE}  --from, --to  the date range (default: the last 30 days)\n`,
+  usage: `usage: dockctl ledger (--recorder SERIAL | --officer NO) [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--config FILE] [--state DIR] [--json]\n${LEDGER_OPTIONS_USAGE}  --from, --to  the date range (default: the last 30 days)\n`,
   options: {
     recorder: { type: 'string' },
     officer: { type: 'string' },
@@ -105,7 +103,7 @@ export const ledgerCommand: CliCommand = ledgerCliCommand({
 export const recordersCommand: CliCommand = ledgerCliCommand({
   name: 'recorders',
   summary: 'registered recorders; accept or reject one held at the dock; hand one out',
-  usage: `usage: dockctl recorders [--state DIR] [--json]\n       dockctl recorders accept SERIAL [--by STAFF]\n       dockctl recorders reject SERIAL [--by STAFF]\n       dockctl recorders checkout SERIAL OFFICER_NO   (hand a recorder out by hand, R7)\n${STATE}`,
+  usage: `usage: dockctl recorders [--config FILE] [--state DIR] [--json]\n       dockctl recorders accept SERIAL [--by STAFF]\n       dockctl recorders reject SERIAL [--by STAFF]\n       dockctl recorders checkout SERIAL OFFICER_NO   (hand a recorder out by hand, R7)\n${LEDGER_OPTIONS_USAGE}`,
   options: { by: { type: 'string' } },
   query: (ledger, values, [action, serial, officerNo]) => {
     if (action === undefined) return ledger.queries.recorders();
@@ -144,46 +142,32 @@ function handOut(ledger: Ledger, serial: string, officerNo: string): { message: 
   return { message: `recorder ${serial} checked out to officer ${out.officerNo}` };
 }
 
-/** Accept (register) or reject a recorder held at the dock; resolves its alert. */
+/** Accept (register) or reject a recorder held at the dock, as the page does. */
 function decideHeld(
   ledger: Ledger,
   action: 'accept' | 'reject',
   serial: string,
   by: string,
 ): { message: string } {
-  const alert = ledger.queries
-    .openAlerts()
-    .find(
-      (a) =>
-        (a.kind === 'unknown-recorder' || a.kind === 'identity-changed') &&
-        a.subject === `recorder:${serial}`,
-    );
-  if (!alert) throw new UsageError(`no recorder ${serial} is waiting for a decision; see 'dockctl alerts'`);
-  const held = JSON.parse(alert.detail ?? '{}') as { model?: string; vendor?: string; fingerprint?: string };
-  return ledger.transaction(() => {
-    if (action === 'accept') {
-      ledger.registerRecorder({
-        serial,
-        model: held.model ?? null,
-        vendor: held.vendor ?? null,
-        fingerprint: held.fingerprint ?? null,
-      });
-    }
-    ledger.resolveAlert(alert.id, { resolvedBy: by, note: action === 'accept' ? 'accepted' : 'rejected' });
-    return {
-      message:
-        action === 'accept'
-          ? `recorder ${serial} accepted: its footage is pulled the next time it is docked`
-          : `recorder ${serial} rejected: it is not ingested; take it out of the dock`,
-    };
-  });
+  try {
+    decideHeldRecorder(ledger, serial, action, by);
+  } catch (err) {
+    if (err instanceof RecorderNotHeldError) throw new UsageError(err.message);
+    throw err;
+  }
+  return {
+    message:
+      action === 'accept'
+        ? `recorder ${serial} accepted: its footage is pulled the next time it is docked`
+        : `recorder ${serial} rejected: it is not ingested; take it out of the dock`,
+  };
 }
 
 /** `dockctl explain ALERT --text … --signed-by NO --signed-by NO`: a written gap explanation (R9). */
 export const explainCommand: CliCommand = ledgerCliCommand({
   name: 'explain',
   summary: 'record a two-officer written explanation of a recording gap (R9)',
-  usage: `usage: dockctl explain ALERT_ID --text "what happened" --signed-by NO --signed-by NO [--state DIR] [--json]\n${STATE}`,
+  usage: `usage: dockctl explain ALERT_ID --text "what happened" --signed-by NO --signed-by NO [--config FILE] [--state DIR] [--json]\n${LEDGER_OPTIONS_USAGE}`,
   options: { text: { type: 'string' }, 'signed-by': { type: 'string', multiple: true } },
   query: (ledger, values, [alertId]) => {
     if (!alertId) throw new UsageError("name the gap's alert id (see 'dockctl alerts')");

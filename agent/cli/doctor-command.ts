@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { isConfigError } from '../config/config-error.ts';
-import { configFileFromEnv, type LoadedConfig, loadConfig } from '../config/config-loader.ts';
+import { type ConfigLoadOptions, type LoadedConfig, loadConfig } from '../config/config-loader.ts';
 import { type CentralStoreProbe, centralStoreCheck } from '../doctor/central-store-check.ts';
 import {
   type DoctorCheck,
@@ -22,14 +21,16 @@ import { stateDirCheck, vaultDirCheck } from '../doctor/storage-checks.ts';
 import { lookupAccount } from '../mountd/service-account.ts';
 import { kernelClockSynchronised } from '../ops/clock-sync.ts';
 import { SERVICE_GROUP } from '../ops/udev-rules.ts';
+import { namedConfigFile, parseCommandLine, stateOptions, UsageError } from './cli-options.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 
-const HELP = `usage: dockctl doctor [--config FILE] [--json]
+const HELP = `usage: dockctl doctor [--config FILE] [--state DIR] [--json]
 
 Checks that this box can do its job, one line each with what to do when it fails: config,
 state folder, vault, ledger, USB bus, udev, recorder rules, mount helper, vendor SDK, time
 sync, time zone, central store. Run it as root to judge folders for the service's user.
-FILE defaults to $DOCK_CONFIG, else /etc/recorder-dock/config.yaml.
+FILE defaults to $DOCK_CONFIG, else /etc/recorder-dock/config.yaml; --state DIR puts the state
+folder there, as every dockctl command does.
 Exit status: 0 nothing failed (warnings allowed), 1 something failed, 64 usage.
 `;
 
@@ -65,27 +66,30 @@ export function productionHost(): DoctorHost {
 }
 
 /** The context for a config file: its configuration, or the embedded defaults when it is invalid. */
-export async function doctorContext(configFile: string, host: DoctorHost): Promise<DoctorContext> {
+export async function doctorContext(
+  configFile: string,
+  host: DoctorHost,
+  load: ConfigLoadOptions = {},
+): Promise<DoctorContext> {
   let loaded: LoadedConfig | null = null;
   try {
-    loaded = await loadConfig(configFile);
+    loaded = await loadConfig(configFile, load);
   } catch (err) {
     if (!isConfigError(err)) throw err;
   }
-  const config = loaded?.config ?? (await loadConfig(null)).config;
+  const config = loaded?.config ?? (await loadConfig(null, load)).config;
   return { configFile, loaded, config, host };
 }
 
 async function run(io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args: [...io.argv],
-    options: { config: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  });
+  const { values, positionals } = parseCommandLine(io.argv, { json: { type: 'boolean' } });
   if (values.help) {
     io.stdout.write(HELP);
     return ExitCode.ok;
   }
-  const ctx = await doctorContext(values.config ?? configFileFromEnv(io.env), productionHost());
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const file = namedConfigFile(values.config, io.env);
+  const ctx = await doctorContext(file, productionHost(), stateOptions(values, io.env));
   const lines = await runDoctor(doctorChecks(), ctx);
   io.stdout.write(values.json ? `${JSON.stringify({ checks: lines }, null, 2)}\n` : formatDoctor(lines));
   return lines.some((l) => l.status === 'fail') ? ExitCode.findings : ExitCode.ok;
@@ -99,8 +103,7 @@ export const doctorCommand: CliCommand = {
     try {
       return await run(io);
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      if (!(typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) throw err;
+      if (!(err instanceof UsageError)) throw err;
       io.stderr.write(`dockctl doctor: ${(err as Error).message}; see 'dockctl doctor --help'\n`);
       return ExitCode.usage;
     }

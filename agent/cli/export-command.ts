@@ -1,22 +1,24 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { formatConfigError, isConfigError } from '../config/config-error.ts';
 import { isDockError } from '../errors.ts';
 import { createExport, type ExportProgress, exportPackageDir } from '../export/export-service.ts';
 import { type PackageReport, verifyExportPackage } from '../export/verify-package.ts';
 import { ProgressMeter } from '../ingest/progress.ts';
 import type { Ledger } from '../ledger/ledger.ts';
-import { NoLedgerError, openCliLedger, stateDirOf } from './cli-ledger.ts';
+import { formatBytes } from '../reports/byte-format.ts';
+import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
+import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
-import { formatBytes, progressLine } from './progress-line.ts';
+import { progressLine } from './progress-line.ts';
 import { formatTable, shortTime } from './table.ts';
 
-const HELP = `usage: dockctl export create --request ID --user NAME [--case NO] [--reason TEXT] [--state DIR] [--json]
-       dockctl export list [--state DIR] [--json]
+const HELP = `usage: dockctl export create --request ID --user NAME [--case NO] [--reason TEXT] [--config FILE] [--state DIR] [--json]
+       dockctl export list [--config FILE] [--state DIR] [--json]
        dockctl export verify PATH [--json]
 
 R10 export packages for administrative review or litigation (BagIt 1.0, SHA-256 manifests, the
-ledger events of each clip and a signed checkpoint), kept in <state>/exports/<export id>/.
+ledger events of each clip and a signed checkpoint), kept in web.exportsDir (default
+<state>/exports) as <export id>/.
   create   copy the clips of an approved export request (R6) into a new package, each checked
            against its seal, and record it in the ledger and the access log (查询台账)
   list     the packages recorded in the ledger, and whether each folder is still there
@@ -26,46 +28,24 @@ ledger events of each clip and a signed checkpoint), kept in <state>/exports/<ex
   --user NAME    the account exporting; must be the one that asked for the approval
   --case NO      case number (案号) for bag-info.txt
   --reason TEXT  why, for the access log
-  --state DIR    state folder (default $DOCK_STATE_DIR, else /var/lib/recorder-dock)
-  --json         print the result as JSON
+${SHARED_USAGE}  --json         print the result as JSON
 Exit status: 0 ok (verify: the package is intact); 1 verify found problems, or a vault file does
 not match its seal; 64 usage; 65 refused, or not an export package; 66 no ledger or no such PATH;
-74 not enough space.
+74 not enough space; 78 configuration.
 `;
 
-class UsageError extends Error {}
+type Values = ReturnType<typeof parse>['values'];
 
-type Values = {
-  request?: string;
-  user?: string;
-  case?: string;
-  reason?: string;
-  state?: string;
-  json?: boolean;
-  help?: boolean;
-};
-
-function parse(io: CliIo): { action: string | undefined; values: Values; rest: string[] } {
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...io.argv],
-      options: {
-        request: { type: 'string' },
-        user: { type: 'string' },
-        case: { type: 'string' },
-        reason: { type: 'string' },
-        state: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-    const [action, ...rest] = positionals;
-    return { action, values, rest };
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+function parse(io: CliIo) {
+  const { values, positionals } = parseCommandLine(io.argv, {
+    request: { type: 'string' },
+    user: { type: 'string' },
+    case: { type: 'string' },
+    reason: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const [action, ...rest] = positionals;
+  return { action, values, rest };
 }
 
 /** A progress line on a terminal, redrawn at most ten times a second. */
@@ -81,6 +61,7 @@ function progressDisplay(io: CliIo, bytesTotal: number) {
       const rate = meter.sample(now, p.bytes, bytesTotal);
       const line = progressLine({
         resumeKey: '',
+        owner: '',
         sourcePath: `export: clip ${Math.min(p.done + 1, p.total)} of ${p.total}`,
         phase: 'copy',
         bytesDone: p.bytes,
@@ -95,16 +76,16 @@ function progressDisplay(io: CliIo, bytesTotal: number) {
   };
 }
 
-/** Run `fn` on the ledger of --state; exports live in `<state>/exports`, the vault where verify finds it. */
+/** Run `fn` on the configured ledger, with the exports folder the page uses and the vault. */
 async function withLedger<T>(
   io: CliIo,
   values: Values,
   fn: (l: Ledger, dirs: { exportsDir: string; vaultDir: string }) => Promise<T>,
 ) {
-  const stateDir = stateDirOf(values.state, io);
-  const { ledger, paths } = await openCliLedger(stateDir);
+  const config = await commandConfig(values, io.env);
+  const ledger = await openCliLedger(config);
   try {
-    return await fn(ledger, { exportsDir: path.join(stateDir, 'exports'), vaultDir: paths.vaultDir });
+    return await fn(ledger, { exportsDir: config.web.exportsDir, vaultDir: config.paths.vaultDir });
   } finally {
     ledger.close();
   }
@@ -199,6 +180,7 @@ async function verify(io: CliIo, values: Values, rest: string[]): Promise<number
 
 function exitCodeFor(err: unknown): number | null {
   if (err instanceof UsageError || isDockError(err, 'EXPORT_INPUT')) return ExitCode.usage;
+  if (isConfigError(err)) return err.exitCode;
   if (err instanceof NoLedgerError || isDockError(err, 'EXPORT_PACKAGE_MISSING')) return ExitCode.noInput;
   if (isDockError(err, 'EXPORT_SEAL_MISMATCH')) return ExitCode.findings;
   if (isDockError(err, 'EXPORT_NO_SPACE')) return ExitCode.ioErr;
@@ -225,7 +207,8 @@ export const exportCommand: CliCommand = {
       const code = exitCodeFor(err);
       if (code === null) throw err;
       const hint = err instanceof UsageError ? `; run 'dockctl export --help'` : '';
-      io.stderr.write(`dockctl export: ${(err as Error).message}${hint}\n`);
+      const message = isConfigError(err) ? formatConfigError(err) : (err as Error).message;
+      io.stderr.write(`dockctl export: ${message}${hint}\n`);
       return code;
     }
   },

@@ -1,8 +1,6 @@
 import { existsSync, promises as fsp } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { formatConfigError, isConfigError } from '../config/config-error.ts';
-import { configFileFromEnv, loadConfig } from '../config/config-loader.ts';
-import { FHS_PATH_DEFAULTS } from '../config/config-resolve.ts';
+import type { DockConfig } from '../config/dock-config.ts';
 import { isDockError } from '../errors.ts';
 import { createTarget } from '../forwarder/create-target.ts';
 import { forwardStateFile, readForwardState } from '../forwarder/forward-state.ts';
@@ -11,69 +9,44 @@ import { buildStatus, type ForwarderStatus } from '../forwarder/forwarder-status
 import { ledgerFile, openLedgerDatabase } from '../ledger/database.ts';
 import { outboxBacklog } from '../ledger/outbox.ts';
 import { silentLogger } from '../ops/logger.ts';
-import { pathsUnder } from '../paths.ts';
+import type { DockPaths } from '../paths.ts';
+import { NoLedgerError } from './cli-ledger.ts';
+import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 
-const HELP = `usage: dockctl forward status [--state DIR] [--json]
-       dockctl forward fetch-checkpoint [--state DIR] [--config FILE] [--out FILE]
+const HELP = `usage: dockctl forward status [--config FILE] [--state DIR] [--json]
+       dockctl forward fetch-checkpoint [--config FILE] [--state DIR] [--out FILE]
 
   status            what waits to be forwarded and how delivery goes: backlog, oldest unsent
                     record, last success, last error, parked records (dockd need not run)
   fetch-checkpoint  fetch this dock's newest checkpoint from the configured central store and
                     write it to FILE (default stdout), for 'dockctl verify --against FILE'
 
-  --state DIR   state folder (default $DOCK_STATE_DIR, else /var/lib/recorder-dock)
-  --config FILE configuration (default $DOCK_CONFIG, else /etc/recorder-dock/config.yaml when it
-                exists, else the embedded defaults)
-Exit status: 0 ok; 1 (status) the target is failing or records are parked; 66 no checkpoint or no
+${SHARED_USAGE}Exit status: 0 ok; 1 (status) the target is failing or records are parked; 66 no checkpoint or no
 ledger; 74 the target cannot be reached; 78 configuration; 64 usage.
 `;
 
-class UsageError extends Error {}
+type ForwardArgs = ReturnType<typeof parse>;
 
-interface ForwardArgs {
-  readonly action: string | undefined;
-  readonly state: string | undefined;
-  readonly config: string | undefined;
-  readonly out: string | undefined;
-  readonly json: boolean;
+function parse(io: CliIo) {
+  const { values, positionals } = parseCommandLine(io.argv, {
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length > 1) throw new UsageError(`one action only, got '${positionals.join(' ')}'`);
+  return { ...values, action: values.help ? undefined : positionals[0] };
 }
 
-function parse(io: CliIo): ForwardArgs {
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...io.argv],
-      options: {
-        state: { type: 'string' },
-        config: { type: 'string' },
-        out: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (positionals.length > 1) throw new UsageError(`one action only, got '${positionals.join(' ')}'`);
-    const action = values.help ? undefined : positionals[0];
-    return {
-      action,
-      state: values.state,
-      config: values.config,
-      out: values.out,
-      json: values.json ?? false,
-    };
-  } catch (err) {
-    throw err instanceof UsageError ? err : new UsageError((err as Error).message);
-  }
-}
-
-function stateDirOf(args: ForwardArgs, io: CliIo): string {
-  return args.state ?? (io.env.DOCK_STATE_DIR || FHS_PATH_DEFAULTS.stateDir);
+/** The configured state folder, refusing one without a ledger. */
+async function ledgerConfig(args: ForwardArgs, io: CliIo): Promise<DockConfig> {
+  const config = await commandConfig(args, io.env);
+  if (!existsSync(ledgerFile(config.paths))) throw new NoLedgerError(config.paths.stateDir);
+  return config;
 }
 
 /** The dock id and outbox backlog from the ledger, read-only. */
-function readLedger(stateDir: string, afterSeq: number) {
-  const db = openLedgerDatabase(ledgerFile(pathsUnder(stateDir)), { readonly: true });
+function readLedger(paths: DockPaths, afterSeq: number) {
+  const db = openLedgerDatabase(ledgerFile(paths), { readonly: true });
   try {
     const dock = db.prepare('SELECT id FROM dock').get() as { id: string } | undefined;
     return { dockId: dock?.id ?? null, backlog: outboxBacklog(db, afterSeq) };
@@ -103,14 +76,10 @@ function printStatus(io: CliIo, s: ForwarderStatus): void {
 }
 
 async function status(args: ForwardArgs, io: CliIo): Promise<number> {
-  const stateDir = stateDirOf(args, io);
-  if (!existsSync(ledgerFile(pathsUnder(stateDir)))) {
-    io.stderr.write(`dockctl forward: there is no ledger in ${stateDir}: check --state or DOCK_STATE_DIR\n`);
-    return ExitCode.noInput;
-  }
-  const stored = await readForwardState(forwardStateFile(stateDir));
+  const { paths } = await ledgerConfig(args, io);
+  const stored = await readForwardState(forwardStateFile(paths.stateDir));
   const state = typeof stored === 'object' ? stored : null;
-  const { backlog } = readLedger(stateDir, state?.ackedSeq ?? 0);
+  const { backlog } = readLedger(paths, state?.ackedSeq ?? 0);
   const s = buildStatus(state, backlog, new Date(), 'unknown');
   if (args.json) io.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
   else printStatus(io, s);
@@ -120,18 +89,9 @@ async function status(args: ForwardArgs, io: CliIo): Promise<number> {
 }
 
 async function fetchCheckpoint(args: ForwardArgs, io: CliIo): Promise<number> {
-  const named = args.config ?? configFileFromEnv(io.env);
-  const file = args.config !== undefined || existsSync(named) ? named : null;
-  const stateDefault = stateDirOf(args, io);
-  const { config } = await loadConfig(file, {
-    pathDefaults: { ...FHS_PATH_DEFAULTS, stateDir: stateDefault },
-  });
-  const stateDir = args.state ?? config.paths.stateDir;
-  if (!existsSync(ledgerFile(pathsUnder(stateDir)))) {
-    io.stderr.write(`dockctl forward: there is no ledger in ${stateDir}: check --state or DOCK_STATE_DIR\n`);
-    return ExitCode.noInput;
-  }
-  const { dockId } = readLedger(stateDir, 0);
+  const config = await ledgerConfig(args, io);
+  const { stateDir } = config.paths;
+  const { dockId } = readLedger(config.paths, 0);
   const forwarder = parseForwarderConfig(config.forwarder, `the forwarder section of ${config.source}`);
   const target = await createTarget(forwarder.target, { stateDir, logger: silentLogger() });
   try {
@@ -152,6 +112,7 @@ async function fetchCheckpoint(args: ForwardArgs, io: CliIo): Promise<number> {
 
 function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError) return ExitCode.usage;
+  if (err instanceof NoLedgerError) return ExitCode.noInput;
   if (isConfigError(err) || isDockError(err, 'FORWARDER_CONFIG') || isDockError(err, 'FORWARDER_SECRET_FILE'))
     return ExitCode.config;
   if (isDockError(err, 'CHECKPOINT_FORMAT')) return ExitCode.dataErr;
@@ -171,7 +132,7 @@ export const forwardCommand: CliCommand = {
       io.stdout.write(HELP);
       return io.argv.length === 0 ? ExitCode.usage : ExitCode.ok;
     } catch (err) {
-      const known = err instanceof UsageError || isDockError(err);
+      const known = err instanceof UsageError || err instanceof NoLedgerError || isDockError(err);
       if (!known) throw err;
       const message = isConfigError(err) ? formatConfigError(err) : (err as Error).message;
       const hint = err instanceof UsageError ? `; run 'dockctl forward --help'` : '';

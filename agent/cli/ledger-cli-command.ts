@@ -1,7 +1,13 @@
-import { parseArgs } from 'node:util';
+import type { DockConfig } from '../config/dock-config.ts';
 import type { Ledger } from '../ledger/ledger.ts';
-import { openCliLedger, stateDirOf } from './cli-ledger.ts';
+import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
+import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
+
+export { UsageError } from './cli-options.ts';
+
+/** The usage lines of the options every ledger command takes. */
+export const LEDGER_OPTIONS_USAGE = `${SHARED_USAGE}  --json         machine-readable output\n`;
 
 /** A dockctl command over the ledger: its options, what it reads or records, and how it prints. */
 export interface LedgerCommandSpec {
@@ -10,63 +16,49 @@ export interface LedgerCommandSpec {
   readonly usage: string;
   readonly options?: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   /** The data shown (reading or recording); throws UsageError for bad options. */
-  query(ledger: Ledger, values: Record<string, unknown>, positionals: string[], stateDir: string): unknown;
+  query(ledger: Ledger, values: Record<string, unknown>, positionals: string[], config: DockConfig): unknown;
   /** The same data for people. */
   table(data: unknown): string;
 }
 
-/** Wrong options: printed with the command's usage, exit 64. */
-export class UsageError extends Error {}
-
 /**
- * A dockctl command from a spec: `--state DIR`, `--json`, `--help`, one-line errors,
- * and exit codes scripts can rely on (0 ok, 64 usage, 66 no ledger).
+ * A dockctl command from a spec: the shared `--config FILE` and `--state DIR`, `--json`, `--help`,
+ * one-line errors, and exit codes scripts can rely on (0 ok, 64 usage, 66 no ledger, 78 config).
  */
 export function ledgerCliCommand(spec: LedgerCommandSpec): CliCommand {
   return {
     name: spec.name,
     summary: spec.summary,
     async run(io: CliIo): Promise<number> {
-      let parsed: ReturnType<typeof parseArgs>;
+      let ledger: Ledger | null = null;
       try {
-        parsed = parseArgs({
-          args: [...io.argv],
-          allowPositionals: true,
-          options: {
-            state: { type: 'string' },
-            json: { type: 'boolean' },
-            help: { type: 'boolean', short: 'h' },
-            ...spec.options,
-          },
+        const { values, positionals } = parseCommandLine(io.argv, {
+          json: { type: 'boolean' },
+          ...spec.options,
         });
-      } catch (err) {
-        io.stderr.write(`dockctl ${spec.name}: ${(err as Error).message}\n${spec.usage}`);
-        return ExitCode.usage;
-      }
-      if (parsed.values.help) {
-        io.stdout.write(spec.usage);
-        return ExitCode.ok;
-      }
-      let opened: Awaited<ReturnType<typeof openCliLedger>>;
-      const stateDir = stateDirOf(parsed.values.state as string | undefined, io);
-      try {
-        opened = await openCliLedger(stateDir);
-      } catch (err) {
-        io.stderr.write(`dockctl ${spec.name}: ${(err as Error).message}\n`);
-        return ExitCode.noInput;
-      }
-      try {
-        const data = await spec.query(opened.ledger, parsed.values, parsed.positionals, stateDir);
-        io.stdout.write(parsed.values.json ? `${JSON.stringify(data, null, 2)}\n` : spec.table(data));
+        if (values.help) {
+          io.stdout.write(spec.usage);
+          return ExitCode.ok;
+        }
+        const config = await commandConfig(values, io.env);
+        ledger = await openCliLedger(config);
+        const data = await spec.query(ledger, values, positionals, config);
+        io.stdout.write(values.json ? `${JSON.stringify(data, null, 2)}\n` : spec.table(data));
         return ExitCode.ok;
       } catch (err) {
         if (err instanceof UsageError) {
           io.stderr.write(`dockctl ${spec.name}: ${err.message}\n${spec.usage}`);
           return ExitCode.usage;
         }
+        if (err instanceof NoLedgerError) {
+          io.stderr.write(`dockctl ${spec.name}: ${err.message}\n`);
+          return ExitCode.noInput;
+        }
+        const config = configErrorExit(io, err);
+        if (config !== null) return config;
         throw err;
       } finally {
-        opened.ledger.close();
+        ledger?.close();
       }
     },
   };

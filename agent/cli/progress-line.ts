@@ -1,17 +1,5 @@
 import type { IngestProgress } from '../ingest/progress.ts';
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-/** Bytes as a short human figure: 1.5 GiB. */
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${UNITS[unit]}`;
-}
+import { formatBytes } from '../reports/byte-format.ts';
 
 /** Seconds as m:ss (or h:mm:ss), '--:--' when unknown. */
 export function formatEta(seconds: number | null): string {

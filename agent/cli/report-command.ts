@@ -1,20 +1,17 @@
-import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { formatConfigError, isConfigError } from '../config/config-error.ts';
-import { configFileFromEnv, loadConfig } from '../config/config-loader.ts';
-import { DockError } from '../errors.ts';
+import type { DockConfig } from '../config/dock-config.ts';
 import { writeFileDurable } from '../fs/durable-write.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { cellText, PAGE_EMPTY } from '../reports/cell-format.ts';
 import { toCsvTables } from '../reports/csv.ts';
 import { ledgerTable } from '../reports/ledger-table.ts';
 import { buildReport, isReportName, ReportParameterError } from '../reports/report-catalog.ts';
+import { ReportQueries } from '../reports/report-queries.ts';
 import { type Lang, labelledTotals, type TableModel } from '../reports/table-model.ts';
 import { toXlsxWorkbook } from '../reports/xlsx.ts';
-import { checkTimeZone, wallClock, zonedInstant } from '../reports/zoned-time.ts';
-import { openCliLedger, stateDirOf } from './cli-ledger.ts';
+import { checkTimeZone, wallClock, zonedInstant } from '../time/zoned-time.ts';
+import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
+import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
-import { UsageError } from './ledger-cli-command.ts';
 import { formatTable } from './table.ts';
 
 const USAGE = `usage: dockctl report inventory|handover|statistics [--year YYYY] [options]
@@ -30,16 +27,12 @@ options:
   --out FILE    write to FILE instead of the terminal (xlsx needs it)
   --lang L      zh-CN (default) or en
   --tz ZONE     time zone of dates and days (default rules.timezone of the configuration)
-  --config FILE configuration to read rules.timezone from (default $DOCK_CONFIG or /etc/recorder-dock/config.yaml)
-  --state DIR   the dock state directory (default $DOCK_STATE_DIR or /var/lib/recorder-dock)
-`;
+${SHARED_USAGE}`;
 
 const FORMATS = ['table', 'csv', 'xlsx', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
 const OPTIONS = {
-  state: { type: 'string' },
-  config: { type: 'string' },
   tz: { type: 'string' },
   year: { type: 'string' },
   from: { type: 'string' },
@@ -49,17 +42,9 @@ const OPTIONS = {
   format: { type: 'string' },
   out: { type: 'string' },
   lang: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
-
-/** A time zone could not be read from the configuration: exit 78 with its problems listed. */
-class ZoneConfigError extends DockError {
-  constructor(message: string) {
-    super('REPORT_ZONE_CONFIG', message);
-  }
-}
+type Values = ReturnType<typeof parseCommandLine<typeof OPTIONS>>['values'];
 
 /** The report tables as aligned text for a terminal, with totals and notes. */
 export function reportText(models: readonly TableModel[], lang: Lang, timeZone: string): string {
@@ -108,23 +93,15 @@ function yearOption(value: string | undefined, fallback: number): number {
   return Number(value);
 }
 
-async function timeZoneOf(values: Values, io: CliIo): Promise<string> {
-  if (values.tz !== undefined) {
-    try {
-      checkTimeZone(values.tz);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    return values.tz;
-  }
-  const file = values.config ?? configFileFromEnv(io.env);
+/** The time zone of the report: --tz, else the configuration's rules.timezone. */
+function timeZoneOf(values: Values, config: DockConfig): string {
+  if (values.tz === undefined) return config.rules.timezone;
   try {
-    const named = values.config !== undefined || existsSync(file);
-    return (await loadConfig(named ? file : null)).config.rules.timezone;
+    checkTimeZone(values.tz);
   } catch (err) {
-    if (!isConfigError(err)) throw err;
-    throw new ZoneConfigError(`${formatConfigError(err)}\n(or name the time zone with --tz ZONE)`);
+    throw new UsageError((err as Error).message);
   }
+  return values.tz;
 }
 
 /** Check the options that only one kind of report takes. */
@@ -149,7 +126,7 @@ function tablesFor(name: string, values: Values, now: Date, timeZone: string): B
   const today = wallClock(now.getTime(), timeZone);
   if (name !== 'ledger' && isReportName(name)) {
     const year = yearOption(values.year, name === 'statistics' ? today.year - 1 : today.year);
-    return (ledger) => buildReport(ledger.reports, name, { year, at: now, timeZone });
+    return (ledger) => buildReport(ReportQueries.of(ledger), name, { year, at: now, timeZone });
   }
   if (name !== 'ledger') throw new UsageError(`there is no report '${name}'`);
   const from = values.from
@@ -160,7 +137,7 @@ function tablesFor(name: string, values: Values, now: Date, timeZone: string): B
     : new Date(zonedInstant(timeZone, today.year, today.month, today.day + 1));
   if (from.getTime() >= to.getTime()) throw new UsageError('--from must be on or before --to');
   return (ledger) => [
-    ledgerTable(ledger.reports, {
+    ledgerTable(ReportQueries.of(ledger), {
       from,
       to,
       serial: values.recorder,
@@ -183,6 +160,45 @@ async function render(models: TableModel[], format: Format, lang: Lang, timeZone
   }
 }
 
+/** What one `dockctl report` run makes, checked before the ledger is opened. */
+interface ReportPlan {
+  readonly name: string;
+  readonly format: Format;
+  readonly lang: Lang;
+  readonly timeZone: string;
+  readonly config: DockConfig;
+  readonly out: string | undefined;
+  readonly build: Build;
+}
+
+/** Parse and check the command line; null when only help was asked for. */
+async function planReport(io: CliIo, at: Date): Promise<ReportPlan | null> {
+  const { values, positionals } = parseCommandLine(io.argv, OPTIONS);
+  if (values.help) return null;
+  const [name, ...extra] = positionals;
+  if (name === undefined) throw new UsageError('name a report: ledger, inventory, handover or statistics');
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  const format = oneOf(values.format, FORMATS, '--format', 'table');
+  const lang = oneOf(values.lang, ['zh-CN', 'en'] as const, '--lang', 'zh-CN');
+  if (format === 'xlsx' && values.out === undefined) {
+    throw new UsageError('an xlsx workbook is binary: name the file to write with --out FILE');
+  }
+  const config = await commandConfig(values, io.env);
+  const timeZone = timeZoneOf(values, config);
+  const build = tablesFor(name, values, at, timeZone);
+  return { name, format, lang, timeZone, config, out: values.out, build };
+}
+
+/** The report's tables from the ledger, rendered. */
+async function produce(plan: ReportPlan): Promise<string | Buffer> {
+  const ledger = await openCliLedger(plan.config);
+  try {
+    return await render(plan.build(ledger), plan.format, plan.lang, plan.timeZone, plan.name);
+  } finally {
+    ledger.close();
+  }
+}
+
 /** `dockctl report …` with an injected clock (tests); `reportCommand` uses the system clock. */
 export function createReportCommand(deps: { now?: () => Date } = {}): CliCommand {
   const now = deps.now ?? (() => new Date());
@@ -194,67 +210,33 @@ export function createReportCommand(deps: { now?: () => Date } = {}): CliCommand
         io.stderr.write(`dockctl report: ${message}\n${usage ? USAGE : ''}`);
         return code;
       };
-      let values: Values;
-      let positionals: string[];
-      try {
-        ({ values, positionals } = parseArgs({
-          args: [...io.argv],
-          allowPositionals: true,
-          options: OPTIONS,
-        }));
-      } catch (err) {
-        return fail(ExitCode.usage, (err as Error).message, true);
-      }
-      if (values.help) {
-        io.stdout.write(USAGE);
-        return ExitCode.ok;
-      }
-      let build: Build;
-      let format: Format;
-      let lang: Lang;
-      let timeZone: string;
-      const [name, ...extra] = positionals;
-      try {
-        if (name === undefined)
-          throw new UsageError('name a report: ledger, inventory, handover or statistics');
-        if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
-        format = oneOf(values.format, FORMATS, '--format', 'table');
-        lang = oneOf(values.lang, ['zh-CN', 'en'] as const, '--lang', 'zh-CN');
-        if (format === 'xlsx' && values.out === undefined) {
-          throw new UsageError('an xlsx workbook is binary: name the file to write with --out FILE');
-        }
-        timeZone = await timeZoneOf(values, io);
-        build = tablesFor(name, values, now(), timeZone);
-      } catch (err) {
-        if (err instanceof UsageError) return fail(ExitCode.usage, err.message, true);
-        if (err instanceof ZoneConfigError) return fail(ExitCode.config, err.message);
-        throw err;
-      }
-      let opened: Awaited<ReturnType<typeof openCliLedger>>;
-      try {
-        opened = await openCliLedger(stateDirOf(values.state, io));
-      } catch (err) {
-        return fail(ExitCode.noInput, (err as Error).message);
-      }
+      let plan: ReportPlan | null;
       let output: string | Buffer;
       try {
-        output = await render(build(opened.ledger), format, lang, timeZone, name);
+        plan = await planReport(io, now());
+        if (plan === null) {
+          io.stdout.write(USAGE);
+          return ExitCode.ok;
+        }
+        output = await produce(plan);
       } catch (err) {
-        if (err instanceof ReportParameterError) return fail(ExitCode.usage, err.message, true);
+        if (err instanceof UsageError || err instanceof ReportParameterError)
+          return fail(ExitCode.usage, err.message, true);
+        if (err instanceof NoLedgerError) return fail(ExitCode.noInput, err.message);
+        const code = configErrorExit(io, err);
+        if (code !== null) return code;
         throw err;
-      } finally {
-        opened.ledger.close();
       }
-      if (values.out === undefined) {
+      if (plan.out === undefined) {
         io.stdout.write(output);
         return ExitCode.ok;
       }
       try {
-        await writeFileDurable(values.out, output);
+        await writeFileDurable(plan.out, output);
       } catch (err) {
-        return fail(ExitCode.ioErr, `cannot write ${values.out}: ${(err as Error).message}`);
+        return fail(ExitCode.ioErr, `cannot write ${plan.out}: ${(err as Error).message}`);
       }
-      io.stdout.write(`report written to ${values.out}\n`);
+      io.stdout.write(`report written to ${plan.out}\n`);
       return ExitCode.ok;
     },
   };

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { configFileFromEnv, loadConfig } from '../config/config-loader.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import { readStatusFile } from '../ops/status-file.ts';
-import { pathsUnder } from '../paths.ts';
+import { SHARED_USAGE } from './cli-options.ts';
 import type { CliCommand } from './command.ts';
 import { ledgerCliCommand } from './ledger-cli-command.ts';
 import { progressLine } from './progress-line.ts';
@@ -18,25 +17,13 @@ interface StatusView {
 export const statusCommand: CliCommand = ledgerCliCommand({
   name: 'status',
   summary: 'what dockd is doing now: recorders docked, copies in progress, alerts',
-  usage: 'usage: dockctl status [--state DIR] [--json]\n',
-  query: async (ledger, values, _positionals, stateDir) =>
-    statusView(stateDir, ledger, values.state ? undefined : await configuredRunDir()),
+  usage: `usage: dockctl status [--config FILE] [--state DIR] [--json]\n${SHARED_USAGE}`,
+  query: (ledger, _values, _positionals, config) => statusView(ledger, config.paths.runDir),
   table: (data) => statusText(data as StatusView),
 });
 
-/** The run directory of the installed configuration, when there is one to read. */
-async function configuredRunDir(): Promise<string | undefined> {
-  const file = configFileFromEnv(process.env);
-  if (!existsSync(file)) return undefined;
-  return (await loadConfig(file)).config.paths.runDir;
-}
-
-/** Build the status view (exported for the command and tests). */
-export async function statusView(
-  stateDir: string,
-  ledger: import('../ledger/ledger.ts').Ledger,
-  runDir: string = pathsUnder(stateDir).runDir,
-): Promise<StatusView> {
+/** Build the status view: dockd's status file in `runDir`, and the ledger. */
+export async function statusView(ledger: Ledger, runDir: string): Promise<StatusView> {
   return {
     daemon: await readStatusFile(path.join(runDir, 'status.json')),
     ledgerHead: ledger.head(),

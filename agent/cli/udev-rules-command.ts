@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import type { FingerprintEntry } from '../../drivers/fingerprint-table.ts';
+import type { FingerprintEntry } from '../../drivers/contract/fingerprints.ts';
+import { builtinFingerprints } from '../../drivers/fingerprint-table.ts';
 import { formatConfigError, isConfigError } from '../config/config-error.ts';
-import { configFileFromEnv, loadConfig } from '../config/config-loader.ts';
+import { loadConfig } from '../config/config-loader.ts';
 import { udevRulesText } from '../ops/udev-rules.ts';
+import { namedConfigFile, parseCommandLine, UsageError } from './cli-options.ts';
 import { type CliCommand, ExitCode } from './command.ts';
 
 const HELP = `usage: dockctl udev-rules [--site [--config FILE]]
@@ -17,9 +17,8 @@ models in the config file's drivers.fingerprints section. Install those with:
 `;
 
 /** The built-in table's entries (drivers/fingerprints.json). */
-export function builtinEntries(): FingerprintEntry[] {
-  const url = new URL('../../drivers/fingerprints.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { models: FingerprintEntry[] }).models;
+export function builtinEntries(): readonly FingerprintEntry[] {
+  return builtinFingerprints().models;
 }
 
 /** `dockctl udev-rules`: udev rules generated from the fingerprint table. */
@@ -27,16 +26,12 @@ export const udevRulesCommand: CliCommand = {
   name: 'udev-rules',
   summary: 'print udev rules for the recorder USB ids (built-in table, or --site models)',
   async run(io) {
-    let values: { site?: boolean; config?: string; help?: boolean };
+    let values: ReturnType<typeof parseCommandLine<{ site: { type: 'boolean' } }>>['values'];
     try {
-      ({ values } = parseArgs({
-        args: [...io.argv],
-        options: {
-          site: { type: 'boolean' },
-          config: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }));
+      const parsed = parseCommandLine(io.argv, { site: { type: 'boolean' } });
+      if (parsed.positionals.length > 0)
+        throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
+      values = parsed.values;
     } catch (err) {
       io.stderr.write(`dockctl udev-rules: ${(err as Error).message}\n`);
       return ExitCode.usage;
@@ -50,7 +45,7 @@ export const udevRulesCommand: CliCommand = {
       return ExitCode.ok;
     }
     try {
-      const { config } = await loadConfig(values.config ?? configFileFromEnv(io.env));
+      const { config } = await loadConfig(namedConfigFile(values.config, io.env));
       io.stdout.write(
         udevRulesText(config.drivers.fingerprints.models ?? [], `site models from ${config.source}`),
       );

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { AccountService, CONSOLE_ACTOR } from '../access/accounts.ts';
 import { UnknownRoleError } from '../access/errors.ts';
 import { checkPasswordPolicy } from '../access/password.ts';
@@ -6,9 +5,10 @@ import { ACCOUNT_ROLES, isAccountRole } from '../access/permissions.ts';
 import { DockError } from '../errors.ts';
 import type { AccountRecord } from '../ledger/access-records.ts';
 import type { AccountRole } from '../ledger/event-types.ts';
-import { openCliLedger, stateDirOf } from './cli-ledger.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import { openCliLedger } from './cli-ledger.ts';
+import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
-import { UsageError } from './ledger-cli-command.ts';
 import {
   isTerminal,
   type PasswordInput,
@@ -24,8 +24,7 @@ const USAGE = `usage: dockctl user add NAME --role ROLE [--officer NO] [--passwo
        dockctl user role NAME ROLE
        dockctl user disable NAME
        dockctl user enable NAME
-  --state DIR        the dock state directory (default $DOCK_STATE_DIR or /var/lib/recorder-dock)
-  --json             machine-readable output
+${SHARED_USAGE}  --json             machine-readable output
   --role ROLE        ${ACCOUNT_ROLES.join(', ')}
   --officer NO       the officer number (人员编号) of an officer's own account
   --password-stdin   read the password from the first line of stdin
@@ -51,20 +50,9 @@ export const userCommand: CliCommand = {
       );
       return ExitCode.usage;
     }
-    let parsed: { values: Values & { state?: string; help?: boolean }; positionals: string[] };
+    let parsed: ReturnType<typeof parse>;
     try {
-      parsed = parseArgs({
-        args: [...io.argv],
-        allowPositionals: true,
-        options: {
-          state: { type: 'string' },
-          json: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-          role: { type: 'string' },
-          officer: { type: 'string' },
-          'password-stdin': { type: 'boolean' },
-        },
-      });
+      parsed = parse(io.argv);
     } catch (err) {
       // Values after '=' are not repeated: a mistyped option may carry a secret.
       const message = (err as Error).message.replace(/=[^'"\s]*/g, '=…').split('\n')[0];
@@ -81,15 +69,17 @@ export const userCommand: CliCommand = {
     } catch (err) {
       return fail(io, err);
     }
-    let opened: Awaited<ReturnType<typeof openCliLedger>>;
+    let ledger: Ledger;
     try {
-      opened = await openCliLedger(stateDirOf(parsed.values.state, io));
+      ledger = await openCliLedger(await commandConfig(parsed.values, io.env));
     } catch (err) {
+      const code = configErrorExit(io, err);
+      if (code !== null) return code;
       io.stderr.write(`dockctl user: ${(err as Error).message}\n`);
       return ExitCode.noInput;
     }
     try {
-      const service = new AccountService({ ledger: opened.ledger });
+      const service = new AccountService({ ledger });
       const outcome = await perform(service, io, action as string, args, parsed.values);
       if (parsed.values.json) io.stdout.write(`${JSON.stringify(outcome.data, null, 2)}\n`);
       else io.stdout.write('table' in outcome ? outcome.table : `${outcome.message}\n`);
@@ -97,10 +87,19 @@ export const userCommand: CliCommand = {
     } catch (err) {
       return fail(io, err);
     } finally {
-      opened.ledger.close();
+      ledger.close();
     }
   },
 };
+
+function parse(argv: readonly string[]) {
+  return parseCommandLine(argv, {
+    json: { type: 'boolean' },
+    role: { type: 'string' },
+    officer: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+  });
+}
 
 const ARITY: Record<string, number> = { add: 1, list: 0, passwd: 1, role: 2, disable: 1, enable: 1 };
 

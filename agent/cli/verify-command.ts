@@ -1,25 +1,24 @@
 import { existsSync, promises as fsp } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { formatConfigError, isConfigError } from '../config/config-error.ts';
 import { errnoCode, isDockError } from '../errors.ts';
 import { type Checkpoint, parseCheckpoint } from '../ledger/checkpoint.ts';
 import { ledgerFile } from '../ledger/database.ts';
 import { verifyLedger } from '../ledger/verify/verify-ledger.ts';
 import type { VerifyProgress, VerifyReport } from '../ledger/verify/verify-report.ts';
-import { pathsUnder } from '../paths.ts';
+import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 
-const HELP = `usage: dockctl verify [--state DIR] [--files] [--against CHECKPOINT.json] [--json]
+const HELP = `usage: dockctl verify [--config FILE] [--state DIR] [--files] [--against CHECKPOINT.json] [--json]
 
 Checks the ledger: the hash chain from genesis, that no sequence number is missing, every
 checkpoint signature, and every table row against the events. Reports every failure.
-  --state DIR        state folder (default $DOCK_STATE_DIR, else /var/lib/recorder-dock)
-  --files            also hash every vault file against its seal and look for unsealed files
+${SHARED_USAGE}  --files            also hash every vault file (paths.vaultDir) against its seal and look for
+                     unsealed files
   --against FILE     a checkpoint from the central store the local chain must extend
   --json             print the report as JSON
-Exit status: 0 all holds, 1 findings, 64 usage, 65 bad data, 66 missing input, 74 I/O error.
+Exit status: 0 all holds, 1 findings, 64 usage, 65 bad data, 66 missing input, 74 I/O error,
+78 configuration.
 `;
-
-class UsageError extends Error {}
 
 /** An input file that cannot be read; `errno` picks the exit code. */
 class InputError extends Error {
@@ -31,39 +30,14 @@ class InputError extends Error {
   }
 }
 
-interface VerifyArgs {
-  readonly stateDir: string;
-  readonly files: boolean;
-  readonly against: string | null;
-  readonly json: boolean;
-  readonly help: boolean;
-}
-
-function parse(io: CliIo): VerifyArgs {
-  let values: { state?: string; files?: boolean; against?: string; json?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...io.argv],
-      options: {
-        state: { type: 'string' },
-        files: { type: 'boolean' },
-        against: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  return {
-    stateDir: values.state ?? (io.env.DOCK_STATE_DIR || '/var/lib/recorder-dock'),
-    files: values.files ?? false,
-    against: values.against ?? null,
-    json: values.json ?? false,
-    help: values.help ?? false,
-  };
+function parse(io: CliIo) {
+  const { values, positionals } = parseCommandLine(io.argv, {
+    files: { type: 'boolean' },
+    against: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  return values;
 }
 
 async function readAgainst(file: string): Promise<Checkpoint> {
@@ -128,18 +102,18 @@ async function run(io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return ExitCode.ok;
   }
-  const paths = pathsUnder(args.stateDir);
+  const { paths } = await commandConfig(args, io.env);
   if (!existsSync(ledgerFile(paths))) {
     io.stderr.write(
-      `dockctl verify: there is no ledger at ${ledgerFile(paths)}: check --state or DOCK_STATE_DIR\n`,
+      `dockctl verify: there is no ledger at ${ledgerFile(paths)}: check --state, DOCK_STATE_DIR or --config\n`,
     );
     return ExitCode.noInput;
   }
-  const against = args.against === null ? null : await readAgainst(args.against);
+  const against = args.against === undefined ? null : await readAgainst(args.against);
   const progress = progressDisplay(io);
   let report: VerifyReport;
   try {
-    report = await verifyLedger({ paths, files: args.files, against, onProgress: progress.update });
+    report = await verifyLedger({ paths, files: args.files ?? false, against, onProgress: progress.update });
   } finally {
     progress.clear();
   }
@@ -150,6 +124,7 @@ async function run(io: CliIo): Promise<number> {
 
 function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError) return ExitCode.usage;
+  if (isConfigError(err)) return err.exitCode;
   if (
     isDockError(err, 'CHECKPOINT_FORMAT') ||
     isDockError(err, 'LEDGER_FOREIGN') ||
@@ -173,7 +148,8 @@ export const verifyCommand: CliCommand = {
       const known = err instanceof UsageError || err instanceof InputError || isDockError(err);
       if (!known) throw err;
       const hint = err instanceof UsageError ? `; run 'dockctl verify --help'` : '';
-      io.stderr.write(`dockctl verify: ${(err as Error).message}${hint}\n`);
+      const message = isConfigError(err) ? formatConfigError(err) : (err as Error).message;
+      io.stderr.write(`dockctl verify: ${message}${hint}\n`);
       return exitCodeFor(err);
     }
   },

@@ -39,6 +39,8 @@ export interface LoadedConfig {
 export interface ConfigLoadOptions {
   /** Roots for path keys the file leaves unset; FHS by default. */
   readonly pathDefaults?: PathDefaults;
+  /** The state folder whatever the file says (`dockctl --state DIR`). */
+  readonly stateDir?: string;
 }
 
 /** The file dockd and dockctl read when none is named: `$DOCK_CONFIG`, else the production file. */
@@ -119,7 +121,7 @@ export function parseConfigText(text: string, source: string, options: ConfigLoa
   );
   const { schemas, validate } = configValidator();
   const schemaFound = validate(doc) ? [] : schemaProblems(validate.errors ?? [], locator, schemas);
-  const config = resolveConfig(doc, source, options.pathDefaults ?? FHS_PATH_DEFAULTS);
+  const config = resolveConfig(doc, source, options.pathDefaults ?? FHS_PATH_DEFAULTS, options.stateDir);
   // Problems the schema already reported at or above a path make further ones there noise.
   const covered = (p: ConfigProblem) =>
     schemaFound.some((s) => s.path === '' || p.path === s.path || p.path.startsWith(`${s.path}.`));

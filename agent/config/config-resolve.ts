@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FingerprintSiteExtension } from '../../drivers/fingerprint-table.ts';
+import type { FingerprintSiteExtension } from '../../drivers/contract/fingerprints.ts';
 import type { DockPaths } from '../paths.ts';
 import { parseByteSize } from './byte-size.ts';
 import type {
@@ -34,10 +34,13 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === 'object' && v !== null ? (v as Obj) : {});
 const bytes = (v: unknown): number => parseByteSize(v) ?? 0;
 
-/** Every path, each from the file or derived from the others like `pathsUnder`. */
-export function resolvePaths(section: Obj, defaults: PathDefaults): DockPaths {
+/**
+ * Every path, each from the file or derived from the others like `pathsUnder`; `stateDir`, when
+ * given, wins over the file's.
+ */
+export function resolvePaths(section: Obj, defaults: PathDefaults, stateDirOverride?: string): DockPaths {
   const get = (k: string) => (typeof section[k] === 'string' ? (section[k] as string) : undefined);
-  const stateDir = get('stateDir') ?? defaults.stateDir;
+  const stateDir = stateDirOverride ?? get('stateDir') ?? defaults.stateDir;
   const runDir = get('runDir') ?? defaults.runDir;
   const vaultDir = get('vaultDir') ?? path.join(stateDir, 'vault');
   return {
@@ -110,8 +113,13 @@ function web(w: Obj, stateDir: string): DockConfig['web'] {
  * The typed configuration from a document the schema accepted (defaults filled in). Relative
  * forwarder file targets are taken below the state folder.
  */
-export function resolveConfig(doc: Obj, source: string, defaults: PathDefaults): DockConfig {
-  const paths = resolvePaths(obj(doc.paths), defaults);
+export function resolveConfig(
+  doc: Obj,
+  source: string,
+  defaults: PathDefaults,
+  stateDirOverride?: string,
+): DockConfig {
+  const paths = resolvePaths(obj(doc.paths), defaults, stateDirOverride);
   const ingest = obj(doc.ingest);
   const drivers = obj(doc.drivers);
   return {

@@ -1,10 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-
-/** Base of every schema id in schemas/; relative `$ref`s between the files resolve against it. */
-const ID_BASE = 'https://recorder-dock.invalid/schemas/';
-
-const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { lazySchemas, readSchemaFile } from '../../drivers/contract/json-schema.ts';
 
 /** A JSON Schema document as far as the config code looks into it. */
 export interface SchemaNode {
@@ -25,38 +20,29 @@ export interface SchemaNode {
   readonly $defs?: Readonly<Record<string, SchemaNode>>;
 }
 
-function readSchema(name: string): SchemaNode & { $id?: string } {
-  return JSON.parse(readFileSync(new URL(name, SCHEMA_DIR), 'utf8')) as SchemaNode & { $id?: string };
-}
-
 /** The config schema and the files it references, by file name. */
 export interface ConfigSchemas {
   readonly config: SchemaNode;
   readonly referenced: Readonly<Record<string, SchemaNode>>;
 }
 
-let cached: { schemas: ConfigSchemas; validate: ValidateFunction } | undefined;
+const REFERENCED = ['fingerprints.schema.json', 'forwarder-config.schema.json'];
 
 /**
  * schemas/config.schema.json with the schemas it references (fingerprints, forwarder), compiled
  * once per process. The validator fills in defaults and reports every error (allErrors).
  */
-export function configValidator(): { schemas: ConfigSchemas; validate: ValidateFunction } {
-  if (cached) return cached;
-  const config = readSchema('config.schema.json');
-  const referenced: Record<string, SchemaNode> = {};
-  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, verbose: true });
-  for (const name of ['fingerprints.schema.json', 'forwarder-config.schema.json']) {
-    const schema = readSchema(name);
-    referenced[name] = schema;
-    // The forwarder's schema may carry a relative $id; give every file its absolute one so the
-    // config schema's relative $refs resolve the same way an editor resolves them.
-    ajv.addSchema({ ...schema, $id: `${ID_BASE}${name}` });
-  }
-  const validate = ajv.compile(config);
-  cached = { schemas: { config, referenced }, validate };
-  return cached;
-}
+export const configValidator = lazySchemas(
+  { allErrors: true, useDefaults: true, verbose: true },
+  REFERENCED,
+  (ajv, docs): { schemas: ConfigSchemas; validate: ValidateFunction } => {
+    const config = readSchemaFile<SchemaNode>('config.schema.json');
+    return {
+      schemas: { config, referenced: docs as Readonly<Record<string, SchemaNode>> },
+      validate: ajv.compile(config),
+    };
+  },
+);
 
 /**
  * Follow a `$ref` to the node it names, within the config schema or a referenced file;

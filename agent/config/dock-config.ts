@@ -1,5 +1,5 @@
-import type { FingerprintSiteExtension } from '../../drivers/fingerprint-table.ts';
-import type { FootageKind } from '../../drivers/ports.ts';
+import type { FingerprintSiteExtension } from '../../drivers/contract/fingerprints.ts';
+import type { FootageKind } from '../../drivers/contract/ports.ts';
 import type { SealTuning } from '../ingest/seal-pass.ts';
 import type { DockPaths } from '../paths.ts';
 
@@ -97,4 +97,17 @@ export interface DockConfig {
   readonly alerts: { readonly storageLowPercent: number; readonly forwardBacklogHours: number };
   readonly health: { readonly listen: ListenAddress };
   readonly log: { readonly level: string };
+}
+
+/** The ledger's figures: its checkpoint cadence (`ledger.*`) and the R8 fault-report deadline. */
+export function ledgerFigures(config: DockConfig): {
+  readonly checkpointEveryEvents: number;
+  readonly checkpointEveryMinutes: number;
+  readonly faultReportHours: number;
+} {
+  return {
+    checkpointEveryEvents: config.ledger.checkpointEveryEvents,
+    checkpointEveryMinutes: config.ledger.checkpointEveryMinutes,
+    faultReportHours: config.rules.faultReportHours,
+  };
 }

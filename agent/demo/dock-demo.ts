@@ -7,7 +7,7 @@ import { SimRecorder } from '../../drivers/sim/sim-recorder.ts';
 import { AccountService } from '../access/accounts.ts';
 import { loadConfig } from '../config/config-loader.ts';
 import type { DockResult } from '../dock/dock-session.ts';
-import { settingsFromConfig, startDockd } from '../main.ts';
+import { startDockd } from '../main.ts';
 import { DemoScreen } from './demo-screen.ts';
 
 /** How the demo runs. */
@@ -76,19 +76,11 @@ export async function runDockDemo(opts: DockDemoOptions): Promise<void> {
   });
   const bus = new SimBus();
   const results: DockResult[] = [];
-  const settings = settingsFromConfig(config);
-  const web = settings.web
-    ? {
-        ...settings.web,
-        listen: {
-          ...settings.web.listen,
-          port: await freePort(settings.web.listen.host, settings.web.listen.port),
-        },
-      }
-    : undefined;
-  const dockd = await startDockd({ ...settings, web }, { kind: 'sim', bus }, opts.logger, (r) =>
-    results.push(r),
-  );
+  const { listen } = config.web;
+  const web = { ...config.web, listen: { ...listen, port: await freePort(listen.host, listen.port) } };
+  const dockd = await startDockd({ ...config, web }, { kind: 'sim', bus }, opts.logger, {
+    onResult: (r) => results.push(r),
+  });
   const screen = new DemoScreen(opts.out, dockd.manager, dockd.ledger);
   const sims: SimRecorder[] = [];
   try {
@@ -123,13 +115,11 @@ export async function runDockDemo(opts: DockDemoOptions): Promise<void> {
     const disk = await make('mass-storage', segments(now - 2 * H, 3, opts.clipBytes), {});
     registerAtTheOffice(dockd.ledger, sims);
     await demoAccounts(dockd.ledger);
-    if (dockd.web) {
-      say(opts, `\nThe equipment manager's page: ${dockd.web.url}`);
-      say(
-        opts,
-        `  log in as 'manager' with the password '${DEMO_PASSWORD}' (demo only; also: supervisor, auditor, admin, zhangsan)`,
-      );
-    }
+    say(opts, `\nThe equipment manager's page: ${dockd.web.url}`);
+    say(
+      opts,
+      `  log in as 'manager' with the password '${DEMO_PASSWORD}' (demo only; also: supervisor, auditor, admin, zhangsan)`,
+    );
     if (opts.readyToWatch) {
       say(opts, 'Open the page, then press Enter to dock the recorders (they dock by themselves in 30 s).');
       await opts.readyToWatch;
@@ -143,7 +133,7 @@ export async function runDockDemo(opts: DockDemoOptions): Promise<void> {
     if (opts.keepRunning) {
       say(
         opts,
-        `\ndockd keeps running so you can try the page${dockd.web ? ` (${dockd.web.url})` : ''} and dockctl beside it; press Ctrl-C to stop.`,
+        `\ndockd keeps running so you can try the page (${dockd.web.url}) and dockctl beside it; press Ctrl-C to stop.`,
       );
       await opts.stopRequested;
     }

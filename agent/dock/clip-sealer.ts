@@ -1,8 +1,8 @@
-import type { Logger } from 'pino';
-import type { FootageEntry, RecorderDriver } from '../../drivers/ports.ts';
+import type { FootageEntry } from '../../drivers/contract/ports.ts';
 import type { IngestResult } from '../ingest/ingester.ts';
-import type { Ledger } from '../ledger/ledger.ts';
+import type { DockLedger } from '../ledger/dock-ledger.ts';
 import type { ClipRecord } from '../ledger/ledger-records.ts';
+import { dockAlerts } from './dock-alerts.ts';
 import { corrected, type DockRules, isLate, recordingGapMs } from './dock-rules.ts';
 import type { RecordingTimes } from './recording-times.ts';
 
@@ -14,17 +14,16 @@ export interface SealerContext {
 }
 
 /**
- * Turns a verified, published copy into the ledger's seal of a clip, with R1 and R9 applied, and
- * then (by policy) deletes the file from the recorder — only after the seal is committed, which
- * with synchronous=FULL means durable.
+ * Turns a verified, published copy into the ledger's seal of a clip in one transaction, with its
+ * flags and alerts: `late` (R1), `gap` (R9), `damaged` (an MP4 cut short or unreadable: R8 fault
+ * report suggested, kept on the recorder) and `changed` (the file changed while it was copied:
+ * what was read is sealed, the file is kept and copied again next time).
  */
 export class ClipSealer {
   constructor(
     private readonly deps: {
-      readonly ledger: Ledger;
+      readonly ledger: DockLedger;
       readonly rules: DockRules;
-      readonly logger: Logger;
-      readonly isForwarded: (clipId: string) => boolean;
     },
   ) {}
 
@@ -34,12 +33,23 @@ export class ClipSealer {
     const start = corrected(times.start, ctx.clockSkewMs);
     const end = corrected(times.end, ctx.clockSkewMs);
     const late = isLate(end ?? start, result.sealedAt, rules);
-    const previous = start ? ledger.sessionRecords.previousClip(ctx.serial, start) : null;
+    const previous = start ? ledger.previousClip(ctx.serial, start) : null;
     const gapMs = recordingGapMs(previous?.recordingEnd ?? null, start, rules);
-    const flags = [...(late ? ['late'] : []), ...(gapMs !== null ? ['gap'] : [])];
+    const changed = result.sourceChanged || result.size !== entry.size;
+    const flags = [
+      ...(late ? ['late'] : []),
+      ...(gapMs !== null ? ['gap'] : []),
+      ...(times.damaged ? ['damaged'] : []),
+      ...(changed ? ['changed'] : []),
+    ];
     return ledger.transaction(() => {
       const clip = ledger.recordSeal(
-        { ...result, sourcePath: entry.relPath },
+        {
+          ...result,
+          sourcePath: entry.relPath,
+          sourceMtimeMs: entry.mtimeMs,
+          headSha256: result.headSha256,
+        },
         {
           serial: ctx.serial,
           sessionId: ctx.sessionId,
@@ -49,52 +59,35 @@ export class ClipSealer {
           flags,
         },
       );
-      ledger.sessionRecords.clipTiming({
+      ledger.clipTiming({
         clipId: clip.id,
         timeSource: times.source,
         rawStart: times.start,
         rawEnd: times.end,
         clockSkewMs: ctx.clockSkewMs,
       });
+      const base = { serial: ctx.serial, clipId: clip.id, sourcePath: entry.relPath };
       if (late) {
-        const hours = Math.floor(
-          (result.sealedAt.getTime() - (end ?? start ?? result.sealedAt).getTime()) / 3_600_000,
-        );
-        ledger.openAlert({
-          kind: 'late-clip',
-          severity: 'warning',
-          subject: `clip:${clip.id}`,
-          detail: `recorder ${ctx.serial}: ${entry.relPath} was sealed ${hours} h after its recording ended (limit ${rules.lateIngestHours} h, R1)`,
-        });
+        const sealedMs = result.sealedAt.getTime();
+        const endedMs = (end ?? start ?? result.sealedAt).getTime();
+        const hoursLate = Math.floor((sealedMs - endedMs) / 3_600_000);
+        ledger.openAlert(dockAlerts.lateClip({ ...base, hoursLate, limitHours: rules.lateIngestHours }));
       }
       if (gapMs !== null && previous) {
-        ledger.openAlert({
-          kind: 'recording-gap',
-          severity: 'warning',
-          subject: `gap:${ctx.serial}:${previous.id}:${clip.id}`,
-          detail: `recorder ${ctx.serial}: recording stopped for ${Math.round(gapMs / 60_000)} min before ${entry.relPath}; a written explanation signed by two officers is needed (R9)`,
-        });
+        ledger.openAlert(
+          dockAlerts.recordingGap({
+            ...base,
+            previousClipId: previous.id,
+            gapMinutes: Math.round(gapMs / 60_000),
+          }),
+        );
       }
+      if (times.damaged) ledger.openAlert(dockAlerts.damagedClip({ ...base, reason: times.damaged }));
+      if (changed)
+        ledger.openAlert(
+          dockAlerts.fileChanged({ ...base, listedBytes: entry.size, sealedBytes: result.size }),
+        );
       return clip;
     });
-  }
-
-  /** True when the wipe policy allows deleting this sealed clip from the recorder now. */
-  mayWipe(clip: ClipRecord): boolean {
-    const policy = this.deps.rules.wipePolicy;
-    if (policy === 'never' || this.deps.ledger.sessionRecords.isWiped(clip.id)) return false;
-    return policy === 'after-seal' || this.deps.isForwarded(clip.id);
-  }
-
-  /** Delete the sealed file from the recorder (refused by the driver if it changed) and record it. */
-  async wipe(driver: RecorderDriver, entry: FootageEntry, clip: ClipRecord): Promise<void> {
-    if (clip.size !== entry.size)
-      throw new Error(`refusing to wipe ${entry.relPath}: its size differs from the seal`);
-    await driver.deleteFile(entry.relPath, { size: entry.size, mtimeMs: entry.mtimeMs });
-    this.deps.ledger.sessionRecords.wipe(clip.id);
-    this.deps.logger.info(
-      { serial: clip.serial, relPath: entry.relPath, sha256: clip.sha256 },
-      'sealed file wiped from recorder',
-    );
   }
 }

@@ -1,6 +1,6 @@
-import type { DetectedDevice, DeviceEvent, DeviceWatcher } from '../../drivers/ports.ts';
+import type { DetectedDevice, DeviceEvent, DeviceWatcher } from '../../drivers/contract/ports.ts';
 import type { IngestProgress } from '../ingest/progress.ts';
-import type { Ledger } from '../ledger/ledger.ts';
+import { dockAlerts } from './dock-alerts.ts';
 import { type DockResult, DockSession, type DockSessionDeps, type DockSessionView } from './dock-session.ts';
 
 /** The live state of the dock, for `dockctl status` and the page. */
@@ -33,7 +33,6 @@ export class DockManager {
   constructor(
     private readonly deps: DockSessionDeps & {
       readonly watcher: DeviceWatcher;
-      readonly ledger: Ledger;
       /** How long an unrecognised disk may wait to be claimed by a recorder switching to mass storage. */
       readonly unrecognisedGraceMs?: number;
     },
@@ -44,9 +43,8 @@ export class DockManager {
   start(): void {
     this.unsubscribe = this.deps.watcher.onEvent((e) => this.onEvent(e));
     this.deps.ingester.onProgress((p) => {
-      const serial = p.resumeKey.split(':')[0] as string;
-      this.progress.set(serial, p);
-      this.progressAt.set(serial, this.deps.now());
+      this.progress.set(p.owner, p);
+      this.progressAt.set(p.owner, this.deps.now());
     });
     for (const device of this.deps.watcher.devices()) this.onArrival(device);
   }
@@ -73,6 +71,14 @@ export class DockManager {
     return [...this.progressAt.entries()]
       .filter(([serial]) => running.has(serial))
       .map(([key, lastProgressAt]) => ({ key, lastProgressAt }));
+  }
+
+  /** Dock a recorder again that is still in the dock and idle (one the manager just accepted). */
+  recheck(serial: string): void {
+    const entry = this.docked.get(serial);
+    if (!entry || [...this.running.values()].some((s) => s.view().serial === serial)) return;
+    const device = this.deps.watcher.devices().find((d) => entry.keys.has(d.key));
+    if (device) this.onArrival(device);
   }
 
   /** Resolves when every session started so far has ended (tests, demo). */
@@ -150,25 +156,15 @@ export class DockManager {
     const last = entry.last;
     if (!last || last.outcome === 'held') return;
     const { ledger } = this.deps;
-    if (ledger.find.openAssignment(serial)) return;
-    const recorder = ledger.find.recorder(serial);
+    if (ledger.openAssignment(serial)) return;
+    const recorder = ledger.findRecorder(serial);
     if (recorder && recorder.status !== 'in_service') {
-      ledger.openAlert({
-        kind: 'unusable-recorder-taken',
-        severity: 'warning',
-        subject: `recorder:${serial}`,
-        detail: `recorder ${serial} is ${recorder.status} but left the dock: a faulty recorder must not be used (R8)`,
-      });
+      ledger.openAlert(dockAlerts.unusableTaken({ serial, status: recorder.status }));
       return;
     }
-    const officerNo = last.officerNo ?? this.lastOfficer(serial);
+    const officerNo = last.officerNo ?? ledger.lastOfficer(serial);
     if (!officerNo) {
-      ledger.openAlert({
-        kind: 'no-officer',
-        severity: 'info',
-        subject: `recorder:${serial}`,
-        detail: `recorder ${serial} left the dock but no officer is bound to it: assign one so the ledger shows who took it (R7)`,
-      });
+      ledger.openAlert(dockAlerts.noOfficer({ serial }));
       return;
     }
     try {
@@ -179,23 +175,17 @@ export class DockManager {
     }
   }
 
-  /** The officer the recorder was last handed to, or whose number it last reported. */
-  private lastOfficer(serial: string): string | null {
-    const usage = this.deps.ledger.queries.recorderUsage(serial, { from: new Date(0), to: this.deps.now() });
-    const latest = <T extends { officerNo: string | null }>(rows: T[], at: (r: T) => Date) =>
-      rows.filter((r) => r.officerNo).sort((a, b) => at(b).getTime() - at(a).getTime())[0]?.officerNo ?? null;
-    return latest(usage.assignments, (a) => a.checkedOutAt) ?? latest(usage.sessions, (s) => s.startedAt);
-  }
-
   private onUnrecognised(device: DetectedDevice): void {
     const timer = setTimeout(() => {
       if (this.deps.watcher.devices().some((d) => d.devNode === device.devNode)) return; // claimed by a recorder
-      this.deps.ledger.openAlert({
-        kind: 'unknown-device',
-        severity: 'info',
-        subject: `device:${device.key}`,
-        detail: `a USB disk that is not a known recorder was plugged in (${device.usb.vendorId}:${device.usb.productId}, label ${device.fsLabel ?? 'none'}); it is not read. Add its model to the fingerprint table if it is a recorder`,
-      });
+      this.deps.ledger.openAlert(
+        dockAlerts.unknownDevice({
+          deviceKey: device.key,
+          vendorId: device.usb.vendorId,
+          productId: device.usb.productId,
+          label: device.fsLabel,
+        }),
+      );
     }, this.deps.unrecognisedGraceMs ?? 5000);
     timer.unref();
   }

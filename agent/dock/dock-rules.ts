@@ -17,17 +17,20 @@ export interface DockRules {
   readonly minBatteryPct: number;
   /** R7: below this free storage a recorder is shown as not ready. */
   readonly minFreeBytes: number;
+  /** A file that fails to read (a bad sector) is tried at this many docks, then left alone. */
+  readonly maxReadAttempts: number;
 }
 
 /** Defaults: the strictest figures of the towns in REGULATIONS.md. */
 export const DEFAULT_DOCK_RULES: DockRules = {
   lateIngestHours: 24,
-  gapThresholdSeconds: 120,
+  gapThresholdSeconds: 60,
   shiftBreakHours: 4,
   wipePolicy: 'after-seal',
   deviceUtcOffsetMinutes: 480,
   minBatteryPct: 30,
   minFreeBytes: 4 * 1024 ** 3,
+  maxReadAttempts: 3,
 };
 
 /** A time read from the recorder, corrected by its measured clock skew (device − host). */

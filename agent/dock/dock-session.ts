@@ -2,32 +2,37 @@ import type { Logger } from 'pino';
 import type {
   DetectedDevice,
   DeviceWatcher,
-  FootageEntry,
-  RecorderDriver,
+  RecorderControl,
   RecorderDriverFactory,
   RecorderIdentity,
-} from '../../drivers/ports.ts';
-import { DockError } from '../errors.ts';
-import type { Ingester, IngestRequest, IngestSettled } from '../ingest/ingester.ts';
-import { SourceGoneError } from '../ingest/source.ts';
+  RecorderVolume,
+  StorageReading,
+} from '../../drivers/contract/ports.ts';
+import { type DockError, isDeviceGone } from '../errors.ts';
+import type { DockLedger } from '../ledger/dock-ledger.ts';
 import type { SessionOutcome } from '../ledger/event-types.ts';
-import type { Ledger } from '../ledger/ledger.ts';
 import { admitRecorder } from './admission.ts';
-import { ClipSealer } from './clip-sealer.ts';
+import { dockAlerts } from './dock-alerts.ts';
 import type { DockRules } from './dock-rules.ts';
-import { readRecordingTimes } from './recording-times.ts';
+import type { MediaProbe } from './media-probe.ts';
+import { type DockIngester, type IngestSummary, SessionIngest } from './session-ingest.ts';
+import type { SessionStep } from './session-steps.ts';
 
 /** Collaborators of a dock session, injected. */
 export interface DockSessionDeps {
-  readonly ledger: Ledger;
-  readonly ingester: Ingester;
+  readonly ledger: DockLedger;
+  readonly ingester: DockIngester;
   readonly watcher: DeviceWatcher;
   readonly factory: RecorderDriverFactory;
   readonly rules: DockRules;
   readonly logger: Logger;
   readonly now: () => Date;
+  /** Reads recording times from sealed MP4s, isolated from the dock (media-probe.ts). */
+  readonly probe: MediaProbe;
   /** How long a recorder may take to come back as a disk after the switch to mass storage. */
   readonly massStorageTimeoutMs: number;
+  /** How long to wait, after a read error, for the watcher to report that the recorder left. */
+  readonly departureGraceMs?: number;
   /** For the 'after-forward-ack' wipe policy: has the central store acknowledged this clip? */
   readonly isForwarded: (clipId: string) => boolean;
 }
@@ -50,26 +55,27 @@ export interface DockSessionView {
   readonly deviceKey: string;
   readonly serial: string | null;
   readonly sessionId: string | null;
-  readonly step: string;
+  readonly step: SessionStep;
   readonly filesTotal: number;
   readonly filesDone: number;
 }
 
 /**
- * One docking of one recorder, as a state machine whose every transition is a ledger event:
- * identify → admit → read clock → start session, check in → [switch to mass storage] → mount →
- * list → ingest each file (oldest first, skipping sealed ones) → seal → [wipe] → sync clock →
- * read battery and storage → finish → release. A recorder pulled out at any step leaves the
- * session `interrupted` with exactly what was sealed; the next dock resumes.
+ * One docking of one recorder, as a state machine whose every transition is a ledger event. It
+ * reads as "control face, then volume face": identify (from the control face; nothing is mounted
+ * yet) → admit → read clock and battery → start session, check in → [write the bound officer] →
+ * [sync the clock and switch to mass storage] → mount the volume → ingest (session-ingest.ts) →
+ * read storage → finish → release. Only a recorder that really left (the watcher saw it go, or
+ * the device is gone) ends the session interrupted; the next dock resumes.
  */
 export class DockSession {
-  private step = 'detected';
+  private step: SessionStep = 'detected';
   private serial: string | null = null;
   private sessionId: string | null = null;
-  private filesTotal = 0;
-  private filesDone = 0;
+  private readonly tally = { filesTotal: 0, filesDone: 0 };
   private readonly log: Logger;
-  private readonly sealer: ClipSealer;
+  private readonly left = new AbortController();
+  private readonly faces = new Set<string>();
 
   constructor(
     private readonly deps: DockSessionDeps,
@@ -77,47 +83,49 @@ export class DockSession {
     private readonly onIdentified: (serial: string) => void = () => {},
   ) {
     this.log = deps.logger.child({ device: device.key });
-    this.sealer = new ClipSealer(deps);
   }
 
   /** The live view of this session. */
   view(): DockSessionView {
-    const { serial, sessionId, step, filesTotal, filesDone } = this;
-    return { deviceKey: this.device.key, serial, sessionId, step, filesTotal, filesDone };
+    const { serial, sessionId, step } = this;
+    return { deviceKey: this.device.key, serial, sessionId, step, ...this.tally };
   }
 
   /** Run the docking to its end. Never throws for a recorder's failure: the outcome says what happened. */
   async run(): Promise<DockResult> {
-    const drivers: RecorderDriver[] = [];
+    const opened: (RecorderControl | RecorderVolume)[] = [];
+    const unwatch = this.watchDepartures();
     let gone = false;
     try {
-      const control = await this.deps.factory.open(this.device);
-      drivers.push(control);
+      const control = await this.deps.factory.openControl(this.device);
+      opened.push(control);
       const identity = await control.identify();
       this.serial = identity.serial;
       this.onIdentified(identity.serial);
       const admission = admitRecorder(this.deps.ledger, identity, this.device);
       if (!admission.ok) return this.hold(identity, admission.reason);
-      return await this.dock(control, identity, drivers);
+      return await this.dock(control, identity, opened);
     } catch (err) {
-      gone = isGone(err);
+      gone = await this.endedByDeparture(err);
       return this.abandon(err, gone);
     } finally {
-      for (const d of drivers.reverse()) await d.release({ deviceGone: gone }).catch(() => {});
+      unwatch();
+      for (const face of opened.reverse()) await face.release({ deviceGone: gone }).catch(() => {});
       this.mark('released');
     }
   }
 
   private async dock(
-    control: RecorderDriver,
+    control: RecorderControl,
     identity: RecorderIdentity,
-    drivers: RecorderDriver[],
+    opened: (RecorderControl | RecorderVolume)[],
   ): Promise<DockResult> {
     const { ledger } = this.deps;
-    const caps = control.capabilities;
-    const clock = caps.readClock ? await control.readClock() : null;
-    const batteryPct = caps.battery ? await control.battery() : null;
-    const storage = caps.storage && !caps.needsMassStorageSwitch ? await control.storage() : null;
+    const clock = control.readClock ? await control.readClock() : null;
+    const batteryPct = control.battery ? await control.battery() : null;
+    let volume: RecorderVolume | null = null;
+    if (!control.enterMassStorage) volume = await this.openVolume(this.device, opened);
+    const storage = volume ? await volume.storage() : control.storage ? await control.storage() : null;
     const officerNo = this.registerOfficer(identity);
     const session = ledger.startSession({
       serial: identity.serial,
@@ -132,18 +140,11 @@ export class DockSession {
     this.mark('clock-read', clock ? `skew ${clock.skewMs} ms` : 'the interface cannot read the clock');
     ledger.checkIn({ serial: identity.serial, batteryPct, freeBytes: storage?.freeBytes ?? null });
     this.mark('checked-in');
-    if (caps.writeIdentity) await this.writeBinding(control, identity);
-    let files = control;
-    if (caps.needsMassStorageSwitch) {
-      if (caps.setClock) await this.syncClock(control); // the control face is gone after the switch
-      files = await this.switchToMassStorage(control);
-      drivers.push(files);
-    }
+    await this.writeBinding(control, identity);
+    if (control.enterMassStorage) volume = await this.switchToMassStorage(control, opened);
     this.mark('mounted');
-    const outcome = await this.ingestFiles(files, identity.serial, clock?.skewMs ?? null);
-    if (caps.setClock && !caps.needsMassStorageSwitch) await this.syncClock(control);
-    const endStorage = files.capabilities.storage ? await files.storage() : storage;
-    this.mark('storage-read', endStorage ? `${endStorage.freeBytes} bytes free` : 'unknown');
+    const outcome = await this.ingest(volume as RecorderVolume, identity.serial, clock?.skewMs ?? null);
+    const endStorage = await this.readEndStorage(volume as RecorderVolume, storage);
     this.checkReadiness(identity.serial, batteryPct, endStorage?.freeBytes ?? null);
     ledger.finishSession(session.id, {
       outcome: outcome.outcome,
@@ -151,87 +152,58 @@ export class DockSession {
       freeBytes: endStorage?.freeBytes ?? null,
     });
     this.mark('finished', outcome.outcome);
-    return {
-      ...outcome,
-      serial: identity.serial,
-      sessionId: session.id,
-      officerNo,
-      batteryPct,
-      freeBytes: endStorage?.freeBytes ?? null,
-    };
+    const freeBytes = endStorage?.freeBytes ?? null;
+    return { ...outcome, serial: identity.serial, sessionId: session.id, officerNo, batteryPct, freeBytes };
   }
 
-  private async switchToMassStorage(control: RecorderDriver): Promise<RecorderDriver> {
+  private async openVolume(disk: DetectedDevice, opened: (RecorderControl | RecorderVolume)[]) {
+    this.faces.add(disk.key);
+    const volume = await this.deps.factory.openVolume(disk);
+    opened.push(volume);
+    return volume;
+  }
+
+  private async switchToMassStorage(
+    control: RecorderControl,
+    opened: (RecorderControl | RecorderVolume)[],
+  ): Promise<RecorderVolume> {
+    if (control.syncClock) await this.syncClock(control); // the control face is gone after the switch
     const claim = this.deps.watcher.claimNextDisk(this.device, this.deps.massStorageTimeoutMs);
     claim.catch(() => {}); // observed below
-    await control.enterMassStorage();
+    this.faces.delete(this.device.key); // the control face leaves on purpose: the disk takes over
+    await control.enterMassStorage?.();
     const disk = await claim;
     this.mark('mass-storage', disk.key);
-    return this.deps.factory.open(disk);
+    return this.openVolume(disk, opened);
   }
 
-  private async ingestFiles(
-    files: RecorderDriver,
+  private async ingest(
+    volume: RecorderVolume,
     serial: string,
     skewMs: number | null,
   ): Promise<IngestSummary> {
-    const listing = await files.listFiles();
-    const entries = [...listing.files].sort(
-      (a, b) => a.mtimeMs - b.mtimeMs || a.relPath.localeCompare(b.relPath),
-    );
-    this.mark(
-      'listed',
-      `${entries.length} files, ${listing.skipped.length} entries skipped${listing.truncated ? ', listing truncated' : ''}`,
-    );
-    if (listing.skipped.some((s) => s.reason !== 'not-footage' && s.reason !== 'system-folder'))
-      this.alertUnsafe(serial, listing.skipped.length);
-    const todo: { entry: FootageEntry; request: IngestRequest }[] = [];
-    let skipped = 0;
-    for (const entry of entries) {
-      const sealed = this.deps.ledger.sessionRecords.sealedFile(serial, entry.relPath, entry.size);
-      if (sealed) {
-        skipped++;
-        if (this.sealer.mayWipe(sealed)) await this.sealer.wipe(files, entry, sealed);
-        continue;
-      }
-      const source = await files.openFile(entry.relPath);
-      todo.push({
-        entry,
-        request: { source, resumeKey: `${serial}:${entry.relPath}:${entry.size}:${entry.mtimeMs}` },
-      });
-    }
-    this.filesTotal = entries.length;
-    this.filesDone = skipped;
-    this.mark('ingesting', `${todo.length} to copy`);
-    const ctx = { serial, sessionId: this.sessionId as string, clockSkewMs: skewMs };
-    const byRequest = new Map(todo.map((t) => [t.request, t.entry]));
-    const settled = await this.deps.ingester.ingestAll(
-      todo.map((t) => t.request),
-      { onSettled: (s) => this.onSettled(s, byRequest.get(s.request) as FootageEntry, files, ctx) },
-    );
-    return summarise(settled, skipped);
+    const phase = new SessionIngest(this.deps, this.tally);
+    return phase.run(volume, {
+      serial,
+      sessionId: this.sessionId as string,
+      clockSkewMs: skewMs,
+      signal: this.left.signal,
+      departed: () => this.left.signal.aborted,
+      departedWithin: () => this.departedWithin(this.deps.departureGraceMs ?? 1500),
+      mark: (step, detail) => this.mark(step, detail ?? null),
+    });
   }
 
-  private async onSettled(
-    s: IngestSettled,
-    entry: FootageEntry,
-    files: RecorderDriver,
-    ctx: { serial: string; sessionId: string; clockSkewMs: number | null },
-  ): Promise<void> {
-    if (!s.ok) {
-      this.log.warn({ relPath: entry.relPath, code: (s.error as DockError).code }, 'file not sealed');
-      return;
-    }
-    const utcOffset = this.deps.rules.deviceUtcOffsetMinutes;
-    const times = await readRecordingTimes(s.result.vaultPath, entry.relPath, entry.mtimeMs, utcOffset);
-    const clip = this.sealer.seal(ctx, entry, times, s.result);
-    this.filesDone++;
-    if (this.sealer.mayWipe(clip)) await this.sealer.wipe(files, entry, clip);
+  private async readEndStorage(volume: RecorderVolume, before: StorageReading | null) {
+    const end = this.left.signal.aborted ? before : await volume.storage().catch(() => before);
+    this.mark('storage-read', end ? `${end.freeBytes} bytes free` : 'unknown');
+    return end;
   }
 
-  private async syncClock(driver: RecorderDriver): Promise<void> {
-    const result = await driver.syncClock();
-    this.mark('clock-synced', result.readBack ? `skew now ${result.readBack.skewMs} ms` : result.method);
+  private async syncClock(control: RecorderControl): Promise<void> {
+    const result = await control.syncClock?.();
+    if (result)
+      this.mark('clock-synced', result.readBack ? `skew now ${result.readBack.skewMs} ms` : result.method);
   }
 
   /**
@@ -239,10 +211,11 @@ export class DockSession {
    * device (before any switch to mass storage, while the control face is there). A write the
    * device refuses is recorded as a step and does not stop the docking.
    */
-  private async writeBinding(control: RecorderDriver, identity: RecorderIdentity): Promise<void> {
-    const binding = this.deps.ledger.accessQueries.binding(identity.serial);
-    if (!binding?.officerNo || binding.officerNo === identity.officerNo) return;
-    const officer = this.deps.ledger.find.officer(binding.officerNo);
+  private async writeBinding(control: RecorderControl, identity: RecorderIdentity): Promise<void> {
+    if (!control.assignOfficer) return;
+    const bound = this.deps.ledger.boundOfficer(identity.serial);
+    if (!bound || bound === identity.officerNo) return;
+    const officer = this.deps.ledger.findOfficer(bound);
     if (!officer) return;
     try {
       await control.assignOfficer({
@@ -254,7 +227,7 @@ export class DockSession {
       });
       this.mark('officer-written', officer.officerNo);
     } catch (err) {
-      if (isGone(err)) throw err;
+      if (isDeviceGone(err)) throw err;
       this.log.warn({ err: (err as Error).message, officerNo: officer.officerNo }, 'officer not written');
       this.mark('officer-write-failed', (err as Error).message);
     }
@@ -262,8 +235,7 @@ export class DockSession {
 
   private registerOfficer(identity: RecorderIdentity): string | null {
     if (!identity.officerNo) return null;
-    const known = this.deps.ledger.find.officer(identity.officerNo);
-    if (!known) {
+    if (!this.deps.ledger.findOfficer(identity.officerNo)) {
       this.deps.ledger.registerOfficer({
         officerNo: identity.officerNo,
         name: identity.officerName ?? identity.officerNo,
@@ -276,41 +248,58 @@ export class DockSession {
   /** R7: a recorder with a low battery or little free storage is shown as not ready. */
   private checkReadiness(serial: string, batteryPct: number | null, freeBytes: number | null): void {
     const { minBatteryPct, minFreeBytes } = this.deps.rules;
-    const low: string[] = [];
-    if (batteryPct !== null && batteryPct < minBatteryPct) low.push(`battery ${batteryPct}%`);
-    if (freeBytes !== null && freeBytes < minFreeBytes)
-      low.push(`${Math.floor(freeBytes / 1024 ** 2)} MiB free`);
-    if (low.length === 0) return;
-    this.deps.ledger.openAlert({
-      kind: 'recorder-not-ready',
-      severity: 'warning',
-      subject: `recorder:${serial}`,
-      detail: `recorder ${serial} is not ready for the next shift: ${low.join(', ')} (R7)`,
+    const lowBattery = batteryPct !== null && batteryPct < minBatteryPct;
+    const lowStorage = freeBytes !== null && freeBytes < minFreeBytes;
+    if (!lowBattery && !lowStorage) return;
+    this.deps.ledger.openAlert(
+      dockAlerts.notReady({ serial, batteryPct, freeBytes, minBatteryPct, minFreeBytes }),
+    );
+  }
+
+  /** Follow the watcher: when a face of this recorder leaves, the docking is over. */
+  private watchDepartures(): () => void {
+    this.faces.add(this.device.key);
+    return this.deps.watcher.onEvent((e) => {
+      if (e.type === 'departure' && this.faces.has(e.device.key) && !this.left.signal.aborted) {
+        this.log.info({ key: e.device.key }, 'recorder left the dock');
+        this.left.abort(new RecorderLeftError(this.serial ?? e.device.key));
+      }
     });
   }
 
-  private alertUnsafe(serial: string, count: number): void {
-    this.deps.ledger.openAlert({
-      kind: 'unsafe-entries',
-      severity: 'warning',
-      subject: `recorder:${serial}`,
-      detail: `recorder ${serial} holds ${count} entries the dock would not read (links, device files, unsafe names); check the recorder`,
+  /**
+   * Whether an error ended the docking because the recorder left. A plain I/O error (EIO) is not
+   * proof: the watcher is given a moment to report the departure that a yank causes.
+   */
+  private async endedByDeparture(err: unknown): Promise<boolean> {
+    if (isDeviceGone(err) || (err as DockError).code === 'POOL_CLOSED') return true;
+    return this.departedWithin(this.deps.departureGraceMs ?? 1500);
+  }
+
+  /** True when the recorder left, or leaves within `ms` (the watcher's event trails a yank). */
+  private async departedWithin(ms: number): Promise<boolean> {
+    const { signal } = this.left;
+    if (signal.aborted || ms <= 0) return signal.aborted;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
+    return signal.aborted;
   }
 
   private hold(identity: RecorderIdentity, reason: string): DockResult {
     this.mark('held', reason);
     this.log.warn({ serial: identity.serial }, 'recorder held for the equipment manager');
+    const nothing = { sealed: 0, skipped: 0, failed: 0, batteryPct: null, freeBytes: null };
     return {
       serial: identity.serial,
       sessionId: null,
       outcome: 'held',
       officerNo: identity.officerNo,
-      sealed: 0,
-      skipped: 0,
-      failed: 0,
-      batteryPct: null,
-      freeBytes: null,
+      ...nothing,
     };
   }
 
@@ -320,68 +309,32 @@ export class DockSession {
       { serial: this.serial, step: this.step, code: (err as DockError).code, err: (err as Error).message },
       'dock session ended early',
     );
-    if (this.sessionId && !this.deps.ledger.find.session(this.sessionId)?.finishedAt) {
+    if (this.sessionId && !this.deps.ledger.findSession(this.sessionId)?.finishedAt) {
       this.mark('ended-early', `${this.step}: ${(err as Error).message}`);
       this.deps.ledger.finishSession(this.sessionId, { outcome });
     }
+    const nothing = { skipped: 0, failed: 0, batteryPct: null, freeBytes: null };
     return {
       serial: this.serial,
       sessionId: this.sessionId,
       outcome,
       officerNo: null,
-      sealed: this.filesDone,
-      skipped: 0,
-      failed: 0,
-      batteryPct: null,
-      freeBytes: null,
+      sealed: this.tally.filesDone,
+      ...nothing,
     };
   }
 
-  private mark(step: string, detail: string | null = null): void {
+  private mark(step: SessionStep, detail: string | null = null): void {
     this.step = step;
-    if (this.sessionId) this.deps.ledger.sessionRecords.step(this.sessionId, step, detail);
+    if (this.sessionId) this.deps.ledger.step(this.sessionId, step, detail);
     this.log.info({ serial: this.serial, step, detail }, 'dock step');
   }
 }
 
-interface IngestSummary {
-  readonly outcome: SessionOutcome;
-  readonly sealed: number;
-  readonly skipped: number;
-  readonly failed: number;
-}
-
-function summarise(settled: readonly IngestSettled[], skipped: number): IngestSummary {
-  const sealed = settled.filter((s) => s.ok).length;
-  const failed = settled.length - sealed;
-  const gone = settled.some((s) => !s.ok && isGone(s.error));
-  const outcome: SessionOutcome = failed === 0 ? 'complete' : gone ? 'interrupted' : 'partial';
-  if (gone) throw new DeviceGoneDuringIngest(outcome, sealed);
-  return { outcome, sealed, skipped, failed };
-}
-
-/** The recorder went away while files were copying; the session ends interrupted. */
-class DeviceGoneDuringIngest extends DockError {
-  constructor(
-    readonly outcome: SessionOutcome,
-    readonly sealed: number,
-  ) {
-    super(
-      'DEVICE_GONE',
-      `the recorder was pulled out after ${sealed} files were sealed; dock it again to resume`,
-    );
+/** The recorder left the dock while it was being served. */
+class RecorderLeftError extends Error {
+  readonly code = 'DEVICE_GONE';
+  constructor(serial: string) {
+    super(`the recorder ${serial} left the dock; dock it again to resume`);
   }
-}
-
-/** The recorder went away, or the dock is stopping: the session is interrupted, not failed. */
-function isGone(err: unknown): boolean {
-  if (err instanceof SourceGoneError || err instanceof DeviceGoneDuringIngest) return true;
-  const code = (err as { code?: unknown }).code;
-  return (
-    code === 'DEVICE_GONE' ||
-    code === 'POOL_CLOSED' ||
-    code === 'EIO' ||
-    code === 'ENODEV' ||
-    code === 'ENXIO'
-  );
 }

@@ -1,5 +1,6 @@
 import type { ForwarderStatus } from '../forwarder/forwarder-status.ts';
 import type { IngestProgress } from '../ingest/progress.ts';
+import { HELD_ALERT_KINDS } from '../ledger/alert-kinds.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { DockStatus } from './dock-manager.ts';
 
@@ -16,7 +17,7 @@ export interface LiveRecorder {
   readonly totalBytes: number | null;
   readonly filesTotal: number;
   readonly filesDone: number;
-  readonly progress: Omit<IngestProgress, 'resumeKey'> | null;
+  readonly progress: Omit<IngestProgress, 'resumeKey' | 'owner'> | null;
 }
 
 /** What the dock is doing now: recorders present, their copies, the USB bus and the forwarder. */
@@ -36,8 +37,6 @@ export interface LiveSources {
   readonly now: () => Date;
 }
 
-const HELD_KINDS = new Set(['unknown-recorder', 'identity-changed']);
-
 /**
  * Join the dock manager's live sessions (what is physically present and copying) with the
  * ledger's session records (officer, battery and storage read at the dock). A recorder that is
@@ -48,7 +47,7 @@ export function buildLiveView(src: LiveSources): LiveDockView {
   const held = new Set(
     src.ledger.queries
       .openAlerts()
-      .filter((a) => HELD_KINDS.has(a.kind))
+      .filter((a) => (HELD_ALERT_KINDS as readonly string[]).includes(a.kind))
       .map((a) => a.subject.replace(/^recorder:/, '')),
   );
   const recorders: LiveRecorder[] = [];

@@ -1,6 +1,5 @@
-import { promises as fsp } from 'node:fs';
-import { createFile, Log, type Movie, MP4BoxBuffer } from 'mp4box';
 import type { TimeSource } from '../ledger/event-types.ts';
+import type { MediaProbe, MovieProbe } from './media-probe.ts';
 
 /** When a clip was recorded, by the recorder's clock, and how that was learnt. */
 export interface RecordingTimes {
@@ -8,84 +7,58 @@ export interface RecordingTimes {
   readonly start: Date | null;
   readonly end: Date | null;
   readonly durationMs: number | null;
+  /** Set when an MP4/MOV clip has no usable movie header: cut short, or not a readable MP4. */
+  readonly damaged: 'no-moov' | 'unparseable' | null;
 }
 
-/** Bounds on reading a recorder file's metadata: a hostile file must not make the dock read forever. */
-const CHUNK = 64 * 1024;
-const MAX_METADATA_BYTES = 32 * 1024 * 1024;
-const MAX_READS = 4096;
 /** The MP4 epoch (1904) shows as this when a recorder left creation_time at zero. */
 const EARLIEST_PLAUSIBLE = Date.UTC(2000, 0, 1);
-
-// mp4box prints parse errors of every malformed file straight to the console; for the dock a
-// malformed file is an expected case (the time source falls back and is recorded), not a log line.
-Object.assign(Log, { error: () => {}, warn: () => {} });
+/** Files the recorder writes as MP4 / QuickTime: a missing movie header means damage. */
+const MOVIE_FILE = /\.(mp4|mov|m4v)$/i;
 
 /**
- * Recording start, end and duration of a recorder file: from the MP4 movie header (`mvhd`,
- * wherever `moov` sits) through mp4box; failing that from the vendor file-name pattern
- * (`YYYYMMDD_HHMMSS` in the recorder's local time); failing that from the file time (the end).
+ * Recording start, end and duration of a sealed clip: from the MP4 movie header (`mvhd`,
+ * wherever `moov` sits) through the isolated media probe; failing that from the vendor file-name
+ * pattern (`YYYYMMDD_HHMMSS` in the recorder's clock zone); failing that from the file time (the
+ * end). An MP4/MOV file without a usable header is marked damaged.
  */
 export async function readRecordingTimes(
+  probe: MediaProbe,
   absPath: string,
   relPath: string,
   mtimeMs: number,
   utcOffsetMinutes: number,
 ): Promise<RecordingTimes> {
-  const movie = await readMovieHeader(absPath).catch(() => null);
-  if (movie) return movie;
+  const movie = await probe.probe(absPath);
+  const fromHeader = timesFromMovie(movie);
+  if (fromHeader) return fromHeader;
+  const damaged = MOVIE_FILE.test(relPath) ? damageOf(movie) : null;
   const named = timesFromName(relPath, utcOffsetMinutes);
-  if (named) return named;
-  return { source: 'mtime', start: null, end: new Date(mtimeMs), durationMs: null };
+  if (named) return { ...named, damaged };
+  return { source: 'mtime', start: null, end: new Date(mtimeMs), durationMs: null, damaged };
 }
 
-/** The mvhd times of an MP4/MOV file, or null when it has no usable movie header. */
-export async function readMovieHeader(absPath: string): Promise<RecordingTimes | null> {
-  const handle = await fsp.open(absPath, 'r');
-  try {
-    const movie = await parseMoov(handle, (await handle.stat()).size);
-    if (!movie?.timescale || movie.created.getTime() < EARLIEST_PLAUSIBLE) return null;
-    const durationMs = Math.round((movie.duration / movie.timescale) * 1000);
-    if (!Number.isFinite(durationMs) || durationMs < 0) return null;
-    const start = movie.created;
-    return { source: 'mvhd', start, end: new Date(start.getTime() + durationMs), durationMs };
-  } finally {
-    await handle.close();
-  }
+function timesFromMovie(movie: MovieProbe): RecordingTimes | null {
+  if (!movie.ok || movie.created.getTime() < EARLIEST_PLAUSIBLE) return null;
+  const start = movie.created;
+  return {
+    source: 'mvhd',
+    start,
+    end: new Date(start.getTime() + movie.durationMs),
+    durationMs: movie.durationMs,
+    damaged: null,
+  };
 }
 
-/** Feed mp4box the chunks it asks for (it skips `mdat`) until the movie box is parsed. */
-async function parseMoov(handle: fsp.FileHandle, size: number): Promise<Movie | null> {
-  const file = createFile();
-  let movie: Movie | null = null;
-  let failed = false;
-  file.onReady = (info) => {
-    movie = info;
-  };
-  file.onError = () => {
-    failed = true;
-  };
-  let next = 0;
-  let readBytes = 0;
-  for (let reads = 0; movie === null && !failed && next < size && reads < MAX_READS; reads++) {
-    const length = Math.min(CHUNK, size - next);
-    const chunk = new MP4BoxBuffer(length);
-    const { bytesRead } = await handle.read(new Uint8Array(chunk), 0, length, next);
-    if (bytesRead === 0) break;
-    chunk.fileStart = next;
-    readBytes += bytesRead;
-    if (readBytes > MAX_METADATA_BYTES) break;
-    const wanted = file.appendBuffer(chunk, next + bytesRead >= size);
-    next = wanted > next ? wanted : next + bytesRead;
-  }
-  if (movie === null) file.flush();
-  return movie;
+function damageOf(movie: MovieProbe): 'no-moov' | 'unparseable' | null {
+  if (movie.ok) return null; // a header with an implausible time: not damage, the time is unknown
+  return movie.reason === 'no-moov' ? 'no-moov' : 'unparseable';
 }
 
 const NAME_PATTERN = /(20\d{2})(\d{2})(\d{2})[_-]?(\d{2})(\d{2})(\d{2})/;
 
-/** Start time from a vendor file name such as `20261121_083000_0001.MP4` (recorder local time). */
-export function timesFromName(relPath: string, utcOffsetMinutes: number): RecordingTimes | null {
+/** The digits of a vendor file name's time, read as if they were UTC (ms), or null. */
+export function nameClockMs(relPath: string): number | null {
   const base = relPath.split('/').at(-1) ?? relPath;
   const m = NAME_PATTERN.exec(base);
   if (!m) return null;
@@ -93,10 +66,42 @@ export function timesFromName(relPath: string, utcOffsetMinutes: number): Record
   const local = Date.UTC(y, mo - 1, d, h, mi, s);
   const check = new Date(local);
   if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
+  return local;
+}
+
+/** Start time from a vendor file name such as `20261121_083000_0001.MP4` (recorder local time). */
+export function timesFromName(
+  relPath: string,
+  utcOffsetMinutes: number,
+): Omit<RecordingTimes, 'damaged'> | null {
+  const local = nameClockMs(relPath);
+  if (local === null) return null;
   return {
     source: 'filename',
     start: new Date(local - utcOffsetMinutes * 60_000),
     end: null,
     durationMs: null,
   };
+}
+
+/**
+ * The recorder's clock zone learnt from its own clips: where the file-name time and the MP4
+ * header time of the same clips differ by the same whole number of hours (within a minute, for
+ * the time the recorder takes to write the header), that difference is the zone. Null when the
+ * clips disagree or there are none.
+ */
+export function learnedUtcOffsetMinutes(
+  clips: readonly { readonly sourcePath: string; readonly rawStart: Date }[],
+): number | null {
+  let offset: number | null = null;
+  for (const clip of clips) {
+    const named = nameClockMs(clip.sourcePath);
+    if (named === null) continue;
+    const diffMin = (named - clip.rawStart.getTime()) / 60_000;
+    const hours = Math.round(diffMin / 60);
+    if (Math.abs(diffMin - hours * 60) > 1 || Math.abs(hours) > 14) return null;
+    if (offset !== null && offset !== hours * 60) return null;
+    offset = hours * 60;
+  }
+  return offset;
 }

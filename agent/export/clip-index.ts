@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { firstSchemaProblem, lazyValidator } from '../../drivers/contract/json-schema.ts';
 import type { ClipView } from '../ledger/access-queries.ts';
 
 /** The `format` of data/clips.json. */
@@ -72,20 +71,9 @@ export function indexClip(clip: ClipView, file: string): ExportIndexClip {
   };
 }
 
-let validator: ValidateFunction | undefined;
-
-function validate(): ValidateFunction {
-  if (validator) return validator;
-  const url = new URL('../../schemas/export-manifest.schema.json', import.meta.url);
-  const schema = JSON.parse(readFileSync(url, 'utf8')) as object;
-  validator = new Ajv2020({ allErrors: false, strict: true }).compile(schema);
-  return validator;
-}
+const validate = lazyValidator('export-manifest.schema.json', { allErrors: false, strict: true });
 
 /** Why a parsed clips.json does not match its schema (never quoting values), or null when it does. */
 export function indexProblem(doc: unknown): string | null {
-  const check = validate();
-  if (check(doc)) return null;
-  const e = check.errors?.[0];
-  return `${e?.instancePath || '/'} ${e?.message ?? 'is invalid'}`;
+  return firstSchemaProblem(validate(), doc);
 }

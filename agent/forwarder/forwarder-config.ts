@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { lazyValidator, schemaErrorLine } from '../../drivers/contract/json-schema.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { ForwarderConfigError } from './errors.ts';
 
@@ -57,15 +56,7 @@ export interface ForwarderConfig {
 /** Per-request timeout of the s3 and https targets unless configured. */
 export const DEFAULT_TARGET_TIMEOUT_MS = 30_000;
 
-let validator: ValidateFunction | undefined;
-
-function validate(): ValidateFunction {
-  if (validator) return validator;
-  const url = new URL('../../schemas/forwarder-config.schema.json', import.meta.url);
-  const schema = JSON.parse(readFileSync(url, 'utf8')) as object;
-  validator = new Ajv2020({ allErrors: true, useDefaults: true }).compile(schema);
-  return validator;
-}
+const validate = lazyValidator('forwarder-config.schema.json', { allErrors: true, useDefaults: true });
 
 /**
  * Check a forwarder section against schemas/forwarder-config.schema.json and fill in its defaults.
@@ -78,7 +69,7 @@ export function parseForwarderConfig(raw: unknown, source = 'the forwarder confi
   if (!check(doc)) {
     const problems = (check.errors ?? [])
       .filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if')
-      .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+      .map(schemaErrorLine);
     throw new ForwarderConfigError(
       `${source} is not valid: ${[...new Set(problems)].join('; ')}; see schemas/forwarder-config.schema.json`,
     );

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { OutboxRecord } from '../ledger/outbox.ts';
+import { subjectKey } from '../ledger/subjects.ts';
 import { failpoint } from '../ops/failpoints.ts';
 import { moduleLogger } from '../ops/logger.ts';
 import { Backoff } from './backoff.ts';
@@ -250,12 +251,13 @@ export class Forwarder {
     this.consecutiveParks++;
     this.sizer.reset();
     this.log.error({ recordId: row.recordId, seq: row.id, reason }, 'record parked: it cannot be delivered');
-    const aboutParking = row.kind === 'alert' && (row.body as { kind?: unknown }).kind === 'forward-rejected';
+    const aboutParking = row.kind === 'alert' && row.body.kind === 'forward-rejected';
     if (!aboutParking) {
       this.opts.ledger.openAlert({
         kind: 'forward-rejected',
         severity: 'warning',
-        subject: `record:${row.recordId}`,
+        subject: subjectKey({ kind: 'record', recordId: row.recordId }),
+        facts: { recordId: row.recordId, reason },
         detail: reason,
       });
     }

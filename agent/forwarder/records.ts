@@ -37,8 +37,8 @@ export interface ClipIndexRecord extends RecordBase {
   readonly recordingEnd: string | null;
   readonly durationMs: number | null;
   readonly late: boolean;
-  readonly flags: string[];
-  readonly labels: string[];
+  readonly flags: readonly string[];
+  readonly labels: readonly string[];
   readonly caseNo: string | null;
   readonly officerNo: string | null;
   readonly officerName: string | null;

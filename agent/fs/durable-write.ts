@@ -1,24 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { fsyncDir } from '../../drivers/contract/fs-sync.ts';
 import { failpoint } from '../ops/failpoints.ts';
 
-/**
- * Fsync a directory so that a rename or link inside it survives a power cut.
- * Some file systems refuse fsync on a directory (EINVAL/EISDIR); those give no stronger guarantee
- * anyway, so that refusal alone is tolerated.
- */
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await fsp.open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  try {
-    await handle.sync();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EINVAL' && code !== 'EISDIR') throw err;
-  } finally {
-    await handle.close();
-  }
-}
+export { fsyncDir };
 
 /**
  * Replace `file` atomically and durably: write a temp file in the same directory, fsync it,

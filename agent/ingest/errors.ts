@@ -1,5 +1,10 @@
+import {
+  SourceGoneError,
+  SourceMissingError,
+  SourcePermissionError,
+  SourceReadError,
+} from '../../drivers/contract/errors.ts';
 import { DockError, errnoCode } from '../errors.ts';
-import { SourceGoneError, SourceMissingError, SourcePermissionError } from './source.ts';
 
 /** The vault's file system is full: nothing was published; the staged part was removed. */
 export class DestinationFullError extends DockError {
@@ -50,7 +55,7 @@ export interface WireError {
 
 /** Flatten an error raised in a worker for postMessage. */
 export function toWire(err: unknown, subject: string): WireError {
-  if (err instanceof SourceGoneError) {
+  if (err instanceof SourceGoneError || err instanceof SourceReadError) {
     return {
       code: err.code,
       message: err.message,
@@ -71,6 +76,8 @@ export function fromWire(wire: WireError): Error {
   switch (wire.code) {
     case 'SOURCE_GONE':
       return new SourceGoneError(subject, wire.position ?? 0, cause);
+    case 'SOURCE_READ_FAILED':
+      return new SourceReadError(subject, wire.position ?? 0, cause);
     case 'SOURCE_PERMISSION':
       return new SourcePermissionError(subject, cause);
     case 'SOURCE_MISSING':

@@ -1,14 +1,15 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { SourceGoneError } from '../../drivers/contract/errors.ts';
+import type { SourceSpec } from '../../drivers/contract/source.ts';
 import { DockError, errnoCode } from '../errors.ts';
 import { publishNoReplace } from '../fs/durable-write.ts';
 import { failpoint } from '../ops/failpoints.ts';
 import { ChecksumMismatchError, DestinationFullError, DestinationPermissionError } from './errors.ts';
 import { type IngestProgress, ProgressMeter } from './progress.ts';
 import type { PrefixDigest } from './resume-state.ts';
-import { DEFAULT_SEAL_TUNING, type SealOutcome, type SealTuning } from './seal-pass.ts';
-import { SourceGoneError, type SourceSpec } from './source.ts';
+import { DEFAULT_SEAL_TUNING, HEAD_DIGEST_BYTES, type SealOutcome, type SealTuning } from './seal-pass.ts';
 import type { VaultLayout } from './vault.ts';
 import type { VerifyMethod, VerifyOutcome } from './verify-pass.ts';
 import type { IngestTaskRunner } from './worker-pool.ts';
@@ -18,6 +19,18 @@ export interface IngestRequest {
   readonly source: SourceSpec;
   /** Identifies this source across docks so a partial copy can resume (e.g. serial + path). */
   readonly resumeKey: string;
+  /** Whose file it is (the recorder's serial): carried to progress reports as is. */
+  readonly owner?: string;
+}
+
+/**
+ * A request of `ingestAll` whose source is opened only when its turn comes: a recorder file is
+ * looked up on the volume right before it is copied, not when the batch is planned.
+ */
+export interface LazyIngestRequest {
+  readonly open: () => Promise<SourceSpec>;
+  readonly resumeKey: string;
+  readonly owner?: string;
 }
 
 /** A file sealed into the vault: copied once, hashed, fsynced, read back and verified, published. */
@@ -34,12 +47,22 @@ export interface IngestResult {
   /** Bytes taken from a partial copy kept from an earlier, interrupted dock. */
   readonly resumedFrom: number;
   readonly sealedAt: Date;
+  /** SHA-256 of the first bytes (up to 1 MiB): tells a later file of the same name apart cheaply. */
+  readonly headSha256: string;
+  /** Size and modification time of the source when it was opened. */
+  readonly sourceSize: number;
+  readonly sourceMtimeMs: number;
+  /**
+   * The source grew, shrank or was modified while it was copied: what was read is sealed, but
+   * those bytes are not proven to be the file's, so it must not be deleted from the recorder.
+   */
+  readonly sourceChanged: boolean;
 }
 
 /** The settled outcome of one request of `ingestAll`. */
-export type IngestSettled =
-  | { readonly request: IngestRequest; readonly ok: true; readonly result: IngestResult }
-  | { readonly request: IngestRequest; readonly ok: false; readonly error: Error };
+export type IngestSettled<R = IngestRequest> =
+  | { readonly request: R; readonly ok: true; readonly result: IngestResult }
+  | { readonly request: R; readonly ok: false; readonly error: Error };
 
 /** Collaborators of the ingester, injected. */
 export interface IngesterDeps {
@@ -74,6 +97,14 @@ export class Ingester {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * SHA-256 of a recorder file's first bytes (as IngestResult.headSha256), read in a worker: the
+   * cheap first check of whether a listed file is one already sealed.
+   */
+  headDigest(source: SourceSpec): Promise<string> {
+    return this.deps.pool.run<string>({ kind: 'head', source, bytes: HEAD_DIGEST_BYTES });
+  }
+
   /** Ingest one file completely (seal, verify, publish). */
   async ingest(request: IngestRequest): Promise<IngestResult> {
     await this.deps.layout.ensureDirs();
@@ -83,31 +114,38 @@ export class Ingester {
 
   /**
    * Ingest files one after another from one source device, verifying each while the next copies.
-   * After the device is gone (SourceGoneError), the remaining files are reported with that error
-   * without being attempted. `onSettled` runs for each file in request order as soon as that file
-   * is settled (the dock records the seal there); an error it throws marks that file failed.
+   * After the device is gone (SourceGoneError), or once `signal` is aborted, the remaining files
+   * are reported with that error (the signal's reason) without being attempted. A read error on
+   * one file (SourceReadError) fails that file only. `onSettled` runs for each file in request
+   * order as soon as that file is settled (the dock records the seal there); an error it throws
+   * marks that file failed.
    */
-  async ingestAll(
-    requests: readonly IngestRequest[],
-    options: { readonly onSettled?: (settled: IngestSettled) => Promise<void> | void } = {},
-  ): Promise<IngestSettled[]> {
+  async ingestAll<R extends IngestRequest | LazyIngestRequest>(
+    requests: readonly R[],
+    options: {
+      readonly onSettled?: (settled: IngestSettled<R>) => Promise<void> | void;
+      readonly signal?: AbortSignal;
+    } = {},
+  ): Promise<IngestSettled<R>[]> {
     await this.deps.layout.ensureDirs();
-    const results: Promise<IngestSettled>[] = [];
+    const results: Promise<IngestSettled<R>>[] = [];
     let previous: Promise<unknown> = Promise.resolve();
-    const report = (settling: Promise<IngestSettled>) => {
+    const report = (settling: Promise<IngestSettled<R>>) => {
       const done = Promise.all([settling, previous]).then(([s]) => this.afterSettled(s, options.onSettled));
       previous = done;
       results.push(done);
     };
     let gone: Error | null = null;
     for (const request of requests) {
-      if (gone) {
-        report(Promise.resolve({ request, ok: false, error: gone }));
+      const stop = gone ?? (options.signal?.aborted ? abortReason(options.signal) : null);
+      if (stop) {
+        report(Promise.resolve({ request, ok: false, error: stop }));
         continue;
       }
       try {
-        const sealed = await this.seal(request);
-        report(settle(request, this.verifyAndPublish(request, sealed)));
+        const concrete = await opened(request);
+        const sealed = await this.seal(concrete);
+        report(settle(request, this.verifyAndPublish(concrete, sealed)));
       } catch (err) {
         if (err instanceof SourceGoneError) gone = err;
         report(Promise.resolve({ request, ok: false, error: err as Error }));
@@ -116,10 +154,10 @@ export class Ingester {
     return Promise.all(results);
   }
 
-  private async afterSettled(
-    settled: IngestSettled,
-    onSettled: ((s: IngestSettled) => Promise<void> | void) | undefined,
-  ): Promise<IngestSettled> {
+  private async afterSettled<R>(
+    settled: IngestSettled<R>,
+    onSettled: ((s: IngestSettled<R>) => Promise<void> | void) | undefined,
+  ): Promise<IngestSettled<R>> {
     if (!onSettled) return settled;
     try {
       await onSettled(settled);
@@ -186,6 +224,10 @@ export class Ingester {
       prefixDigests: sealed.prefixDigests,
       resumedFrom: sealed.resumedFrom,
       sealedAt: this.now(),
+      headSha256: sealed.headSha256,
+      sourceSize: sealed.sourceSize,
+      sourceMtimeMs: sealed.sourceMtimeMs,
+      sourceChanged: sealed.sourceChanged,
     };
     this.deps.logger.info(
       {
@@ -193,6 +235,7 @@ export class Ingester {
         sha256: result.sha256,
         size: result.size,
         duplicate,
+        writtenBy: sealed.writeMode,
         verifiedBy: check.method,
       },
       'file sealed',
@@ -245,6 +288,7 @@ export class Ingester {
       const { bytesPerSecond, etaSeconds } = meter.sample(Date.now(), bytesDone, bytesTotal);
       const progress: IngestProgress = {
         resumeKey: request.resumeKey,
+        owner: request.owner ?? '',
         sourcePath: request.source.path,
         phase,
         bytesDone,
@@ -257,7 +301,19 @@ export class Ingester {
   }
 }
 
-function settle(request: IngestRequest, promise: Promise<IngestResult>): Promise<IngestSettled> {
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error
+    ? signal.reason
+    : new DockError('INGEST_STOPPED', 'the copy was stopped before this file');
+}
+
+/** The request with its source opened (a plain request is returned as it is). */
+async function opened(request: IngestRequest | LazyIngestRequest): Promise<IngestRequest> {
+  if (!('open' in request)) return request;
+  return { source: await request.open(), resumeKey: request.resumeKey, owner: request.owner };
+}
+
+function settle<R>(request: R, promise: Promise<IngestResult>): Promise<IngestSettled<R>> {
   return promise.then(
     (result) => ({ request, ok: true as const, result }),
     (error: Error) => ({ request, ok: false as const, error }),

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { openLibc } from '../os/libc.ts';
 
 /**
  * Page-cache control for the ingest core, through libc via koffi: dropping a file's cached pages
@@ -12,32 +12,30 @@ const SYNC_FILE_RANGE_WRITE = 2;
 /** Alignment that satisfies O_DIRECT on every block device the dock meets (4 KiB sectors). */
 export const DIRECT_IO_ALIGN = 4096;
 
-interface Libc {
+interface PageCacheCalls {
   posixFadvise(fd: number, offset: number, length: number, advice: number): number;
   syncFileRange(fd: number, offset: number, length: number, flags: number): number;
   address(buffer: Uint8Array): bigint;
 }
 
-let libc: Libc | null | undefined;
+let calls: PageCacheCalls | null | undefined;
 
-function loadLibc(): Libc | null {
-  if (libc !== undefined) return libc;
+function loadLibc(): PageCacheCalls | null {
+  if (calls !== undefined) return calls;
   try {
-    const require = createRequire(import.meta.url);
+    const libc = openLibc();
     // koffi's types are generic over function signatures; the two prototypes below are exact.
-    const koffi = require('koffi') as typeof import('koffi');
-    const lib = koffi.load('libc.so.6');
-    const fadvise = lib.func('int posix_fadvise(int fd, int64_t offset, int64_t len, int advice)');
-    const sfr = lib.func('int sync_file_range(int fd, int64_t offset, int64_t nbytes, unsigned int flags)');
-    libc = {
+    const fadvise = libc.func('int posix_fadvise(int fd, int64_t offset, int64_t len, int advice)');
+    const sfr = libc.func('int sync_file_range(int fd, int64_t offset, int64_t nbytes, unsigned int flags)');
+    calls = {
       posixFadvise: (fd, offset, length, advice) => fadvise(fd, offset, length, advice) as number,
       syncFileRange: (fd, offset, length, flags) => sfr(fd, offset, length, flags) as number,
-      address: (buffer) => koffi.address(buffer),
+      address: (buffer) => libc.address(buffer),
     };
   } catch {
-    libc = null;
+    calls = null;
   }
-  return libc;
+  return calls;
 }
 
 /** Ask the kernel to drop the clean cached pages of `fd`. True when the advice was taken. */
@@ -50,6 +48,12 @@ export function dropCachedPages(fd: number): boolean {
 export function startWriteback(fd: number, offset: number, length: number): boolean {
   const c = loadLibc();
   return c !== null && c.syncFileRange(fd, offset, length, SYNC_FILE_RANGE_WRITE) === 0;
+}
+
+/** True when `buffer` starts at a DIRECT_IO_ALIGN boundary (false when that cannot be known). */
+export function isAligned(buffer: Uint8Array): boolean {
+  const c = loadLibc();
+  return c !== null && c.address(buffer) % BigInt(DIRECT_IO_ALIGN) === 0n;
 }
 
 /**

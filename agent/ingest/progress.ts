@@ -1,6 +1,8 @@
 /** One progress report of an ingest, as the CLI and the page show it. */
 export interface IngestProgress {
   readonly resumeKey: string;
+  /** Whose file it is (the recorder's serial), as the request said. */
+  readonly owner: string;
   readonly sourcePath: string;
   readonly phase: 'copy' | 'verify';
   readonly bytesDone: number;

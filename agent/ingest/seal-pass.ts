@@ -1,16 +1,14 @@
 import { createHash, type Hash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import { SourceGoneError, SourceReadError } from '../../drivers/contract/errors.ts';
+import type { SourceFile, SourceOpener, SourceSpec } from '../../drivers/contract/source.ts';
 import { errnoCode } from '../errors.ts';
 import { failpoint } from '../ops/failpoints.ts';
-import { startWriteback } from './page-cache.ts';
-import {
-  type PrefixDigest,
-  type ResumeState,
-  readResumeState,
-  sameSource,
-  writeResumeState,
-} from './resume-state.ts';
-import { openSource, type SourceFile, SourceGoneError, type SourceSpec } from './source.ts';
+import { BufferPool } from './buffer-pool.ts';
+import { resumeFromKept } from './kept-part.ts';
+import { DIRECT_IO_ALIGN } from './page-cache.ts';
+import { type PrefixDigest, type ResumeState, writeResumeState } from './resume-state.ts';
+import { StagedWriter, type WriteMode } from './staged-writer.ts';
 
 /** Tuning of the seal pass. */
 export interface SealTuning {
@@ -18,8 +16,19 @@ export interface SealTuning {
   readonly bufferBytes: number;
   /** A prefix digest and a resume state are written every this many bytes. */
   readonly checkpointBytes: number;
-  /** Write-back of finished ranges is started every this many bytes (0: never). */
+  /** Buffered writes only: write-back of finished ranges starts every this many bytes (0: never). */
   readonly writebackBytes: number;
+  /**
+   * Write the staged copy with O_DIRECT where the file system allows it (default true). False
+   * writes through the page cache, paced by `writebackBytes`: kept for measuring side by side.
+   */
+  readonly directWrites?: boolean;
+  /**
+   * Buffers in rotation (default 3, at least 3): one is being read into while the others are
+   * hashed or written, so up to count − 2 writes are in flight at once. More writes in flight
+   * did not help on the measured disk (README, performance).
+   */
+  readonly bufferCount?: number;
 }
 
 /** Defaults measured on the dock's 2-core class of machine (see README, performance). */
@@ -38,15 +47,27 @@ export interface SealJob {
   readonly tuning: SealTuning;
 }
 
+/** How many leading bytes the head digest covers. */
+export const HEAD_DIGEST_BYTES = 1 << 20;
+
 /** The outcome of a seal pass: the staged copy is complete, fsynced and read-only. */
 export interface SealOutcome {
   readonly sha256: string;
   readonly size: number;
+  /** SHA-256 of the first min(size, 1 MiB) bytes. */
+  readonly headSha256: string;
+  /** Size and modification time of the source when it was opened. */
+  readonly sourceSize: number;
+  readonly sourceMtimeMs: number;
+  /** The source's size or modification time changed during the copy, or it read short or long. */
+  readonly sourceChanged: boolean;
   readonly prefixDigests: readonly PrefixDigest[];
   /** Bytes taken from an earlier partial copy rather than from the recorder. */
   readonly resumedFrom: number;
   /** Bytes read from the recorder in this pass. */
   readonly sourceBytesRead: number;
+  /** How the staged copy was written at the end of the pass. */
+  readonly writeMode: WriteMode;
 }
 
 /** Progress callback: bytes of the final file now in the staged copy. */
@@ -57,25 +78,42 @@ export type ProgressFn = (bytesDone: number, bytesTotal: number) => void;
  * Resumes from a kept partial copy when its state matches this source. On a source failure the
  * partial copy and its state are kept for the next dock; on a full disk both are removed.
  */
-export async function runSealPass(job: SealJob, onProgress: ProgressFn): Promise<SealOutcome> {
+export async function runSealPass(
+  job: SealJob,
+  onProgress: ProgressFn,
+  openSource: SourceOpener,
+  buffers: BufferPool = new BufferPool(0),
+): Promise<SealOutcome> {
   const source = await openSource(job.source);
   try {
-    const dst = await fsp.open(job.stagedPath, fsp.constants.O_RDWR | fsp.constants.O_CREAT, 0o640);
+    const dst = await StagedWriter.open(job.stagedPath, {
+      direct: job.tuning.directWrites ?? true,
+      writebackBytes: job.tuning.writebackBytes,
+    });
     try {
-      const resumed = await resumeFromKept(job, source, dst);
+      const resumed = await resumeFromKept(job, source, dst.handle, buffers);
       failpoint('ingest.copy.start', job.source.path);
       const run = new CopyRun(job, source, dst, resumed.hash, resumed.prefixDigests, onProgress);
-      const sourceBytesRead = await run.copyFrom(resumed.offset);
+      const sourceBytesRead = await run.copyFrom(resumed.offset, buffers);
       failpoint('ingest.copy.end', job.source.path);
-      await dst.chmod(0o440);
+      const size = resumed.offset + sourceBytesRead;
+      const after = await source.stat();
+      await dst.handle.chmod(0o440);
       await dst.sync();
       failpoint('ingest.staged.synced', job.source.path);
+      const headSha256 = await headDigest(dst.handle, size);
+      dst.forgetCachedPages();
       return {
         sha256: resumed.hash.digest('hex'),
-        size: resumed.offset + sourceBytesRead,
+        size,
+        headSha256,
+        sourceSize: source.size,
+        sourceMtimeMs: source.mtimeMs,
+        sourceChanged: size !== source.size || after.size !== source.size || after.mtimeMs !== source.mtimeMs,
         prefixDigests: run.prefixDigests,
         resumedFrom: resumed.offset,
         sourceBytesRead,
+        writeMode: dst.mode,
       };
     } finally {
       await dst.close();
@@ -91,115 +129,104 @@ export async function runSealPass(job: SealJob, onProgress: ProgressFn): Promise
   }
 }
 
-/**
- * Re-hash the kept part from local disk, checking it against the prefix digests taken from the
- * recorder, and truncate it to the longest prefix that still matches. Returns the hash of the
- * kept bytes and where to continue reading the recorder.
- */
-async function resumeFromKept(
-  job: SealJob,
-  source: SourceFile,
-  dst: fsp.FileHandle,
-): Promise<{ hash: Hash; offset: number; prefixDigests: PrefixDigest[] }> {
-  let hash = createHash('sha256');
-  const state = await readResumeState(job.statePath);
-  const keptSize = (await dst.stat()).size;
-  if (!state || !sameSource(state, job.resumeKey, source.size, source.mtimeMs) || keptSize === 0) {
-    await dst.truncate(0);
-    return { hash, offset: 0, prefixDigests: [] };
+/** SHA-256 of the staged copy's first min(size, 1 MiB) bytes, read back from the file. */
+async function headDigest(dst: fsp.FileHandle, size: number): Promise<string> {
+  const head = Buffer.allocUnsafe(Math.min(size, HEAD_DIGEST_BYTES));
+  let done = 0;
+  while (done < head.length) {
+    const { bytesRead } = await dst.read(head, done, head.length - done, done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
   }
-  const usable = state.prefixDigests.filter((p) => p.offset <= Math.min(keptSize, state.offset));
-  const buffer = Buffer.allocUnsafeSlow(job.tuning.bufferBytes);
-  const kept: PrefixDigest[] = [];
-  let pos = 0;
-  for (const prefix of usable) {
-    const before = hash.copy();
-    while (pos < prefix.offset) {
-      const { bytesRead } = await dst.read(buffer, 0, Math.min(buffer.length, prefix.offset - pos), pos);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-      pos += bytesRead;
-    }
-    if (pos !== prefix.offset || hash.copy().digest('hex') !== prefix.sha256) {
-      hash = before; // the kept bytes stop matching here: keep what was proven before
-      break;
-    }
-    kept.push(prefix);
-  }
-  const offset = kept.at(-1)?.offset ?? 0;
-  await dst.truncate(offset);
-  return { hash, offset, prefixDigests: kept };
+  return createHash('sha256').update(head.subarray(0, done)).digest('hex');
 }
 
 /**
- * The copy loop: three rotating buffers; the next read and the current write are submitted to
- * the thread pool before the current buffer is hashed, so reading, writing and hashing overlap.
+ * The copy loop: rotating buffers; the next read and the current write are submitted to the
+ * thread pool before the current buffer is hashed, so reading, writing and hashing overlap, and
+ * a buffer is read into again only once its write is done.
  */
 class CopyRun {
   readonly prefixDigests: PrefixDigest[];
   private lastCheckpoint: number;
-  private lastWriteback: number;
   private lastProgress = 0;
+  /** Reads and writes still using a buffer: awaited before the buffers go back to the pool. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly job: SealJob,
     private readonly source: SourceFile,
-    private readonly dst: fsp.FileHandle,
+    private readonly dst: StagedWriter,
     private readonly hash: Hash,
     prefixDigests: PrefixDigest[],
     private readonly onProgress: ProgressFn,
   ) {
     this.prefixDigests = [...prefixDigests];
     this.lastCheckpoint = prefixDigests.at(-1)?.offset ?? 0;
-    this.lastWriteback = this.lastCheckpoint;
   }
 
-  /** Copy from `start` to the end of the source; returns the bytes read from the source. */
-  async copyFrom(start: number): Promise<number> {
+  /**
+   * Copy from `start` to the size the source had when it was opened (a file that keeps growing
+   * cannot keep the copy going; the caller sees the change); returns the bytes read.
+   */
+  async copyFrom(start: number, pool: BufferPool): Promise<number> {
     const size = this.job.tuning.bufferBytes;
-    const buffers = [0, 1, 2].map(() => Buffer.allocUnsafeSlow(size));
+    const count = Math.max(3, this.job.tuning.bufferCount ?? 3);
+    const buffers = Array.from({ length: count }, () => pool.acquire(size));
+    const writes: Promise<void>[] = buffers.map(() => Promise.resolve());
     let pos = start;
-    let pendingWrite: Promise<void> = Promise.resolve();
     try {
-      let n = await this.source.read(buffers[0] as Buffer, 0, size, pos);
+      let n = await this.read(buffers[0] as Buffer, pos);
       for (let i = 0; n > 0; i++) {
-        const current = buffers[i % 3] as Buffer;
-        const nextRead = this.source.read(buffers[(i + 1) % 3] as Buffer, 0, size, pos + n);
-        nextRead.catch(() => {}); // observed below; avoid an unhandled rejection meanwhile
-        await pendingWrite;
-        pendingWrite = this.writeAll(current, n, pos);
-        pendingWrite.catch(() => {});
+        const current = buffers[i % count] as Buffer;
+        const next = (i + 1) % count;
+        await writes[next]; // that buffer's last write must be done before it is read into
+        const nextRead = this.read(buffers[next] as Buffer, pos + n);
+        writes[i % count] = this.track(this.dst.write(current, n, pos));
         this.hash.update(current.subarray(0, n));
         pos += n;
         n = await nextRead;
-        await this.afterBlock(pos, pendingWrite);
+        await this.afterBlock(pos, writes);
       }
-      await pendingWrite;
+      await Promise.all(writes);
     } catch (err) {
-      if (err instanceof SourceGoneError) await this.keepForResume(pendingWrite, pos);
+      if (err instanceof SourceGoneError || err instanceof SourceReadError)
+        await this.keepForResume(writes, pos);
       throw err;
+    } finally {
+      await Promise.allSettled(this.inFlight);
+      pool.release(...buffers);
     }
     this.onProgress(pos, this.source.size);
     return pos - start;
   }
 
-  private async writeAll(buffer: Buffer, length: number, position: number): Promise<void> {
-    let done = 0;
-    while (done < length) {
-      const { bytesWritten } = await this.dst.write(buffer, done, length - done, position + done);
-      done += bytesWritten;
-    }
+  /**
+   * Read the block at `at` into `buffer`. A block that starts off a sector boundary (a resume
+   * from an odd offset, after a short read) is shortened so that the next one starts on it again,
+   * so O_DIRECT writes keep going.
+   */
+  private read(buffer: Buffer, at: number): Promise<number> {
+    const end = this.source.size;
+    if (at >= end) return Promise.resolve(0);
+    const length = Math.min(buffer.length - (at % DIRECT_IO_ALIGN), end - at);
+    return this.track(this.source.read(buffer, 0, length, at));
   }
 
-  /** Checkpoints, early write-back and progress, at most once per block. */
-  private async afterBlock(pos: number, pendingWrite: Promise<void>): Promise<void> {
-    const { checkpointBytes, writebackBytes } = this.job.tuning;
-    if (writebackBytes > 0 && pos - this.lastWriteback >= writebackBytes) {
-      startWriteback(this.dst.fd, this.lastWriteback, pos - this.lastWriteback);
-      this.lastWriteback = pos;
-    }
-    if (pos - this.lastCheckpoint >= checkpointBytes) {
-      await pendingWrite;
+  /** Remember an I/O until it settles; its rejection is observed by whoever awaits it. */
+  private track<T>(io: Promise<T>): Promise<T> {
+    this.inFlight.add(io);
+    io.then(
+      () => this.inFlight.delete(io),
+      () => this.inFlight.delete(io),
+    );
+    return io;
+  }
+
+  /** Checkpoints and progress, at most once per block. */
+  private async afterBlock(pos: number, writes: readonly Promise<void>[]): Promise<void> {
+    if (pos - this.lastCheckpoint >= this.job.tuning.checkpointBytes) {
+      await Promise.all(writes);
       this.prefixDigests.push({ offset: pos, sha256: this.hash.copy().digest('hex') });
       this.lastCheckpoint = pos;
       await this.saveState(pos);
@@ -213,10 +240,10 @@ class CopyRun {
     }
   }
 
-  /** The recorder went away: make the bytes copied so far durable and describe them. */
-  private async keepForResume(pendingWrite: Promise<void>, hashedUpTo: number): Promise<void> {
+  /** The recorder went away or a read failed: make the bytes copied so far durable and describe them. */
+  private async keepForResume(writes: readonly Promise<void>[], hashedUpTo: number): Promise<void> {
     try {
-      await pendingWrite;
+      await Promise.all(writes);
     } catch {
       return; // the write itself failed; the last saved state still describes good bytes
     }

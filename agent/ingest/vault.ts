@@ -32,6 +32,22 @@ export class VaultLayout {
     return path.join(this.paths.quarantineDir, `${stamp}-${path.basename(stagedPath)}`);
   }
 
+  /**
+   * Remove the temporary files a kill left behind in the staging area (the durable-write
+   * helper's `.NAME.RANDOM.tmp`). Partial copies (`.part`) and their resume states stay: the next
+   * dock resumes from them. Returns how many were removed.
+   */
+  async removeStaleTemporaries(): Promise<number> {
+    let removed = 0;
+    const names = await fsp.readdir(this.paths.stagingDir).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!/^\..+\.[0-9a-f]{12}\.tmp$/.test(name)) continue;
+      await fsp.rm(path.join(this.paths.stagingDir, name), { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
   /** Create the vault's directories (owner-only access). */
   async ensureDirs(): Promise<void> {
     for (const dir of [this.paths.vaultDir, this.paths.stagingDir, this.paths.quarantineDir]) {

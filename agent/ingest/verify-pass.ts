@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
 import { failpoint } from '../ops/failpoints.ts';
-import { alignedBuffer, DIRECT_IO_ALIGN, dropCachedPages } from './page-cache.ts';
+import { BufferPool } from './buffer-pool.ts';
+import { DIRECT_IO_ALIGN, dropCachedPages, isAligned } from './page-cache.ts';
 
 /** How a verify read avoided the page cache. `buffered` means it could not: the result is weaker. */
 export type VerifyMethod = 'o-direct' | 'fadvise-dontneed' | 'buffered';
@@ -21,29 +22,32 @@ export async function runVerifyPass(
   file: string,
   bufferBytes: number,
   onProgress: (bytesDone: number) => void = () => {},
+  pool: BufferPool = new BufferPool(0),
 ): Promise<VerifyOutcome> {
-  const direct = await tryDirect(file, bufferBytes, onProgress);
-  if (direct) return direct;
-  const handle = await fsp.open(file, 'r');
+  const length = Math.max(DIRECT_IO_ALIGN, bufferBytes - (bufferBytes % DIRECT_IO_ALIGN));
+  const buffers: [Buffer, Buffer] = [pool.acquire(length), pool.acquire(length)];
   try {
-    const method: VerifyMethod = dropCachedPages(handle.fd) ? 'fadvise-dontneed' : 'buffered';
-    const buffers = [Buffer.allocUnsafeSlow(bufferBytes), Buffer.allocUnsafeSlow(bufferBytes)];
-    const { sha256, size } = await hashHandle(handle, buffers as [Buffer, Buffer], false, onProgress);
-    return { sha256, size, method };
+    const direct = await tryDirect(file, buffers, onProgress);
+    if (direct) return direct;
+    const handle = await fsp.open(file, 'r');
+    try {
+      const method: VerifyMethod = dropCachedPages(handle.fd) ? 'fadvise-dontneed' : 'buffered';
+      const { sha256, size } = await hashHandle(handle, buffers, false, onProgress);
+      return { sha256, size, method };
+    } finally {
+      await handle.close();
+    }
   } finally {
-    await handle.close();
+    pool.release(...buffers);
   }
 }
 
 async function tryDirect(
   file: string,
-  bufferBytes: number,
+  [a, b]: [Buffer, Buffer],
   onProgress: (bytesDone: number) => void,
 ): Promise<VerifyOutcome | null> {
-  const length = Math.max(DIRECT_IO_ALIGN, bufferBytes - (bufferBytes % DIRECT_IO_ALIGN));
-  const a = alignedBuffer(length);
-  const b = alignedBuffer(length);
-  if (!a || !b) return null;
+  if (!isAligned(a) || !isAligned(b)) return null;
   let handle: fsp.FileHandle;
   try {
     handle = await fsp.open(file, constants.O_RDONLY | constants.O_DIRECT);

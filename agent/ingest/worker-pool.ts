@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { DockError } from '../errors.ts';
 import { fromWire } from './errors.ts';
-import type { WorkerReply, WorkerRequest } from './ingest-worker.ts';
+import type { WorkerReply, WorkerRequest } from './ingest-worker-loop.ts';
+import { startWorkerThread, workerEntryUrl } from './worker-thread.ts';
 
 /** A worker request before the pool numbers it. */
 export type IngestTaskRequest = WorkerRequest extends infer R
@@ -28,26 +29,49 @@ interface Task {
 
 interface Slot {
   worker: Worker;
-  task: Task | null;
+  readonly tasks: Map<number, Task>;
+}
+
+/** How many tasks the pool runs at once, and their buffers when it is crowded. */
+export interface PoolOptions {
+  /**
+   * Tasks one worker thread runs side by side (default 24). A copy waits on its recorder's USB
+   * link most of the time, so one thread can hash for many recorders; a fast disk fills a core
+   * with one copy, and then side-by-side tasks share it.
+   */
+  readonly tasksPerWorker?: number;
+  /**
+   * Buffer size of a task started while more tasks run than there are threads (default 1 MiB):
+   * many slow links need neither big buffers nor the memory they would take.
+   */
+  readonly crowdedBufferBytes?: number;
 }
 
 /**
- * A fixed pool of ingest worker threads (default: one per core). Copy loops and hashing run in the
- * workers so the main event loop (page, API, ledger) stays responsive. Tasks run first come,
- * first served; a worker that dies fails its task and is replaced.
+ * A fixed pool of ingest worker threads (default: one per core), each running several tasks side
+ * by side. Copy loops and hashing run in the workers so the main event loop (page, API, ledger)
+ * stays responsive. Tasks start first come, first served, on the least busy thread; a worker that
+ * dies fails its tasks and is replaced.
  */
 export class IngestWorkerPool implements IngestTaskRunner {
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private nextId = 1;
   private closed = false;
+  private readonly tasksPerWorker: number;
+  private readonly crowdedBufferBytes: number;
 
   constructor(
     readonly size: number = availableParallelism(),
     private readonly workerUrl: URL = defaultWorkerUrl(),
+    options: PoolOptions = {},
   ) {
     if (!Number.isInteger(size) || size < 1)
       throw new RangeError(`worker pool size must be ≥ 1, got ${size}`);
+    this.tasksPerWorker = options.tasksPerWorker ?? 24;
+    this.crowdedBufferBytes = options.crowdedBufferBytes ?? 1 << 20;
+    if (!Number.isInteger(this.tasksPerWorker) || this.tasksPerWorker < 1)
+      throw new RangeError(`tasks per worker must be ≥ 1, got ${this.tasksPerWorker}`);
   }
 
   /** Run one request in a worker; resolves with the worker's result or rejects with a typed error. */
@@ -69,7 +93,7 @@ export class IngestWorkerPool implements IngestTaskRunner {
 
   /** Tasks waiting for a worker plus tasks running. */
   get pending(): number {
-    return this.queue.length + this.slots.filter((s) => s.task !== null).length;
+    return this.queue.length + this.running();
   }
 
   /** Stop every worker. Running tasks are rejected. */
@@ -81,21 +105,34 @@ export class IngestWorkerPool implements IngestTaskRunner {
     this.slots.length = 0;
   }
 
+  private running(): number {
+    return this.slots.reduce((n, s) => n + s.tasks.size, 0);
+  }
+
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const slot = this.idleSlot();
+      const slot = this.freeSlot();
       if (!slot) return;
       const task = this.queue.shift() as Task;
-      slot.task = task;
-      slot.worker.postMessage({ ...task.request, id: task.id });
+      const crowded = this.running() >= this.size;
+      slot.tasks.set(task.id, task);
+      slot.worker.postMessage({
+        ...withBuffers(task.request, crowded, this.crowdedBufferBytes),
+        id: task.id,
+      });
     }
   }
 
-  private idleSlot(): Slot | null {
-    const idle = this.slots.find((s) => s.task === null);
-    if (idle) return idle;
-    if (this.slots.length >= this.size) return null;
-    const slot: Slot = { worker: startWorker(this.workerUrl), task: null };
+  /** The least busy thread with room, starting a new one while there are idle cores. */
+  private freeSlot(): Slot | null {
+    const least = this.slots.reduce<Slot | null>((a, s) => (a && a.tasks.size <= s.tasks.size ? a : s), null);
+    if (least && least.tasks.size === 0) return least;
+    if (this.slots.length < this.size) return this.startSlot();
+    return least && least.tasks.size < this.tasksPerWorker ? least : null;
+  }
+
+  private startSlot(): Slot {
+    const slot: Slot = { worker: startWorkerThread(this.workerUrl), tasks: new Map() };
     slot.worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
     slot.worker.on('error', (err) => this.onWorkerDeath(slot, err));
     slot.worker.on('exit', (code) =>
@@ -106,13 +143,13 @@ export class IngestWorkerPool implements IngestTaskRunner {
   }
 
   private onReply(slot: Slot, reply: WorkerReply): void {
-    const task = slot.task;
-    if (!task || task.id !== reply.id) return;
+    const task = slot.tasks.get(reply.id);
+    if (!task) return;
     if (reply.type === 'progress') {
       task.onProgress(reply.bytesDone, reply.bytesTotal);
       return;
     }
-    slot.task = null;
+    slot.tasks.delete(reply.id);
     if (reply.type === 'done') task.resolve(reply.result);
     else task.reject(fromWire(reply.error));
     this.dispatch();
@@ -122,16 +159,30 @@ export class IngestWorkerPool implements IngestTaskRunner {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
     this.slots.splice(index, 1);
-    slot.task?.reject(
-      new DockError(
-        'WORKER_DIED',
-        `an ingest worker stopped unexpectedly (${err.message}); the file will be retried on the next dock`,
-        { cause: err },
-      ),
-    );
-    slot.task = null;
+    for (const task of slot.tasks.values()) {
+      task.reject(
+        new DockError(
+          'WORKER_DIED',
+          `an ingest worker stopped unexpectedly (${err.message}); the file will be retried on the next dock`,
+          { cause: err },
+        ),
+      );
+    }
+    slot.tasks.clear();
     if (!this.closed) this.dispatch();
   }
+}
+
+/** The request with its buffers cut to `bytes` when the pool is crowded (never enlarged). */
+function withBuffers(request: Request, crowded: boolean, bytes: number): Request {
+  if (!crowded) return request;
+  if (request.kind === 'seal') {
+    const tuning = request.job.tuning;
+    if (tuning.bufferBytes <= bytes) return request;
+    return { ...request, job: { ...request.job, tuning: { ...tuning, bufferBytes: bytes } } };
+  }
+  if (request.kind === 'verify' && request.bufferBytes > bytes) return { ...request, bufferBytes: bytes };
+  return request;
 }
 
 /**
@@ -139,19 +190,10 @@ export class IngestWorkerPool implements IngestTaskRunner {
  * when bundled (the bundle puts the worker entry next to the main one).
  */
 export function defaultWorkerUrl(): URL {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./ingest-worker${ext}`, import.meta.url);
+  return workerEntryUrl(import.meta.url, 'ingest-worker');
 }
 
-/**
- * Start a worker. From TypeScript source (development, tests) the worker first registers the tsx
- * loader, which tsx does not pass on to worker threads itself; a bundled build loads its .js file.
- */
-function startWorker(workerUrl: URL): Worker {
-  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl);
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(workerUrl.href);
-  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`, {
-    eval: true,
-  });
+/** The simulator's worker entry (sim-ingest-worker.ts): files opened with planned read faults. */
+export function simWorkerUrl(): URL {
+  return workerEntryUrl(import.meta.url, 'sim-ingest-worker');
 }

@@ -1,3 +1,5 @@
+import type { AlertFacts, AlertKind } from './alert-kinds.ts';
+import { canonicalJson } from './canonical-json.ts';
 import { LedgerStateError } from './errors.ts';
 import type { AlertSeverity } from './event-types.ts';
 import { optionalText, requireOneOf, requireText } from './input-checks.ts';
@@ -9,17 +11,23 @@ import type { WriteContext } from './write-context.ts';
 const SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'critical'];
 
 /** An alert for the equipment manager: a late clip, a recording gap, a recorder not ready … */
-export interface AlertInput {
-  /** Stable machine name, e.g. 'late-clip', 'recording-gap', 'recorder-not-ready'. */
-  readonly kind: string;
+export interface AlertInput<K extends AlertKind = AlertKind> {
+  /** One of the alert vocabulary's kinds (alert-kinds.ts). */
+  readonly kind: K;
   readonly severity: AlertSeverity;
-  /** What it is about, e.g. 'recorder:SN123' or 'clip:<id>'. No personal data. */
+  /** What it is about, built with subjects.ts (`recorder:SN123`, `clip:<id>` …). No personal data. */
   readonly subject: string;
+  /** The kind's facts: what the page and the CLI say, in the reader's language. */
+  readonly facts: AlertFacts<K>;
+  /** The same in one English sentence, for logs and the central store. */
   readonly detail?: string | null;
 }
 
+/** An alert input of any kind (the union of AlertInput<K> over the kinds). */
+export type AnyAlertInput = { [K in AlertKind]: AlertInput<K> }[AlertKind];
+
 /** Open an alert. While one of the same kind about the same subject is open, that one is returned. */
-export function openAlert(ctx: WriteContext, input: AlertInput): AlertRecord {
+export function openAlert(ctx: WriteContext, input: AnyAlertInput): AlertRecord {
   const kind = requireText('kind', input.kind);
   const subject = requireText('subject', input.subject);
   const open = findOpenAlert(ctx.db, kind, subject);
@@ -35,6 +43,7 @@ export function openAlert(ctx: WriteContext, input: AlertInput): AlertRecord {
       subject,
       detail: optionalText('detail', input.detail),
       openedAt: at.toISOString(),
+      facts: JSON.parse(canonicalJson(input.facts)) as Record<string, string | number | boolean | null>,
     },
     at,
   );

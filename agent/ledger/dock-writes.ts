@@ -52,27 +52,6 @@ export function recordClipTiming(ctx: WriteContext, input: ClipTimingInput): voi
   );
 }
 
-/** Record that a sealed file was deleted from its recorder (the wipe after a verified seal). */
-export function recordWipe(ctx: WriteContext, clipId: string): void {
-  const clip = findClip(ctx.db, requireText('clipId', clipId));
-  if (!clip)
-    throw new LedgerStateError(`the clip ${clipId} is not sealed: a file is wiped only after its seal`);
-  if (cachedStatement(ctx.db, 'SELECT 1 FROM wiped_files WHERE clip_id = ?').get(clipId)) return;
-  const at = ctx.now();
-  ctx.events.append(
-    'clip.wiped',
-    {
-      clipId,
-      serial: clip.serial,
-      sourcePath: clip.sourcePath,
-      sha256: clip.sha256,
-      size: clip.size,
-      wipedAt: at.toISOString(),
-    },
-    at,
-  );
-}
-
 /** A written explanation of a recording gap (R9). */
 export interface GapExplanationInput {
   readonly alertId: string;

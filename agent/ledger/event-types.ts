@@ -92,6 +92,10 @@ export interface EventDataByType {
     durationMs: number | null;
     flags: string[];
     vault: string;
+    /** The recorder file's modification time when it was opened (schema 7 on). */
+    sourceMtimeMs?: number;
+    /** SHA-256 of the file's first bytes, up to 1 MiB (schema 7 on). */
+    headSha256?: string;
   };
   'recorder.checked_out': {
     assignmentId: string;
@@ -126,6 +130,8 @@ export interface EventDataByType {
     subject: string;
     detail: string | null;
     openedAt: string;
+    /** The facts of the alert's kind (agent/ledger/alert-kinds.ts; schema 7 on). */
+    facts?: Record<string, string | number | boolean | null>;
   };
   'alert.resolved': { alertId: string; resolvedAt: string; resolvedBy: string | null; note: string | null };
   'session.step': { sessionId: string; step: string; detail: string | null };
@@ -143,6 +149,26 @@ export interface EventDataByType {
     sha256: string;
     size: number;
     wipedAt: string;
+    /** How the wipe was known: the dock unlinked the file, or found it gone at the next dock after a crash. */
+    how?: 'unlinked' | 'found-gone';
+  };
+  'clip.wipe_intended': {
+    clipId: string;
+    serial: string;
+    sourcePath: string;
+    size: number;
+    mtimeMs: number;
+    intendedAt: string;
+  };
+  'clip.wipe_cancelled': { clipId: string; reason: string };
+  'file.unreadable': {
+    serial: string;
+    sourcePath: string;
+    size: number;
+    mtimeMs: number;
+    position: number;
+    errno: string | null;
+    at: string;
   };
   'gap.explained': { alertId: string; text: string; signedBy: string[]; explainedAt: string };
   'account.saved': {
@@ -227,6 +253,9 @@ export const EVENT_TYPES: readonly EventType[] = [
   'export.created',
   'clip.checked',
   'recorder.bound',
+  'clip.wipe_intended',
+  'clip.wipe_cancelled',
+  'file.unreadable',
 ];
 
 /** The envelope that is canonically encoded and hashed: one per sequence number. */

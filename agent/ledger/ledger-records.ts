@@ -61,6 +61,10 @@ export interface ClipRecord {
   readonly flags: string[];
   /** Sequence number of the seal event. */
   readonly sealSeq: number;
+  /** The recorder file's modification time when sealed; null before schema 7 (and where a query does not join clip_sources). */
+  readonly sourceMtimeMs: number | null;
+  /** SHA-256 of the recorder file's first bytes (up to 1 MiB); null before schema 7. */
+  readonly headSha256: string | null;
 }
 
 /** A check-out, and its check-in once the recorder is back. */
@@ -97,6 +101,8 @@ export interface AlertRecord {
   readonly severity: AlertSeverity;
   readonly subject: string;
   readonly detail: string | null;
+  /** The facts of the alert's kind (alert-kinds.ts); null for alerts opened before schema 7. */
+  readonly facts: Readonly<Record<string, string | number | boolean | null>> | null;
   readonly openedAt: Date;
   readonly resolvedAt: Date | null;
   readonly resolvedBy: string | null;
@@ -173,6 +179,8 @@ export function clipFromRow(r: Row): ClipRecord {
     sealedAt: date(r.sealed_at),
     flags: JSON.parse(r.flags as string) as string[],
     sealSeq: r.seal_seq as number,
+    sourceMtimeMs: (r.source_mtime_ms as number | null | undefined) ?? null,
+    headSha256: (r.head_sha256 as string | null | undefined) ?? null,
   };
 }
 
@@ -215,6 +223,7 @@ export function alertFromRow(r: Row): AlertRecord {
     severity: r.severity as AlertSeverity,
     subject: r.subject as string,
     detail: r.detail as string | null,
+    facts: typeof r.facts === 'string' ? (JSON.parse(r.facts) as AlertRecord['facts']) : null,
     openedAt: date(r.opened_at),
     resolvedAt: dateOrNull(r.resolved_at),
     resolvedBy: r.resolved_by as string | null,

@@ -5,14 +5,16 @@ import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { failpoint, failpointsArmed } from '../ops/failpoints.ts';
 import type { DockPaths } from '../paths.ts';
-import { ReportQueries } from '../reports/report-queries.ts';
 import { AccessQueries, WebSessionStore } from './access-queries.ts';
 import * as access from './access-writes.ts';
-import { type AlertInput, openAlert, resolveAlert } from './alert-writes.ts';
+import { type AnyAlertInput, openAlert, resolveAlert } from './alert-writes.ts';
 import type { Checkpoint } from './checkpoint.ts';
 import { latestCheckpoint, listCheckpoints, writeCheckpoint } from './checkpoint-store.ts';
+import * as custody from './custody-writes.ts';
 import { ledgerBackupDir, ledgerFile, openLedgerDatabase } from './database.ts';
+import { createDockFace } from './dock-face.ts';
 import { createDockKey, type DockKeyPair, dockKeyExists, dockKeyFiles, loadDockKey } from './dock-key.ts';
+import type { DockLedger } from './dock-ledger.ts';
 import * as dockWrites from './dock-writes.ts';
 import * as equipment from './equipment-writes.ts';
 import { DockKeyError, LedgerLostError, LedgerStateError } from './errors.ts';
@@ -34,12 +36,12 @@ export interface LedgerOptions {
   /** A child logger for this module; the ledger never logs personal data. */
   readonly logger: Logger;
   readonly now?: () => Date;
-  /** Write a checkpoint after this many events (default 100) … */
-  readonly checkpointEveryEvents?: number;
-  /** … or when this many minutes passed since the last one (default 15). */
-  readonly checkpointEveryMinutes?: number;
-  /** R8 fault-report deadline (default 24 hours). */
-  readonly faultDeadlineHours?: number;
+  /** Write a checkpoint after this many events (config `ledger.checkpointEveryEvents`) … */
+  readonly checkpointEveryEvents: number;
+  /** … or when this many minutes passed since the last one (`ledger.checkpointEveryMinutes`). */
+  readonly checkpointEveryMinutes: number;
+  /** R8: a fault must be reported within this many hours (`rules.faultReportHours`). */
+  readonly faultReportHours: number;
   /** Id generator for sessions, assignments, faults, alerts (default random UUIDs). */
   readonly newId?: () => string;
 }
@@ -61,8 +63,8 @@ export class Ledger {
   readonly accessQueries: AccessQueries;
   /** The page's login sessions (not history). */
   readonly webSessions: WebSessionStore;
-  /** The reports' queries (ledger exports, inventory, handover, yearly statistics). */
-  readonly reports: ReportQueries;
+  /** What docking reads and writes (the dock manager, sessions, sealer, admission). */
+  readonly dock: DockLedger;
   private readonly ctx: WriteContext;
   private readonly runInTransaction: (fn: () => unknown) => unknown;
 
@@ -80,18 +82,18 @@ export class Ledger {
       now: opts.now,
       newId: opts.newId,
       vaultDir: opts.paths.vaultDir,
-      faultDeadlineHours: opts.faultDeadlineHours,
+      faultDeadlineHours: opts.faultReportHours,
       logger: opts.logger,
     };
     this.queries = new ManagerQueries(db);
     this.accessQueries = new AccessQueries(db);
     this.webSessions = new WebSessionStore(db);
-    this.reports = new ReportQueries(db);
     this.runInTransaction = db.transaction((fn: () => unknown) => {
       const result = fn();
       this.checkpointInTransaction(false);
       return result;
     });
+    this.dock = createDockFace(this.ctx, db, (fn) => this.transaction(fn));
   }
 
   /**
@@ -103,9 +105,6 @@ export class Ledger {
     const opts = {
       ...options,
       now: options.now ?? (() => new Date()),
-      checkpointEveryEvents: options.checkpointEveryEvents ?? 100,
-      checkpointEveryMinutes: options.checkpointEveryMinutes ?? 15,
-      faultDeadlineHours: options.faultDeadlineHours ?? 24,
       newId: options.newId ?? randomUUID,
     };
     const { stateDir } = opts.paths;
@@ -178,6 +177,14 @@ export class Ledger {
     });
   }
 
+  /**
+   * The database, for read-only query modules above the ledger (the reports build their own
+   * questions on it). Every change goes through the methods here, as an event in the chain.
+   */
+  get readHandle(): Database {
+    return this.db;
+  }
+
   /** Run several ledger operations as one transaction (all or nothing, one fsync). */
   transaction<T>(fn: () => T): T {
     const from = failpointsArmed && !this.db.inTransaction ? this.head().seq : -1;
@@ -247,7 +254,7 @@ export class Ledger {
   }
 
   /** Open an alert (or return the open one of the same kind and subject). */
-  openAlert(input: AlertInput): R.AlertRecord {
+  openAlert(input: AnyAlertInput): R.AlertRecord {
     return this.transaction(() => openAlert(this.ctx, input));
   }
 
@@ -265,7 +272,7 @@ export class Ledger {
       this.transaction(() => dockWrites.recordSessionStep(this.ctx, sessionId, step, detail)),
     clipTiming: (input: dockWrites.ClipTimingInput) =>
       this.transaction(() => dockWrites.recordClipTiming(this.ctx, input)),
-    wipe: (clipId: string) => this.transaction(() => dockWrites.recordWipe(this.ctx, clipId)),
+    wipe: (clipId: string) => this.transaction(() => custody.confirmWipe(this.ctx, clipId, 'unlinked')),
     explainGap: (input: dockWrites.GapExplanationInput) =>
       this.transaction(() => {
         const signedBy = dockWrites.recordGapExplanation(this.ctx, input);

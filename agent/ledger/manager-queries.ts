@@ -105,7 +105,7 @@ export class ManagerQueries {
   openAlerts(limit = 1000): AlertRecord[] {
     const rows = cachedStatement(
       this.db,
-      'SELECT * FROM alerts WHERE resolved_at IS NULL ORDER BY opened_at DESC LIMIT ?',
+      'SELECT a.*, af.facts FROM alerts a LEFT JOIN alert_facts af ON af.alert_id = a.id WHERE a.resolved_at IS NULL ORDER BY a.opened_at DESC LIMIT ?',
     ).all(limit) as Row[];
     return rows.map(alertFromRow);
   }
@@ -114,7 +114,7 @@ export class ManagerQueries {
   resolvedAlerts(since: Date, limit = 200): AlertRecord[] {
     const rows = cachedStatement(
       this.db,
-      'SELECT * FROM alerts WHERE resolved_at >= ? ORDER BY resolved_at DESC LIMIT ?',
+      'SELECT a.*, af.facts FROM alerts a LEFT JOIN alert_facts af ON af.alert_id = a.id WHERE a.resolved_at >= ? ORDER BY a.resolved_at DESC LIMIT ?',
     ).all(since.getTime(), limit) as Row[];
     return rows.map(alertFromRow);
   }

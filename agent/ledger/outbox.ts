@@ -1,20 +1,21 @@
 import type { Database } from 'better-sqlite3';
 import { canonicalJson } from './canonical-json.ts';
+import type { OutboxBodies, OutboxKind, StoredBodies } from './outbox-bodies.ts';
 import { cachedStatement } from './statement-cache.ts';
 
-/** Kinds of record the forwarder delivers to the central store. */
-export type OutboxKind = 'dock' | 'clip' | 'session' | 'assignment' | 'fault' | 'alert' | 'checkpoint';
-
-/** One record waiting for (or past) delivery. `id` orders delivery; `recordId` is stable. */
-export interface OutboxRecord {
+/** One record of a kind, waiting for (or past) delivery. `id` orders delivery; `recordId` is stable. */
+export interface OutboxRow<K extends OutboxKind> {
   readonly id: number;
-  readonly kind: OutboxKind;
+  readonly kind: K;
   readonly recordId: string;
   /** The event (or, for checkpoints, the sequence) that produced it. */
   readonly eventSeq: number | null;
-  readonly body: unknown;
+  readonly body: StoredBodies[K];
   readonly createdAt: Date;
 }
+
+/** One outbox record, its body typed by its kind. */
+export type OutboxRecord = { [K in OutboxKind]: OutboxRow<K> }[OutboxKind];
 
 /** How much is waiting after a cursor. */
 export interface OutboxBacklog {
@@ -27,9 +28,9 @@ export interface OutboxBacklog {
 }
 
 /** Add a record to the outbox. Call inside the transaction that appends the producing event. */
-export function addToOutbox(
+export function addToOutbox<K extends OutboxKind>(
   db: Database,
-  record: { kind: OutboxKind; recordId: string; eventSeq: number | null; body: unknown; createdAt: Date },
+  record: { kind: K; recordId: string; eventSeq: number | null; body: OutboxBodies[K]; createdAt: Date },
 ): void {
   cachedStatement(
     db,
@@ -43,15 +44,17 @@ export function addToOutbox(
   );
 }
 
+// The one place a body is taken on trust: this ledger wrote it, typed by its kind (or an older
+// build did, which StoredBodies allows for); every mapped record is checked against its schema.
 function fromRow(r: Record<string, unknown>): OutboxRecord {
   return {
     id: r.id as number,
     kind: r.kind as OutboxKind,
     recordId: r.record_id as string,
     eventSeq: r.event_seq as number | null,
-    body: JSON.parse(r.body as string) as unknown,
+    body: JSON.parse(r.body as string),
     createdAt: new Date(r.created_at as number),
-  };
+  } as OutboxRecord;
 }
 
 /** Records with an id after `afterId`, oldest first (the forwarder keeps its own cursor). */

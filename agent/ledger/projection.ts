@@ -110,6 +110,12 @@ const appliers: { [T in EventType]: Applier<T> } = {
       canonicalJson(d.flags),
       seq,
     );
+    if (d.sourceMtimeMs !== undefined || d.headSha256 !== undefined) {
+      cachedStatement(
+        db,
+        'INSERT INTO clip_sources (clip_id, source_mtime_ms, head_sha256, seq) VALUES (?, ?, ?, ?)',
+      ).run(d.clipId, d.sourceMtimeMs ?? null, d.headSha256 ?? null, seq);
+    }
   },
   'recorder.checked_out': (db, { seq, data: d }) => {
     cachedStatement(
@@ -149,6 +155,12 @@ const appliers: { [T in EventType]: Applier<T> } = {
       db,
       `INSERT INTO alerts (id, kind, severity, subject, detail, opened_at, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ).run(d.alertId, d.kind, d.severity, d.subject, d.detail, msOfRequired(d.openedAt), seq);
+    if (d.facts !== undefined)
+      cachedStatement(db, 'INSERT INTO alert_facts (alert_id, facts, seq) VALUES (?, ?, ?)').run(
+        d.alertId,
+        canonicalJson(d.facts),
+        seq,
+      );
   },
   'alert.resolved': (db, { seq, data: d }) => {
     changeOne(
@@ -176,6 +188,36 @@ const appliers: { [T in EventType]: Applier<T> } = {
       `INSERT INTO wiped_files (clip_id, recorder_serial, source_path, sha256, size, wiped_at, seq)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ).run(d.clipId, d.serial, d.sourcePath, d.sha256, d.size, msOfRequired(d.wipedAt), seq);
+    cachedStatement(db, 'DELETE FROM wipe_intents WHERE clip_id = ?').run(d.clipId);
+  },
+  'clip.wipe_intended': (db, { seq, data: d }) => {
+    cachedStatement(
+      db,
+      `INSERT INTO wipe_intents (clip_id, recorder_serial, source_path, size, mtime_ms, intended_at, seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(d.clipId, d.serial, d.sourcePath, d.size, d.mtimeMs, msOfRequired(d.intendedAt), seq);
+  },
+  'clip.wipe_cancelled': (db, { data: d }) => {
+    changeOne(db, 'DELETE FROM wipe_intents WHERE clip_id = ?', [d.clipId], `wipe intent of ${d.clipId}`);
+  },
+  'file.unreadable': (db, { seq, data: d }) => {
+    cachedStatement(
+      db,
+      `INSERT INTO unreadable_files (file_key, recorder_serial, source_path, size, mtime_ms, attempts, position, errno, last_at, seq)
+       VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+       ON CONFLICT (file_key) DO UPDATE SET attempts = attempts + 1,
+         position = excluded.position, errno = excluded.errno, last_at = excluded.last_at, seq = excluded.seq`,
+    ).run(
+      unreadableFileKey(d.serial, d.sourcePath, d.size, d.mtimeMs),
+      d.serial,
+      d.sourcePath,
+      d.size,
+      d.mtimeMs,
+      d.position,
+      d.errno,
+      msOfRequired(d.at),
+      seq,
+    );
   },
   'gap.explained': (db, { seq, data: d }) => {
     cachedStatement(
@@ -299,6 +341,11 @@ function applyFaultReported(db: Database, { seq, data: d }: LedgerEvent<'fault.r
     [`fault ${d.faultId}`, seq, d.serial],
     `recorder ${d.serial}`,
   );
+}
+
+/** The key of a recorder file in `unreadable_files`: the file as it was listed. */
+export function unreadableFileKey(serial: string, sourcePath: string, size: number, mtimeMs: number): string {
+  return canonicalJson([serial, sourcePath, size, Math.trunc(mtimeMs)]);
 }
 
 /** Apply one event to the projection tables. Throws LedgerStateError when it does not fit them. */

@@ -51,7 +51,12 @@ export function findOpenSession(db: Database, serial: string): SessionRecord | n
 
 /** The clip with this id, or null. */
 export function findClip(db: Database, id: string): ClipRecord | null {
-  return one(db, 'SELECT * FROM clips WHERE id = ?', id, clipFromRow);
+  return one(
+    db,
+    'SELECT c.*, cs.source_mtime_ms, cs.head_sha256 FROM clips c LEFT JOIN clip_sources cs ON cs.clip_id = c.id WHERE c.id = ?',
+    id,
+    clipFromRow,
+  );
 }
 
 /** Every clip sealed with this content digest (identical content is stored once in the vault). */
@@ -84,14 +89,19 @@ export function findFault(db: Database, id: string): FaultRecord | null {
 
 /** The alert with this id, or null. */
 export function findAlert(db: Database, id: string): AlertRecord | null {
-  return one(db, 'SELECT * FROM alerts WHERE id = ?', id, alertFromRow);
+  return one(
+    db,
+    'SELECT a.*, af.facts FROM alerts a LEFT JOIN alert_facts af ON af.alert_id = a.id WHERE a.id = ?',
+    id,
+    alertFromRow,
+  );
 }
 
 /** The open alert of this kind about this subject, or null. */
 export function findOpenAlert(db: Database, kind: string, subject: string): AlertRecord | null {
   const row = cachedStatement(
     db,
-    'SELECT * FROM alerts WHERE kind = ? AND subject = ? AND resolved_at IS NULL',
+    'SELECT a.*, af.facts FROM alerts a LEFT JOIN alert_facts af ON af.alert_id = a.id WHERE a.kind = ? AND a.subject = ? AND a.resolved_at IS NULL',
   ).get(kind, subject) as Row | undefined;
   return row ? alertFromRow(row) : null;
 }

@@ -51,6 +51,10 @@ export interface SealInput {
   readonly sealedAt: Date;
   readonly verifiedBy: VerifiedBy;
   readonly prefixDigests: readonly PrefixDigest[];
+  /** The recorder file's modification time when it was opened for the copy. */
+  readonly sourceMtimeMs?: number;
+  /** SHA-256 of the file's first bytes (up to 1 MiB), for telling a new file of the same name. */
+  readonly headSha256?: string;
 }
 
 /** What the dock session adds to a seal. */
@@ -187,7 +191,21 @@ function sealData(ctx: WriteContext, seal: SealInput, context: SealContext) {
     durationMs: optionalInt('durationMs', context.durationMs, 0),
     flags: [...new Set((context.flags ?? []).map((f) => requireText('flag', f)))].sort(),
     vault: vaultRelPathFor(sha256),
+    ...sourceFacts(seal),
   };
+}
+
+/** The recorder file's mtime and head digest, when the ingest core handed them over. */
+function sourceFacts(seal: SealInput): { sourceMtimeMs?: number; headSha256?: string } {
+  const facts: { sourceMtimeMs?: number; headSha256?: string } = {};
+  if (seal.sourceMtimeMs !== undefined)
+    facts.sourceMtimeMs = requireInt('sourceMtimeMs', Math.trunc(seal.sourceMtimeMs), 0);
+  if (seal.headSha256 !== undefined) {
+    if (!isSha256Hex(seal.headSha256))
+      throw new LedgerInputError(`the head digest '${seal.headSha256}' is not 64 lowercase hex digits`);
+    facts.headSha256 = seal.headSha256;
+  }
+  return facts;
 }
 
 function prefixDigests(list: readonly PrefixDigest[]): PrefixDigest[] {
@@ -220,7 +238,13 @@ export function recordSeal(ctx: WriteContext, seal: SealInput, context: SealCont
   const ev = ctx.events.append('clip.sealed', data, ctx.now());
   // Personal data (R11): the forwarder strips officer and unit names for targets that are not secure.
   const officer = session.officerNo ? findOfficer(ctx.db, session.officerNo) : null;
-  const { prefixDigests: _resumeOnly, vault: _localOnly, ...index } = data;
+  const {
+    prefixDigests: _resumeOnly,
+    vault: _localOnly,
+    sourceMtimeMs: _mtime,
+    headSha256: _head,
+    ...index
+  } = data;
   addToOutbox(ctx.db, {
     kind: 'clip',
     recordId: `clip:${data.clipId}`,
@@ -259,5 +283,7 @@ function clipFromSeal(d: ReturnType<typeof sealData>, seq: number): ClipRecord {
     sealedAt: new Date(d.sealedAt),
     flags: d.flags,
     sealSeq: seq,
+    sourceMtimeMs: d.sourceMtimeMs ?? null,
+    headSha256: d.headSha256 ?? null,
   };
 }

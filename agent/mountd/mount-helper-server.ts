@@ -2,6 +2,7 @@ import { chmod, chown, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { MountedVolume, VolumeMounter } from '../../drivers/contract/ports.ts';
 import {
   type HelperReply,
   type HelperRequest,
@@ -9,7 +10,6 @@ import {
   parseRequest,
 } from '../../drivers/mass-storage/mount-helper-protocol.ts';
 import { findMount } from '../../drivers/mass-storage/mountinfo.ts';
-import type { MountedVolume, VolumeMounter } from '../../drivers/ports.ts';
 import { isDockError } from '../errors.ts';
 
 /** The real mounter's surface the helper drives (LinuxVolumeMounter). */

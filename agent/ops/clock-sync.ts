@@ -1,4 +1,4 @@
-import koffi from 'koffi';
+import { openLibc } from '../os/libc.ts';
 
 /** adjtimex(2)'s answer when the kernel clock is not synchronised (STA_UNSYNC set). */
 const TIME_ERROR = 5;
@@ -11,7 +11,7 @@ let adjtimex: AdjtimexFn | null | undefined;
 function load(): AdjtimexFn | null {
   if (adjtimex !== undefined) return adjtimex;
   try {
-    const fn = koffi.load('libc.so.6').func('int adjtimex(_Inout_ uint8_t *buf)');
+    const fn = openLibc().func('int adjtimex(_Inout_ uint8_t *buf)');
     adjtimex = (buf) => fn(buf) as number;
   } catch {
     adjtimex = null;

@@ -1,6 +1,6 @@
-import koffi from 'koffi';
 import type { Logger } from 'pino';
 import { DockError } from '../errors.ts';
+import { type Libc, type LibcFunction, openLibc } from '../os/libc.ts';
 
 /** Exit code when the unit expects notifications that cannot be sent (EX_CONFIG, like bad config). */
 export const NOTIFY_UNAVAILABLE_EXIT_CODE = 78;
@@ -22,8 +22,6 @@ export class NotifyUnavailableError extends DockError {
 
 /** Sends one datagram to a unix socket address; returns 0, or a negative errno on failure. */
 export type DatagramSend = (address: string, message: string) => number;
-
-type KoffiFn = ReturnType<ReturnType<typeof koffi.load>['func']>;
 
 const AF_UNIX = 1;
 const SOCK_DGRAM = 2;
@@ -52,12 +50,13 @@ export function sockaddrUn(address: string): Buffer | null {
  * opened on first use and kept; each message is one `sendto`, as sd_notify(3) does.
  */
 export function libcDatagramSender(): DatagramSend {
-  let fns: { socket: KoffiFn; sendto: KoffiFn };
+  let libc: Libc;
+  let fns: { socket: LibcFunction; sendto: LibcFunction };
   try {
-    const lib = koffi.load('libc.so.6');
+    libc = openLibc();
     fns = {
-      socket: lib.func('int socket(int domain, int type, int protocol)'),
-      sendto: lib.func(
+      socket: libc.func('int socket(int domain, int type, int protocol)'),
+      sendto: libc.func(
         'intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)',
       ),
     };
@@ -70,11 +69,11 @@ export function libcDatagramSender(): DatagramSend {
     if (!addr) return -22; // EINVAL
     if (fd < 0) {
       fd = fns.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0) as number;
-      if (fd < 0) return -koffi.errno();
+      if (fd < 0) return -libc.errno();
     }
     const data = Buffer.from(message, 'utf8');
     const sent = Number(fns.sendto(fd, data, data.length, MSG_NOSIGNAL, addr, addr.length));
-    return sent < 0 ? -koffi.errno() : 0;
+    return sent < 0 ? -libc.errno() : 0;
   };
 }
 

@@ -1,4 +1,4 @@
-import type { FingerprintEntry } from '../../drivers/fingerprint-table.ts';
+import type { FingerprintEntry } from '../../drivers/contract/fingerprints.ts';
 
 /** The service's user and group (systemd/recorder-dock.sysusers). */
 export const SERVICE_GROUP = 'recorder-dock';

@@ -1,16 +1,15 @@
+import { localDate, localDateTime } from '../time/zoned-time.ts';
+import { formatBytes } from './byte-format.ts';
 import type { CellType, CellValue, Lang, TableColumn } from './table-model.ts';
-import { localDate, localDateTime } from './zoned-time.ts';
 
 /** What the page and the terminal show for an empty cell (CSV leaves it empty). */
 export const PAGE_EMPTY = '—';
 
-const MIB = 1024 * 1024;
-const GIB = 1024 * MIB;
 const HOUR_MS = 3_600_000;
 
 /**
  * One cell as text: dates and times in `timeZone` (`2026-11-21`, `2026-11-21 08:05`), bytes as
- * GB or MB with one decimal (1 GB = 1024³ bytes, as Windows shows them), hours with one decimal
+ * MiB or GiB with one decimal (formatBytes from MiB up), hours with one decimal
  * (the cell holds milliseconds), percent with %, null as `empty` ('' for CSV, PAGE_EMPTY for the
  * page). A string in a typed column (a totals label) is shown as it is. Both languages use the
  * same figures; `lang` is kept for the contract and future wording.
@@ -34,19 +33,12 @@ export function formatCell(
     case 'datetime':
       return localDateTime(value, timeZone);
     case 'bytes':
-      return formatReportBytes(value);
+      return formatBytes(value, 'MiB');
     case 'hours':
       return (value / HOUR_MS).toFixed(1);
     case 'percent':
       return `${Math.round(value)}%`;
   }
-}
-
-/** Bytes as `1.5 GB` or `350.2 MB` (one decimal; GB from 1024 MB on). */
-export function formatReportBytes(bytes: number): string {
-  const mb = bytes / MIB;
-  if (Number(mb.toFixed(1)) >= 1024) return `${(bytes / GIB).toFixed(1)} GB`;
-  return `${mb.toFixed(1)} MB`;
 }
 
 /** A cell as shown: a code in a column with `values` becomes its words, anything else formatCell. */

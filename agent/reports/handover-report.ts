@@ -1,7 +1,7 @@
+import { localDateTime } from '../time/zoned-time.ts';
 import type { ReportQueries } from './report-queries.ts';
 import { column, ITEM_CATEGORIES, ITEM_KINDS, RECORDER_STATUS, signatureLine } from './report-vocabulary.ts';
 import { bi, type CellValue, type TableModel } from './table-model.ts';
-import { localDateTime } from './zoned-time.ts';
 
 const RECORDER_COLUMNS = [
   column('serial', 'text', '记录仪编号', 'Recorder'),

@@ -1,7 +1,7 @@
+import { localDate } from '../time/zoned-time.ts';
 import type { ReportQueries } from './report-queries.ts';
 import { column, LEDGER_REMARKS } from './report-vocabulary.ts';
 import { type Bilingual, bi, type CellValue, type TableModel } from './table-model.ts';
-import { localDate } from './zoned-time.ts';
 
 /** The dock's default zone, for callers that do not name one (rules.timezone's default). */
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';

@@ -1,11 +1,11 @@
 import { DockError } from '../errors.ts';
+import { checkTimeZone, zonedInstant } from '../time/zoned-time.ts';
 import { handoverReport } from './handover-report.ts';
 import { inventoryReport } from './inventory-report.ts';
 import type { ReportQueries } from './report-queries.ts';
 import { statisticsReport } from './statistics-report.ts';
 import type { Bilingual, TableModel } from './table-model.ts';
 import { bi } from './table-model.ts';
-import { checkTimeZone, zonedInstant } from './zoned-time.ts';
 
 /** The yearly and handover reports (the 台账 is `ledgerTable`). */
 export type ReportName = 'inventory' | 'handover' | 'statistics';

@@ -48,6 +48,11 @@ const DOCKING = `SELECT s.*, r.model AS model, o.name AS officer_name FROM recor
 export class ReportQueries {
   constructor(readonly db: Database) {}
 
+  /** The reports' questions to a ledger, over its read handle. */
+  static of(ledger: { readonly readHandle: Database }): ReportQueries {
+    return new ReportQueries(ledger.readHandle);
+  }
+
   /** Check-outs overlapping `range` ([out, in) meets [from, to)) in `scope`, by check-out time. */
   checkoutsOverlapping(range: MsRange, scope: LedgerScope = {}): CheckoutRow[] {
     const serial = scope.serial || null;

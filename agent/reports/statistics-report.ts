@@ -1,7 +1,7 @@
+import { zonedInstant } from '../time/zoned-time.ts';
 import type { ReportQueries } from './report-queries.ts';
 import { column } from './report-vocabulary.ts';
 import { bi, type TableModel } from './table-model.ts';
-import { zonedInstant } from './zoned-time.ts';
 
 const COLUMNS = [
   column('month', 'text', '月份', 'Month'),

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { wallClockAsUtcDate } from '../time/zoned-time.ts';
 import { cellText } from './cell-format.ts';
 import {
   type CellType,
@@ -8,7 +9,6 @@ import {
   type TableColumn,
   type TableModel,
 } from './table-model.ts';
-import { wallClockAsUtcDate } from './zoned-time.ts';
 
 const GIB = 1024 ** 3;
 
@@ -28,7 +28,7 @@ const NUM_FMT: Record<CellType, string | undefined> = {
   int: '0',
   date: 'yyyy-mm-dd',
   datetime: 'yyyy-mm-dd hh:mm',
-  bytes: '0.0 "GB"',
+  bytes: '0.0 "GiB"',
   hours: '0.0',
   percent: '0%',
 };

@@ -39,19 +39,6 @@ export function formatDay(date: Date | null | undefined, timeZone: string): stri
   return date ? joined(date, timeZone, false) : '';
 }
 
-/** A size in bytes, binary units, one decimal: `1.5 GiB`; '' for null. */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let u = 0;
-  while (Math.abs(v) >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
-}
-
 /** Seconds as `m:ss` or `h:mm:ss`; '' for null. */
 export function formatSeconds(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '';

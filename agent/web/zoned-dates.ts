@@ -1,4 +1,4 @@
-import { wallClock, zonedInstant } from '../reports/zoned-time.ts';
+import { wallClock, zonedInstant } from '../time/zoned-time.ts';
 import { BadRequestError } from './web-errors.ts';
 
 /**

@@ -1,18 +1,6 @@
-import type { Transport, UsbIdentity } from '../ports.ts';
+import type { DeviceDescription, Transport, UsbIdentity } from '../contract/ports.ts';
 import type { RawDeviceEvent } from './event-source.ts';
 import { decodeUdevEnc } from './udev-parser.ts';
-
-/** What a raw event says about a device, before fingerprint matching. */
-export interface DeviceDescription {
-  readonly key: string;
-  readonly transport: Transport;
-  readonly devNode: string | null;
-  readonly usb: UsbIdentity;
-  readonly portPath: string | null;
-  readonly fsType: string | null;
-  readonly fsLabel: string | null;
-  readonly fsUuid: string | null;
-}
 
 const PORT_SEGMENT = /^\d{1,3}-\d{1,3}(\.\d{1,3}){0,6}$/;
 /** Device strings longer than a USB descriptor can hold are cut. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { FingerprintTable } from '../fingerprint-table.ts';
 import type {
   DetectedDevice,
+  DeviceDescription,
   DeviceEvent,
   DeviceWatcher,
   DriverName,
@@ -9,8 +9,9 @@ import type {
   SourceStatus,
   Transport,
   WatcherStatus,
-} from '../ports.ts';
-import { type DeviceDescription, describeRawEvent } from './device-description.ts';
+} from '../contract/ports.ts';
+import type { FingerprintTable } from '../fingerprint-table.ts';
+import { describeRawEvent } from './device-description.ts';
 import { DiskClaims } from './disk-claims.ts';
 import type { DeviceEventSource, RawDeviceEvent } from './event-source.ts';
 

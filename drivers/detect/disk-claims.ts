@@ -1,6 +1,5 @@
+import type { DetectedDevice, DeviceDescription } from '../contract/ports.ts';
 import { DeviceGoneError } from '../errors.ts';
-import type { DetectedDevice } from '../ports.ts';
-import type { DeviceDescription } from './device-description.ts';
 
 interface Claim {
   readonly parent: DetectedDevice;

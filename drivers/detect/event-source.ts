@@ -1,4 +1,4 @@
-import type { SourceStatus } from '../ports.ts';
+import type { SourceStatus } from '../contract/ports.ts';
 
 /** One kernel/udev-level device event, whatever source produced it. */
 export interface RawDeviceEvent {

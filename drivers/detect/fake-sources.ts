@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { SourceStatus } from '../ports.ts';
+import type { SourceStatus } from '../contract/ports.ts';
 import type { DeviceEventSource, RawDeviceEvent, SourceSink } from './event-source.ts';
 import { parseUdevMonitorText } from './udev-parser.ts';
 import { type UsbDeviceLike, usbDeviceToRawEvent } from './usb-source.ts';

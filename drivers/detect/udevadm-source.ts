@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
+import type { ChildProcessLike, SpawnFn } from '../contract/ports.ts';
 import { ToolMissingError } from '../errors.ts';
-import type { ChildProcessLike, SpawnFn } from '../ports.ts';
 import { runCommand } from '../process/run-command.ts';
 import type { DeviceEventSource, RawDeviceEvent, SourceSink } from './event-source.ts';
 import { parseUdevExportDb, UdevMonitorParser } from './udev-parser.ts';

@@ -1,23 +1,14 @@
 import iconv from 'iconv-lite';
 import type { Logger } from 'pino';
-import type { SourceSpec } from '../../agent/ingest/source.ts';
-import {
-  DeviceGoneError,
-  filesNeedMassStorage,
-  IdentityMismatchError,
-  InvalidDeviceDataError,
-  SdkError,
-} from '../errors.ts';
 import type {
   ClockSyncResult,
   DetectedDevice,
-  DriverCapabilities,
-  FootageListing,
   Now,
   RecorderAssignment,
-  RecorderDriver,
+  RecorderControl,
   RecorderIdentity,
-} from '../ports.ts';
+} from '../contract/ports.ts';
+import { DeviceGoneError, IdentityMismatchError, InvalidDeviceDataError, SdkError } from '../errors.ts';
 import type { GaCall, GaSdk } from './ga-library.ts';
 import { decodeAsciiField } from './gbk-text.ts';
 import {
@@ -40,22 +31,13 @@ export interface GaSdkSettings {
 }
 
 /**
- * The recorder driver over the GA 8-function SDK. It identifies the recorder (ZFY_INFO, GBK),
+ * The control face of a recorder over the GA 8-function SDK. It identifies the recorder (ZFY_INFO, GBK),
  * reads battery and resolution, syncs the clock (the set has no way to read it), writes the
  * officer assignment, and switches the recorder to mass storage. After every call that writes to
  * the device it reads ZFY_INFO back and compares.
  */
-export class GaSdkDriver implements RecorderDriver {
+export class GaSdkDriver implements RecorderControl {
   readonly driver = 'ga-sdk' as const;
-  readonly capabilities: DriverCapabilities = {
-    readClock: false,
-    setClock: true,
-    needsMassStorageSwitch: true,
-    files: false,
-    battery: true,
-    storage: false,
-    writeIdentity: true,
-  };
   private readonly pwd: Uint8Array;
 
   private constructor(
@@ -89,11 +71,6 @@ export class GaSdkDriver implements RecorderDriver {
   async idCode(): Promise<string> {
     const r = this.check('GetIDCode', await this.sdk.getIdCode());
     return decodeAsciiField(r.value, 'ID code', this.device.key);
-  }
-
-  /** The GA set has no call that reads the device clock. */
-  async readClock(): Promise<null> {
-    return null;
   }
 
   async syncClock(): Promise<ClockSyncResult> {
@@ -138,25 +115,9 @@ export class GaSdkDriver implements RecorderDriver {
     this.log.info({ key: this.device.key, officerNo: info.userNo }, 'recorder assignment written');
   }
 
-  async storage(): Promise<null> {
-    return null;
-  }
-
-  async listFiles(): Promise<FootageListing> {
-    throw filesNeedMassStorage('ga-sdk', 'list files');
-  }
-
-  async openFile(): Promise<SourceSpec> {
-    throw filesNeedMassStorage('ga-sdk', 'open files');
-  }
-
   /** Hand the recorder to an officer: write the identity, keeping the device's own serial. */
   async assignOfficer(a: RecorderAssignment): Promise<void> {
     await this.writeIdentity(zfyInfoFor(a));
-  }
-
-  async deleteFile(): Promise<void> {
-    throw filesNeedMassStorage('ga-sdk', 'delete files');
   }
 
   async release(): Promise<void> {}

@@ -1,5 +1,5 @@
+import type { DetectedDevice, RecorderAssignment, RecorderIdentity } from '../contract/ports.ts';
 import { InvalidDeviceDataError } from '../errors.ts';
-import type { DetectedDevice, RecorderAssignment, RecorderIdentity } from '../ports.ts';
 import { decodeAsciiField, decodeGbkField, encodeGbkField, fieldBytes } from './gbk-text.ts';
 
 /** The packed ZFY_INFO layout of the GA standard: field name and size in bytes, in order. */

@@ -1,7 +1,7 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { SpawnFn } from '../contract/ports.ts';
 import { MountError } from '../errors.ts';
-import type { SpawnFn } from '../ports.ts';
 import { formatArgv, runCommand } from '../process/run-command.ts';
 
 /** Where the kernel describes block devices, and where their nodes live. Overridable for tests. */

@@ -1,4 +1,4 @@
-import type { FootageKind } from '../ports.ts';
+import type { FootageKind } from '../contract/ports.ts';
 
 /**
  * Default footage extensions (case-insensitive). Sites add their vendors' own through config

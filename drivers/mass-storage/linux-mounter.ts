@@ -1,9 +1,9 @@
 import { mkdir, realpath, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { MountedVolume, SpawnFn, VolumeMounter } from '../contract/ports.ts';
 import { keyFragment } from '../detect/device-description.ts';
 import { MountError } from '../errors.ts';
-import type { MountedVolume, SpawnFn, VolumeMounter } from '../ports.ts';
 import { type CommandResult, formatArgv, runCommand } from '../process/run-command.ts';
 import { type BlockPaths, blockFamily, DEFAULT_BLOCK_PATHS, setBlockReadOnly } from './block-readonly.ts';
 import { findMount, mountsUnder } from './mountinfo.ts';

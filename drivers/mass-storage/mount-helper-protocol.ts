@@ -1,4 +1,4 @@
-import type { MountedVolume } from '../ports.ts';
+import type { MountedVolume } from '../contract/ports.ts';
 
 /**
  * The protocol between the unprivileged agent and the privileged mount helper

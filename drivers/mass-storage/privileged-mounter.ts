@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { DockError, errnoCode } from '../../agent/errors.ts';
-import type { MountedVolume, VolumeMounter } from '../ports.ts';
+import { DockError, errnoCode } from '../contract/errors.ts';
+import type { MountedVolume, VolumeMounter } from '../contract/ports.ts';
 import {
   DEFAULT_HELPER_SOCKET,
   type HelperReply,

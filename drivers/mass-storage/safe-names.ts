@@ -1,4 +1,4 @@
-import type { SkipReason } from '../ports.ts';
+import type { SkipReason } from '../contract/ports.ts';
 
 /** Limits on what a recorder volume may present. */
 export interface NameLimits {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { errnoCode } from '../../agent/errors.ts';
+import { errnoCode } from '../contract/errors.ts';
 import { UnsafeEntryError } from '../errors.ts';
 import { DEFAULT_NAME_LIMITS, type NameLimits, splitRelativePath } from './safe-names.ts';
 import { type EntryStat, nodeWalkFs, type WalkFs } from './walk-fs.ts';

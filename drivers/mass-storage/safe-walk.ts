@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FootageEntry, FootageListing, SkippedEntry, SkipReason } from '../ports.ts';
+import type { FootageEntry, FootageListing, SkippedEntry, SkipReason } from '../contract/ports.ts';
 import { DEFAULT_SYSTEM_FOLDERS, FootageTypes } from './footage-types.ts';
 import { checkNameBytes, DEFAULT_NAME_LIMITS, type NameLimits, showName } from './safe-names.ts';
 import { type EntryType, nodeWalkFs, type WalkFs } from './walk-fs.ts';

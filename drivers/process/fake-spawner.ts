@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
-import type { ChildProcessLike, SpawnFn, SpawnOptionsLike } from '../ports.ts';
+import type { ChildProcessLike, SpawnFn, SpawnOptionsLike } from '../contract/ports.ts';
 
 /** How a fake command behaves. */
 export interface FakeReply {

@@ -1,6 +1,6 @@
-import { errnoCode } from '../../agent/errors.ts';
+import { errnoCode } from '../contract/errors.ts';
+import type { SpawnFn } from '../contract/ports.ts';
 import { ToolMissingError } from '../errors.ts';
-import type { SpawnFn } from '../ports.ts';
 
 /** What a finished command left behind. */
 export interface CommandResult {

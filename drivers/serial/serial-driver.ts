@@ -1,12 +1,16 @@
 import iconv from 'iconv-lite';
 import type { Logger } from 'pino';
-import type { SourceSpec } from '../../agent/ingest/source.ts';
-import {
-  filesNeedMassStorage,
-  IdentityMismatchError,
-  InvalidDeviceDataError,
-  ProtocolError,
-} from '../errors.ts';
+import type {
+  ClockReading,
+  ClockSyncResult,
+  DetectedDevice,
+  Now,
+  RecorderAssignment,
+  RecorderControl,
+  RecorderIdentity,
+  StorageReading,
+} from '../contract/ports.ts';
+import { IdentityMismatchError, InvalidDeviceDataError, ProtocolError } from '../errors.ts';
 import { decodeAsciiField } from '../ga-sdk/gbk-text.ts';
 import {
   diffZfyRaw,
@@ -16,18 +20,6 @@ import {
   type ZfyInfoRaw,
   zfyInfoFor,
 } from '../ga-sdk/zfy-info.ts';
-import type {
-  ClockReading,
-  ClockSyncResult,
-  DetectedDevice,
-  DriverCapabilities,
-  FootageListing,
-  Now,
-  RecorderAssignment,
-  RecorderDriver,
-  RecorderIdentity,
-  StorageReading,
-} from '../ports.ts';
 import { Cmd, hexArg, parseHexArg, requireZfy, zfyToArgs } from './commands.ts';
 import { DEFAULT_DEVICE_UTC_OFFSET_MIN, formatDeviceTime, parseDeviceTime } from './device-time.ts';
 import { SerialClient, type SerialClientOptions } from './serial-client.ts';
@@ -43,21 +35,13 @@ export interface SerialSettings extends Omit<SerialClientOptions, 'log'> {
 }
 
 /**
- * The recorder driver over the CDC-ACM command channel (drivers/serial/PROTOCOL.md): the GA
- * functions plus reading the clock and free storage. Writes (WINFO, STIME) are followed by an
+ * The control face of a recorder over the CDC-ACM command channel (drivers/serial/PROTOCOL.md):
+ * the GA functions plus reading the clock and free storage. Its files are on the disk it becomes
+ * after MSDC. Writes (WINFO, STIME) are followed by an
  * INFO read-back compare, and STIME by a TIME read-back.
  */
-export class SerialRecorderDriver implements RecorderDriver {
+export class SerialRecorderDriver implements RecorderControl {
   readonly driver = 'serial' as const;
-  readonly capabilities: DriverCapabilities = {
-    readClock: true,
-    setClock: true,
-    needsMassStorageSwitch: true,
-    files: false,
-    battery: true,
-    storage: true,
-    writeIdentity: true,
-  };
 
   private constructor(
     readonly device: DetectedDevice,
@@ -171,21 +155,9 @@ export class SerialRecorderDriver implements RecorderDriver {
     await this.compareAfter('WINFO', raw);
   }
 
-  async listFiles(): Promise<FootageListing> {
-    throw filesNeedMassStorage('serial', 'list files');
-  }
-
-  async openFile(): Promise<SourceSpec> {
-    throw filesNeedMassStorage('serial', 'open files');
-  }
-
   /** Hand the recorder to an officer: write the identity, keeping the device's own serial. */
   async assignOfficer(a: RecorderAssignment): Promise<void> {
     await this.writeIdentity(zfyInfoFor(a));
-  }
-
-  async deleteFile(): Promise<void> {
-    throw filesNeedMassStorage('serial', 'delete files');
   }
 
   async release(): Promise<void> {

@@ -2,7 +2,7 @@ import { spawn as nodeSpawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, open } from 'node:fs/promises';
 import path from 'node:path';
-import type { FootageKind, SpawnFn } from '../ports.ts';
+import type { FootageKind, SpawnFn } from '../contract/ports.ts';
 import { formatArgv, runCommand } from '../process/run-command.ts';
 import { cached, cacheKey, simCacheDir } from './sim-cache.ts';
 
@@ -116,11 +116,16 @@ export async function makeClip(spec: ClipSpec, dest: string, spawn: SpawnFn = no
   args.push('-metadata', `creation_time=${spec.start.toISOString()}`, '-f', format, dest);
   const res = await runCommand(spawn, 'ffmpeg', args, { timeoutMs: 60_000 });
   if (res.code !== 0) throw new Error(`${formatArgv('ffmpeg', args)} failed: ${res.stderr.trim()}`);
-  if (base.kind === 'video' && spec.padToBytes) await appendFreeBox(dest, spec.padToBytes, spec.start);
+  if (base.kind === 'video' && spec.padToBytes)
+    await appendFreeBox(dest, spec.padToBytes, `${path.resolve(dest)}\n${spec.start.toISOString()}`);
 }
 
-/** Append a `free` box so the file reaches `targetBytes`; its content differs per file (seeded by `seed`). */
-async function appendFreeBox(file: string, targetBytes: number, seed: Date): Promise<void> {
+/**
+ * Append a `free` box so the file reaches `targetBytes`. Its content is seeded by `seed` (the
+ * file's path and recording time), so no two padded files are alike: the vault recognises
+ * identical content, and copies of one file would not be copied again.
+ */
+async function appendFreeBox(file: string, targetBytes: number, seed: string): Promise<void> {
   const handle = await open(file, 'r+');
   try {
     const size = (await handle.stat()).size;
@@ -132,7 +137,7 @@ async function appendFreeBox(file: string, targetBytes: number, seed: Date): Pro
     header.writeBigUInt64BE(BigInt(boxBytes), 8);
     await handle.write(header, 0, 16, size);
     const block = Buffer.allocUnsafe(1 << 20);
-    let state = createHash('sha512').update(seed.toISOString()).digest();
+    let state = createHash('sha512').update(seed).digest();
     for (let i = 0; i < block.length; i += state.length) {
       state = createHash('sha512').update(state).digest();
       state.copy(block, i);

@@ -1,7 +1,7 @@
 import { spawn as nodeSpawn } from 'node:child_process';
 import { copyFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { SpawnFn } from '../ports.ts';
+import type { SpawnFn } from '../contract/ports.ts';
 import { formatArgv, runCommand } from '../process/run-command.ts';
 import { cached, cacheKey, simCacheDir } from './sim-cache.ts';
 

@@ -2,7 +2,7 @@ import { spawn as nodeSpawn } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import type { SkipReason, SpawnFn } from '../ports.ts';
+import type { SkipReason, SpawnFn } from '../contract/ports.ts';
 import { runCommand } from '../process/run-command.ts';
 
 /** A hostile entry planted on a simulated volume, and the reason the walk must give for it. */

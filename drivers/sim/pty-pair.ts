@@ -1,6 +1,6 @@
 import { spawn as nodeSpawn } from 'node:child_process';
+import type { ChildProcessLike, SpawnFn } from '../contract/ports.ts';
 import { ToolMissingError } from '../errors.ts';
-import type { ChildProcessLike, SpawnFn } from '../ports.ts';
 
 /** Two connected pseudo-terminals: the host's end (the recorder's /dev/ttyACM stand-in) and the device's. */
 export interface PtyPair {

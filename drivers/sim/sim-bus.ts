@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
+import type { Now } from '../contract/ports.ts';
 import type { RawDeviceEvent } from '../detect/event-source.ts';
 import { FakeUdevSource } from '../detect/fake-sources.ts';
 import { DefaultDriverFactory } from '../driver-factory.ts';
 import type { WalkOptions } from '../mass-storage/safe-walk.ts';
-import type { Now } from '../ports.ts';
 import { openSerialLink } from '../serial/serial-link.ts';
 import { SIM_GA_SETTINGS, SIM_SERIAL_SETTINGS } from './sim-defaults.ts';
 import { simPortPath } from './sim-events.ts';

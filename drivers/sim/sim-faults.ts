@@ -1,4 +1,6 @@
-import type { SourceSpec } from '../../agent/ingest/source.ts';
+import type { SourceSpec } from '../contract/source.ts';
+import type { SimLink } from './link-pacer.ts';
+import { simSourceSpec } from './sim-source.ts';
 
 interface Fault {
   readonly failAtByte: number;
@@ -7,11 +9,17 @@ interface Fault {
 }
 
 /**
- * Read faults planned on a simulated recorder's files. Files are handed out as SourceSpecs: a
- * plain file, or the ingest core's `faulty` kind that fails at a byte with an errno code.
+ * Read faults and the link speed planned on a simulated recorder's files. Files are handed out as SourceSpecs whose
+ * shaping the simulator's source opener (sim-source.ts) turns into a failing read at a byte.
  */
 export class FaultPlan {
   private readonly faults = new Map<string, Fault>();
+  private link: SimLink | null = null;
+
+  /** Every read goes at the speed of a USB link (null: as fast as the disk holding the card). */
+  setLink(link: SimLink | null): void {
+    this.link = link;
+  }
 
   /** Reads of `relPath` fail at byte `atByte` with `errorCode` (EIO: a failing card). */
   readError(relPath: string, atByte: number, errorCode = 'EIO'): void {
@@ -29,11 +37,11 @@ export class FaultPlan {
    */
   sourceFor(absPath: string, relPath: string, onVanish: () => void): SourceSpec {
     const fault = this.faults.get(relPath);
-    if (!fault) return { kind: 'file', path: absPath };
+    if (!fault) return simSourceSpec(absPath, null, null, this.link);
     if (fault.vanish) {
       this.faults.delete(relPath);
       setImmediate(onVanish);
     }
-    return { kind: 'faulty', path: absPath, failAtByte: fault.failAtByte, errorCode: fault.errorCode };
+    return simSourceSpec(absPath, fault, null, this.link);
   }
 }

@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import type { Now } from '../ports.ts';
+import type { Now } from '../contract/ports.ts';
 import { argsToZfy, Cmd, DeviceErr, hexArg, PROTOCOL_VERSION, zfyToArgs } from '../serial/commands.ts';
 import { DEFAULT_DEVICE_UTC_OFFSET_MIN, formatDeviceTime, parseDeviceTime } from '../serial/device-time.ts';
 import { decodeLine, encodeFrame, type Frame } from '../serial/frame.ts';

@@ -1,4 +1,4 @@
-import type { MountedVolume, VolumeMounter } from '../ports.ts';
+import type { MountedVolume, VolumeMounter } from '../contract/ports.ts';
 
 /**
  * The mounter's twin for the simulator and the demo: a simulated disk's "device node" maps to

@@ -2,11 +2,11 @@ import { spawn as nodeSpawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { SourceSpec } from '../../agent/ingest/source.ts';
+import type { Now, SpawnFn } from '../contract/ports.ts';
+import type { SourceSpec } from '../contract/source.ts';
 import type { RawDeviceEvent } from '../detect/event-source.ts';
 import { type GaSdk, loadGaLibrary } from '../ga-sdk/ga-library.ts';
-import type { StatfsLike } from '../mass-storage/mass-storage-driver.ts';
-import type { Now, SpawnFn } from '../ports.ts';
+import type { StatfsLike } from '../mass-storage/mass-storage-volume.ts';
 import { DEFAULT_DEVICE_UTC_OFFSET_MIN } from '../serial/device-time.ts';
 import type { ClipSpec } from './clip-maker.ts';
 import { gaStateModel, MemoryDeviceModel, type SimDeviceModel, type SimStorage } from './device-model.ts';
@@ -198,6 +198,14 @@ export class SimRecorder {
   /** The recorder disappears while `relPath` is read: reads fail at `atByte`, and it unplugs. */
   injectVanish(relPath: string, atByte: number): void {
     this.faults.vanish(relPath, atByte);
+  }
+
+  /**
+   * Reads go at the speed of a USB link: `bytesPerSecond` (USB 2.0 gives about 35–40 MB/s,
+   * USB 3 100–400 MB/s), each read varied by ± `jitter`; null makes the link as fast as the disk.
+   */
+  setLinkSpeed(bytesPerSecond: number | null, jitter = 0.05): void {
+    this.faults.setLink(bytesPerSecond === null ? null : { bytesPerSecond, jitter });
   }
 
   /** The SourceSpec for a file (hook for MassStorageDriver.sourceFor). */

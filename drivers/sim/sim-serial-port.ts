@@ -1,4 +1,4 @@
-import type { Now, SpawnFn } from '../ports.ts';
+import type { Now, SpawnFn } from '../contract/ports.ts';
 import { openSerialLink, type SerialLink } from '../serial/serial-link.ts';
 import type { SimDeviceModel } from './device-model.ts';
 import { openPtyPair, type PtyPair } from './pty-pair.ts';

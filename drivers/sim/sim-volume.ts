@@ -1,6 +1,6 @@
 import { mkdir, utimes } from 'node:fs/promises';
 import path from 'node:path';
-import type { FootageKind, SpawnFn } from '../ports.ts';
+import type { FootageKind, SpawnFn } from '../contract/ports.ts';
 import { DEFAULT_DEVICE_UTC_OFFSET_MIN } from '../serial/device-time.ts';
 import { type ClipSpec, clipExtension, makeClip } from './clip-maker.ts';
 

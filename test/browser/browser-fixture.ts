@@ -4,13 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { AccountService } from '../../agent/access/accounts.ts';
-import { loadConfig } from '../../agent/config/config-loader.ts';
 import type { DockResult } from '../../agent/dock/dock-session.ts';
 import type { AccountRole } from '../../agent/ledger/event-types.ts';
-import { type Dockd, settingsFromConfig, startDockd } from '../../agent/main.ts';
+import { type Dockd, startDockd } from '../../agent/main.ts';
 import { silentLogger } from '../../agent/ops/logger.ts';
 import { SimBus } from '../../drivers/sim/sim-bus.ts';
 import { SimRecorder, type SimRecorderOptions } from '../../drivers/sim/sim-recorder.ts';
+import { testConfig } from '../helpers/test-config.ts';
 
 /** Where screenshots go (git-ignored); look at them after a run. */
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../test-output/screenshots');
@@ -49,18 +49,11 @@ export class BrowserFixture {
   static async create(): Promise<BrowserFixture> {
     const root = await mkdtemp(path.join(os.tmpdir(), 'dock-browser-'));
     const stateDir = path.join(root, 'state');
-    const { config } = await loadConfig(null, {
-      pathDefaults: { stateDir, runDir: path.join(stateDir, 'run') },
-    });
-    const settings = settingsFromConfig(config);
     const bus = new SimBus();
     const results: DockResult[] = [];
-    const dockd = await startDockd(
-      { ...settings, web: settings.web && { ...settings.web, listen: { host: '127.0.0.1', port: 0 } } },
-      { kind: 'sim', bus },
-      silentLogger(),
-      (r) => results.push(r),
-    );
+    const dockd = await startDockd(testConfig(stateDir), { kind: 'sim', bus }, silentLogger(), {
+      onResult: (r) => results.push(r),
+    });
     const accounts = new AccountService({ ledger: dockd.ledger });
     dockd.ledger.registerOfficer({ officerNo: '000123', name: '张三', unit: '城关镇综合行政执法队' });
     dockd.ledger.registerOfficer({ officerNo: '000124', name: '李四', unit: '城关镇综合行政执法队' });
@@ -80,7 +73,6 @@ export class BrowserFixture {
       ],
     });
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    if (!dockd.web) throw new Error('the embedded defaults serve no page');
     return new BrowserFixture(root, dockd, bus, browser, dockd.web.url, results);
   }
 

@@ -5,7 +5,7 @@
 // and SIGKILL end it abruptly, SIGTERM cleanly, and "drain" on stdin waits for the forwarder.
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../agent/config/config-loader.ts';
-import { settingsFromConfig, startDockd } from '../../agent/main.ts';
+import { startDockd } from '../../agent/main.ts';
 import { createRootLogger } from '../../agent/ops/logger.ts';
 import { SimBus } from '../../drivers/sim/sim-bus.ts';
 import { logTap, tell } from './child-log-tap.ts';
@@ -46,11 +46,8 @@ async function main(specFile: string): Promise<void> {
   const { config } = await loadConfig(spec.config);
   const logger = createRootLogger({ level: 'debug', destination: logTap, pretty: false });
   const bus = new SimBus();
-  const dockd = await startDockd(
-    { ...settingsFromConfig(config), web: undefined },
-    { kind: 'sim', bus },
-    logger,
-    (r) =>
+  const dockd = await startDockd(config, { kind: 'sim', bus }, logger, {
+    onResult: (r) =>
       tell({
         crash: 'result',
         serial: r.serial,
@@ -59,7 +56,7 @@ async function main(specFile: string): Promise<void> {
         skipped: r.skipped,
         failed: r.failed,
       }),
-  );
+  });
   const world = await ChildWorld.create(spec.recorders, bus, dockd.ledger);
   world.watchGrowth(spec.recorders, dockd.ingester);
   let stopping = false;

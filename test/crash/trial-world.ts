@@ -1,4 +1,5 @@
 import { lchown, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { simCacheDir } from '../../drivers/sim/sim-cache.ts';
 import { chownTree, type ServiceUser } from './service-user.ts';
@@ -56,9 +57,10 @@ export function trialPaths(root: string, onLayer: boolean): TrialPaths {
 /**
  * The configuration dockd and dockctl read: a vault on its own folder (as config/example.yaml
  * recommends), the file target as the central store, small copy blocks and checkpoints so a
- * few megabytes cross many of them, a forwarder that polls every second, debug logs.
+ * few megabytes cross many of them, a forwarder that polls every second, debug logs, and the
+ * page on a loopback port of its own (trials run side by side).
  */
-export function trialConfig(p: TrialPaths): string {
+export function trialConfig(p: TrialPaths, webPort: number): string {
   return `# written by test/crash/trial-world.ts
 version: 2
 paths:
@@ -82,6 +84,10 @@ rules:
   wipePolicy: after-seal
 log:
   level: debug
+web:
+  listen:
+    host: 127.0.0.1
+    port: ${webPort}
 `;
 }
 
@@ -108,10 +114,22 @@ export async function prepareWorld(p: TrialPaths, user: ServiceUser): Promise<vo
     await mkdir(p.layer.mountPoint, { recursive: true });
     await chownTree(p.layer.backing, user);
   }
-  await writeFile(p.config, trialConfig(p), { mode: 0o644 });
+  await writeFile(p.config, trialConfig(p, await freePort()), { mode: 0o644 });
   await chownTree(p.world, user);
   // The simulator's compiled GA library, prebuilt by the harness: the user only reads it.
   const cache = path.join(p.tmp, path.basename(simCacheDir()));
   await symlink(simCacheDir(), cache);
   await lchown(cache, user.uid, user.gid);
+}
+
+/** A loopback port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Ingester } from '../../agent/ingest/ingester.ts';
 import type { SealTuning } from '../../agent/ingest/seal-pass.ts';
 import { VaultLayout } from '../../agent/ingest/vault.ts';
-import { type IngestTaskRunner, IngestWorkerPool } from '../../agent/ingest/worker-pool.ts';
+import { type IngestTaskRunner, IngestWorkerPool, simWorkerUrl } from '../../agent/ingest/worker-pool.ts';
 import { silentLogger } from '../../agent/ops/logger.ts';
 import { type DockPaths, pathsUnder } from '../../agent/paths.ts';
 
@@ -28,7 +28,8 @@ export class IngestFixture {
     this.root = root;
     this.paths = pathsUnder(path.join(root, 'state'));
     this.sourceDir = path.join(root, 'recorder');
-    this.pool = new IngestWorkerPool(2);
+    // The simulator's worker entry: the tests plan read faults in the specs they hand over.
+    this.pool = new IngestWorkerPool(2, simWorkerUrl());
   }
 
   static async create(): Promise<IngestFixture> {

@@ -8,9 +8,9 @@ import { ExitCode } from '../../agent/cli/command.ts';
 import { userCommand } from '../../agent/cli/user-command.ts';
 import type { AccountRecord } from '../../agent/ledger/access-records.ts';
 import { Ledger } from '../../agent/ledger/ledger.ts';
-import { silentLogger } from '../../agent/ops/logger.ts';
 import { pathsUnder } from '../../agent/paths.ts';
 import { FakeClock, openTestLedger, REPO_ROOT, tempState } from '../fixtures/ledger/ledger-fixture.ts';
+import { testLedgerOptions } from '../helpers/test-config.ts';
 
 /** dockctl as an operator runs it (the `user` command is registered in agent/cli/commands.ts). */
 const DOCKCTL = ['--import', 'tsx', 'agent/bin/dockctl.ts', 'user'];
@@ -37,7 +37,7 @@ class FakeTty extends PassThrough {
 }
 
 async function withLedger<T>(dir: string, fn: (accounts: AccountService) => Promise<T> | T): Promise<T> {
-  const ledger = await Ledger.open({ paths: pathsUnder(dir), logger: silentLogger() });
+  const ledger = await Ledger.open(testLedgerOptions(pathsUnder(dir)));
   try {
     return await fn(new AccountService({ ledger }));
   } finally {

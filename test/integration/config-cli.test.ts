@@ -86,6 +86,47 @@ describe('dockctl config', () => {
     assert.match(missing.stderr, /does not exist/);
   });
 
+  it('check --config FILE: the same as the positional FILE; both at once is a usage error', async () => {
+    const file = path.join(dir, 'named.yaml');
+    await writeFile(file, 'version: 2\nrules: { lateIngestHours: 36 }\n');
+    const r = await dockctlProcess(['config', 'check', '--config', file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stdout.includes(`configuration ${file} is valid`), r.stdout);
+    const bad = await dockctl(['config', 'check', '--config', 'test/fixtures/config/invalid-many.yaml']);
+    assert.equal(bad.code, 78);
+    assert.equal((await dockctl(['config', 'check', file, '--config', file])).code, 64);
+    const shown = await dockctl(['config', 'show', '--config', file, '--state', path.join(dir, 'st')]);
+    assert.match(shown.stdout, /lateIngestHours: 36/);
+    assert.match(
+      shown.stdout,
+      new RegExp(`vaultDir: ${path.join(dir, 'st', 'vault')}`),
+      '--state bends the paths',
+    );
+  });
+
+  it('every command takes --config FILE and --state DIR; a named file that is missing exits 78', async () => {
+    const file = path.join(dir, 'every.yaml');
+    await writeFile(file, 'version: 2\n');
+    for (const command of commands) {
+      const help = await dockctl([command.name, '--config', file, '--state', dir, '--help']);
+      assert.equal(help.code, 0, `dockctl ${command.name} --config FILE --state DIR --help: ${help.stderr}`);
+    }
+    const missing = path.join(dir, 'no-such.yaml');
+    for (const name of ['status', 'alerts', 'verify', 'user', 'report', 'forward', 'ingest', 'export']) {
+      const argv = {
+        user: ['list'],
+        report: ['inventory'],
+        forward: ['status'],
+        ingest: [file],
+        export: ['list'],
+      };
+      const args = [...((argv as Record<string, string[]>)[name] ?? []), '--config', missing];
+      const r = await dockctl([name, ...args]);
+      assert.equal(r.code, 78, `dockctl ${name} --config (missing): ${r.stderr}`);
+      assert.match(r.stderr, /does not exist/, name);
+    }
+  });
+
   it('show: the effective configuration with passwords and tokens hidden', async () => {
     const file = path.join(dir, 'secret.yaml');
     await writeFile(

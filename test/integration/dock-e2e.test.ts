@@ -261,4 +261,31 @@ describe('docking simulated recorders end to end', () => {
     );
     for (const sim of [unknown, changed, stick]) await sim.close();
   });
+
+  it('dockctl recorders accept registers a held recorder as the page does; a re-check docks it at once', async () => {
+    const held = await fx.recorder({ kind: 'mass-storage' }, false);
+    const serial = held.identity.serial;
+    assert.equal((await dock(fx, held)).outcome, 'held');
+    const out: string[] = [];
+    const run = (...argv: string[]) =>
+      recordersCommand.run({
+        argv: [...argv, '--state', fx.paths.stateDir],
+        stdout: { write: (t: string) => out.push(t) } as unknown as NodeJS.WritableStream,
+        stderr: { write: (t: string) => out.push(t) } as unknown as NodeJS.WritableStream,
+        env: {},
+      });
+    assert.equal(await run('accept', serial, '--by', 'mgr'), 0, out.join(''));
+    assert.match(out.join(''), new RegExp(`recorder ${serial} accepted`));
+    const registered = fx.ledger.find.recorder(serial);
+    assert.match(registered?.fingerprint ?? '', /:/, 'registered with the fingerprint the dock saw');
+    assert.equal(await run('accept', serial), 64, 'a second decision is refused');
+    assert.match(out.join(''), /is not waiting for a decision/);
+    const count = fx.results.length;
+    fx.manager.recheck(serial);
+    await waitFor(() => fx.results.slice(count).some((r) => r.serial === serial));
+    const again = fx.results.slice(count).find((r) => r.serial === serial);
+    assert.equal(again?.outcome, 'complete');
+    assert.equal(again?.sealed, held.clips.length);
+    await held.close();
+  });
 });

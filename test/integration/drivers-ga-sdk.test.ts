@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import iconv from 'iconv-lite';
 import { silentLogger } from '../../agent/ops/logger.ts';
+import type { DetectedDevice } from '../../drivers/contract/ports.ts';
 import {
   DeviceGoneError,
   GbkDecodeError,
@@ -15,7 +16,6 @@ import {
 } from '../../drivers/errors.ts';
 import { GaSdkDriver } from '../../drivers/ga-sdk/ga-driver.ts';
 import { loadGaLibrary } from '../../drivers/ga-sdk/ga-library.ts';
-import type { DetectedDevice } from '../../drivers/ports.ts';
 import { privateGaSimLibrary } from '../../drivers/sim/ga-sim-build.ts';
 import { SIM_GA_SETTINGS } from '../../drivers/sim/sim-defaults.ts';
 import { SimDeviceState } from '../../drivers/sim/sim-device-state.ts';

@@ -5,13 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { silentLogger } from '../../agent/ops/logger.ts';
+import type { DetectedDevice } from '../../drivers/contract/ports.ts';
 import { RecorderWatcher } from '../../drivers/detect/device-watcher.ts';
 import { UdevadmSource } from '../../drivers/detect/udevadm-source.ts';
 import { UsbSource } from '../../drivers/detect/usb-source.ts';
 import { DefaultDriverFactory } from '../../drivers/driver-factory.ts';
 import { FingerprintTable } from '../../drivers/fingerprint-table.ts';
 import { LinuxVolumeMounter } from '../../drivers/mass-storage/linux-mounter.ts';
-import type { DetectedDevice } from '../../drivers/ports.ts';
 
 /**
  * Hardware-in-the-loop (HIL.md): with DOCK_HW_RECORDER=1 and a mass-storage recorder plugged in
@@ -53,7 +53,7 @@ describe('real recorder (hardware, gated)', {
         mountDir,
         fsOptions: { vfat: ['utf8'], exfat: ['iocharset=utf8'], ext4: [] },
       });
-      const drv = await new DefaultDriverFactory({ log, now: () => new Date(), mounter }).open(device);
+      const drv = await new DefaultDriverFactory({ log, now: () => new Date(), mounter }).openVolume(device);
       const listing = await drv.listFiles();
       assert.equal(listing.truncated, false);
       assert.ok(listing.files.length > 0, 'the recorder holds footage');

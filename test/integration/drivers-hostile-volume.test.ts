@@ -3,12 +3,12 @@ import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/p
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openSource } from '../../agent/ingest/source.ts';
 import { silentLogger } from '../../agent/ops/logger.ts';
+import type { RecorderVolume } from '../../drivers/contract/ports.ts';
 import { RecorderWatcher } from '../../drivers/detect/device-watcher.ts';
 import { UnsafeEntryError } from '../../drivers/errors.ts';
 import { FingerprintTable } from '../../drivers/fingerprint-table.ts';
-import type { RecorderDriver } from '../../drivers/ports.ts';
+import { openFileSource } from '../../drivers/mass-storage/file-source.ts';
 import { SimBus, simDriverFactory } from '../../drivers/sim/sim-bus.ts';
 import { SimRecorder } from '../../drivers/sim/sim-recorder.ts';
 
@@ -17,8 +17,8 @@ const OLD = new Date('2001-01-01T00:00:00Z');
 /** atime in ms; a read moves it (the stamp is far older than relatime's 24 h). */
 const atime = async (p: string) => (await stat(p)).atimeMs;
 
-async function readWhole(drv: RecorderDriver, relPath: string): Promise<number> {
-  const src = await openSource(await drv.openFile(relPath));
+async function readWhole(drv: RecorderVolume, relPath: string): Promise<number> {
+  const src = await openFileSource(await drv.openFile(relPath));
   const buf = new Uint8Array(65536);
   let pos = 0;
   try {
@@ -35,7 +35,7 @@ describe('hostile volume (real directory)', () => {
   let secret: string;
   let canary: string;
   let sim: SimRecorder;
-  let drv: RecorderDriver;
+  let drv: RecorderVolume;
   const bus = new SimBus();
   const watcher = new RecorderWatcher({
     sources: [bus.source],
@@ -56,7 +56,7 @@ describe('hostile volume (real directory)', () => {
     await sim.plug();
     const dev = watcher.devices()[0];
     assert.ok(dev);
-    drv = await simDriverFactory(bus, { log: silentLogger(), now: () => new Date() }).open(dev);
+    drv = await simDriverFactory(bus, { log: silentLogger(), now: () => new Date() }).openVolume(dev);
     for (const p of [
       secret,
       canary,

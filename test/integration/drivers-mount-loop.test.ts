@@ -6,11 +6,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { silentLogger } from '../../agent/ops/logger.ts';
+import type { DetectedDevice, SpawnFn } from '../../drivers/contract/ports.ts';
 import { blockFamily } from '../../drivers/mass-storage/block-readonly.ts';
 import { LinuxVolumeMounter } from '../../drivers/mass-storage/linux-mounter.ts';
-import { MassStorageDriver } from '../../drivers/mass-storage/mass-storage-driver.ts';
+import { MassStorageVolume } from '../../drivers/mass-storage/mass-storage-volume.ts';
 import { findMount } from '../../drivers/mass-storage/mountinfo.ts';
-import type { DetectedDevice, SpawnFn } from '../../drivers/ports.ts';
 import { plantHostileEntries } from '../../drivers/sim/hostile-volume.ts';
 import { buildSimVolume, clipSeries } from '../../drivers/sim/sim-volume.ts';
 
@@ -84,7 +84,7 @@ describe('real read-only mount of a loop device (root)', () => {
 
   it('marks the device read-only and mounts it ro,nosuid,nodev,noexec (nosymfollow where the kernel has it)', async () => {
     argv.length = 0;
-    const drv = await MassStorageDriver.open({ device, mounter, log: silentLogger() });
+    const drv = await MassStorageVolume.open({ device, mounter, log: silentLogger() });
     const { volume } = drv;
     const entry = await findMount(MOUNTINFO, volume.mountPoint);
     for (const o of ['ro', 'nosuid', 'nodev', 'noexec'])
@@ -123,7 +123,7 @@ describe('real read-only mount of a loop device (root)', () => {
   });
 
   it('deletes one file through a read-write remount of that step only', async () => {
-    const drv = await MassStorageDriver.open({ device, mounter, log: silentLogger() });
+    const drv = await MassStorageVolume.open({ device, mounter, log: silentLogger() });
     const [first] = (await drv.listFiles()).files;
     assert.ok(first);
     argv.length = 0;
@@ -140,7 +140,7 @@ describe('real read-only mount of a loop device (root)', () => {
     const after = (await drv.listFiles()).files.map((f) => f.relPath);
     assert.deepEqual(after, clips.slice(1));
     await drv.release();
-    const again = await MassStorageDriver.open({ device, mounter, log: silentLogger() });
+    const again = await MassStorageVolume.open({ device, mounter, log: silentLogger() });
     assert.deepEqual(
       (await again.listFiles()).files.map((f) => f.relPath),
       clips.slice(1),
@@ -150,7 +150,7 @@ describe('real read-only mount of a loop device (root)', () => {
   });
 
   it('detaches lazily when the device is gone or the mount is busy', async () => {
-    const gone = await MassStorageDriver.open({ device, mounter, log: silentLogger() });
+    const gone = await MassStorageVolume.open({ device, mounter, log: silentLogger() });
     const [file] = (await gone.listFiles()).files;
     assert.ok(file);
     const held = await open(path.join(gone.volume.mountPoint, file.relPath), 'r');
@@ -165,7 +165,7 @@ describe('real read-only mount of a loop device (root)', () => {
     );
     await held.close();
 
-    const busy = await MassStorageDriver.open({ device, mounter, log: silentLogger() });
+    const busy = await MassStorageVolume.open({ device, mounter, log: silentLogger() });
     const fd = await open(path.join(busy.volume.mountPoint, file.relPath), 'r');
     argv.length = 0;
     await busy.release();

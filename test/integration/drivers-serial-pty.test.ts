@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { silentLogger } from '../../agent/ops/logger.ts';
+import type { DetectedDevice, DeviceEvent } from '../../drivers/contract/ports.ts';
 import { RecorderWatcher } from '../../drivers/detect/device-watcher.ts';
 import { DeviceGoneError } from '../../drivers/errors.ts';
 import { FingerprintTable } from '../../drivers/fingerprint-table.ts';
-import type { DetectedDevice, DeviceEvent } from '../../drivers/ports.ts';
 import { SerialRecorderDriver } from '../../drivers/serial/serial-driver.ts';
 import { openSerialLink } from '../../drivers/serial/serial-link.ts';
 import { MemoryDeviceModel } from '../../drivers/sim/device-model.ts';
@@ -146,14 +146,14 @@ describe('simulated serial recorder end to end', () => {
       assert.equal(tty?.devNode, sim.ttyPath);
       assert.ok(tty);
       const factory = simDriverFactory(bus, { log, now });
-      const drv = await factory.open(tty);
-      assert.ok(Math.abs(((await drv.readClock())?.skewMs ?? 0) - 45_000) < 1500);
-      assert.equal(await drv.battery(), 12);
+      const drv = await factory.openControl(tty);
+      assert.ok(Math.abs(((await drv.readClock?.())?.skewMs ?? 0) - 45_000) < 1500);
+      assert.equal(await drv.battery?.(), 12);
       const claim = watcher.claimNextDisk(tty, 3000);
-      await drv.enterMassStorage();
+      await drv.enterMassStorage?.();
       const disk = await claim;
       assert.equal(disk.claimedBy, tty.key);
-      const msc = await factory.open(disk);
+      const msc = await factory.openVolume(disk);
       const listing = await msc.listFiles();
       assert.deepEqual(
         listing.files.map((f) => f.relPath),

@@ -4,14 +4,16 @@ import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { openSource, SourceGoneError } from '../../agent/ingest/source.ts';
 import { silentLogger } from '../../agent/ops/logger.ts';
+import { SourceGoneError, SourceReadError } from '../../drivers/contract/errors.ts';
+import type { DetectedDevice, DeviceEvent, RecorderVolume } from '../../drivers/contract/ports.ts';
+import type { SourceSpec } from '../../drivers/contract/source.ts';
 import { RecorderWatcher } from '../../drivers/detect/device-watcher.ts';
 import { UnsafeEntryError } from '../../drivers/errors.ts';
 import { FingerprintTable } from '../../drivers/fingerprint-table.ts';
-import type { DetectedDevice, DeviceEvent, RecorderDriver } from '../../drivers/ports.ts';
 import { SimBus, simDriverFactory } from '../../drivers/sim/sim-bus.ts';
 import { SimRecorder } from '../../drivers/sim/sim-recorder.ts';
+import { openSimSource } from '../../drivers/sim/sim-source.ts';
 
 const log = silentLogger();
 const now = () => new Date();
@@ -29,8 +31,8 @@ async function ffprobeCreationTime(file: string): Promise<string> {
   return stdout.trim();
 }
 
-async function readAll(spec: Parameters<typeof openSource>[0]): Promise<number> {
-  const src = await openSource(spec);
+async function readAll(spec: SourceSpec): Promise<number> {
+  const src = await openSimSource(spec);
   const buf = new Uint8Array(4096);
   let pos = 0;
   try {
@@ -80,14 +82,14 @@ describe('simulated recorder', () => {
     await sim.plug();
     const dev = await arrived;
     assert.equal(dev.match?.driver, 'ga-sdk');
-    const drv = await factory.open(dev);
+    const drv = await factory.openControl(dev);
     assert.equal((await drv.identify()).officerName, '张三');
-    assert.equal(await drv.battery(), 93);
+    assert.equal(await drv.battery?.(), 93);
     const claim = watcher.claimNextDisk(dev, 3000);
-    await drv.enterMassStorage();
+    await drv.enterMassStorage?.();
     const disk = await claim;
     assert.equal(disk.claimedBy, dev.key);
-    const msc = await factory.open(disk);
+    const msc = await factory.openVolume(disk);
     const listing = await msc.listFiles();
     assert.equal(listing.files.length, 3);
     for (const [i, clip] of sim.clips.entries()) {
@@ -109,18 +111,16 @@ describe('simulated recorder', () => {
     const sim = await create({ kind: 'mass-storage' });
     const arrived = arrivalOf(sim);
     await sim.plug();
-    const msc = await factory.open(await arrived);
+    const msc = await factory.openVolume(await arrived);
     const [first, second] = (await msc.listFiles()).files;
     assert.ok(first && second);
     sim.injectReadError(first.relPath, 5000, 'EIO');
     const spec = await msc.openFile(first.relPath);
     assert.deepEqual(spec, {
-      kind: 'faulty',
       path: path.join(sim.volumeDir, first.relPath),
-      failAtByte: 5000,
-      errorCode: 'EIO',
+      shaping: { failAtByte: 5000, errorCode: 'EIO' },
     });
-    await assert.rejects(readAll(spec), (e: unknown) => e instanceof SourceGoneError && e.position === 5000);
+    await assert.rejects(readAll(spec), (e: unknown) => e instanceof SourceReadError && e.position === 5000);
     assert.equal(await readAll(await msc.openFile(second.relPath)), second.size, 'other files read whole');
     await msc.release();
   });
@@ -130,7 +130,7 @@ describe('simulated recorder', () => {
     const arrived = arrivalOf(sim);
     await sim.plug();
     const dev = await arrived;
-    const msc: RecorderDriver = await factory.open(dev);
+    const msc: RecorderVolume = await factory.openVolume(dev);
     const [file] = (await msc.listFiles()).files;
     assert.ok(file);
     sim.injectVanish(file.relPath, 1024);
@@ -156,7 +156,7 @@ describe('simulated recorder', () => {
     const sim = await create({ kind: 'mass-storage', storage: 'full' });
     const arrived = arrivalOf(sim);
     await sim.plug();
-    const msc = await factory.open(await arrived);
+    const msc = await factory.openVolume(await arrived);
     assert.equal((await msc.storage())?.freeBytes, 0);
     const [a, b] = (await msc.listFiles()).files;
     assert.ok(a && b);

@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../../agent/ops/logger.ts';
+import type { SourceStatus } from '../../drivers/contract/ports.ts';
 import { RecorderWatcher } from '../../drivers/detect/device-watcher.ts';
 import { UdevadmSource } from '../../drivers/detect/udevadm-source.ts';
 import { FingerprintTable } from '../../drivers/fingerprint-table.ts';
-import type { SourceStatus } from '../../drivers/ports.ts';
 
 const fixture = new URL('../fixtures/udev/msc-recorder-plug-unplug.txt', import.meta.url).pathname;
 

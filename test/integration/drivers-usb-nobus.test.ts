@@ -7,10 +7,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { silentLogger } from '../../agent/ops/logger.ts';
+import type { WatcherStatus } from '../../drivers/contract/ports.ts';
 import { RecorderWatcher } from '../../drivers/detect/device-watcher.ts';
 import { UsbSource } from '../../drivers/detect/usb-source.ts';
 import { FingerprintTable } from '../../drivers/fingerprint-table.ts';
-import type { WatcherStatus } from '../../drivers/ports.ts';
 
 const run = promisify(execFile);
 const hasBus = existsSync('/sys/bus/usb');

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { Ledger } from '../../agent/ledger/ledger.ts';
-import { silentLogger } from '../../agent/ops/logger.ts';
 import { pathsUnder } from '../../agent/paths.ts';
 import { TestReceiver } from '../fixtures/forwarder/receiver.ts';
 import { REPO_ROOT, tempState } from '../fixtures/ledger/ledger-fixture.ts';
+import { testLedgerOptions } from '../helpers/test-config.ts';
 
 const CHILD = path.join(REPO_ROOT, 'test/fixtures/forwarder/forward-child.ts');
 const RECORDS = 1500;
@@ -60,7 +60,7 @@ describe('dockd SIGKILLed during a send', () => {
       assert.equal(last.code, 0, last.lines.join('\n'));
       assert.ok(last.lines.includes('drained'));
 
-      const ledger = await Ledger.open({ paths: pathsUnder(dir), logger: silentLogger() });
+      const ledger = await Ledger.open(testLedgerOptions(pathsUnder(dir)));
       const ids = ledger.outbox.read(0, 100_000).map((r) => r.recordId);
       const epochs = new Set(receiver.batches.map((b) => b.epoch));
       ledger.close();

@@ -29,9 +29,7 @@ describe('seal digests equal openssl and node:crypto', () => {
   for (const [name, size, tuning] of cases) {
     it(name, async () => {
       const { file, sha256 } = await fx.sourceFile(`f-${size}.mp4`, size);
-      const result = await fx
-        .ingester(tuning)
-        .ingest({ source: { kind: 'file', path: file }, resumeKey: `k:${size}` });
+      const result = await fx.ingester(tuning).ingest({ source: { path: file }, resumeKey: `k:${size}` });
       assert.equal(result.sha256, sha256);
       assert.equal(result.sha256, opensslSha256(file));
       assert.equal(result.size, size);
@@ -55,7 +53,7 @@ describe('a sparse file larger than 2 GiB', () => {
     await handle.close();
     const result = await fx
       .ingester(DEFAULT_SEAL_TUNING)
-      .ingest({ source: { kind: 'file', path: file }, resumeKey: 'sparse' });
+      .ingest({ source: { path: file }, resumeKey: 'sparse' });
     assert.equal(result.size, size);
     assert.equal(result.sha256, opensslSha256(file));
     assert.ok(result.prefixDigests.length >= 8, `prefix digests: ${result.prefixDigests.length}`);
@@ -73,8 +71,8 @@ describe('identical content', () => {
     const copy = path.join(fx.sourceDir, 'dup-b.mp4');
     await fsp.copyFile(file, copy);
     const ingester = fx.ingester();
-    const first = await ingester.ingest({ source: { kind: 'file', path: file }, resumeKey: 'dup-a' });
-    const second = await ingester.ingest({ source: { kind: 'file', path: copy }, resumeKey: 'dup-b' });
+    const first = await ingester.ingest({ source: { path: file }, resumeKey: 'dup-a' });
+    const second = await ingester.ingest({ source: { path: copy }, resumeKey: 'dup-b' });
     assert.equal(first.duplicate, false);
     assert.equal(second.duplicate, true);
     assert.equal(second.vaultPath, first.vaultPath);
@@ -89,8 +87,8 @@ describe('concurrent ingests', () => {
     const b = await fx.sourceFile('conc-b.mp4', 2_500_003);
     const ingester = fx.ingester();
     const [ra, rb] = await Promise.all([
-      ingester.ingest({ source: { kind: 'file', path: a.file }, resumeKey: 'conc-a' }),
-      ingester.ingest({ source: { kind: 'file', path: b.file }, resumeKey: 'conc-b' }),
+      ingester.ingest({ source: { path: a.file }, resumeKey: 'conc-a' }),
+      ingester.ingest({ source: { path: b.file }, resumeKey: 'conc-b' }),
     ]);
     assert.equal(ra.sha256, a.sha256);
     assert.equal(rb.sha256, b.sha256);
@@ -106,7 +104,7 @@ describe('concurrent ingests', () => {
     const phases: string[] = [];
     ingester.onProgress((p) => phases.push(`${p.phase}:${path.basename(p.sourcePath)}`));
     const settled = await ingester.ingestAll(
-      files.map((f, i) => ({ source: { kind: 'file' as const, path: f.file }, resumeKey: `batch-${i}` })),
+      files.map((f, i) => ({ source: { path: f.file }, resumeKey: `batch-${i}` })),
     );
     assert.deepEqual(
       settled.map((s) => (s.ok ? s.result.sha256 : s.error.message)),

@@ -8,9 +8,10 @@ import {
   DestinationFullError,
   DestinationPermissionError,
 } from '../../agent/ingest/errors.ts';
-import { SourceMissingError } from '../../agent/ingest/source.ts';
 import type { IngestTaskRequest, IngestTaskRunner } from '../../agent/ingest/worker-pool.ts';
 import { pathsUnder } from '../../agent/paths.ts';
+import { SourceMissingError } from '../../drivers/contract/errors.ts';
+import { simSourceSpec } from '../../drivers/sim/sim-source.ts';
 import { IngestFixture } from '../helpers/ingest-fixture.ts';
 
 let fx: IngestFixture;
@@ -44,8 +45,8 @@ describe('a full vault (ENOSPC)', () => {
     const fits = await fx.sourceFile('fits.mp4', 300_000);
     const tooBig = await fx.sourceFile('too-big.mp4', 3 * 1024 * 1024);
     const settled = await fx.ingester(undefined, fx.pool, paths).ingestAll([
-      { source: { kind: 'file', path: fits.file }, resumeKey: 'fits' },
-      { source: { kind: 'file', path: tooBig.file }, resumeKey: 'too-big' },
+      { source: { path: fits.file }, resumeKey: 'fits' },
+      { source: { path: tooBig.file }, resumeKey: 'too-big' },
     ]);
     assert.equal(settled[0]?.ok, true);
     const failed = settled[1];
@@ -73,9 +74,7 @@ describe('a corrupted byte in the copy', () => {
         return fx.pool.run<T>(request, onProgress);
       },
     };
-    const ingest = fx
-      .ingester(undefined, corrupting)
-      .ingest({ source: { kind: 'file', path: file }, resumeKey: 'rot' });
+    const ingest = fx.ingester(undefined, corrupting).ingest({ source: { path: file }, resumeKey: 'rot' });
     await assert.rejects(ingest, (err) => {
       assert.ok(err instanceof ChecksumMismatchError);
       assert.equal(err.expected, sha256);
@@ -99,9 +98,7 @@ describe('a vault that cannot be written', () => {
     execFileSync('mount', ['-o', 'remount,ro', ro]);
     const { file } = await fx.sourceFile('ro.mp4', 10_000);
     await assert.rejects(
-      fx
-        .ingester(undefined, fx.pool, paths)
-        .ingest({ source: { kind: 'file', path: file }, resumeKey: 'ro' }),
+      fx.ingester(undefined, fx.pool, paths).ingest({ source: { path: file }, resumeKey: 'ro' }),
       (err) =>
         err instanceof DestinationPermissionError && /permission denied|cannot write/.test(err.message),
     );
@@ -112,8 +109,8 @@ describe('a file missing from the listing', () => {
   it('fails alone; the other files of the batch are sealed', async () => {
     const a = await fx.sourceFile('here.mp4', 50_000);
     const settled = await fx.ingester().ingestAll([
-      { source: { kind: 'file', path: path.join(fx.sourceDir, 'gone.mp4') }, resumeKey: 'gone' },
-      { source: { kind: 'file', path: a.file }, resumeKey: 'here' },
+      { source: { path: path.join(fx.sourceDir, 'gone.mp4') }, resumeKey: 'gone' },
+      { source: { path: a.file }, resumeKey: 'here' },
     ]);
     assert.ok(!settled[0]?.ok && settled[0]?.error instanceof SourceMissingError);
     assert.ok(settled[1]?.ok && settled[1].result.sha256 === a.sha256);
@@ -123,7 +120,7 @@ describe('a file missing from the listing', () => {
     const { file } = await fx.sourceFile('spec.mp4', 10);
     await assert.rejects(
       fx.ingester().ingest({
-        source: { kind: 'faulty', path: file, failAtByte: 2.5, errorCode: 'EIO' },
+        source: simSourceSpec(file, { failAtByte: 2.5, errorCode: 'EIO' }),
         resumeKey: 'spec',
       }),
       /failAtByte must be a whole number/,

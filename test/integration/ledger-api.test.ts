@@ -15,6 +15,7 @@ import {
   publishToVault,
   tempState,
 } from '../fixtures/ledger/ledger-fixture.ts';
+import { testAlert } from '../helpers/test-alert.ts';
 
 const HOUR = 3_600_000;
 
@@ -161,9 +162,9 @@ describe('Ledger API', () => {
   });
 
   it('opens one alert per kind and subject, and resolves it', () => {
-    const a = ledger.openAlert({ kind: 'late-clip', severity: 'warning', subject: 'clip:1' });
-    assert.equal(ledger.openAlert({ kind: 'late-clip', severity: 'warning', subject: 'clip:1' }).id, a.id);
-    const b = ledger.openAlert({ kind: 'late-clip', severity: 'warning', subject: 'clip:2' });
+    const a = ledger.openAlert(testAlert('late-clip', 'clip:1'));
+    assert.equal(ledger.openAlert(testAlert('late-clip', 'clip:1')).id, a.id);
+    const b = ledger.openAlert(testAlert('late-clip', 'clip:2'));
     assert.deepEqual(new Set(ledger.queries.openAlerts().map((x) => x.id)), new Set([a.id, b.id]));
     ledger.resolveAlert(a.id, { resolvedBy: 'manager-1' });
     assert.deepEqual(

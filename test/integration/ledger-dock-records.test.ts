@@ -12,6 +12,7 @@ import {
   populate,
   tempState,
 } from '../fixtures/ledger/ledger-fixture.ts';
+import { testAlert } from '../helpers/test-alert.ts';
 
 describe('what dock sessions record', () => {
   let ledger: Ledger;
@@ -68,7 +69,7 @@ describe('what dock sessions record', () => {
   });
 
   it('explains a gap only with two different registered officers, and resolves its alert', () => {
-    const gap = ledger.openAlert({ kind: 'recording-gap', severity: 'warning', subject: 'gap:test' });
+    const gap = ledger.openAlert(testAlert('recording-gap', 'gap:test'));
     const explain = (signedBy: string[], text = 'the battery ran out while on patrol') =>
       ledger.sessionRecords.explainGap({ alertId: gap.id, text, signedBy });
     assert.throws(() => explain(['310001']), /two or more different officers/);
@@ -80,7 +81,7 @@ describe('what dock sessions record', () => {
     assert.equal(resolved.resolvedBy, '310001,310002');
     assert.deepEqual(ledger.sessionRecords.gapExplanation(gap.id)?.signedBy, ['310001', '310002']);
     assert.throws(() => explain(['310001', '310002']), /already explained/);
-    const other = ledger.openAlert({ kind: 'late-clip', severity: 'warning', subject: 'clip:x' });
+    const other = ledger.openAlert(testAlert('late-clip', 'clip:x'));
     assert.throws(
       () =>
         ledger.sessionRecords.explainGap({

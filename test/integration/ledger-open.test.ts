@@ -60,19 +60,20 @@ describe('opening the ledger', () => {
   it('refuses a ledger from a newer build and leaves it untouched', async () => {
     await createAndClose();
     const file = ledgerFile(paths);
-    sqlite(file, 'PRAGMA user_version = 7;');
+    const newer = latestSchemaVersion() + 1;
+    sqlite(file, `PRAGMA user_version = ${newer};`);
     const events = sqlite(file, 'SELECT count(*) FROM events;');
     await assert.rejects(openTestLedger(paths, clock), (err: unknown) => {
       assert.ok(err instanceof LedgerTooNewError);
       assert.match(
         err.message,
         new RegExp(
-          `schema 7, this build knows ${latestSchemaVersion()}.*install the newer version or restore a backup`,
+          `schema ${newer}, this build knows ${latestSchemaVersion()}.*install the newer version or restore a backup`,
         ),
       );
       return true;
     });
-    assert.equal(sqlite(file, 'PRAGMA user_version;'), '7');
+    assert.equal(sqlite(file, 'PRAGMA user_version;'), String(newer));
     assert.equal(sqlite(file, 'SELECT count(*) FROM events;'), events);
   });
 

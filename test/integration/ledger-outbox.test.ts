@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Ledger } from '../../agent/ledger/ledger.ts';
 import type { DockPaths } from '../../agent/paths.ts';
 import { FakeClock, openTestLedger, populate, tempState } from '../fixtures/ledger/ledger-fixture.ts';
+import { testAlert } from '../helpers/test-alert.ts';
 
 const DAY = 86_400_000;
 
@@ -38,12 +39,7 @@ describe('ledger outbox', () => {
   }
 
   it('queues alerts when they open and when they are resolved, in the same transaction as the event', () => {
-    const a = ledger.openAlert({
-      kind: 'late-clip',
-      severity: 'warning',
-      subject: 'clip:1',
-      detail: 'late by 30 h',
-    });
+    const a = ledger.openAlert(testAlert('late-clip', 'clip:1', { detail: 'late by 30 h' }));
     assert.deepEqual(record(`alert:${a.id}:opened`), {
       alertId: a.id,
       dockId: ledger.dockId,

@@ -13,6 +13,7 @@ import {
   REPO_ROOT,
   tempState,
 } from '../fixtures/ledger/ledger-fixture.ts';
+import { testAlert } from '../helpers/test-alert.ts';
 
 function schema(name: string): object {
   return JSON.parse(readFileSync(path.join(REPO_ROOT, 'schemas', name), 'utf8')) as object;
@@ -36,18 +37,24 @@ describe('JSON Schemas of ledger events and checkpoints', () => {
         clockSkewMs: 1200,
       });
       ledger.sessionRecords.wipe(clip.id);
-      const gap = ledger.openAlert({ kind: 'recording-gap', severity: 'warning', subject: `gap:${clip.id}` });
+      const [kept, gone] = population.clips.slice(1);
+      ledger.dock.intendWipe(kept!.id, 1_700_000_000_000);
+      ledger.dock.cancelWipe(kept!.id, 'still on the recorder at the next dock');
+      ledger.dock.intendWipe(gone!.id, 1_700_000_000_000);
+      ledger.dock.confirmWipe(gone!.id, 'found-gone');
+      ledger.dock.recordUnreadable(
+        { serial: clip.serial, sourcePath: 'DCIM/bad.MP4', size: 10, mtimeMs: 1_700_000_000_000 },
+        { position: 4096, errno: 'EIO' },
+      );
+      const gap = ledger.openAlert(testAlert('recording-gap', `gap:${clip.id}`));
       ledger.sessionRecords.explainGap({
         alertId: gap.id,
         text: 'battery ran out during the inspection',
         signedBy: ['310001', '310002'],
       });
-      const alert = ledger.openAlert({
-        kind: 'gap',
-        severity: 'critical',
-        subject: 'recorder:ZFY0001',
-        detail: 'gap 12 min',
-      });
+      const alert = ledger.openAlert(
+        testAlert('recording-gap', 'recorder:ZFY0001', { severity: 'critical', detail: 'gap 12 min' }),
+      );
       ledger.resolveAlert(alert.id, { resolvedBy: 'manager-1', note: 'explained' });
       ledger.setRecorderStatus('ZFY0002', 'retired', 'end of life');
       const fault = ledger.queries.openFaults()[0];

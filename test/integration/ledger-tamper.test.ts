@@ -19,6 +19,7 @@ import {
   populate,
   tempState,
 } from '../fixtures/ledger/ledger-fixture.ts';
+import { testAlert } from '../helpers/test-alert.ts';
 
 function sqlite(file: string, sql: string): string {
   return execFileSync('sqlite3', [file, sql], { encoding: 'utf8' }).trim();
@@ -47,7 +48,7 @@ describe('tamper evidence', () => {
     const clock = new FakeClock();
     const ledger = await openTestLedger(paths, clock, { checkpointEveryEvents: 1000 });
     pop = await populate(ledger, paths, clock, 3, 3);
-    for (let i = 0; i < 3; i++) ledger.openAlert({ kind: 'tail', severity: 'info', subject: `tail:${i}` });
+    for (let i = 0; i < 3; i++) ledger.openAlert(testAlert('no-officer', `tail:${i}`, { severity: 'info' }));
     central = ledger.checkpointNow() as Checkpoint;
     dockId = ledger.dockId;
     head = ledger.head().seq;
@@ -90,7 +91,7 @@ describe('tamper evidence', () => {
     // The attacker removes the last three events and the rows they made, so the tables agree.
     sqlite(
       file,
-      `DROP TRIGGER events_no_delete; DELETE FROM events WHERE seq > ${head - 3}; DELETE FROM alerts WHERE kind = 'tail';`,
+      `DROP TRIGGER events_no_delete; DELETE FROM events WHERE seq > ${head - 3}; DELETE FROM alert_facts WHERE alert_id IN (SELECT id FROM alerts WHERE subject LIKE 'tail:%'); DELETE FROM alerts WHERE subject LIKE 'tail:%';`,
     );
     const local = await verifyLedger({ paths });
     assert.deepEqual(kinds(local), [`${head}:checkpoint-beyond-head`]);

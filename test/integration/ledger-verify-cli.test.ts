@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ExitCode } from '../../agent/cli/command.ts';
 import { ledgerFile } from '../../agent/ledger/database.ts';
-import type { DockPaths } from '../../agent/paths.ts';
+import { type DockPaths, pathsUnder } from '../../agent/paths.ts';
 import {
   FakeClock,
   openTestLedger,
@@ -72,6 +72,36 @@ describe('dockctl verify', () => {
     assert.equal(r.code, ExitCode.dataErr);
     assert.match(r.stderr, /checkpoint .*bad.json is not valid/);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('finds the vault where the configuration puts it (--config), outside the state folder', async () => {
+    const state = tempState('ledger-cli-vault-');
+    try {
+      const vaultDir = path.join(state.dir, 'other-disk', 'vault');
+      const stateDir = path.join(state.dir, 'state');
+      const split = {
+        ...pathsUnder(stateDir),
+        vaultDir,
+        stagingDir: path.join(vaultDir, '.staging'),
+        quarantineDir: path.join(vaultDir, '.quarantine'),
+      };
+      const clock = new FakeClock();
+      const ledger = await openTestLedger(split, clock);
+      await populate(ledger, split, clock, 1, 3);
+      ledger.close();
+      const config = path.join(state.dir, 'config.yaml');
+      writeFileSync(config, `version: 2\npaths:\n  stateDir: ${stateDir}\n  vaultDir: ${vaultDir}\n`);
+      const r = dockctl(['--files', '--config', config]);
+      assert.equal(r.code, ExitCode.ok, r.stdout + r.stderr);
+      assert.match(r.stdout, /3 vault files hashed/);
+      assert.match(r.stdout, /everything holds/);
+      const viaEnv = dockctl(['--files'], { DOCK_CONFIG: config });
+      assert.equal(viaEnv.code, ExitCode.ok, 'the same through $DOCK_CONFIG');
+      const stateOnly = dockctl(['--files', '--state', stateDir]);
+      assert.equal(stateOnly.code, ExitCode.findings, 'without the configuration the vault is not found');
+    } finally {
+      state.cleanup();
+    }
   });
 
   // Last: it tampers with the shared ledger.

@@ -12,8 +12,8 @@ import { runDoctor } from '../../agent/doctor/doctor-check.ts';
 import { ledgerCheck } from '../../agent/doctor/ledger-check.ts';
 import { forwardStateFile, writeForwardState } from '../../agent/forwarder/forward-state.ts';
 import { Ledger } from '../../agent/ledger/ledger.ts';
-import { silentLogger } from '../../agent/ops/logger.ts';
 import { pathsUnder } from '../../agent/paths.ts';
+import { testLedgerOptions } from '../helpers/test-config.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -25,10 +25,9 @@ describe('dockctl doctor', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'doctor-int-'));
     configFile = path.join(dir, 'config.yaml');
     await writeFile(configFile, `version: 2\npaths:\n  stateDir: ${dir}/state\n  runDir: ${dir}/run\n`);
-    const ledger = await Ledger.open({
-      paths: pathsUnder(path.join(dir, 'state'), path.join(dir, 'run')),
-      logger: silentLogger(),
-    });
+    const ledger = await Ledger.open(
+      testLedgerOptions(pathsUnder(path.join(dir, 'state'), path.join(dir, 'run'))),
+    );
     ledger.close();
   });
   after(() => rm(dir, { recursive: true, force: true }));

@@ -9,10 +9,10 @@ import { promisify } from 'node:util';
 import { DEFAULT_ADMISSION_PATHS, diskRefusal } from '../../agent/mountd/device-admission.ts';
 import { MountHelperServer } from '../../agent/mountd/mount-helper-server.ts';
 import { silentLogger } from '../../agent/ops/logger.ts';
+import type { MountedVolume, SpawnFn } from '../../drivers/contract/ports.ts';
 import { LinuxVolumeMounter } from '../../drivers/mass-storage/linux-mounter.ts';
 import { findMount } from '../../drivers/mass-storage/mountinfo.ts';
 import { MountHelperError, PrivilegedVolumeMounter } from '../../drivers/mass-storage/privileged-mounter.ts';
-import type { MountedVolume, SpawnFn } from '../../drivers/ports.ts';
 
 const run = promisify(execFile);
 const MOUNTINFO = '/proc/self/mountinfo';

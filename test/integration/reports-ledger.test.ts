@@ -4,10 +4,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import { createReportCommand } from '../../agent/cli/report-command.ts';
+import { EMBEDDED_DEFAULTS_FILE } from '../../agent/config/config-loader.ts';
 import { cellText } from '../../agent/reports/cell-format.ts';
 import { toCsv } from '../../agent/reports/csv.ts';
 import { ledgerTable } from '../../agent/reports/ledger-table.ts';
 import { buildReport, REPORT_NAMES } from '../../agent/reports/report-catalog.ts';
+import { ReportQueries } from '../../agent/reports/report-queries.ts';
 import type { TableModel } from '../../agent/reports/table-model.ts';
 import { toXlsx, toXlsxWorkbook } from '../../agent/reports/xlsx.ts';
 import { tempState } from '../fixtures/ledger/ledger-fixture.ts';
@@ -37,7 +39,7 @@ describe('reports from a real ledger', () => {
   const year2025 = { from: local('2025-01-01T00:00:00'), to: local('2026-01-01T00:00:00'), timeZone: ZONE };
 
   it('ledger table: one row per check-out and per docking without one, with exact figures', () => {
-    const t = ledgerTable(world.ledger.reports, year2025);
+    const t = ledgerTable(ReportQueries.of(world.ledger), year2025);
     assert.equal(t.subtitle?.['zh-CN'], '统计期间：2025-01-01 至 2025-12-31');
     assert.deepEqual(
       t.rows.map((r) => texts(t, r)),
@@ -65,7 +67,7 @@ describe('reports from a real ledger', () => {
           officerName: '张三',
           checkedOutAt: '2025-01-02 09:00',
           outBatteryPct: '100%',
-          outFreeBytes: '60.0 GB',
+          outFreeBytes: '60.0 GiB',
           checkedInAt: '2025-01-03 18:00',
           inBatteryPct: '40%',
           clips: '4',
@@ -81,7 +83,7 @@ describe('reports from a real ledger', () => {
           officerName: '李四',
           checkedOutAt: '2025-01-03 19:00',
           outBatteryPct: '95%',
-          outFreeBytes: '58.0 GB',
+          outFreeBytes: '58.0 GiB',
           checkedInAt: '',
           inBatteryPct: '',
           clips: '0',
@@ -97,7 +99,7 @@ describe('reports from a real ledger', () => {
           officerName: '李四',
           checkedOutAt: '2025-02-10 08:00',
           outBatteryPct: '90%',
-          outFreeBytes: '30.0 GB',
+          outFreeBytes: '30.0 GiB',
           checkedInAt: '2025-02-10 20:00',
           inBatteryPct: '20%',
           clips: '2',
@@ -129,7 +131,7 @@ describe('reports from a real ledger', () => {
   });
 
   it('ledger table of one recorder, one officer, and one day', () => {
-    const a = ledgerTable(world.ledger.reports, { ...year2025, serial: 'A001' });
+    const a = ledgerTable(ReportQueries.of(world.ledger), { ...year2025, serial: 'A001' });
     assert.deepEqual(
       a.rows.map((r) => [r.officerNo, r.clips]),
       [
@@ -139,7 +141,7 @@ describe('reports from a real ledger', () => {
       ],
     );
     assert.equal(a.subtitle?.en, 'Period: 2025-01-01 to 2025-12-31; recorder A001');
-    const o = ledgerTable(world.ledger.reports, { ...year2025, officerNo: '310002' });
+    const o = ledgerTable(ReportQueries.of(world.ledger), { ...year2025, officerNo: '310002' });
     assert.deepEqual(
       o.rows.map((r) => [r.serial, r.remark]),
       [
@@ -149,10 +151,14 @@ describe('reports from a real ledger', () => {
       ],
     );
     assert.deepEqual(o.totals, { clips: 2, hours: 120 * 60_000, late: 1, dockings: 2 });
-    const both = ledgerTable(world.ledger.reports, { ...year2025, serial: 'B002', officerNo: '310001' });
+    const both = ledgerTable(ReportQueries.of(world.ledger), {
+      ...year2025,
+      serial: 'B002',
+      officerNo: '310001',
+    });
     assert.equal(both.rows.length, 0);
     // 3 January: the check-out that began the day before and ended that evening, and the next one.
-    const day = ledgerTable(world.ledger.reports, {
+    const day = ledgerTable(ReportQueries.of(world.ledger), {
       from: local('2025-01-03T00:00:00'),
       to: local('2025-01-04T00:00:00'),
     });
@@ -166,7 +172,7 @@ describe('reports from a real ledger', () => {
   });
 
   it('inventory of 2025: every recorder, the year’s use, faults and their deadline', () => {
-    const [inv] = buildReport(world.ledger.reports, 'inventory', {
+    const [inv] = buildReport(ReportQueries.of(world.ledger), 'inventory', {
       year: 2025,
       at: HANDOVER_AT,
       timeZone: ZONE,
@@ -239,7 +245,7 @@ describe('reports from a real ledger', () => {
   });
 
   it('handover list: who holds what, open faults and alerts, open items, signature lines', () => {
-    const [recorders, items] = buildReport(world.ledger.reports, 'handover', {
+    const [recorders, items] = buildReport(ReportQueries.of(world.ledger), 'handover', {
       year: 2025,
       at: HANDOVER_AT,
       timeZone: ZONE,
@@ -297,7 +303,7 @@ describe('reports from a real ledger', () => {
     for (const who of ['移交人', '接收人', '监交人'])
       assert.match(notes, new RegExp(`${who}.*签字：_+ +日期：`));
     // A year later the export has left custody, and the holder is as of that instant.
-    const [, later] = buildReport(world.ledger.reports, 'handover', {
+    const [, later] = buildReport(ReportQueries.of(world.ledger), 'handover', {
       year: 2026,
       at: new Date('2026-04-01T00:00:00Z'),
       timeZone: ZONE,
@@ -306,7 +312,7 @@ describe('reports from a real ledger', () => {
   });
 
   it('statistics of 2025 per Beijing month, with totals and no personal data', () => {
-    const [s] = buildReport(world.ledger.reports, 'statistics', {
+    const [s] = buildReport(ReportQueries.of(world.ledger), 'statistics', {
       year: 2025,
       at: HANDOVER_AT,
       timeZone: ZONE,
@@ -320,7 +326,7 @@ describe('reports from a real ledger', () => {
       officers: '1',
       clips: '5',
       hours: '2.5',
-      bytes: '2.1 GB',
+      bytes: '2.1 GiB',
       late: '1',
       gaps: '1',
       gapsExplained: '0',
@@ -335,7 +341,7 @@ describe('reports from a real ledger', () => {
       officers: '1',
       clips: '2',
       hours: '2.0',
-      bytes: '3.0 GB',
+      bytes: '3.0 GiB',
       late: '1',
       gaps: '1',
       gapsExplained: '1',
@@ -350,7 +356,7 @@ describe('reports from a real ledger', () => {
       officers: '0',
       clips: '0',
       hours: '0.0',
-      bytes: '0.0 MB',
+      bytes: '0.0 MiB',
       late: '0',
       gaps: '0',
       gapsExplained: '0',
@@ -384,7 +390,7 @@ describe('reports from a real ledger', () => {
   });
 
   it('XLSX round trip: the workbook re-opens in exceljs with numbers, dates and a frozen header', async () => {
-    const t = ledgerTable(world.ledger.reports, year2025);
+    const t = ledgerTable(ReportQueries.of(world.ledger), year2025);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(arrayBufferOf(await toXlsx(t, 'zh-CN', ZONE)));
     const ws = wb.worksheets[0]!;
@@ -420,7 +426,7 @@ describe('reports from a real ledger', () => {
     assert.ok((ws.getColumn(1).width ?? 0) >= 10 && (ws.getColumn(14).width ?? 0) >= 8);
     // The handover workbook has one sheet per table, in English too.
     const two = new ExcelJS.Workbook();
-    const models = buildReport(world.ledger.reports, 'handover', {
+    const models = buildReport(ReportQueries.of(world.ledger), 'handover', {
       year: 2025,
       at: HANDOVER_AT,
       timeZone: ZONE,
@@ -454,7 +460,7 @@ describe('reports from a real ledger', () => {
         argv,
         stdout: io.out,
         stderr: io.err,
-        env: { DOCK_CONFIG: path.join(world.dir, 'none.yaml') },
+        env: { DOCK_CONFIG: EMBEDDED_DEFAULTS_FILE }, // never the box's /etc file
       });
       return { code, ...io.text() };
     };
@@ -509,7 +515,7 @@ describe('reports from a real ledger', () => {
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /2024年度执法音像记录统计/);
     const stats = await run('statistics', '--year', '2025', '--state', world.dir, '--lang', 'en');
-    assert.match(stats.stdout, /^Total\s+4\s+2\s+7\s+4\.5\s+5\.1 GB/m);
+    assert.match(stats.stdout, /^Total\s+4\s+2\s+7\s+4\.5\s+5\.1 GiB/m);
     const handover = await run('handover', '--format', 'json', '--state', world.dir);
     assert.deepEqual(
       JSON.parse(handover.stdout).tables.map((t: TableModel) => t.name),

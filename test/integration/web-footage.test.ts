@@ -21,7 +21,7 @@ interface LogRow {
 }
 
 function accessLogRows(ledger: Ledger): LogRow[] {
-  return ledger.reports.db.prepare('SELECT * FROM access_log ORDER BY seq').all() as LogRow[];
+  return ledger.readHandle.prepare('SELECT * FROM access_log ORDER BY seq').all() as LogRow[];
 }
 
 async function until<T>(what: string, fn: () => T | null | undefined, ms = 5000): Promise<T> {

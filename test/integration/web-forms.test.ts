@@ -10,9 +10,10 @@ import {
   WebClient,
   type WebFixture,
 } from '../fixtures/web/web-fixture.ts';
+import { testAlert } from '../helpers/test-alert.ts';
 
 function lastLog(ledger: Ledger): { username: string; action: string; target: string } | undefined {
-  return ledger.reports.db.prepare('SELECT * FROM access_log ORDER BY seq DESC LIMIT 1').get() as
+  return ledger.readHandle.prepare('SELECT * FROM access_log ORDER BY seq DESC LIMIT 1').get() as
     | { username: string; action: string; target: string }
     | undefined;
 }
@@ -48,12 +49,7 @@ describe('web page: the forms of recorders, alerts, users, reports and the acces
   });
 
   it('rejecting a held recorder resolves its alert as rejected without registering it', async () => {
-    fx.ledger.openAlert({
-      kind: 'identity-changed',
-      severity: 'warning',
-      subject: 'recorder:ZFY0777',
-      detail: '{}',
-    });
+    fx.ledger.openAlert(testAlert('identity-changed', 'recorder:ZFY0777', { detail: '{}' }));
     const res = await c.manager.post('/recorders/ZFY0777/reject', { back: '/recorders' });
     assert.equal(res.status, 303);
     assert.equal(fx.ledger.find.recorder('ZFY0777'), null);

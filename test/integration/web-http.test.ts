@@ -19,7 +19,7 @@ import {
 
 /** The access log as stored (read directly: the page's own reading is what is under test). */
 function accessLogRows(ledger: Ledger): { username: string; action: string; target: string }[] {
-  return ledger.reports.db.prepare('SELECT * FROM access_log ORDER BY seq').all() as {
+  return ledger.readHandle.prepare('SELECT * FROM access_log ORDER BY seq').all() as {
     username: string;
     action: string;
     target: string;

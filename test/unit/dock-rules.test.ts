@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { loadConfig } from '../../agent/config/config-loader.ts';
 import { corrected, DEFAULT_DOCK_RULES, isLate, recordingGapMs } from '../../agent/dock/dock-rules.ts';
 import { timesFromName } from '../../agent/dock/recording-times.ts';
-import { settingsFromConfig, utcOffsetMinutes } from '../../agent/main.ts';
+import { dockRulesFrom } from '../../agent/main.ts';
+import { utcOffsetMinutes } from '../../agent/time/zoned-time.ts';
 
 const H = 3_600_000;
 const t = (iso: string) => new Date(iso);
@@ -24,7 +25,13 @@ describe('R9 recording gaps', () => {
   const after = (ms: number) => new Date(end.getTime() + ms);
   it('is a gap only between the threshold and a shift break', () => {
     assert.equal(recordingGapMs(end, after(1000), DEFAULT_DOCK_RULES), null, 'back-to-back segments');
-    assert.equal(recordingGapMs(end, after(120_000), DEFAULT_DOCK_RULES), null, 'at the threshold');
+    const threshold = DEFAULT_DOCK_RULES.gapThresholdSeconds * 1000;
+    assert.equal(recordingGapMs(end, after(threshold), DEFAULT_DOCK_RULES), null, 'at the threshold');
+    assert.equal(
+      recordingGapMs(end, after(threshold + 1), DEFAULT_DOCK_RULES),
+      threshold + 1,
+      'just past it',
+    );
     assert.equal(recordingGapMs(end, after(15 * 60_000), DEFAULT_DOCK_RULES), 15 * 60_000);
     assert.equal(recordingGapMs(end, after(5 * H), DEFAULT_DOCK_RULES), null, 'the next shift');
     assert.equal(recordingGapMs(null, after(15 * 60_000), DEFAULT_DOCK_RULES), null);
@@ -58,11 +65,12 @@ describe('times from vendor file names', () => {
 describe('settings from the configuration', () => {
   it('take the rules and the recorders’ time zone from the embedded defaults', async () => {
     const { config } = await loadConfig(null, { pathDefaults: { stateDir: '/tmp/x', runDir: '/tmp/x/run' } });
-    const settings = settingsFromConfig(config);
-    assert.equal(settings.rules.lateIngestHours, 24);
-    assert.equal(settings.rules.wipePolicy, 'after-seal');
-    assert.equal(settings.rules.deviceUtcOffsetMinutes, 480, 'Asia/Shanghai');
-    assert.equal(settings.paths.stateDir, '/tmp/x');
+    const rules = dockRulesFrom(config);
+    assert.equal(rules.lateIngestHours, 24);
+    assert.equal(rules.wipePolicy, 'after-seal');
+    assert.equal(rules.deviceUtcOffsetMinutes, 480, 'Asia/Shanghai');
+    assert.equal(config.paths.stateDir, '/tmp/x');
+    assert.deepEqual(rules, DEFAULT_DOCK_RULES, 'the code defaults say what the embedded configuration says');
   });
 
   it('compute time-zone offsets, with daylight saving where a zone has it', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import type { UsbIdentity } from '../../drivers/contract/ports.ts';
 import { FingerprintTableError } from '../../drivers/errors.ts';
 import { FingerprintTable } from '../../drivers/fingerprint-table.ts';
-import type { UsbIdentity } from '../../drivers/ports.ts';
 
 const usb = (vendorId: string, productId: string, extra: Partial<UsbIdentity> = {}): UsbIdentity => ({
   vendorId,

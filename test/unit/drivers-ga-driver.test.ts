@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import iconv from 'iconv-lite';
 import { createRootLogger, silentLogger } from '../../agent/ops/logger.ts';
+import type { DetectedDevice, RecorderControl } from '../../drivers/contract/ports.ts';
 import {
   DeviceGoneError,
   GbkDecodeError,
@@ -10,13 +11,11 @@ import {
   InvalidDeviceDataError,
   SdkError,
   TextEncodeError,
-  UnsupportedOperationError,
 } from '../../drivers/errors.ts';
 import { GaSdkDriver } from '../../drivers/ga-sdk/ga-driver.ts';
 import type { GaCall, GaSdk } from '../../drivers/ga-sdk/ga-library.ts';
 import { decodeGbkField, encodeGbkField, fieldBytes } from '../../drivers/ga-sdk/gbk-text.ts';
 import { decodeZfyInfo, packZfyInfo, ZFY_INFO_SIZE, type ZfyInfoRaw } from '../../drivers/ga-sdk/zfy-info.ts';
-import type { DetectedDevice } from '../../drivers/ports.ts';
 import { identityToRaw } from '../../drivers/sim/device-model.ts';
 
 const identity = {
@@ -129,7 +128,7 @@ describe('GA SDK driver (fake SDK)', () => {
     assert.equal(id.vendor, 'Example vendor');
     assert.equal(await drv.battery(), 76);
     assert.deepEqual(await drv.resolution(), { width: 1920, height: 1080 });
-    assert.equal(await drv.readClock(), null, 'the GA set cannot read the clock');
+    assert.equal('readClock' in drv, false, 'the GA set cannot read the clock');
     assert.equal(await drv.idCode(), 'ZFYSIM01');
     assert.ok(sdk.passwords.every((p) => p === '888888'));
     assert.equal(sdk.calls[0], 'Init_Device');
@@ -181,10 +180,11 @@ describe('GA SDK driver (fake SDK)', () => {
     await assert.rejects(drv.battery(), InvalidDeviceDataError);
   });
 
-  it('cannot list files before the switch to mass storage', async () => {
-    const drv = await open(new FakeSdk());
-    assert.equal(drv.capabilities.needsMassStorageSwitch, true);
-    await assert.rejects(drv.listFiles(), UnsupportedOperationError);
+  it('is a control face: its files are reached only after the switch to mass storage', async () => {
+    const drv: RecorderControl = await open(new FakeSdk());
+    assert.equal(typeof drv.enterMassStorage, 'function', 'it offers the switch');
+    for (const method of ['listFiles', 'openFile', 'deleteFile', 'readClock'])
+      assert.equal(method in drv, false, `no ${method} on the GA control face`);
   });
 
   it('never logs the password or officer names', async () => {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { silentLogger } from '../../agent/ops/logger.ts';
+import type { DetectedDevice } from '../../drivers/contract/ports.ts';
 import {
   DeviceGoneError,
   IdentityMismatchError,
   ProtocolError,
   SerialTimeoutError,
 } from '../../drivers/errors.ts';
-import type { DetectedDevice } from '../../drivers/ports.ts';
 import { encodeFrame } from '../../drivers/serial/frame.ts';
 import { createMemoryLinkPair } from '../../drivers/serial/memory-link.ts';
 import { SerialClient } from '../../drivers/serial/serial-client.ts';

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../../agent/ops/logger.ts';
+import type { SourceStatus } from '../../drivers/contract/ports.ts';
 import type { RawDeviceEvent, SourceSink } from '../../drivers/detect/event-source.ts';
 import { UdevadmSource, udevMonitorArgs } from '../../drivers/detect/udevadm-source.ts';
 import { type UsbApi, type UsbDeviceLike, UsbSource, usbPortPath } from '../../drivers/detect/usb-source.ts';
-import type { SourceStatus } from '../../drivers/ports.ts';
 import { FakeSpawner } from '../../drivers/process/fake-spawner.ts';
 
 function recordingSink() {

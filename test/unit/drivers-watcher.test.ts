@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { silentLogger } from '../../agent/ops/logger.ts';
+import type { DeviceEvent } from '../../drivers/contract/ports.ts';
 import { RecorderWatcher } from '../../drivers/detect/device-watcher.ts';
 import { FakeUdevSource, FakeUsbSource, type UsbFixtureEvent } from '../../drivers/detect/fake-sources.ts';
 import { DeviceGoneError } from '../../drivers/errors.ts';
 import { FingerprintTable } from '../../drivers/fingerprint-table.ts';
-import type { DeviceEvent } from '../../drivers/ports.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 /** The event blocks of a udev capture (the banner dropped), to replay a stream in steps. */

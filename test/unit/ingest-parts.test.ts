@@ -7,9 +7,9 @@ import { isDockError } from '../../agent/errors.ts';
 import { publishNoReplace, writeFileDurable } from '../../agent/fs/durable-write.ts';
 import { ChecksumMismatchError, DestinationFullError, fromWire, toWire } from '../../agent/ingest/errors.ts';
 import { readResumeState, sameSource, writeResumeState } from '../../agent/ingest/resume-state.ts';
-import { SourceGoneError } from '../../agent/ingest/source.ts';
 import { VaultLayout } from '../../agent/ingest/vault.ts';
 import { pathsUnder } from '../../agent/paths.ts';
+import { SourceGoneError, SourceReadError } from '../../drivers/contract/errors.ts';
 
 let dir: string;
 before(async () => {
@@ -77,11 +77,16 @@ describe('resume state', () => {
 
 describe('errors across the worker boundary', () => {
   it('keep their type, code, position and message', () => {
-    const gone = new SourceGoneError('/mnt/a.mp4', 4096, Object.assign(new Error('x'), { code: 'EIO' }));
+    const gone = new SourceGoneError('/mnt/a.mp4', 4096, Object.assign(new Error('x'), { code: 'ENODEV' }));
     const back = fromWire(toWire(gone, '/mnt/a.mp4'));
     assert.ok(back instanceof SourceGoneError);
     assert.equal(back.position, 4096);
-    assert.match(back.message, /\/mnt\/a\.mp4.*byte 4096 \(EIO\).*dock it again/);
+    assert.match(back.message, /\/mnt\/a\.mp4.*byte 4096 \(ENODEV\).*dock it again/);
+    const bad = new SourceReadError('/mnt/c.mp4', 8192, Object.assign(new Error('x'), { code: 'EIO' }));
+    const badBack = fromWire(toWire(bad, '/mnt/c.mp4'));
+    assert.ok(badBack instanceof SourceReadError, 'a bad sector stays a read error, not a yank');
+    assert.equal(badBack.position, 8192);
+    assert.match(badBack.message, /\/mnt\/c\.mp4.*byte 8192 \(EIO\).*report a fault/);
     const full = fromWire(toWire(Object.assign(new Error('no space'), { code: 'ENOSPC' }), '/mnt/b.mp4'));
     assert.ok(full instanceof DestinationFullError);
     assert.ok(isDockError(full, 'DESTINATION_FULL'));

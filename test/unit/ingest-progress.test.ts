@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatBytes, formatEta, progressLine } from '../../agent/cli/progress-line.ts';
+import { formatEta, progressLine } from '../../agent/cli/progress-line.ts';
 import { ProgressMeter } from '../../agent/ingest/progress.ts';
+import { formatBytes } from '../../agent/reports/byte-format.ts';
 
 describe('ProgressMeter', () => {
   it('reports no ETA before a rate is known, then rate and ETA from samples', () => {
@@ -39,6 +40,7 @@ describe('progress line', () => {
   it('shows file name, phase, percentage, rate and ETA', () => {
     const line = progressLine({
       resumeKey: 'k',
+      owner: 'A123456',
       sourcePath: '/mnt/rec/DCIM/100MEDIA/20261121_0830_0001.MP4',
       phase: 'copy',
       bytesDone: 512 * 1024 ** 2,

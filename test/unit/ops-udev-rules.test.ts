@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { builtinEntries } from '../../agent/cli/udev-rules-command.ts';
 import { modelsInRules, SERVICE_GROUP, udevRulesText } from '../../agent/ops/udev-rules.ts';
-import type { FingerprintEntry } from '../../drivers/fingerprint-table.ts';
+import type { FingerprintEntry } from '../../drivers/contract/fingerprints.ts';
 
 const SHIPPED = new URL('../../systemd/70-recorder-dock.rules', import.meta.url);
 

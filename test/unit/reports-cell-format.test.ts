@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cellText, formatCell, formatReportBytes, PAGE_EMPTY } from '../../agent/reports/cell-format.ts';
+import { formatBytes } from '../../agent/reports/byte-format.ts';
+import { cellText, formatCell, PAGE_EMPTY } from '../../agent/reports/cell-format.ts';
 import { bi, labelledTotals, type TableModel } from '../../agent/reports/table-model.ts';
 import {
   UnknownTimeZoneError,
   wallClockAsUtcDate,
   zonedInstant,
   zoneOffsetMs,
-} from '../../agent/reports/zoned-time.ts';
+} from '../../agent/time/zoned-time.ts';
 
 const SHANGHAI = 'Asia/Shanghai';
 const MIB = 1024 * 1024;
@@ -31,13 +32,13 @@ describe('formatCell', () => {
     assert.equal(formatCell(Date.UTC(2026, 0, 1, 16, 0), 'datetime', 'en', SHANGHAI), '2026-01-02 00:00');
   });
 
-  it('shows bytes as MB or GB with one decimal', () => {
-    assert.equal(formatCell(0, 'bytes', 'zh-CN', SHANGHAI), '0.0 MB');
-    assert.equal(formatCell(350 * MIB + 200 * 1024, 'bytes', 'zh-CN', SHANGHAI), '350.2 MB');
-    assert.equal(formatCell(1.5 * GIB, 'bytes', 'en', SHANGHAI), '1.5 GB');
-    assert.equal(formatCell(64e9, 'bytes', 'en', SHANGHAI), '59.6 GB');
-    assert.equal(formatReportBytes(1024 * MIB - 1024), '1.0 GB');
-    assert.equal(formatReportBytes(1000 * MIB), '1000.0 MB');
+  it('shows bytes as MiB or GiB with one decimal', () => {
+    assert.equal(formatCell(0, 'bytes', 'zh-CN', SHANGHAI), '0.0 MiB');
+    assert.equal(formatCell(350 * MIB + 200 * 1024, 'bytes', 'zh-CN', SHANGHAI), '350.2 MiB');
+    assert.equal(formatCell(1.5 * GIB, 'bytes', 'en', SHANGHAI), '1.5 GiB');
+    assert.equal(formatCell(64e9, 'bytes', 'en', SHANGHAI), '59.6 GiB');
+    assert.equal(formatBytes(1024 * MIB - 1024, 'MiB'), '1.0 GiB');
+    assert.equal(formatBytes(1000 * MIB, 'MiB'), '1000.0 MiB');
   });
 
   it('shows hours (cells hold milliseconds) with one decimal', () => {

@@ -84,6 +84,10 @@ const TABLES = [
   { name: 'exports', key: 'id', seq: 'last_seq' },
   { name: 'clip_checks', key: 'clip_id', seq: 'last_seq' },
   { name: 'recorder_bindings', key: 'serial', seq: 'last_seq' },
+  { name: 'alert_facts', key: 'alert_id', seq: 'seq' },
+  { name: 'clip_sources', key: 'clip_id', seq: 'seq' },
+  { name: 'wipe_intents', key: 'clip_id', seq: 'seq' },
+  { name: 'unreadable_files', key: 'file_key', seq: 'seq' },
 ] as const;
 
 /** Columns holding personal data or free text: differences are named, values not shown (R11). */

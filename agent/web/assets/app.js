@@ -8,16 +8,17 @@
 (() => {
   const POLL_MS = 1000;
 
+  // The page's copy of agent/reports/byte-format.ts (no build step); a unit test keeps them equal.
   const formatBytes = (bytes) => {
     if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '';
     const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
     let v = bytes;
     let u = 0;
-    while (Math.abs(v) >= 1024 && u < units.length - 1) {
+    while (u < units.length - 1 && Math.abs(Number(v.toFixed(1))) >= 1024) {
       v /= 1024;
       u++;
     }
-    return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+    return u === 0 ? `${Math.round(v)} B` : `${v.toFixed(1)} ${units[u]}`;
   };
 
   const formatSeconds = (seconds) => {

@@ -1,6 +1,6 @@
+import { holdsRecorder } from '../../dock/held-recorders.ts';
 import type { AlertRecord } from '../../ledger/ledger-records.ts';
 import { formatDateTime } from '../display-format.ts';
-import { HELD_ALERT_KINDS } from '../held-recorders.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/messages.ts';
 import { postForm, sendPage } from '../layout.ts';
@@ -62,8 +62,7 @@ function explainForm(ctx: WebContext, a: AlertRecord): SafeHtml {
 function actionsOf(ctx: WebContext, a: AlertRecord): SafeHtml {
   const t = ctx.t;
   const id = encodeURIComponent(a.id);
-  if (HELD_ALERT_KINDS.has(a.kind))
-    return html`<a href="/recorders#held-recorders">${t('alerts.decideHeld')}</a>`;
+  if (holdsRecorder(a.kind)) return html`<a href="/recorders#held-recorders">${t('alerts.decideHeld')}</a>`;
   const parts: SafeHtml[] = [];
   if (a.kind === 'recording-gap' && userCan(ctx, 'gaps.explain')) {
     parts.push(explainForm(ctx, a));
@@ -129,7 +128,7 @@ function resolveAlert(ctx: WebContext): void {
   const { ledger } = ctx.rt;
   const alert = ledger.queries.openAlerts().find((a) => a.id === ctx.params.id);
   if (!alert) throw new BadRequestError(ctx.t('alerts.notOpen'));
-  if (HELD_ALERT_KINDS.has(alert.kind)) throw new BadRequestError(ctx.t('alerts.useDecide'));
+  if (holdsRecorder(alert.kind)) throw new BadRequestError(ctx.t('alerts.useDecide'));
   ledger.resolveAlert(alert.id, {
     resolvedBy: userOf(ctx).account.username,
     note: optionalField(ctx.form, 'note', 500),

@@ -1,6 +1,7 @@
 import { clipSearchScope, footageAccess } from '../../access/footage-policy.ts';
 import type { ClipView } from '../../ledger/access-queries.ts';
-import { formatBytes, formatDateTime, formatSeconds } from '../display-format.ts';
+import { formatBytes } from '../../reports/byte-format.ts';
+import { formatDateTime, formatSeconds } from '../display-format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { postForm, sendPage } from '../layout.ts';
 import { needs, type Route } from '../router.ts';

@@ -1,6 +1,7 @@
 import { clipSearchScope } from '../../access/footage-policy.ts';
 import type { ClipSearch, ClipView } from '../../ledger/access-queries.ts';
-import { formatBytes, formatDateTime, formatSeconds } from '../display-format.ts';
+import { formatBytes } from '../../reports/byte-format.ts';
+import { formatDateTime, formatSeconds } from '../display-format.ts';
 import { html } from '../html.ts';
 import { sendPage } from '../layout.ts';
 import { optionalField } from '../request-input.ts';

@@ -1,4 +1,5 @@
 import { ledgerTable } from '../../reports/ledger-table.ts';
+import { ReportQueries } from '../../reports/report-queries.ts';
 import type { TableModel } from '../../reports/table-model.ts';
 import { html } from '../html.ts';
 import { sendPage } from '../layout.ts';
@@ -31,7 +32,7 @@ function filterQuery(f: LedgerFilter): string {
 }
 
 function tableOf(ctx: WebContext, f: LedgerFilter): TableModel {
-  return ledgerTable(ctx.rt.ledger.reports, {
+  return ledgerTable(ReportQueries.of(ctx.rt.ledger), {
     from: f.range.from,
     to: f.range.to,
     ...(f.serial ? { serial: f.serial } : {}),

@@ -1,6 +1,7 @@
+import { decideHeldRecorder } from '../../dock/held-recorders.ts';
 import type { LiveDockView, LiveRecorder } from '../../dock/live-view.ts';
-import { formatBytes, formatDateTime, formatPercent, formatSeconds } from '../display-format.ts';
-import { decideHeldRecorder } from '../held-recorders.ts';
+import { formatBytes } from '../../reports/byte-format.ts';
+import { formatDateTime, formatPercent, formatSeconds } from '../display-format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/messages.ts';
 import { csrfField, sendPage } from '../layout.ts';

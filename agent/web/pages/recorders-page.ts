@@ -1,6 +1,6 @@
+import { heldRecorders } from '../../dock/held-recorders.ts';
 import type { FaultRecord, RecorderRecord } from '../../ledger/ledger-records.ts';
 import { formatDateTime } from '../display-format.ts';
-import { heldRecorders } from '../held-recorders.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { postForm, sendPage } from '../layout.ts';
 import { needs, type Route } from '../router.ts';

@@ -1,4 +1,5 @@
 import { buildReport, REPORT_NAMES, type ReportName } from '../../reports/report-catalog.ts';
+import { ReportQueries } from '../../reports/report-queries.ts';
 import type { TableModel } from '../../reports/table-model.ts';
 import { html } from '../html.ts';
 import type { MessageKey } from '../i18n/messages.ts';
@@ -34,7 +35,7 @@ function choiceOf(ctx: WebContext): ReportChoice {
 }
 
 function modelsOf(ctx: WebContext, c: ReportChoice): TableModel[] {
-  return buildReport(ctx.rt.ledger.reports, c.name, {
+  return buildReport(ReportQueries.of(ctx.rt.ledger), c.name, {
     year: c.year,
     at: ctx.rt.now(),
     timeZone: ctx.rt.timeZone,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { AlertMonitor } from '../../agent/alerts/alert-monitor.ts';
 import type { ForwarderStatus } from '../../agent/forwarder/forwarder-status.ts';
-import { AlertMonitor } from '../../agent/ops/alert-monitor.ts';
 import { silentLogger } from '../../agent/ops/logger.ts';
 import { FakeClock, openTestLedger, tempState } from '../fixtures/ledger/ledger-fixture.ts';
 
@@ -38,7 +38,7 @@ describe('the dock raises and clears its own alerts', () => {
       await monitor.checkNow();
       const open = ledger.queries.openAlerts().filter((a) => a.kind === 'storage-low');
       assert.equal(open.length, 1, 'one alert while the condition holds');
-      assert.equal(JSON.parse(open[0]?.detail ?? '{}').freePercent, 5);
+      assert.equal(open[0]?.facts?.freePercent, 5);
       free = 50;
       await monitor.checkNow();
       assert.equal(ledger.queries.openAlerts().filter((a) => a.kind === 'storage-low').length, 0);
@@ -102,10 +102,35 @@ describe('the dock raises and clears its own alerts', () => {
       await monitor.checkNow();
       const alert = ledger.queries.openAlerts()[0];
       assert.equal(alert?.kind, 'forward-backlog');
-      assert.equal(JSON.parse(alert?.detail ?? '{}').backlog, 10);
+      assert.equal(alert?.facts?.records, 10);
       status = forwarderStatus(0, null);
       await monitor.checkNow();
       assert.equal(ledger.queries.openAlerts().length, 0);
+    } finally {
+      ledger.close();
+      cleanup();
+    }
+  });
+
+  it('a storage check that fails (no vault folder yet) does not skip the forwarding check', async () => {
+    const { paths, cleanup } = tempState('alert-monitor-');
+    const clock = new FakeClock();
+    const ledger = await openTestLedger(paths, clock);
+    const old = new Date(clock.now().getTime() - 48 * 3_600_000).toISOString();
+    try {
+      const monitor = new AlertMonitor({
+        ledger,
+        vaultDir: `${paths.vaultDir}/not-created-yet`,
+        forwarder: () => forwarderStatus(3, old),
+        thresholds: { storageLowPercent: 10, forwardBacklogHours: 24 },
+        logger: silentLogger(),
+        now: clock.now,
+      });
+      await monitor.checkNow();
+      assert.deepEqual(
+        ledger.queries.openAlerts().map((a) => a.kind),
+        ['forward-backlog'],
+      );
     } finally {
       ledger.close();
       cleanup();

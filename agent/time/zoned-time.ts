@@ -111,3 +111,8 @@ export function localDateTime(ms: number, timeZone: string): string {
   const w = wallClock(ms, timeZone);
   return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}`;
 }
+
+/** The current UTC offset of an IANA time zone in minutes (Asia/Shanghai: 480). */
+export function utcOffsetMinutes(timeZone: string, at = new Date()): number {
+  return Math.round(zoneOffsetMs(at.getTime(), timeZone) / 60_000);
+}

@@ -1,10 +1,11 @@
 /**
- * The ports the agent core uses to reach recorders and the OS. The core imports these types
- * only; real implementations and their simulated twins live beside them in drivers/, and
- * agent/main.ts is the one place that picks which to use.
+ * The ports the agent core uses to reach recorders and the OS: the contract floor between the
+ * dock and its hardware. It imports nothing from agent/ or from any driver implementation; real
+ * implementations and their simulated twins depend on it, and agent/main.ts is the one place that
+ * picks which to use (as node-serialport's bindings-interface does for its bindings).
  */
 import type { Readable, Writable } from 'node:stream';
-import type { SourceSpec } from '../agent/ingest/source.ts';
+import type { SourceSpec } from './source.ts';
 
 /** The injected clock. */
 export type Now = () => Date;
@@ -67,8 +68,8 @@ export interface FingerprintMatch {
   readonly example: boolean;
 }
 
-/** A recorder (or one of its re-enumerated faces) present on the machine. */
-export interface DetectedDevice {
+/** What a raw udev or usb@3 event says about a device, before fingerprint matching. */
+export interface DeviceDescription {
   /**
    * Stable for as long as the device stays plugged, and the same each time the same device
    * shows up on the same interface: `transport:vid:pid:serial-or-port[:part]`.
@@ -84,6 +85,10 @@ export interface DetectedDevice {
   readonly fsType: string | null;
   readonly fsLabel: string | null;
   readonly fsUuid: string | null;
+}
+
+/** A recorder (or one of its re-enumerated faces) present on the machine. */
+export interface DetectedDevice extends DeviceDescription {
   readonly match: FingerprintMatch | null;
   /** Set on a disk that appeared because this recorder key asked for mass storage. */
   readonly claimedBy: string | null;
@@ -217,19 +222,6 @@ export interface FootageListing {
   readonly truncated: boolean;
 }
 
-/** What a driver can do; the core checks before calling. */
-export interface DriverCapabilities {
-  readonly readClock: boolean;
-  readonly setClock: boolean;
-  /** The recorder must be told to switch to mass storage before its files can be read. */
-  readonly needsMassStorageSwitch: boolean;
-  readonly files: boolean;
-  readonly battery: boolean;
-  readonly storage: boolean;
-  /** The officer and unit the recorder belongs to can be written into it. */
-  readonly writeIdentity: boolean;
-}
-
 /** Who a recorder is handed to, as written into the device (GBK text on the wire). */
 export interface RecorderAssignment {
   readonly serial: string;
@@ -240,25 +232,46 @@ export interface RecorderAssignment {
 }
 
 /**
- * The recorder driver port. Methods a driver cannot serve resolve to null (readings) or reject
- * with UnsupportedOperationError (actions); `capabilities` says which beforehand.
+ * A recorder's control face: who it is, its clock, battery and officer binding, and (for SDK and
+ * serial recorders) the switch to mass storage. Optional methods are the ones this kind of
+ * recorder lacks: the session asks for a method's presence, never calls a stub.
  */
-export interface RecorderDriver {
+export interface RecorderControl {
   readonly driver: DriverName;
   readonly device: DetectedDevice;
-  readonly capabilities: DriverCapabilities;
+  /** Who the recorder is. Never touches the recorder's files (admission comes before any mount). */
   identify(): Promise<RecorderIdentity>;
-  /** The device clock, or null when the interface has no way to read it (the GA set has none). */
-  readClock(): Promise<ClockReading | null>;
+  /** The device clock (serial recorders; the GA set has no call for it). */
+  readClock?(): Promise<ClockReading>;
   /** Set the device clock to the host clock (injected `now`). */
-  syncClock(): Promise<ClockSyncResult>;
-  /** Write the officer and unit into the recorder and read them back (`capabilities.writeIdentity`). */
-  assignOfficer(assignment: RecorderAssignment): Promise<void>;
-  /** Ask the recorder to switch to mass storage; pair with DeviceWatcher.claimNextDisk. */
-  enterMassStorage(): Promise<void>;
-  /** Battery charge in percent, or null when unknown. */
-  battery(): Promise<number | null>;
-  storage(): Promise<StorageReading | null>;
+  syncClock?(): Promise<ClockSyncResult>;
+  /** Write the officer and unit into the recorder and read them back. */
+  assignOfficer?(assignment: RecorderAssignment): Promise<void>;
+  /** Battery charge in percent, or null when the device does not say. */
+  battery?(): Promise<number | null>;
+  /** Free and total storage as the control face reports it. */
+  storage?(): Promise<StorageReading | null>;
+  /**
+   * Present when the footage is reached only on the disk the recorder becomes after this call
+   * (SetMSDC / MSDC); pair it with DeviceWatcher.claimNextDisk. Absent: the footage is on this
+   * same device (a plain USB disk) and is opened with RecorderDriverFactory.openVolume.
+   */
+  enterMassStorage?(): Promise<void>;
+  /** Let go of the device: close ports. `deviceGone` when it was already unplugged. */
+  release(options?: { readonly deviceGone?: boolean }): Promise<void>;
+}
+
+/** What the session must still find on the recorder file before it deletes it. */
+export interface FileExpectation {
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** A recorder's volume face: its card mounted read-only, the footage on it, one-file deletes. */
+export interface RecorderVolume {
+  readonly device: DetectedDevice;
+  /** Free and total storage of the card. */
+  storage(): Promise<StorageReading>;
   listFiles(): Promise<FootageListing>;
   /** How to read one listed file: plain data for the ingest workers. */
   openFile(relPath: string): Promise<SourceSpec>;
@@ -266,14 +279,17 @@ export interface RecorderDriver {
    * Delete one file from the recorder (the wipe after a verified seal). Refuses when the file no
    * longer has the size and mtime the seal saw.
    */
-  deleteFile(relPath: string, expect: { readonly size: number; readonly mtimeMs: number }): Promise<void>;
-  /** Let go of the device: unmount, close ports. `deviceGone` when it was already unplugged. */
+  deleteFile(relPath: string, expect: FileExpectation): Promise<void>;
+  /** Unmount. `deviceGone` when it was already unplugged. */
   release(options?: { readonly deviceGone?: boolean }): Promise<void>;
 }
 
-/** Builds the right driver for a detected device. */
+/** Builds the faces of a detected device with the driver its fingerprint names. */
 export interface RecorderDriverFactory {
-  open(device: DetectedDevice): Promise<RecorderDriver>;
+  /** The control face: identity, clock, battery, binding; never mounts anything. */
+  openControl(device: DetectedDevice): Promise<RecorderControl>;
+  /** The volume face of a disk (a plain recorder, or the disk a recorder switched to): mounts it. */
+  openVolume(device: DetectedDevice): Promise<RecorderVolume>;
 }
 
 // ---------------------------------------------------------------- volumes

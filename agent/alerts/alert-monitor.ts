@@ -1,7 +1,17 @@
 import { statfs } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { ForwarderStatus } from '../forwarder/forwarder-status.ts';
-import type { Ledger } from '../ledger/ledger.ts';
+import type { AlertFacts } from '../ledger/alert-kinds.ts';
+import type { AnyAlertInput } from '../ledger/alert-writes.ts';
+import type { AlertRecord } from '../ledger/ledger-records.ts';
+import { subjectKey } from '../ledger/subjects.ts';
+
+/** The ledger as the monitor uses it (the real Ledger satisfies it). */
+export interface MonitorLedger {
+  readonly queries: { openAlerts(): AlertRecord[] };
+  openAlert(input: AnyAlertInput): AlertRecord;
+  resolveAlert(alertId: string, input: { resolvedBy: string; note: string }): AlertRecord;
+}
 
 /** The thresholds of the dock's own alerts (config `alerts`). */
 export interface AlertThresholds {
@@ -11,7 +21,7 @@ export interface AlertThresholds {
 
 /** What the monitor watches. */
 export interface AlertMonitorDeps {
-  readonly ledger: Ledger;
+  readonly ledger: MonitorLedger;
   readonly vaultDir: string;
   readonly forwarder: () => ForwarderStatus | null;
   readonly thresholds: AlertThresholds;
@@ -59,12 +69,17 @@ export class AlertMonitor {
     return this.running;
   }
 
+  /** Each check on its own: one that fails (a vault folder not there yet) never skips the other. */
   private async check(): Promise<void> {
-    try {
-      await this.checkStorage();
-      this.checkForwarding();
-    } catch (err) {
-      this.deps.logger.warn({ err }, 'alert check failed');
+    for (const [name, run] of [
+      ['storage', () => this.checkStorage()],
+      ['forwarding', async () => this.checkForwarding()],
+    ] as const) {
+      try {
+        await run();
+      } catch (err) {
+        this.deps.logger.warn({ check: name, err: (err as Error).message }, 'alert check failed');
+      }
     }
   }
 
@@ -73,11 +88,18 @@ export class AlertMonitor {
     if (space.totalBytes <= 0) return;
     const freePct = (space.freeBytes * 100) / space.totalBytes;
     const low = freePct < this.deps.thresholds.storageLowPercent;
-    this.setCondition('storage-low', 'vault', low, 'critical', {
+    const facts: AlertFacts<'storage-low'> = {
       freeBytes: space.freeBytes,
       totalBytes: space.totalBytes,
       freePercent: Math.floor(freePct),
-      thresholdPercent: this.deps.thresholds.storageLowPercent,
+      limitPercent: this.deps.thresholds.storageLowPercent,
+    };
+    this.setCondition(low, {
+      kind: 'storage-low',
+      severity: 'critical',
+      subject: subjectKey({ kind: 'vault' }),
+      facts,
+      detail: `the vault has ${facts.freePercent}% free (${facts.freeBytes} of ${facts.totalBytes} bytes; alert below ${facts.limitPercent}%): free space or add a disk before it fills`,
     });
   }
 
@@ -87,29 +109,32 @@ export class AlertMonitor {
     const oldest = status.oldestUnsentAt ? Date.parse(status.oldestUnsentAt) : null;
     const ageHours = oldest === null ? 0 : (this.deps.now().getTime() - oldest) / 3_600_000;
     const behind = status.backlog > 0 && ageHours >= this.deps.thresholds.forwardBacklogHours;
-    this.setCondition('forward-backlog', 'forwarder', behind, 'warning', {
-      backlog: status.backlog,
-      oldestUnsentAt: status.oldestUnsentAt,
+    const facts: AlertFacts<'forward-backlog'> = {
+      records: status.backlog,
+      oldestAt: status.oldestUnsentAt,
       target: status.target,
-      thresholdHours: this.deps.thresholds.forwardBacklogHours,
+      limitHours: this.deps.thresholds.forwardBacklogHours,
+    };
+    this.setCondition(behind, {
+      kind: 'forward-backlog',
+      severity: 'warning',
+      subject: subjectKey({ kind: 'forwarder' }),
+      facts,
+      detail: `${facts.records} records have not reached the central store (${facts.target}) for more than ${facts.limitHours} h: check the link and 'dockctl forward status' (R13)`,
     });
   }
 
-  private setCondition(
-    kind: string,
-    subject: string,
-    holds: boolean,
-    severity: 'warning' | 'critical',
-    detail: Record<string, unknown>,
-  ): void {
+  private setCondition(holds: boolean, alert: AnyAlertInput): void {
     const { ledger } = this.deps;
-    const open = ledger.queries.openAlerts().find((a) => a.kind === kind && a.subject === subject);
+    const open = ledger.queries
+      .openAlerts()
+      .find((a) => a.kind === alert.kind && a.subject === alert.subject);
     if (holds && !open) {
-      ledger.openAlert({ kind, severity, subject, detail: JSON.stringify(detail) });
-      this.deps.logger.warn({ kind, ...detail }, 'alert raised');
+      ledger.openAlert(alert);
+      this.deps.logger.warn({ kind: alert.kind, ...alert.facts }, 'alert raised');
     } else if (!holds && open) {
       ledger.resolveAlert(open.id, { resolvedBy: 'dockd', note: 'cleared' });
-      this.deps.logger.info({ kind }, 'alert cleared');
+      this.deps.logger.info({ kind: alert.kind }, 'alert cleared');
     }
   }
 }

@@ -1,20 +1,19 @@
 import { statfs as nodeStatfs, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { errnoCode } from '../../agent/errors.ts';
-import { fsyncDir } from '../../agent/fs/durable-write.ts';
-import type { SourceSpec } from '../../agent/ingest/source.ts';
-import { DeviceGoneError, UnsafeEntryError, UnsupportedOperationError } from '../errors.ts';
+import { DEVICE_GONE_ERRNOS, DeviceGoneError, errnoCode } from '../contract/errors.ts';
+import { fsyncDir } from '../contract/fs-sync.ts';
 import type {
   DetectedDevice,
-  DriverCapabilities,
+  FileExpectation,
   FootageListing,
   MountedVolume,
-  RecorderDriver,
-  RecorderIdentity,
+  RecorderVolume,
   StorageReading,
   VolumeMounter,
-} from '../ports.ts';
+} from '../contract/ports.ts';
+import type { SourceSpec } from '../contract/source.ts';
+import { UnsafeEntryError, UnsupportedOperationError } from '../errors.ts';
 import { resolveInside } from './safe-path.ts';
 import { type WalkOptions, walkVolume } from './safe-walk.ts';
 
@@ -25,8 +24,8 @@ export interface StatfsLike {
   readonly bavail: number;
 }
 
-/** Collaborators of the mass-storage driver. */
-export interface MassStorageDriverOptions {
+/** Collaborators of the mass-storage volume face. */
+export interface MassStorageVolumeOptions {
   readonly device: DetectedDevice;
   readonly mounter: VolumeMounter;
   readonly log: Logger;
@@ -36,36 +35,22 @@ export interface MassStorageDriverOptions {
   readonly statfs?: (dir: string) => Promise<StatfsLike>;
 }
 
-const PRINTABLE_SERIAL = /^[\x21-\x7e]{1,64}$/;
-
-/** Errors that mean the disk went away under us. */
-const GONE_CODES = new Set(['EIO', 'ENODEV', 'ENXIO', 'ENOTCONN', 'ESHUTDOWN']);
-
 /**
- * The driver for a recorder that docks as a USB disk (or after it switched to one): mounts the
+ * The volume face of a recorder that docks as a USB disk (or after it switched to one): mounts the
  * volume read-only on open, lists footage with the safe walk, hands out SourceSpecs, deletes one
- * file at a time through the mounter's read-write step, and unmounts on release.
+ * file at a time through the mounter's read-write step, and unmounts on release. Opened only
+ * after the recorder was admitted.
  */
-export class MassStorageDriver implements RecorderDriver {
-  readonly driver = 'mass-storage' as const;
-  readonly capabilities: DriverCapabilities = {
-    readClock: false,
-    setClock: false,
-    needsMassStorageSwitch: false,
-    files: true,
-    battery: false,
-    storage: true,
-    writeIdentity: false,
-  };
+export class MassStorageVolume implements RecorderVolume {
   private released = false;
 
   private constructor(
-    private readonly opts: MassStorageDriverOptions,
+    private readonly opts: MassStorageVolumeOptions,
     readonly volume: MountedVolume,
   ) {}
 
-  /** Mount the device's volume and return a driver for it. */
-  static async open(opts: MassStorageDriverOptions): Promise<MassStorageDriver> {
+  /** Mount the device's volume and return its volume face. */
+  static async open(opts: MassStorageVolumeOptions): Promise<MassStorageVolume> {
     const { device } = opts;
     if (!device.devNode || !device.fsType) {
       throw new UnsupportedOperationError(
@@ -79,52 +64,11 @@ export class MassStorageDriver implements RecorderDriver {
       fsType: device.fsType,
       name: device.key,
     });
-    return new MassStorageDriver(opts, volume);
+    return new MassStorageVolume(opts, volume);
   }
 
   get device(): DetectedDevice {
     return this.opts.device;
-  }
-
-  async identify(): Promise<RecorderIdentity> {
-    const d = this.opts.device;
-    const candidates = [d.usb.serial, d.fsUuid, d.fsLabel];
-    const serial = candidates.find((c): c is string => c !== null && PRINTABLE_SERIAL.test(c)) ?? d.key;
-    return {
-      serial,
-      officerNo: null,
-      officerName: null,
-      unitNo: null,
-      unitName: null,
-      model: d.match?.model ?? 'unknown',
-      vendor: d.match?.vendor ?? 'unknown',
-    };
-  }
-
-  async readClock(): Promise<null> {
-    return null;
-  }
-
-  async syncClock(): Promise<never> {
-    throw new UnsupportedOperationError(
-      'mass-storage',
-      'set the clock',
-      'a plain USB disk has no clock interface; use the vendor tool or the SDK driver',
-    );
-  }
-
-  async enterMassStorage(): Promise<void> {}
-
-  async assignOfficer(): Promise<void> {
-    throw new UnsupportedOperationError(
-      'mass-storage',
-      'write the officer into the recorder',
-      'a plain USB disk has no identity to write; bind the officer in the ledger only',
-    );
-  }
-
-  async battery(): Promise<null> {
-    return null;
   }
 
   async storage(): Promise<StorageReading> {
@@ -141,10 +85,10 @@ export class MassStorageDriver implements RecorderDriver {
 
   async openFile(relPath: string): Promise<SourceSpec> {
     const { abs } = await this.resolve(relPath);
-    return this.opts.sourceFor?.(abs, relPath) ?? { kind: 'file', path: abs };
+    return this.opts.sourceFor?.(abs, relPath) ?? { path: abs };
   }
 
-  async deleteFile(relPath: string, expect: { size: number; mtimeMs: number }): Promise<void> {
+  async deleteFile(relPath: string, expect: FileExpectation): Promise<void> {
     await this.checkUnchanged(relPath, expect);
     await this.guard(() =>
       this.opts.mounter.withWritable(this.volume, async () => {
@@ -171,7 +115,7 @@ export class MassStorageDriver implements RecorderDriver {
     );
   }
 
-  private async checkUnchanged(relPath: string, expect: { size: number; mtimeMs: number }) {
+  private async checkUnchanged(relPath: string, expect: FileExpectation) {
     const found = await this.resolve(relPath);
     if (found.stat.size !== expect.size || Math.trunc(found.stat.mtimeMs) !== Math.trunc(expect.mtimeMs)) {
       throw new UnsafeEntryError(
@@ -182,13 +126,16 @@ export class MassStorageDriver implements RecorderDriver {
     return found;
   }
 
-  /** Map "the disk went away" errno codes to DeviceGoneError; other errors pass through. */
+  /**
+   * Map "the disk went away" errno codes to DeviceGoneError; other errors (EIO among them) pass
+   * through, and the session asks the watcher whether the disk really left.
+   */
   private async guard<T>(op: () => Promise<T>): Promise<T> {
     try {
       return await op();
     } catch (err) {
       const code = errnoCode(err);
-      if (code !== undefined && GONE_CODES.has(code))
+      if (code !== undefined && DEVICE_GONE_ERRNOS.has(code))
         throw new DeviceGoneError(this.opts.device.key, `${code} on its volume`, { cause: err });
       throw err;
     }

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { parentPort } from 'node:worker_threads';
+import type { SourceOpener, SourceSpec } from '../../drivers/contract/source.ts';
+import { BufferPool } from './buffer-pool.ts';
+import { toWire } from './errors.ts';
+import { runSealPass, type SealJob } from './seal-pass.ts';
+import { runVerifyPass } from './verify-pass.ts';
+
+/** A request from the pool to a worker. */
+export type WorkerRequest =
+  | { readonly id: number; readonly kind: 'seal'; readonly job: SealJob }
+  | {
+      readonly id: number;
+      readonly kind: 'verify';
+      readonly file: string;
+      readonly bufferBytes: number;
+      readonly totalBytes: number;
+    }
+  | { readonly id: number; readonly kind: 'head'; readonly source: SourceSpec; readonly bytes: number };
+
+/** A message from a worker back to the pool. */
+export type WorkerReply =
+  | {
+      readonly id: number;
+      readonly type: 'progress';
+      readonly bytesDone: number;
+      readonly bytesTotal: number;
+    }
+  | { readonly id: number; readonly type: 'done'; readonly result: unknown }
+  | { readonly id: number; readonly type: 'error'; readonly error: ReturnType<typeof toWire> };
+
+/** This worker thread's I/O buffers, shared by the tasks it runs one after another or side by side. */
+const buffers = new BufferPool();
+
+async function handle(request: WorkerRequest, opener: SourceOpener): Promise<unknown> {
+  if (request.kind === 'seal') {
+    const progress = (bytesDone: number, bytesTotal: number) =>
+      post({ id: request.id, type: 'progress', bytesDone, bytesTotal });
+    return runSealPass(request.job, progress, opener, buffers);
+  }
+  if (request.kind === 'head') return headDigestOf(request.source, request.bytes, opener);
+  const total = request.totalBytes;
+  const progress = (bytesDone: number) =>
+    post({ id: request.id, type: 'progress', bytesDone, bytesTotal: total });
+  return runVerifyPass(request.file, request.bufferBytes, progress, buffers);
+}
+
+/** SHA-256 of a recorder file's first `bytes` bytes (or all of it, when shorter). */
+async function headDigestOf(spec: SourceSpec, bytes: number, opener: SourceOpener): Promise<string> {
+  const source = await opener(spec);
+  try {
+    const head = Buffer.allocUnsafe(Math.min(bytes, source.size));
+    let done = 0;
+    while (done < head.length) {
+      const n = await source.read(head, done, head.length - done, done);
+      if (n === 0) break;
+      done += n;
+    }
+    return createHash('sha256').update(head.subarray(0, done)).digest('hex');
+  } finally {
+    await source.close();
+  }
+}
+
+function post(reply: WorkerReply): void {
+  parentPort?.postMessage(reply);
+}
+
+/**
+ * Serve the pool's requests in this worker thread, opening recorder files with `opener`. Called
+ * by a worker entry module, which picks the opener: agent/ingest/ingest-worker.ts (real recorder
+ * volumes) or the simulator's entry in drivers/sim/.
+ */
+export function serveIngestRequests(opener: SourceOpener): void {
+  parentPort?.on('message', (request: WorkerRequest) => {
+    const subject =
+      request.kind === 'seal'
+        ? request.job.source.path
+        : request.kind === 'head'
+          ? request.source.path
+          : request.file;
+    handle(request, opener).then(
+      (result) => post({ id: request.id, type: 'done', result }),
+      (err: unknown) => post({ id: request.id, type: 'error', error: toWire(err, subject) }),
+    );
+  });
+}
