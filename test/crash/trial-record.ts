@@ -29,6 +29,7 @@ export interface RunRecord {
   readonly results: readonly Extract<ChildLine, { crash: 'result' }>[];
   readonly identity: Extract<ChildLine, { crash: 'identity' }> | null;
   readonly drained: Extract<ChildLine, { crash: 'drained' }> | null;
+  /** A copy during which the growing file grew was finished in this run (the dock saw it grow). */
   readonly grewDuringCopy: boolean;
   readonly cut: CutReport | null;
   readonly stderrTail: string;

@@ -59,7 +59,7 @@ export async function runOnce(
     results: child.of('result'),
     identity: child.of('identity')[0] ?? null,
     drained: child.of('drained')[0] ?? null,
-    grewDuringCopy: child.of('grown').some((g) => g.duringCopy),
+    grewDuringCopy: child.of('grown-copied').length > 0,
     cut,
     stderrTail: child.stderr.join(' | ').slice(0, 600),
     ms: Date.now() - started,
