@@ -45,18 +45,10 @@ export class ChildWorld {
         append(file, grow);
         tell({ crash: 'grown', relPath: grow.relPath, duringCopy: false });
       }
-      let grewHere = false;
       ingester.onProgress((p) => {
-        if (p.sourcePath !== file) return;
-        if (p.phase === 'verify' && grewHere) {
-          // The copy that saw the file grow has finished: the dock has had its chance to notice.
-          grewHere = false;
-          tell({ crash: 'grown-copied', relPath: grow.relPath });
-        }
-        if (p.phase !== 'copy' || existsSync(grow.marker)) return;
+        if (p.phase !== 'copy' || p.sourcePath !== file || existsSync(grow.marker)) return;
         durableMarker(grow.marker);
         append(file, grow);
-        grewHere = true;
         tell({ crash: 'grown', relPath: grow.relPath, duringCopy: true });
       });
     }

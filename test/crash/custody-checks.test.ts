@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import {
   type CustodyView,
   checkComplete,
+  checkFaultsFlagged,
   checkLost,
   checkSealedTwice,
   checkUnsealedDelete,
@@ -43,6 +44,7 @@ function planted(relPath: string, text: string): PlantedFile {
 function seal(relPath: string, text: string): SealFact {
   return {
     clipId: sha(relPath + text).slice(0, 32),
+    sessionId: 'x',
     serial: 'S1',
     sourcePath: relPath,
     sha256: sha(text),
@@ -122,5 +124,13 @@ describe('the crash campaign checker', () => {
   it('finds one recording sealed twice', () => {
     const s = seal('e.MP4', 'clip e');
     assert.deepEqual(invariants(checkSealedTwice(view([], [s], [s, s]))), ['sealed-twice']);
+  });
+
+  it('asks for an alert about a growing file only when it was sealed in a run that grew it', async () => {
+    card('g.MP4', 'grown bytes');
+    const growing: PlantedFile = { ...planted('g.MP4', 'grown bytes'), case: 'growing' };
+    const v = view([growing], [seal('g.MP4', 'first bytes')]); // session 'x' started at 1
+    assert.deepEqual(invariants(await checkFaultsFlagged(v, [{ from: 0, to: 10 }])), ['fault-flagged']);
+    assert.deepEqual(await checkFaultsFlagged(v, [{ from: 100, to: 200 }]), [], 'grown in another run');
   });
 });

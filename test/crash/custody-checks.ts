@@ -146,16 +146,34 @@ function alerted(v: CustodyView, relPath: string): boolean {
   );
 }
 
-/** fault-flagged: faults the equipment manager must see are alerts naming the file. */
-export async function checkFaultsFlagged(v: CustodyView, grewDuringCopy: boolean): Promise<Finding[]> {
+/** When the trial grew the growing file under a copy: the runs' windows (ms since the epoch). */
+export type GrowthWindows = readonly { readonly from: number; readonly to: number }[];
+
+/** A seal of this file made in a run that grew it under its copy: the dock saw it change. */
+function sealedWhileGrowing(v: CustodyView, f: PlantedFile, growth: GrowthWindows): boolean {
+  const started = new Map(v.facts.sessions.map((s) => [s.id, s.startedAt]));
+  return v.facts.seals.some((s) => {
+    const at = started.get(s.sessionId) ?? -1;
+    return (
+      s.serial === f.serial && s.sourcePath === f.relPath && growth.some((w) => at >= w.from && at <= w.to)
+    );
+  });
+}
+
+/**
+ * fault-flagged: faults the equipment manager must see are alerts naming the file: an unreadable
+ * file, a truncated one (also flagged `damaged` and kept on the recorder), and a file the dock
+ * sealed in a run where it grew under the copy.
+ */
+export async function checkFaultsFlagged(v: CustodyView, growth: GrowthWindows): Promise<Finding[]> {
   const out: Finding[] = [];
   const flag = (f: PlantedFile, what: string) =>
     out.push({ invariant: 'fault-flagged', detail: `${f.serial} ${f.relPath} (${f.case}): ${what}` });
   for (const r of recordings(v.world)) {
     const f = r.file;
-    const needsAlert =
-      f.case === 'unreadable' || f.case === 'truncated' || (f.case === 'growing' && grewDuringCopy);
-    if (needsAlert && !alerted(v, f.relPath)) flag(f, 'no alert names it');
+    const grew = f.case === 'growing' && sealedWhileGrowing(v, f, growth);
+    if ((f.case === 'unreadable' || f.case === 'truncated' || grew) && !alerted(v, f.relPath))
+      flag(f, grew ? 'it grew while it was copied and no alert names it' : 'no alert names it');
     if (f.case !== 'truncated') continue;
     if (!(sealOf(v, r)?.flags ?? []).includes('damaged')) flag(f, "its seal has no 'damaged' flag");
     if (!(await onCard(v, r)))

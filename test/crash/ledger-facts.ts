@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 /** A seal as the ledger holds it. */
 export interface SealFact {
   readonly clipId: string;
+  readonly sessionId: string;
   readonly serial: string;
   readonly sourcePath: string;
   readonly sha256: string;
@@ -50,13 +51,14 @@ export async function readLedgerFacts(ledgerFile: string, scratchDir: string): P
     return {
       seals: all<{
         id: string;
+        sessionId: string;
         serial: string;
         sourcePath: string;
         sha256: string;
         size: number;
         flags: string;
       }>(
-        'SELECT id, recorder_serial AS serial, source_path AS sourcePath, sha256, size, flags FROM clips',
+        'SELECT id, session_id AS sessionId, recorder_serial AS serial, source_path AS sourcePath, sha256, size, flags FROM clips',
       ).map((r) => ({ ...r, clipId: r.id, flags: JSON.parse(r.flags) as string[] })),
       sealEvents: all<{ seq: number; body: string }>(
         "SELECT seq, body FROM events WHERE type = 'clip.sealed' ORDER BY seq",

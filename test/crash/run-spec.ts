@@ -58,7 +58,5 @@ export type ChildLine =
       readonly failed: number;
     }
   | { readonly crash: 'grown'; readonly relPath: string; readonly duringCopy: boolean }
-  /** The copy during which the file grew got to its verify: the dock saw the change. */
-  | { readonly crash: 'grown-copied'; readonly relPath: string }
   | { readonly crash: 'drained'; readonly ackedSeq: number; readonly backlog: number }
   | { readonly crash: 'stopped' };

@@ -29,8 +29,10 @@ export interface RunRecord {
   readonly results: readonly Extract<ChildLine, { crash: 'result' }>[];
   readonly identity: Extract<ChildLine, { crash: 'identity' }> | null;
   readonly drained: Extract<ChildLine, { crash: 'drained' }> | null;
-  /** A copy during which the growing file grew was finished in this run (the dock saw it grow). */
+  /** The growing file grew while this run copied it. */
   readonly grewDuringCopy: boolean;
+  /** When the run began (ms since the epoch); it lasted `ms`. */
+  readonly startedAt: number;
   readonly cut: CutReport | null;
   readonly stderrTail: string;
   readonly ms: number;

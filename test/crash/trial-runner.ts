@@ -144,7 +144,7 @@ async function checkTrial(
     ...(await checkStaging(paths, world)),
     ...(await checkFaultsFlagged(
       view,
-      runs.some((r) => r.grewDuringCopy),
+      runs.filter((r) => r.grewDuringCopy).map((r) => ({ from: r.startedAt, to: r.startedAt + r.ms })),
     )),
   );
   return out;
