@@ -5,7 +5,8 @@ NODE_TEST := node --import tsx --test --test-concurrency=2 --test-timeout=600000
 TEST_TOOLS := socat:socat ffmpeg:ffmpeg ffprobe:ffmpeg sqlite3:sqlite3 openssl:openssl \
               mkfs.ext4:e2fsprogs gcc:gcc fincore:util-linux losetup:mount \
               systemd-analyze:systemd systemd-socket-activate:systemd systemd-sysusers:systemd \
-              systemd-tmpfiles:systemd readelf:binutils strip:binutils dpkg-deb:dpkg
+              systemd-tmpfiles:systemd readelf:binutils strip:binutils dpkg-deb:dpkg \
+              ceph-mon:ceph-mon ceph-osd:ceph-osd radosgw:radosgw
 BROWSER_TOOLS := chromium:chromium
 # The crash campaign: setpriv drops to its service user; its power-cut layer is a FUSE file system
 # on Debian's python3 with python3-fusepy (checked apart: it is a module, not a program).
@@ -14,8 +15,13 @@ CRASH_TOOLS := setpriv:util-linux fusermount:fuse3 socat:socat ffmpeg:ffmpeg gcc
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 BENCH_TOOLS := $(TEST_TOOLS) dcfldd:dcfldd time:time
 DEB_TOOLS := dpkg-deb:dpkg strip:binutils systemd-sysusers:systemd systemd-tmpfiles:systemd
+# make hil: QEMU, the guest's builders (debootstrap, a static busybox, kmod, cpio) and the card makers.
+HIL_TOOLS := $(DEB_TOOLS) qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils debootstrap:debootstrap \
+             busybox:busybox-static cpio:cpio depmod:kmod xz:xz-utils sfdisk:fdisk mkfs.vfat:dosfstools \
+             mcopy:mtools mkfs.exfat:exfatprogs mount.exfat-fuse:exfat-fuse mkfs.ext4:e2fsprogs gcc:gcc \
+             ffmpeg:ffmpeg
 
-.PHONY: crash crash-deps demo test bench bench-ingest bench-seal-variants bench-ledger bench-forwarder bench-dock deb deb-test deps node-deps lint typecheck unit integration
+.PHONY: crash crash-deps demo test hil bench bench-ingest bench-seal-variants bench-ledger bench-forwarder bench-dock bench-offsite deb deb-test deps node-deps lint typecheck unit integration
 
 node_modules/.installed: package.json package-lock.json
 	npm ci
@@ -55,6 +61,12 @@ integration: deps
 
 test: deps typecheck lint
 	$(NODE_TEST) $$(find test -name '*.test.ts' | sort)
+	$(MAKE) hil
+
+# The package on a real USB stack under real systemd: a Debian 12 guest in QEMU (test/hil/).
+hil: node-deps
+	$(call ensure_tools,$(HIL_TOOLS))
+	node --import tsx --test --test-timeout=3600000 test/hil/hil.suite.ts
 
 # The crash campaign a release is judged by (test/crash/README.md): CRASH_TRIALS (200), CRASH_SEED,
 # CRASH_TRIAL=n reruns one trial and keeps its folder, CRASH_JOBS (2), CRASH_KEEP=1 keeps failing trials.
@@ -62,9 +74,9 @@ crash: crash-deps
 	npx tsx test/crash/run-campaign.ts
 
 demo: deps
-	npx tsx agent/bin/dockd.ts demo
+	UV_THREADPOOL_SIZE=64 npx tsx agent/bin/dockd.ts demo
 
-bench: bench-ingest bench-ledger bench-forwarder bench-dock
+bench: bench-ingest bench-ledger bench-forwarder bench-dock bench-offsite
 
 bench-ingest: node-deps
 	$(call ensure_tools,$(BENCH_TOOLS))
@@ -84,6 +96,11 @@ bench-forwarder: node-deps
 bench-dock: deps
 	$(call ensure_tools,$(BENCH_TOOLS))
 	npx tsx bench/dock-bench.ts
+
+# The off-site copy against a loopback Ceph (bluestore on a sparse file), beside lib-storage's Upload.
+bench-offsite: node-deps
+	$(call ensure_tools,ceph-mon:ceph-mon ceph-osd:ceph-osd radosgw:radosgw)
+	npx tsx bench/offsite-bench.ts
 
 deb: node-deps
 	$(call ensure_tools,$(DEB_TOOLS))

@@ -19,6 +19,7 @@ import { Ingester } from './ingest/ingester.ts';
 import { VaultLayout } from './ingest/vault.ts';
 import { IngestWorkerPool, simWorkerUrl } from './ingest/worker-pool.ts';
 import { Ledger } from './ledger/ledger.ts';
+import { createLifecycle, type Lifecycle } from './lifecycle/lifecycle-setup.ts';
 import { StatusFile } from './ops/status-file.ts';
 import { utcOffsetMinutes } from './time/zoned-time.ts';
 import { startWebServer, type WebServer } from './web/web-server.ts';
@@ -37,6 +38,8 @@ export interface Dockd {
   readonly forwarder: Forwarder;
   /** The page. */
   readonly web: WebServer;
+  /** Off-site copies, retention, holds, purges, scrub and space (issue 15). */
+  readonly lifecycle: Lifecycle;
   /** Stop taking recorders, end running sessions (partial copies stay for resume), close the ledger. */
   stop(): Promise<void>;
 }
@@ -81,7 +84,7 @@ export async function startDockd(
     now,
     ...ledgerFigures(config),
   });
-  const { pool, ingester } = await startIngest(config, hardware, logger, now);
+  const { pool, ingester, vault } = await startIngest(config, hardware, logger, now);
   const probe = new IsolatedMediaProbe();
   const forwarder = await createForwarder(parseForwarderConfig(config.forwarder), {
     ledger,
@@ -89,17 +92,28 @@ export async function startDockd(
     stateDir: config.paths.stateDir,
     now,
   });
+  const lifecycle = await createLifecycle(
+    config,
+    ledger.lifecycle,
+    logger.child({ module: 'lifecycle' }),
+    now,
+  );
   const { watcher, manager } = await startDocking(config, hardware, logger, {
     ledger,
     ingester,
+    vault,
     probe,
     forwarder,
     now,
-    onResult: options.onResult ?? (() => {}),
+    onResult: (r) => {
+      lifecycle.copier.notify();
+      options.onResult?.(r);
+    },
   });
   await forwarder.start();
+  lifecycle.start();
   const timers = await startTimers(config, logger, { ledger, watcher, manager, forwarder, now });
-  const web = await startPage(config, logger, { ledger, watcher, manager, forwarder, now });
+  const web = await startPage(config, logger, { ledger, watcher, manager, forwarder, now, lifecycle });
   return {
     ledger,
     manager,
@@ -107,12 +121,14 @@ export async function startDockd(
     ingester,
     forwarder,
     web,
+    lifecycle,
     async stop() {
       await web.close();
       await timers.stop();
       await watcher.stop();
       await pool.close(); // running copies end here; their parts and resume states stay
       await manager.stop();
+      await lifecycle.stop();
       await probe.close();
       await timers.stopStatus();
       ledger.checkpointNow();
@@ -138,7 +154,7 @@ async function startIngest(config: DockConfig, hardware: Hardware, logger: Logge
     now,
     tuning: config.ingest.tuning,
   });
-  return { pool, ingester };
+  return { pool, ingester, vault: layout };
 }
 
 interface Parts {
@@ -159,6 +175,7 @@ async function startDocking(
   logger: Logger,
   parts: Parts & {
     readonly ingester: Ingester;
+    readonly vault: VaultLayout;
     readonly probe: IsolatedMediaProbe;
     readonly onResult: (r: DockResult) => void;
   },
@@ -179,6 +196,7 @@ async function startDocking(
       logger: logger.child({ module: 'dock' }),
       now,
       massStorageTimeoutMs: MASS_STORAGE_TIMEOUT_MS,
+      vaultHolds: (sha256, size) => parts.vault.holds(sha256, size),
       isForwarded: (clipId) => forwarder.isDelivered(`clip:${clipId}`),
     },
     (result) => {
@@ -222,7 +240,11 @@ async function startTimers(config: DockConfig, logger: Logger, parts: Running) {
 }
 
 /** The equipment manager's page; a recorder the manager accepts is docked again at once. */
-function startPage(config: DockConfig, logger: Logger, parts: Running): Promise<WebServer> {
+function startPage(
+  config: DockConfig,
+  logger: Logger,
+  parts: Running & { lifecycle: Lifecycle },
+): Promise<WebServer> {
   const { ledger, watcher, manager, forwarder, now } = parts;
   const { web } = config;
   return startWebServer({
@@ -246,5 +268,6 @@ function startPage(config: DockConfig, logger: Logger, parts: Running): Promise<
     onRecorderDecision: (serial, decision) => {
       if (decision === 'accept') manager.recheck(serial);
     },
+    lifecycle: parts.lifecycle,
   });
 }

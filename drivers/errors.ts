@@ -8,6 +8,25 @@ export { DeviceGoneError } from './contract/errors.ts';
  * an officer's name.
  */
 
+/**
+ * The service may not open the recorder's device node: EACCES (udev did not give it to the
+ * service's group: the model's rules are missing) or EPERM (the unit's device policy left its
+ * class out). The recorder is there; docking it again will not help until the box is fixed.
+ */
+export class DevicePermissionError extends DockError {
+  readonly errno: 'EACCES' | 'EPERM';
+  constructor(device: string, errno: 'EACCES' | 'EPERM', options?: { cause?: unknown }) {
+    super(
+      'DEVICE_PERMISSION',
+      errno === 'EACCES'
+        ? `the service may not open the recorder's port ${device} (EACCES): install the udev rules for its model ('dockctl udev-rules --site', see 'dockctl doctor'), then dock it again`
+        : `the service's device policy refuses the recorder's port ${device} (EPERM): load its kernel module ('systemctl restart systemd-modules-load'), restart the service, then dock it again`,
+      options,
+    );
+    this.errno = errno;
+  }
+}
+
 /** A GA SDK function returned 0 (failure); `iRet` is the vendor's code. */
 export class SdkError extends DockError {
   readonly fn: string;

@@ -81,6 +81,7 @@ export async function buildDeb(options: DebBuildOptions = {}): Promise<BuiltDeb>
     const injector = await buildSea({
       repoRoot,
       script,
+      treeRoot: tree,
       output: path.join(app, PROGRAM),
       workDir: work,
       injector: options.injector,

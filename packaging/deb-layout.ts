@@ -22,6 +22,7 @@ export const PACKAGE_FILES: readonly (readonly [string, string, number])[] = [
   ['systemd/70-recorder-dock.rules', 'usr/lib/udev/rules.d/70-recorder-dock.rules', 0o644],
   ['systemd/recorder-dock.sysusers', 'usr/lib/sysusers.d/recorder-dock.conf', 0o644],
   ['systemd/recorder-dock.tmpfiles', 'usr/lib/tmpfiles.d/recorder-dock.conf', 0o644],
+  ['systemd/recorder-dock.modules-load', 'usr/lib/modules-load.d/recorder-dock.conf', 0o644],
   ['config/default.yaml', 'usr/share/recorder-dock/config.yaml', 0o644],
   ['config/example.yaml', 'usr/share/doc/recorder-dock/example.yaml', 0o644],
   ['README.md', 'usr/share/doc/recorder-dock/README.md', 0o644],

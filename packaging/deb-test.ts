@@ -116,6 +116,7 @@ async function installStep(sc: Scenario): Promise<string> {
     'etc/systemd/system/multi-user.target.wants/recorder-dock.service',
     'etc/systemd/system/sockets.target.wants/recorder-dock-mountd.socket',
     'usr/lib/udev/rules.d/70-recorder-dock.rules',
+    'usr/lib/modules-load.d/recorder-dock.conf',
     'usr/lib/recorder-dock/agent/ingest/ingest-worker.js',
     'usr/lib/recorder-dock/agent/dock/media-probe-worker.js',
     'usr/lib/recorder-dock/agent/web/assets/app.css',
@@ -132,6 +133,27 @@ async function versionStep(sc: Scenario): Promise<string> {
   const r = await runInstalled(sc.root, 'usr/bin/dockd', ['--version']);
   expect(r.code === 0 && /^dockd \d+\.\d+\.\d+/.test(r.out), `dockd --version gave ${r.code}: ${r.out}`);
   return r.out.trim();
+}
+
+/** The build folder's prefix (build-deb.ts); it must not be in what is shipped. */
+const BUILD_DIR_PREFIX = 'recorder-dock-deb-';
+
+async function buildPathStep(sc: Scenario): Promise<string> {
+  const program = await readFile(path.join(sc.root, 'usr/lib/recorder-dock/recorder-dock'));
+  const worker = await readFile(path.join(sc.root, 'usr/lib/recorder-dock/agent/ingest/ingest-worker.js'));
+  for (const [name, bytes] of [
+    ['the program', program],
+    ['the worker', worker],
+  ] as const)
+    expect(
+      !bytes.includes(BUILD_DIR_PREFIX),
+      `${name} carries the build machine's folder ${BUILD_DIR_PREFIX}…`,
+    );
+  expect(
+    program.includes('usr/lib/recorder-dock/recorder-dock.cjs'),
+    'the program does not name its script by its installed place',
+  );
+  return 'stack traces name usr/lib/recorder-dock/recorder-dock.cjs, not the build folder';
 }
 
 async function configStep(sc: Scenario): Promise<string> {
@@ -212,6 +234,7 @@ async function purgeStep(sc: Scenario): Promise<string> {
 export const DEB_STEPS: readonly (readonly [string, (sc: Scenario) => Promise<string>])[] = [
   ['install', installStep],
   ['dockd --version', versionStep],
+  ['no build-machine path in the program', buildPathStep],
   ['dockctl config check', configStep],
   ['native modules and the worker load beside the executable', nativeStep],
   ['upgrade keeps config and ledger', upgradeStep],

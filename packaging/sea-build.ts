@@ -14,6 +14,12 @@ export interface SeaBuildOptions {
   readonly repoRoot: string;
   /** The CommonJS bundle to embed (packaging/bundle.ts output). */
   readonly script: string;
+  /**
+   * The package tree `script` lies in. The blob records the script's path as given, and stack
+   * traces show it: relative to the tree it is where the file is installed
+   * (`usr/lib/recorder-dock/recorder-dock.cjs`), not the build machine's temporary folder.
+   */
+  readonly treeRoot: string;
   /** The executable to write. */
   readonly output: string;
   /** Scratch folder for the SEA config and blob. */
@@ -55,14 +61,14 @@ export async function buildSea(opts: SeaBuildOptions): Promise<SeaInjector> {
   await writeFile(
     config,
     JSON.stringify({
-      main: opts.script,
+      main: path.relative(opts.treeRoot, opts.script),
       output: blob,
       disableExperimentalSEAWarning: true,
       useCodeCache: true,
     }),
   );
   const node = opts.nodeBinary ?? process.execPath;
-  await run(node, ['--experimental-sea-config', config], { cwd: opts.workDir });
+  await run(node, ['--experimental-sea-config', config], { cwd: opts.treeRoot });
   await rm(opts.output, { force: true });
   await copyFile(node, opts.output);
   await stripDebugInfo(opts.output);

@@ -6,6 +6,11 @@
  */
 import path from 'node:path';
 
+// Before any file system call starts libuv's pool: each blocking read from a recorder holds one
+// pool thread, and Node's default of 4 would let only four recorders copy at once. The unit sets
+// it too; this covers dockd started by hand.
+process.env.UV_THREADPOOL_SIZE ??= '64';
+
 const PROGRAMS: Readonly<Record<string, () => Promise<unknown>>> = {
   dockd: () => import('../agent/bin/dockd.ts'),
   dockctl: () => import('../agent/bin/dockctl.ts'),

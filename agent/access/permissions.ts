@@ -23,6 +23,13 @@ export const PERMISSIONS = [
   'reports.view',
   'accessLog.view',
   'users.manage',
+  // The footage lifecycle (R3, R4): retention, copies and purges seen; holds placed and lifted;
+  // purges confirmed (manager) and approved for evidence (supervisor).
+  'lifecycle.view',
+  'holds.place',
+  'holds.lift',
+  'purge.confirm',
+  'purge.approve',
 ] as const;
 
 /** Something an account may do at the page or through dockctl (R6). */
@@ -51,6 +58,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<AccountRole, readonly Permission[
     'exports.create',
     'exports.view',
     'reports.view',
+    'lifecycle.view',
+    'holds.place',
+    'purge.confirm',
   ] as const),
   supervisor: Object.freeze([
     'now.view',
@@ -65,6 +75,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<AccountRole, readonly Permission[
     'exports.view',
     'reports.view',
     'accessLog.view',
+    'lifecycle.view',
+    'holds.place',
+    'holds.lift',
+    'purge.approve',
   ] as const),
   // Read-only: no footage and no personal labels.
   auditor: Object.freeze([
@@ -76,6 +90,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<AccountRole, readonly Permission[
     'exports.view',
     'reports.view',
     'accessLog.view',
+    'lifecycle.view',
   ] as const),
   // Manages accounts; sees no footage by default.
   admin: Object.freeze(['now.view', 'recorders.view', 'alerts.view', 'users.manage'] as const),

@@ -1,6 +1,7 @@
 import { clipsCommand, labelCommand } from './clip-commands.ts';
 import type { CliCommand } from './command.ts';
 import { configCommand } from './config-command.ts';
+import { copiesCommand } from './copies-command.ts';
 import {
   alertsCommand,
   explainCommand,
@@ -11,7 +12,9 @@ import {
 import { doctorCommand } from './doctor-command.ts';
 import { exportCommand } from './export-command.ts';
 import { forwardCommand } from './forwarder-command.ts';
+import { holdsCommand } from './holds-command.ts';
 import { ingestCommand } from './ingest-command.ts';
+import { caseCommand, purgeCommand } from './purge-command.ts';
 import { reportCommand } from './report-command.ts';
 import { statusCommand } from './status-command.ts';
 import { udevRulesCommand } from './udev-rules-command.ts';
@@ -28,6 +31,10 @@ export const commands: readonly CliCommand[] = [
   explainCommand,
   clipsCommand,
   labelCommand,
+  copiesCommand,
+  holdsCommand,
+  purgeCommand,
+  caseCommand,
   reportCommand,
   ingestCommand,
   verifyCommand,

@@ -1,6 +1,7 @@
 import { isConfigError } from '../config/config-error.ts';
 import { type ConfigLoadOptions, type LoadedConfig, loadConfig } from '../config/config-loader.ts';
 import { type CentralStoreProbe, centralStoreCheck } from '../doctor/central-store-check.ts';
+import { deviceModulesCheck, recorderPortsCheck } from '../doctor/device-checks.ts';
 import {
   type DoctorCheck,
   type DoctorContext,
@@ -16,6 +17,7 @@ import {
   usbBusCheck,
 } from '../doctor/host-checks.ts';
 import { ledgerCheck } from '../doctor/ledger-check.ts';
+import { offsiteCheck } from '../doctor/offsite-check.ts';
 import { configCheck, mountHelperCheck, vendorSdkCheck } from '../doctor/service-checks.ts';
 import { stateDirCheck, vaultDirCheck } from '../doctor/storage-checks.ts';
 import { lookupAccount } from '../mountd/service-account.ts';
@@ -27,8 +29,9 @@ import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 const HELP = `usage: dockctl doctor [--config FILE] [--state DIR] [--json]
 
 Checks that this box can do its job, one line each with what to do when it fails: config,
-state folder, vault, ledger, USB bus, udev, recorder rules, mount helper, vendor SDK, time
-sync, time zone, central store. Run it as root to judge folders for the service's user.
+state folder, vault, ledger, USB bus, udev, recorder rules, device modules, recorder ports
+(the service can open every serial recorder plugged in), mount helper, vendor SDK, time sync,
+time zone, central store, off-site copy. Run it as root to judge folders for the service's user.
 FILE defaults to $DOCK_CONFIG, else /etc/recorder-dock/config.yaml; --state DIR puts the state
 folder there, as every dockctl command does.
 Exit status: 0 nothing failed (warnings allowed), 1 something failed, 64 usage.
@@ -44,11 +47,14 @@ export function doctorChecks(centralStore?: CentralStoreProbe): DoctorCheck[] {
     usbBusCheck,
     udevCheck,
     udevRulesCheck,
+    deviceModulesCheck,
+    recorderPortsCheck,
     mountHelperCheck,
     vendorSdkCheck,
     timeSyncCheck,
     timezoneCheck,
     centralStoreCheck(centralStore),
+    offsiteCheck,
   ];
 }
 
@@ -59,6 +65,10 @@ export function productionHost(): DoctorHost {
     udevControl: '/run/udev/control',
     udevRulesDirs: ['/etc/udev/rules.d', '/run/udev/rules.d', '/usr/lib/udev/rules.d', '/lib/udev/rules.d'],
     localtime: '/etc/localtime',
+    sysClassTty: '/sys/class/tty',
+    devDir: '/dev',
+    procDevices: '/proc/devices',
+    groupFile: '/etc/group',
     clockSynchronised: kernelClockSynchronised,
     serviceAccount: () => lookupAccount(SERVICE_GROUP).catch(() => null),
     uid: process.getuid?.() ?? -1,

@@ -5,6 +5,8 @@ import { createExport, type ExportProgress, exportPackageDir } from '../export/e
 import { type PackageReport, verifyExportPackage } from '../export/verify-package.ts';
 import { ProgressMeter } from '../ingest/progress.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import { createLifecycle } from '../lifecycle/lifecycle-setup.ts';
+import { silentLogger } from '../ops/logger.ts';
 import { formatBytes } from '../reports/byte-format.ts';
 import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
 import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
@@ -80,13 +82,22 @@ function progressDisplay(io: CliIo, bytesTotal: number) {
 async function withLedger<T>(
   io: CliIo,
   values: Values,
-  fn: (l: Ledger, dirs: { exportsDir: string; vaultDir: string }) => Promise<T>,
+  fn: (
+    l: Ledger,
+    dirs: { exportsDir: string; vaultDir: string; ensureLocal: (sha256: string) => Promise<unknown> },
+  ) => Promise<T>,
 ) {
   const config = await commandConfig(values, io.env);
   const ledger = await openCliLedger(config);
+  const life = await createLifecycle(config, ledger.lifecycle, silentLogger());
   try {
-    return await fn(ledger, { exportsDir: config.web.exportsDir, vaultDir: config.paths.vaultDir });
+    return await fn(ledger, {
+      exportsDir: config.web.exportsDir,
+      vaultDir: config.paths.vaultDir,
+      ensureLocal: (sha256) => life.fetchBack.ensureLocal(sha256),
+    });
   } finally {
+    await life.store.close();
     ledger.close();
   }
 }
@@ -95,14 +106,14 @@ async function create(io: CliIo, values: Values, rest: string[]): Promise<number
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   if (!values.request || !values.user) throw new UsageError('create needs --request ID and --user NAME');
   const { request, user } = values;
-  return withLedger(io, values, async (ledger, { exportsDir, vaultDir }) => {
+  return withLedger(io, values, async (ledger, { exportsDir, vaultDir, ensureLocal }) => {
     const clipIds = ledger.accessQueries.accessRequest(request)?.clipIds ?? [];
     const total = clipIds.reduce((n, id) => n + (ledger.accessQueries.clip(id)?.size ?? 0), 0);
     const progress = progressDisplay(io, total);
     let record: Awaited<ReturnType<typeof createExport>>;
     try {
       record = await createExport(
-        { ledger, exportsDir, vaultDir },
+        { ledger, exportsDir, vaultDir, ensureLocal },
         { requestId: request, createdBy: user, caseNo: values.case ?? null, reason: values.reason ?? null },
         progress.update,
       );

@@ -13,14 +13,19 @@ import type { DockPaths } from '../paths.ts';
 import { NoLedgerError } from './cli-ledger.ts';
 import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
+import { listParked, requeueParked } from './forward-parked.ts';
 
 const HELP = `usage: dockctl forward status [--config FILE] [--state DIR] [--json]
        dockctl forward fetch-checkpoint [--config FILE] [--state DIR] [--out FILE]
+       dockctl forward parked [--json]
+       dockctl forward requeue SEQ|RECORD_ID... | --all
 
   status            what waits to be forwarded and how delivery goes: backlog, oldest unsent
                     record, last success, last error, parked records (dockd need not run)
   fetch-checkpoint  fetch this dock's newest checkpoint from the configured central store and
                     write it to FILE (default stdout), for 'dockctl verify --against FILE'
+  parked            the records the central store refused and the forwarder set aside
+  requeue           send parked records again (dockd takes the request up at its next cycle)
 
 ${SHARED_USAGE}Exit status: 0 ok; 1 (status) the target is failing or records are parked; 66 no checkpoint or no
 ledger; 74 the target cannot be reached; 78 configuration; 64 usage.
@@ -32,9 +37,11 @@ function parse(io: CliIo) {
   const { values, positionals } = parseCommandLine(io.argv, {
     out: { type: 'string' },
     json: { type: 'boolean' },
+    all: { type: 'boolean' },
   });
-  if (positionals.length > 1) throw new UsageError(`one action only, got '${positionals.join(' ')}'`);
-  return { ...values, action: values.help ? undefined : positionals[0] };
+  if (positionals.length > 1 && positionals[0] !== 'requeue')
+    throw new UsageError(`one action only, got '${positionals.join(' ')}'`);
+  return { ...values, action: values.help ? undefined : positionals[0], targets: positionals.slice(1) };
 }
 
 /** The configured state folder, refusing one without a ledger. */
@@ -128,6 +135,10 @@ export const forwardCommand: CliCommand = {
       const args = parse(io);
       if (args.action === 'status') return await status(args, io);
       if (args.action === 'fetch-checkpoint') return await fetchCheckpoint(args, io);
+      if (args.action === 'parked')
+        return await listParked((await ledgerConfig(args, io)).paths, io, !!args.json);
+      if (args.action === 'requeue')
+        return await requeueParked((await ledgerConfig(args, io)).paths, io, args.targets, !!args.all);
       if (args.action !== undefined) throw new UsageError(`unknown action '${args.action}'`);
       io.stdout.write(HELP);
       return io.argv.length === 0 ? ExitCode.usage : ExitCode.ok;

@@ -78,7 +78,11 @@ function progressDisplay(io: CliIo): { update: (p: VerifyProgress) => void; clea
 function printReport(io: CliIo, r: VerifyReport): void {
   const out = (s: string) => io.stdout.write(`${s}\n`);
   out(`ledger ${r.file}: dock ${r.dockId ?? '(unknown)'}, schema ${r.schema}`);
-  const files = r.stats.vaultFiles === null ? '' : `, ${r.stats.vaultFiles} vault files hashed`;
+  const absent = r.stats.vaultAbsent;
+  const files =
+    r.stats.vaultFiles === null
+      ? ''
+      : `, ${r.stats.vaultFiles} vault files hashed${absent ? ` (absent on purpose: ${absent.purged} purged, ${absent.recoverable} in the recoverable area, ${absent.evicted} evicted with a verified off-site copy)` : ''}`;
   out(
     `checked ${r.stats.events} events (head ${r.head.seq}), ${r.stats.checkpoints} checkpoints, ${r.stats.clips} clips${files}`,
   );

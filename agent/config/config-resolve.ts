@@ -90,11 +90,12 @@ function massStorage(raw: Obj): MassStorageConfig {
   };
 }
 
-function forwarder(raw: Obj, stateDir: string): ForwarderSection {
+/** A section whose `target` may be a folder (`folderType`) with a `dir` taken below stateDir. */
+function withFolderTarget(raw: Obj, stateDir: string, folderType = 'file'): ForwarderSection {
   const target = obj(raw.target);
   const dir = target.dir;
   const resolved =
-    target.type === 'file' && typeof dir === 'string'
+    target.type === folderType && typeof dir === 'string'
       ? { ...target, dir: path.resolve(stateDir, dir) }
       : target;
   return { ...raw, target: resolved as ForwarderSection['target'] };
@@ -143,7 +144,9 @@ export function resolveConfig(
     },
     rules: obj(doc.rules) as unknown as DockConfig['rules'],
     ledger: obj(doc.ledger) as unknown as DockConfig['ledger'],
-    forwarder: forwarder(obj(doc.forwarder), paths.stateDir),
+    forwarder: withFolderTarget(obj(doc.forwarder), paths.stateDir),
+    offsite: withFolderTarget(obj(doc.offsite), paths.stateDir, 'folder') as DockConfig['offsite'],
+    retention: obj(doc.retention) as unknown as DockConfig['retention'],
     web: web(obj(doc.web), paths.stateDir),
     alerts: obj(doc.alerts) as unknown as DockConfig['alerts'],
     health: obj(doc.health) as unknown as DockConfig['health'],

@@ -56,6 +56,26 @@ export interface ForwarderSection {
   readonly [key: string]: unknown;
 }
 
+/**
+ * The off-site copy's section (schemas/config.schema.json `offsite`, narrowed by
+ * agent/offsite/offsite-config.ts). A relative folder target `dir` has been made absolute.
+ */
+export interface OffsiteSection {
+  readonly target: { readonly type: string; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+/** R3 retention periods in months, the purge grace period and the space and scrub settings. */
+export interface RetentionSection {
+  readonly routineMonths: number;
+  readonly evidenceMonthsAfterClose: number;
+  readonly exportedMonths: number;
+  readonly noValueMonths: number;
+  readonly purgeGraceDays: number;
+  readonly evictBelowPercent: number;
+  readonly scrubDailyFraction: number;
+}
+
 /** The validated, migrated, fully defaulted configuration the daemon and dockctl run on. */
 export interface DockConfig {
   readonly version: number;
@@ -87,6 +107,8 @@ export interface DockConfig {
     readonly checkpointEveryMinutes: number;
   };
   readonly forwarder: ForwarderSection;
+  readonly offsite: OffsiteSection;
+  readonly retention: RetentionSection;
   readonly web: {
     readonly listen: ListenAddress;
     readonly tls: { readonly certFile: string; readonly keyFile: string } | null;

@@ -183,4 +183,16 @@ export const dockAlerts = {
       detail: `recorder ${f.serial}: ${f.sourcePath} ${why}; it was sealed byte for byte and stays on the recorder until this alert is resolved. Report a fault for this recorder (R8)`,
     };
   },
+  devicePermission(
+    f: { deviceKey: string; devNode: string | null },
+    detail: string,
+  ): AlertInput<'device-permission'> {
+    return {
+      kind: 'device-permission',
+      severity: 'critical',
+      subject: subjectKey({ kind: 'device', deviceKey: f.deviceKey }),
+      facts: f,
+      detail,
+    };
+  },
 };

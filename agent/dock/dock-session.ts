@@ -35,6 +35,8 @@ export interface DockSessionDeps {
   readonly departureGraceMs?: number;
   /** For the 'after-forward-ack' wipe policy: has the central store acknowledged this clip? */
   readonly isForwarded: (clipId: string) => boolean;
+  /** Does the vault hold the sealed file of this digest and size? Checked before every wipe. */
+  readonly vaultHolds: (sha256: string, size: number) => Promise<boolean>;
 }
 
 /** How one docking ended. `held`: not ingested, waiting for the equipment manager. */
@@ -290,6 +292,13 @@ export class DockSession {
     return signal.aborted;
   }
 
+  /** The box refuses the service this recorder's device: the manager must have it fixed (R8). */
+  private alertPermission(err: Error): void {
+    this.deps.ledger.openAlert(
+      dockAlerts.devicePermission({ deviceKey: this.device.key, devNode: this.device.devNode }, err.message),
+    );
+  }
+
   private hold(identity: RecorderIdentity, reason: string): DockResult {
     this.mark('held', reason);
     this.log.warn({ serial: identity.serial }, 'recorder held for the equipment manager');
@@ -305,6 +314,7 @@ export class DockSession {
 
   private abandon(err: unknown, gone: boolean): DockResult {
     const outcome: SessionOutcome = gone ? 'interrupted' : 'failed';
+    if ((err as DockError).code === 'DEVICE_PERMISSION') this.alertPermission(err as Error);
     this.log.warn(
       { serial: this.serial, step: this.step, code: (err as DockError).code, err: (err as Error).message },
       'dock session ended early',

@@ -21,6 +21,8 @@ export class RecorderWipes {
       readonly rules: DockRules;
       readonly logger: Logger;
       readonly isForwarded: (clipId: string) => boolean;
+      /** Does the vault hold the sealed file of this digest and size (VaultLayout.holds)? */
+      readonly vaultHolds: (sha256: string, size: number) => Promise<boolean>;
     },
   ) {}
 
@@ -40,6 +42,13 @@ export class RecorderWipes {
   async wipe(volume: RecorderVolume, entry: FootageEntry, clip: ClipRecord): Promise<boolean> {
     const { ledger, logger } = this.deps;
     if (clip.size !== entry.size) return false; // never: the caller proved these bytes
+    if (!(await this.deps.vaultHolds(clip.sha256, clip.size))) {
+      logger.error(
+        { serial: clip.serial, relPath: entry.relPath, sha256: clip.sha256 },
+        'sealed file missing from the vault; not wiped',
+      );
+      return false;
+    }
     ledger.intendWipe(clip.id, entry.mtimeMs);
     const expect: FileExpectation = { size: entry.size, mtimeMs: entry.mtimeMs };
     try {

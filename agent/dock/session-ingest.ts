@@ -26,6 +26,8 @@ export interface SessionIngestDeps {
   readonly logger: Logger;
   readonly probe: MediaProbe;
   readonly isForwarded: (clipId: string) => boolean;
+  /** Does the vault hold the sealed file of this digest and size? Checked before every wipe. */
+  readonly vaultHolds: (sha256: string, size: number) => Promise<boolean>;
 }
 
 /** Where a docking stands while its files copy, for the live view. */

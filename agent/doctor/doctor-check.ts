@@ -18,6 +18,13 @@ export interface DoctorHost {
   readonly udevControl: string;
   readonly udevRulesDirs: readonly string[];
   readonly localtime: string;
+  /** sysfs's tty class (recorder command ports and the USB devices behind them). */
+  readonly sysClassTty: string;
+  readonly devDir: string;
+  /** The kernel's device classes (char and block majors by name). */
+  readonly procDevices: string;
+  /** group(5): the service user's supplementary groups. */
+  readonly groupFile: string;
   /** Kernel clock state (adjtimex): true synchronised, false not, null unknown. */
   readonly clockSynchronised: () => Promise<boolean | null>;
   readonly serviceAccount: () => Promise<ServiceAccount | null>;
@@ -57,7 +64,7 @@ export const fail = (summary: string, fix: string): DoctorResult => ({ status: '
 export async function runDoctor(
   checks: readonly DoctorCheck[],
   ctx: DoctorContext,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<DoctorLine[]> {
   const out: DoctorLine[] = [];
   for (const check of checks) {

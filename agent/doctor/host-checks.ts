@@ -1,4 +1,4 @@
-import { readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { builtinEntries } from '../cli/udev-rules-command.ts';
 import { BUILTIN_RULES_FILE, modelsInRules, SITE_RULES_FILE } from '../ops/udev-rules.ts';
@@ -34,10 +34,18 @@ export const udevCheck: DoctorCheck = {
   },
 };
 
+/**
+ * The recorder rules files in udev's folders and the models they cover. A folder reached twice
+ * (on merged /usr, /lib/udev/rules.d is /usr/lib/udev/rules.d) is read once.
+ */
 async function installedRules(dirs: readonly string[]): Promise<{ files: string[]; models: Set<string> }> {
   const files: string[] = [];
   const models = new Set<string>();
+  const seen = new Set<string>();
   for (const dir of dirs) {
+    const real = await realpath(dir).catch(() => null);
+    if (real === null || seen.has(real)) continue;
+    seen.add(real);
     const names = await readdir(dir).catch(() => [] as string[]);
     for (const name of names.filter((n) => n.endsWith('.rules'))) {
       const text = await readFile(path.join(dir, name), 'utf8').catch(() => '');
@@ -55,12 +63,8 @@ export const udevRulesCheck: DoctorCheck = {
   name: 'recorder rules',
   async run(ctx) {
     const { files, models } = await installedRules(ctx.host.udevRulesDirs);
-    const builtin = builtinEntries()
-      .filter((e) => !e.admitGeneric)
-      .map((e) => e.id);
-    const site = (ctx.config.drivers.fingerprints.models ?? [])
-      .filter((e) => !e.admitGeneric)
-      .map((e) => e.id);
+    const builtin = builtinEntries().map((e) => e.id);
+    const site = (ctx.config.drivers.fingerprints.models ?? []).map((e) => e.id);
     const missingBuiltin = builtin.filter((id) => !models.has(id));
     const missingSite = site.filter((id) => !models.has(id));
     if (missingBuiltin.length > 0)

@@ -36,6 +36,8 @@ export interface ExportDeps {
   readonly exportsDir: string;
   readonly vaultDir: string;
   readonly now?: () => Date;
+  /** Fetch a clip evicted for space back from the off-site copy, verified, before it is read. */
+  readonly ensureLocal?: (sha256: string) => Promise<unknown>;
 }
 
 /** Progress of a running export: clips copied of the total, payload bytes written so far. */
@@ -218,6 +220,7 @@ export async function createExport(
   onProgress?: (p: ExportProgress) => void,
 ): Promise<ExportRecord> {
   const plan = planExport(deps, input);
+  for (const clip of plan.clips) await deps.ensureLocal?.(clip.sha256);
   const written = await buildPackage(deps, plan, onProgress);
   const { ledger } = deps;
   try {

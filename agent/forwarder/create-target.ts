@@ -24,7 +24,7 @@ export interface TargetDeps {
   readonly readFile?: (file: string) => Promise<string>;
 }
 
-async function readSecret(deps: TargetDeps, what: string, file: string): Promise<string> {
+async function readSecret(deps: Pick<TargetDeps, 'readFile'>, what: string, file: string): Promise<string> {
   try {
     return await (deps.readFile ?? ((f: string) => fsp.readFile(f, 'utf8')))(file);
   } catch (err) {
@@ -32,9 +32,10 @@ async function readSecret(deps: TargetDeps, what: string, file: string): Promise
   }
 }
 
-async function s3Credentials(
-  config: S3TargetConfig,
-  deps: TargetDeps,
+/** The keys of an S3 target: inline, or from its credentials file (refused with one clear sentence). */
+export async function s3Credentials(
+  config: Pick<S3TargetConfig, 'credentials' | 'credentialsFile'>,
+  deps: Pick<TargetDeps, 'readFile'>,
 ): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }> {
   if (config.credentials) return config.credentials;
   const file = config.credentialsFile as string;

@@ -66,6 +66,24 @@ export class DeliveryCursor {
     return this.saved;
   }
 
+  /**
+   * The batch ending at outbox id `lastSeq` is about to be sent (saved before the send); null:
+   * the target refused the last one outright (it stored nothing), so no range is owed.
+   */
+  async sending(lastSeq: number | null): Promise<void> {
+    if (this.state.inFlightSeq === lastSeq) return;
+    await this.save({ inFlightSeq: lastSeq });
+  }
+
+  /**
+   * The highest outbox id the next batch may hold: the end of a batch that was being sent when
+   * the dock stopped (so exactly that batch is sent again), else null (no bound).
+   */
+  resendBound(): number | null {
+    const bound = this.state.inFlightSeq ?? null;
+    return bound !== null && bound > this.state.ackedSeq ? bound : null;
+  }
+
   /** The target acknowledged every record up to `last`. */
   async acknowledged(last: OutboxRecord): Promise<void> {
     const at = this.opts.now().toISOString();
@@ -76,6 +94,7 @@ export class DeliveryCursor {
       lastAttemptAt: at,
       failures: 0,
       nextAttemptAt: null,
+      inFlightSeq: null,
     });
   }
 
@@ -109,6 +128,12 @@ export class DeliveryCursor {
       ackedRecordId: row.recordId,
       parked: [...this.state.parked, entry].slice(-PARKED_KEPT),
     });
+  }
+
+  /** Parked records the target has now accepted (`dockctl forward requeue`) leave the list. */
+  async unpark(seqs: readonly number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    await this.save({ parked: this.state.parked.filter((p) => !seqs.includes(p.seq)) });
   }
 
   /** Begin a new epoch: the cursor starts again from the first outbox record. */
@@ -148,6 +173,7 @@ export class DeliveryCursor {
       lastError: null,
       failures: 0,
       nextAttemptAt: null,
+      inFlightSeq: null,
     };
   }
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.ts';
-import { fsyncDir, publishNoReplace, writeFileDurable } from '../fs/durable-write.ts';
+import { mkdirDurable, publishNoReplace, writeFileDurable } from '../fs/durable-write.ts';
 import { type Checkpoint, parseCheckpoint } from '../ledger/checkpoint.ts';
 import { failpoint } from '../ops/failpoints.ts';
 import type { OutgoingBatch } from './batch.ts';
@@ -13,15 +13,6 @@ import { type ForwardTarget, retryOutcome, type SendOutcome } from './target.ts'
 type PutResult = 'written' | 'same' | 'different';
 
 /** Create `dir` and its missing parents, fsyncing the parent of each new folder (power-cut safe). */
-async function ensureDir(dir: string): Promise<void> {
-  const first = await fsp.mkdir(dir, { recursive: true, mode: 0o750 });
-  if (first === undefined) return;
-  for (let d = dir; ; d = path.dirname(d)) {
-    await fsyncDir(path.dirname(d));
-    if (d === first || d === path.dirname(d)) break;
-  }
-}
-
 /**
  * The `file` target: a folder laid out as an object store (keys in object-keys.ts), the embedded
  * default. Objects are written through the durable-write helper into `.staging/`, then linked
@@ -94,8 +85,8 @@ export class FileTarget implements ForwardTarget {
     const existing = await this.digestOf(file);
     if (existing !== null) return existing === sha256 ? 'same' : 'different';
     const staging = path.join(this.root, '.staging');
-    await ensureDir(staging);
-    await ensureDir(path.dirname(file));
+    await mkdirDurable(staging);
+    await mkdirDurable(path.dirname(file));
     const staged = path.join(staging, `${sha256.slice(0, 16)}.${randomBytes(4).toString('hex')}.json`);
     await writeFileDurable(staged, body, { mode: 0o440 });
     failpoint('forwarder.file.staged', key);

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.ts';
-import { writeFileDurable } from '../fs/durable-write.ts';
+import { mkdirDurable, writeFileDurable } from '../fs/durable-write.ts';
 import { ForwarderStateError } from './errors.ts';
 
 /** A record the target refused, skipped with an alert and kept in the outbox. */
@@ -45,6 +45,12 @@ export interface ForwardState {
   /** Failed attempts since the last success (0: the target works). */
   readonly failures: number;
   readonly nextAttemptAt: string | null;
+  /**
+   * The last outbox id of the batch being sent, written before the send: after a crash between
+   * the target's write and this file's update, the same range is sent again (same object key,
+   * the same bytes), never a longer one that would store its records a second time.
+   */
+  readonly inFlightSeq?: number | null;
 }
 
 /** The state file of a state folder. */
@@ -88,7 +94,7 @@ export async function readForwardState(file: string): Promise<ForwardState | 'mi
 /** Write the state file durably (temp file, fsync, rename, fsync the folder). */
 export async function writeForwardState(file: string, state: ForwardState): Promise<void> {
   try {
-    await fsp.mkdir(path.dirname(file), { recursive: true, mode: 0o750 });
+    await mkdirDurable(path.dirname(file));
     await writeFileDurable(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o640 });
   } catch (err) {
     throw new ForwarderStateError(file, err);

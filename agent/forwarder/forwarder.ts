@@ -9,6 +9,7 @@ import { BatchSizer } from './batch-sizer.ts';
 import { DeliveryCursor } from './delivery-cursor.ts';
 import { type ForwarderOptions, type Sleep, timerSleep } from './forwarder-options.ts';
 import { buildStatus, type ForwarderPhase, type ForwarderStatus } from './forwarder-status.ts';
+import { resendRequeued } from './parked-requeue.ts';
 import { retryOutcome, type SendOutcome } from './target.ts';
 
 export type { ForwarderLedger, ForwarderOptions, Sleep } from './forwarder-options.ts';
@@ -150,9 +151,10 @@ export class Forwarder {
 
   /** Send batches until the outbox is drained (returns the poll interval) or a send fails (the backoff). */
   private async cycle(): Promise<number> {
+    await this.resendParked();
     for (;;) {
       if (this.stopping) return 0;
-      const rows = this.opts.ledger.outbox.read(this.delivery.state.ackedSeq, this.sizer.size);
+      const rows = this.nextRows();
       if (rows.length === 0) {
         this.phase = 'idle';
         this.prune();
@@ -168,9 +170,23 @@ export class Forwarder {
         await this.park(built.invalid.row, `not a valid record (${built.invalid.problem})`);
         continue;
       }
+      await this.delivery.sending((built.rows.at(-1) as OutboxRecord).id);
       const delay = await this.handle(await this.sendSafely(built.batch), built.rows);
       if (delay !== null) return delay;
     }
+  }
+
+  /**
+   * The records of the next batch. After a restart whose last batch may have reached the target
+   * unacknowledged, exactly that batch's range again: its object key and bytes are the same, so
+   * the target sees a duplicate, not its records under a second key.
+   */
+  private nextRows(): OutboxRecord[] {
+    const { ackedSeq } = this.delivery.state;
+    const bound = this.delivery.resendBound();
+    if (bound === null) return this.opts.ledger.outbox.read(ackedSeq, this.sizer.size);
+    const limit = Math.max(this.sizer.size, bound - ackedSeq);
+    return this.opts.ledger.outbox.read(ackedSeq, limit).filter((r) => r.id <= bound);
   }
 
   private async sendSafely(batch: OutgoingBatch): Promise<SendOutcome> {
@@ -190,6 +206,7 @@ export class Forwarder {
       case 'retry':
         return this.failed(outcome.code, outcome.message, outcome.retryAfterMs);
       case 'rejected':
+        await this.delivery.sending(null); // nothing was stored: the range may shrink
         if (rows.length > 1) {
           // Some record in it is poison: narrow down until it stands alone.
           this.sizer.refused(rows.length);
@@ -261,6 +278,28 @@ export class Forwarder {
         detail: reason,
       });
     }
+  }
+
+  /** Parked records a person re-queued (`dockctl forward requeue`), each sent alone again. */
+  private async resendParked(): Promise<void> {
+    const delivered = await resendRequeued({
+      stateDir: this.opts.stateDir,
+      parked: () => this.delivery.state.parked,
+      recordAt: (seq) => this.opts.ledger.outbox.at(seq),
+      unpark: (seqs) => this.delivery.unpark(seqs),
+      sendAlone: async (row) => {
+        const built = buildBatch([row], {
+          dockId: this.opts.ledger.dockId,
+          epoch: this.delivery.state.epoch,
+          sendPersonal: this.sendsPersonalFields,
+        });
+        if (built.kind === 'invalid') return false;
+        const outcome = await this.sendSafely(built.batch);
+        if (outcome.kind === 'retry') throw new Error(outcome.message);
+        return outcome.kind === 'acked';
+      },
+    });
+    if (delivered > 0) this.log.info({ delivered }, 're-queued parked records delivered');
   }
 
   private async startEpoch(reason: 'key-conflict'): Promise<void> {

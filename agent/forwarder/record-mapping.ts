@@ -1,4 +1,5 @@
 import type { OutboxRecord, OutboxRow } from '../ledger/outbox.ts';
+import { lifecycleRecord } from './lifecycle-mapping.ts';
 import {
   type AlertRecordOut,
   type ClipIndexRecord,
@@ -219,5 +220,7 @@ export function mapOutboxRecord(row: OutboxRecord, dockId: string, sendPersonal:
       };
     case 'dock':
       return dockRecord(row, dockId);
+    case 'lifecycle':
+      return lifecycleRecord(row, dockId, sendPersonal);
   }
 }

@@ -8,6 +8,7 @@ export const RECORD_SCHEMA_FILES = {
   alert: 'alert-record.schema.json',
   checkpoint: 'checkpoint-record.schema.json',
   dock: 'dock-record.schema.json',
+  lifecycle: 'lifecycle-record.schema.json',
 } as const;
 
 /** The batch envelope's schema file. */

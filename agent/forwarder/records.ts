@@ -4,6 +4,7 @@
  * recognisably the same record, and the fields below.
  */
 import type { Checkpoint } from '../ledger/checkpoint.ts';
+import type { LifecycleRecordOut } from './lifecycle-mapping.ts';
 
 /** Version of every record format below and of the batch envelope. */
 export const RECORD_FORMAT_VERSION = 1;
@@ -115,7 +116,8 @@ export type ForwardRecord =
   | UsageSessionRecord
   | AlertRecordOut
   | CheckpointRecordOut
-  | DockRecordOut;
+  | DockRecordOut
+  | LifecycleRecordOut;
 
 /** One request or object: consecutive records under one epoch (schemas/batch-envelope.schema.json). */
 export interface BatchEnvelope {

@@ -7,6 +7,20 @@ import { failpoint } from '../ops/failpoints.ts';
 export { fsyncDir };
 
 /**
+ * Create `dir` and any missing parents, durably: a new folder's name lives in its parent
+ * directory, which is fsynced for each folder created, so a power cut cannot take away a folder
+ * (and every file published into it) whose creation returned. An existing folder costs nothing.
+ */
+export async function mkdirDurable(dir: string, mode = 0o750): Promise<void> {
+  const first = await fsp.mkdir(dir, { recursive: true, mode });
+  if (first === undefined) return;
+  for (let d = dir; ; d = path.dirname(d)) {
+    await fsyncDir(path.dirname(d));
+    if (d === first || d === path.dirname(d)) break;
+  }
+}
+
+/**
  * Replace `file` atomically and durably: write a temp file in the same directory, fsync it,
  * rename it over `file`, fsync the directory. Readers see the old or the new content, never a mix,
  * and after a power cut the file holds one of the two.
@@ -45,7 +59,7 @@ export async function writeFileDurable(
  * Returns false, leaving `staged` in place, when `target` already exists.
  */
 export async function publishNoReplace(staged: string, target: string): Promise<boolean> {
-  await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o750 });
+  await mkdirDurable(path.dirname(target));
   try {
     await fsp.link(staged, target);
   } catch (err) {

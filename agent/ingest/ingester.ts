@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { SourceGoneError } from '../../drivers/contract/errors.ts';
 import type { SourceSpec } from '../../drivers/contract/source.ts';
 import { DockError, errnoCode } from '../errors.ts';
-import { publishNoReplace } from '../fs/durable-write.ts';
+import { mkdirDurable, publishNoReplace } from '../fs/durable-write.ts';
 import { failpoint } from '../ops/failpoints.ts';
 import { ChecksumMismatchError, DestinationFullError, DestinationPermissionError } from './errors.ts';
 import { type IngestProgress, ProgressMeter } from './progress.ts';
@@ -272,7 +272,7 @@ export class Ingester {
 
   private async quarantine(stagedPath: string, statePath: string): Promise<string> {
     const target = this.deps.layout.quarantinePath(stagedPath, this.now());
-    await fsp.mkdir(path.dirname(target), { recursive: true });
+    await mkdirDurable(path.dirname(target));
     await fsp.rename(stagedPath, target);
     await fsp.rm(statePath, { force: true });
     this.deps.logger.error({ quarantined: target }, 'copy failed verification');

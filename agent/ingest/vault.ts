@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { mkdirDurable } from '../fs/durable-write.ts';
 import type { DockPaths } from '../paths.ts';
 
 /**
@@ -15,6 +16,12 @@ export class VaultLayout {
   sealedPath(sha256: string): string {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256 hex digest: ${sha256}`);
     return path.join(this.paths.vaultDir, 'sha256', sha256.slice(0, 2), sha256);
+  }
+
+  /** True when the vault holds the sealed file of this digest with this many bytes. */
+  async holds(sha256: string, size: number): Promise<boolean> {
+    const st = await fsp.stat(this.sealedPath(sha256)).catch(() => null);
+    return st?.isFile() === true && st.size === size;
   }
 
   /** The staged part and resume-state paths for a source, from the caller's resume key. */
@@ -51,7 +58,7 @@ export class VaultLayout {
   /** Create the vault's directories (owner-only access). */
   async ensureDirs(): Promise<void> {
     for (const dir of [this.paths.vaultDir, this.paths.stagingDir, this.paths.quarantineDir]) {
-      await fsp.mkdir(dir, { recursive: true, mode: 0o750 });
+      await mkdirDurable(dir);
     }
   }
 }

@@ -5,6 +5,8 @@
  * map typed `Record<AlertKind, …>` fails type-checking when a kind is missing.
  */
 
+import { LIFECYCLE_ALERT_KINDS, type LifecycleAlertFacts } from './lifecycle-alerts.ts';
+
 /** The recorder and model an unknown or changed recorder reported, for accepting it later. */
 export interface HeldRecorderFacts {
   readonly serial: string;
@@ -15,7 +17,7 @@ export interface HeldRecorderFacts {
 }
 
 /** The facts of each alert kind. Values are JSON: strings, numbers, booleans, null. */
-export interface AlertFactsByKind {
+export interface AlertFactsByKind extends LifecycleAlertFacts {
   /** R1: a clip sealed more than the limit after its recording ended. */
   'late-clip': {
     readonly serial: string;
@@ -128,6 +130,7 @@ export const ALERT_KINDS = [
   'no-officer',
   'forward-backlog',
   'forward-rejected',
+  ...LIFECYCLE_ALERT_KINDS,
 ] as const satisfies readonly AlertKind[];
 
 // Compile-time check that ALERT_KINDS lists every kind of AlertFactsByKind.

@@ -5,6 +5,8 @@
  * The JSON Schema twin is schemas/ledger-event.schema.json; keep them in step.
  */
 
+import { LIFECYCLE_EVENT_TYPES, type LifecycleEventData } from './lifecycle-events.ts';
+
 /** Version of the event envelope and of every event body below. */
 export const EVENT_FORMAT_VERSION = 1;
 
@@ -49,7 +51,7 @@ export interface PrefixDigest {
 }
 
 /** Data of each event type, keyed by type name. */
-export interface EventDataByType {
+export interface EventDataByType extends LifecycleEventData {
   'dock.created': { dockId: string; publicKey: string; keyId: string; createdAt: string };
   'recorder.registered': {
     serial: string;
@@ -256,6 +258,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'clip.wipe_intended',
   'clip.wipe_cancelled',
   'file.unreadable',
+  ...LIFECYCLE_EVENT_TYPES,
 ];
 
 /** The envelope that is canonically encoded and hashed: one per sequence number. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { fsyncDir, mkdirDurable } from '../fs/durable-write.ts';
 import { failpoint, failpointsArmed } from '../ops/failpoints.ts';
 import type { DockPaths } from '../paths.ts';
 import { AccessQueries, WebSessionStore } from './access-queries.ts';
@@ -21,6 +21,8 @@ import { DockKeyError, LedgerLostError, LedgerStateError } from './errors.ts';
 import { type ChainHead, EventLog } from './event-chain.ts';
 import type { RecorderStatus } from './event-types.ts';
 import type * as R from './ledger-records.ts';
+import { type LifecycleFace, lifecycleFace } from './lifecycle-face.ts';
+import { withLifecycleRecords } from './lifecycle-outbox.ts';
 import { ManagerQueries } from './manager-queries.ts';
 import { migrateLedger, schemaVersion } from './migrations.ts';
 import * as outbox from './outbox.ts';
@@ -65,6 +67,8 @@ export class Ledger {
   readonly webSessions: WebSessionStore;
   /** What docking reads and writes (the dock manager, sessions, sealer, admission). */
   readonly dock: DockLedger;
+  /** The footage lifecycle: off-site copies, probes, retention facts (issue 15). */
+  readonly lifecycle: LifecycleFace;
   private readonly ctx: WriteContext;
   private readonly runInTransaction: (fn: () => unknown) => unknown;
 
@@ -94,6 +98,7 @@ export class Ledger {
       return result;
     });
     this.dock = createDockFace(this.ctx, db, (fn) => this.transaction(fn));
+    this.lifecycle = lifecycleFace(this.ctx, (fn) => this.transaction(fn));
   }
 
   /**
@@ -108,7 +113,7 @@ export class Ledger {
       newId: options.newId ?? randomUUID,
     };
     const { stateDir } = opts.paths;
-    await mkdir(stateDir, { recursive: true, mode: 0o750 });
+    await mkdirDurable(stateDir);
     const file = ledgerFile(opts.paths);
     const hadKey = await dockKeyExists(stateDir);
     // Opening would create an empty file: check first, so a lost ledger is not papered over.
@@ -132,7 +137,10 @@ export class Ledger {
       const key = await Ledger.dockKey(stateDir, hadKey, dock, opts.logger);
       const dockId = dock?.id ?? randomUUID();
       const ledger = new Ledger(db, key, dockId, file, opts);
-      if (!dock) ledger.genesis();
+      if (!dock) {
+        ledger.genesis();
+        await fsyncDir(stateDir); // the new database file's name must survive a power cut too
+      }
       opts.logger.info({ file, dockId, schema: schemaVersion(db), head: ledger.head().seq }, 'ledger opened');
       return ledger;
     } catch (err) {
@@ -301,7 +309,10 @@ export class Ledger {
       }),
     setPasswordHash: (username: string, hash: string) =>
       this.transaction(() => access.setPasswordHash(this.ctx, username, hash)),
-    labelClip: (input: access.LabelInput) => this.transaction(() => access.labelClip(this.ctx, input)),
+    labelClip: (input: access.LabelInput) =>
+      this.transaction(() =>
+        withLifecycleRecords(this.ctx, [input.clipId], () => access.labelClip(this.ctx, input)),
+      ),
     requestAccess: (input: access.AccessRequestInput) =>
       this.transaction(() => access.requestAccess(this.ctx, input)),
     decideAccess: (input: access.AccessDecisionInput) =>
@@ -309,7 +320,7 @@ export class Ledger {
     log: (input: access.AccessLogInput) => this.transaction(() => access.logAccess(this.ctx, input)),
     recordExport: (input: access.ExportInput, log: access.AccessLogInput) =>
       this.transaction(() => {
-        access.recordExport(this.ctx, input);
+        withLifecycleRecords(this.ctx, input.clipIds, () => access.recordExport(this.ctx, input));
         return access.logAccess(this.ctx, log);
       }),
     recordClipCheck: (clipId: string, result: 'ok' | 'mismatch' | 'missing', checkedBy: string | null) =>

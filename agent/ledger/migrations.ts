@@ -1,10 +1,9 @@
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { fsyncDir } from '../fs/durable-write.ts';
+import { fsyncDir, mkdirDurable } from '../fs/durable-write.ts';
 import { LedgerTooNewError } from './errors.ts';
 
 /** SQLite `application_id` of a recorder-dock ledger: ASCII "RDCK". */
@@ -96,7 +95,7 @@ export async function migrateLedger(db: Database, opts: MigrateOptions): Promise
 }
 
 async function backupLedger(db: Database, version: number, opts: MigrateOptions): Promise<string> {
-  await mkdir(opts.backupDir, { recursive: true, mode: 0o750 });
+  await mkdirDurable(opts.backupDir);
   const stamp = opts
     .now()
     .toISOString()

@@ -5,6 +5,7 @@
  */
 import type { Checkpoint } from './checkpoint.ts';
 import type { AlertSeverity, SessionOutcome, VerifiedBy } from './event-types.ts';
+import type { LifecycleBody } from './lifecycle-outbox.ts';
 
 /** A sealed clip: the seal's facts, who carried the recorder, and its flags. */
 export interface ClipBody {
@@ -118,6 +119,8 @@ export interface OutboxBodies {
   readonly fault: FaultBody;
   readonly alert: AlertBody;
   readonly checkpoint: Checkpoint;
+  /** Labels, holds, retention classes and off-site copies (issue 15; lifecycle-outbox.ts). */
+  readonly lifecycle: LifecycleBody;
 }
 
 /** Kinds of record the forwarder delivers to the central store. */
@@ -142,4 +145,5 @@ export interface StoredBodies {
   readonly fault: StoredBody<FaultBody>;
   readonly alert: StoredBody<AlertBody>;
   readonly checkpoint: Checkpoint;
+  readonly lifecycle: LifecycleBody;
 }

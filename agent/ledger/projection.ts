@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { canonicalJson } from './canonical-json.ts';
 import { LedgerStateError } from './errors.ts';
 import type { AnyLedgerEvent, EventType, LedgerEvent } from './event-types.ts';
+import { lifecycleAppliers } from './lifecycle-projection.ts';
 import { cachedStatement } from './statement-cache.ts';
 
 /**
@@ -316,6 +317,7 @@ const appliers: { [T in EventType]: Applier<T> } = {
          bound_at = excluded.bound_at, last_seq = excluded.last_seq`,
     ).run(d.serial, d.officerNo, d.boundBy, msOfRequired(at), seq);
   },
+  ...lifecycleAppliers,
 };
 
 // A fault takes the recorder out of service in the same event (R8: stop using it).

@@ -18,7 +18,8 @@ export type Subject =
   | { readonly kind: 'device'; readonly deviceKey: string }
   | { readonly kind: 'record'; readonly recordId: string }
   | { readonly kind: 'vault' }
-  | { readonly kind: 'forwarder' };
+  | { readonly kind: 'forwarder' }
+  | { readonly kind: 'offsite' };
 
 /** The subject string stored with an alert. */
 export function subjectKey(s: Subject): string {
@@ -37,13 +38,14 @@ export function subjectKey(s: Subject): string {
       return `record:${s.recordId}`;
     case 'vault':
     case 'forwarder':
+    case 'offsite':
       return s.kind;
   }
 }
 
 /** Parse a stored subject; null for a string no build wrote. */
 export function parseSubject(key: string): Subject | null {
-  if (key === 'vault' || key === 'forwarder') return { kind: key };
+  if (key === 'vault' || key === 'forwarder' || key === 'offsite') return { kind: key };
   const colon = key.indexOf(':');
   if (colon < 1) return null;
   const head = key.slice(0, colon);

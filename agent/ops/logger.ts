@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 import { prettyDestination } from './pretty-log-stream.ts';
 
@@ -34,11 +35,49 @@ export interface RootLoggerOptions {
    * terminal (someone ran dockd by hand); never under systemd, where stdout is the journal.
    */
   readonly pretty?: boolean;
+  /**
+   * Prefix each line with its syslog priority (`<3>{"level":50,…}`), which journald reads and
+   * strips, so `journalctl -p warning` shows warnings and errors. Default: when stdout is the
+   * journal ($JOURNAL_STREAM names it).
+   */
+  readonly journal?: boolean;
+}
+
+/** The syslog priority journald gives a line of this pino level. */
+export function syslogPriority(level: number): number {
+  if (level >= 60) return 2; // fatal: crit
+  if (level >= 50) return 3; // error: err
+  if (level >= 40) return 4; // warn: warning
+  if (level >= 30) return 6; // info
+  return 7; // debug, trace
+}
+
+/** A destination that puts each JSON line's `<N>` syslog priority in front of it. */
+export function journalDestination(dest: { write(line: string): unknown }): { write(line: string): void } {
+  return {
+    write(line) {
+      // pino writes one line per call, and "level" is always its first field.
+      const level = /^\{"level":(\d+)/.exec(line)?.[1];
+      dest.write(level === undefined ? line : `<${syslogPriority(Number(level))}>${line}`);
+    },
+  };
+}
+
+/** Whether stdout is connected to journald: systemd names the stream in $JOURNAL_STREAM (dev:inode). */
+export function stdoutIsJournal(env: NodeJS.ProcessEnv = process.env): boolean {
+  const [dev, ino] = (env.JOURNAL_STREAM ?? '').split(':');
+  if (!dev || !ino) return false;
+  try {
+    const st = fstatSync(1, { bigint: true });
+    return String(st.dev) === dev && String(st.ino) === ino;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * The root logger: JSON lines to stdout for journald, with redaction, or readable text in a
- * terminal. Modules take a child of it (`moduleLogger(root, 'ingest')`) through their
+ * The root logger: JSON lines to stdout for journald (each with its syslog priority), with
+ * redaction, or readable text in a terminal. Modules take a child of it (`moduleLogger(root, 'ingest')`) through their
  * constructor; there is no global logger. Messages are constant; variables go in fields.
  */
 export function createRootLogger(options: RootLoggerOptions = {}): Logger {
@@ -50,6 +89,8 @@ export function createRootLogger(options: RootLoggerOptions = {}): Logger {
   };
   const pretty = options.pretty ?? (options.destination === undefined && process.stdout.isTTY === true);
   if (pretty) return pino(opts, prettyDestination(options.destination ?? process.stdout));
+  const journal = options.journal ?? (options.destination === undefined && stdoutIsJournal());
+  if (journal) return pino(opts, journalDestination(options.destination ?? pino.destination(1)));
   return options.destination ? pino(opts, options.destination) : pino(opts);
 }
 

@@ -14,6 +14,7 @@ export const NAV_ITEMS: readonly { path: string; label: MessageKey; anyOf: reado
   { path: '/access', label: 'nav.access', anyOf: ['footage.request', 'footage.decide'] },
   { path: '/exports', label: 'nav.exports', anyOf: ['exports.view'] },
   { path: '/reports', label: 'nav.reports', anyOf: ['reports.view'] },
+  { path: '/lifecycle', label: 'nav.lifecycle', anyOf: ['lifecycle.view'] },
   { path: '/access-log', label: 'nav.accessLog', anyOf: ['accessLog.view'] },
   { path: '/users', label: 'nav.users', anyOf: ['users.manage'] },
 ];

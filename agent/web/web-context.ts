@@ -6,6 +6,7 @@ import type { SessionManager } from '../access/web-sessions.ts';
 import type { LiveDockView } from '../dock/live-view.ts';
 import type { AccountRecord } from '../ledger/access-records.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import type { Lifecycle } from '../lifecycle/lifecycle-setup.ts';
 import type { DockPaths } from '../paths.ts';
 import type { ClipChecks } from './clip-checks.ts';
 import type { ExportJobs } from './export-jobs.ts';
@@ -34,6 +35,8 @@ export interface WebDeps {
   readonly sessionIdleMinutes?: number;
   /** The dock re-checks a recorder it held once the manager decided. */
   readonly onRecorderDecision?: (serial: string, decision: 'accept' | 'reject') => void;
+  /** Off-site copies, retention, holds, purges and space (issue 15); none: those parts are not shown. */
+  readonly lifecycle?: Lifecycle;
 }
 
 /** The dependencies with the defaults filled in, plus what the server itself keeps. */

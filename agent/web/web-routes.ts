@@ -4,6 +4,7 @@ import { alertRoutes } from './pages/alerts-page.ts';
 import { clipRoutes } from './pages/clips-page.ts';
 import { exportRoutes } from './pages/exports-page.ts';
 import { ledgerRoutes } from './pages/ledger-page.ts';
+import { lifecycleRoutes } from './pages/lifecycle-page.ts';
 import { loginRoutes } from './pages/login-page.ts';
 import { nowRoutes } from './pages/now-page.ts';
 import { recorderRoutes } from './pages/recorders-page.ts';
@@ -26,6 +27,7 @@ export const WEB_ROUTES: readonly Route[] = [
   ...accessRoutes,
   ...exportRoutes,
   ...reportRoutes,
+  ...lifecycleRoutes,
   ...accessLogRoutes,
   ...userRoutes,
 ];

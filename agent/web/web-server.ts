@@ -41,7 +41,13 @@ function runtimeOf(deps: WebDeps, assets: StaticAssets): WebRuntime {
     exportJobs: new ExportJobs(
       (input, onProgress) =>
         createExport(
-          { ledger, exportsDir: deps.exportsDir, vaultDir: deps.paths.vaultDir, now },
+          {
+            ledger,
+            exportsDir: deps.exportsDir,
+            vaultDir: deps.paths.vaultDir,
+            now,
+            ensureLocal: (sha256) => deps.lifecycle?.fetchBack.ensureLocal(sha256) ?? Promise.resolve(),
+          },
           input,
           onProgress,
         ),

@@ -5,6 +5,7 @@ interface Claim {
   readonly parent: DetectedDevice;
   readonly massStorageIds: { readonly vendorId: string; readonly productId: string } | null;
   readonly resolve: (disk: DeviceDescription) => void;
+  readonly reject: (err: Error) => void;
   readonly timer: NodeJS.Timeout;
 }
 
@@ -27,6 +28,7 @@ export class DiskClaims {
         parent,
         massStorageIds,
         resolve,
+        reject,
         timer: setTimeout(() => {
           this.claims.delete(claim);
           reject(
@@ -56,9 +58,15 @@ export class DiskClaims {
     return this.claims.size;
   }
 
-  /** Drop every claim (watcher stopping); their promises reject as timeouts would. */
+  /**
+   * Drop every claim (the watcher is stopping): each waiting session is told its disk will not
+   * come, at once, so a clean stop never waits for a switch to mass storage.
+   */
   clear(): void {
-    for (const c of this.claims) clearTimeout(c.timer);
+    for (const c of this.claims) {
+      clearTimeout(c.timer);
+      c.reject(new DeviceGoneError(c.parent.key, 'the dock is stopping before its disk appeared'));
+    }
     this.claims.clear();
   }
 

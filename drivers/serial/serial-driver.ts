@@ -10,7 +10,7 @@ import type {
   RecorderIdentity,
   StorageReading,
 } from '../contract/ports.ts';
-import { IdentityMismatchError, InvalidDeviceDataError, ProtocolError } from '../errors.ts';
+import { DeviceGoneError, IdentityMismatchError, InvalidDeviceDataError, ProtocolError } from '../errors.ts';
 import { decodeAsciiField } from '../ga-sdk/gbk-text.ts';
 import {
   diffZfyRaw,
@@ -117,7 +117,14 @@ export class SerialRecorderDriver implements RecorderControl {
 
   async enterMassStorage(): Promise<void> {
     await this.readInfo();
-    await this.client.request(Cmd.massStorage);
+    try {
+      await this.client.request(Cmd.massStorage);
+    } catch (err) {
+      // A recorder leaves the channel as it switches: it may re-enumerate before its answer is
+      // read (seen on a real USB stack). The disk it becomes is awaited by the caller's claim.
+      if (!(err instanceof DeviceGoneError)) throw err;
+      this.log.info({ key: this.device.key }, 'recorder left the channel on MSDC');
+    }
     this.log.info({ key: this.device.key }, 'recorder told to switch to mass storage');
     await this.client.close();
   }

@@ -1,5 +1,5 @@
 import { SerialPort } from 'serialport';
-import { DeviceGoneError } from '../errors.ts';
+import { DeviceGoneError, DevicePermissionError } from '../errors.ts';
 
 /**
  * A byte pipe to a recorder's command port. Real: serialport@13 on /dev/ttyACM* (or one end of a
@@ -15,6 +15,18 @@ export interface SerialLink {
   close(): Promise<void>;
 }
 
+/**
+ * Why a port did not open. The binding reports only strerror's text: a refusal (EACCES, EPERM)
+ * is a permission problem of this box, anything else means the port went away.
+ */
+export function serialOpenError(path: string, err: Error): Error {
+  if (err.message.includes('Permission denied'))
+    return new DevicePermissionError(path, 'EACCES', { cause: err });
+  if (err.message.includes('Operation not permitted'))
+    return new DevicePermissionError(path, 'EPERM', { cause: err });
+  return new DeviceGoneError(path, `its port could not be opened: ${err.message}`, { cause: err });
+}
+
 /** Open a serial port through serialport@13, exclusively (`lock`), in raw 8N1. */
 export async function openSerialLink(
   path: string,
@@ -28,11 +40,7 @@ export async function openSerialLink(
     hupcl: false,
   });
   await new Promise<void>((resolve, reject) => {
-    port.open((err) =>
-      err
-        ? reject(new DeviceGoneError(path, `its port could not be opened: ${err.message}`, { cause: err }))
-        : resolve(),
-    );
+    port.open((err) => (err ? reject(serialOpenError(path, err)) : resolve()));
   });
   const closeListeners: ((err?: Error) => void)[] = [];
   port.on('close', (err: Error | null) => {

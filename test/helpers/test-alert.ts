@@ -1,6 +1,7 @@
 import type { AlertFacts, AlertFactsByKind, AlertKind } from '../../agent/ledger/alert-kinds.ts';
 import type { AlertInput } from '../../agent/ledger/alert-writes.ts';
 import type { AlertSeverity } from '../../agent/ledger/event-types.ts';
+import { LIFECYCLE_EXAMPLE_FACTS } from '../fixtures/offsite/lifecycle-events-fixture.ts';
 
 /** Plausible facts of each alert kind, for tests that need an alert and do not look at its facts. */
 export const EXAMPLE_FACTS: AlertFactsByKind = {
@@ -46,6 +47,7 @@ export const EXAMPLE_FACTS: AlertFactsByKind = {
   'file-changed': { serial: 'A001', sourcePath: 'DCIM/a.MP4', listedBytes: 1, sealedBytes: 2, clipId: 'c1' },
   'damaged-clip': { serial: 'A001', clipId: 'c1', sourcePath: 'DCIM/a.MP4', reason: 'no-moov' },
   'device-permission': { deviceKey: 'tty:0403:6001:x', devNode: '/dev/ttyUSB0' },
+  ...LIFECYCLE_EXAMPLE_FACTS,
 };
 
 /** An alert input of `kind` about `subject`, with example facts unless given. */

@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { clipsCommand, labelCommand } from '../../agent/cli/clip-commands.ts';
-import type { CliCommand } from '../../agent/cli/command.ts';
 import { verifyLedger } from '../../agent/ledger/verify/verify-ledger.ts';
 import { FakeClock, openTestLedger, populate, tempState } from '../fixtures/ledger/ledger-fixture.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
-async function run(command: CliCommand, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => {
-    out += d;
-  });
-  stderr.on('data', (d) => {
-    err += d;
-  });
-  const code = await command.run({ argv, stdout, stderr, env: {} });
-  return { code, out, err };
-}
+const run = runCli;
 
 describe('dockctl clips and label', () => {
   it('labels a clip, finds it by case number, never prints the party, and the chain still verifies', async () => {

@@ -136,6 +136,44 @@ describe('forwarder to the file target (a folder laid out as an object store)', 
     for (const f of files) assert.equal(statSync(path.join(store, f)).mode & 0o222, 0, `${f} is read-only`);
   });
 
+  it('a batch stored but not acknowledged before the dock died is sent again as the same range, never stored twice', async () => {
+    fillOutbox(ledger, paths, clock, { records: 30, days: 1 });
+    const inner = new FileTarget(store);
+    let stored = false;
+    // The first forwarder stores one batch and dies before it learns so (its send never returns).
+    const dying = new Forwarder({
+      ledger,
+      target: {
+        identity: inner.identity,
+        description: inner.description,
+        secure: inner.secure,
+        send: async (batch) => {
+          await inner.send(batch);
+          stored = true;
+          return new Promise(() => {});
+        },
+        fetchLatestCheckpoint: (dockId) => inner.fetchLatestCheckpoint(dockId),
+        close: () => inner.close(),
+      },
+      logger: silentLogger(),
+      stateDir: paths.stateDir,
+      now: clock.now,
+      batchSize: 50,
+      sleep: recordingSleep().sleep,
+    });
+    await dying.start();
+    await waitFor(() => stored, 'the first batch stored');
+    fillOutbox(ledger, paths, clock, { records: 40, days: 1 }); // more records before the restart
+    const f = await start();
+    await drained(f);
+    const ids = batchRecords(f.status().epoch as string).map((r) => r.id);
+    assert.deepEqual(
+      ids,
+      ledger.outbox.read(0, 10_000).map((r) => r.recordId),
+      'every record exactly once',
+    );
+  });
+
   it('takes an existing identical object as delivered and a different one as a conflict, never overwriting', async () => {
     fillOutbox(ledger, paths, clock, { records: 60, days: 1 });
     const target = new FileTarget(store);

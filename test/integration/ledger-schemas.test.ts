@@ -13,6 +13,7 @@ import {
   REPO_ROOT,
   tempState,
 } from '../fixtures/ledger/ledger-fixture.ts';
+import { exerciseLifecycleEvents } from '../fixtures/offsite/lifecycle-events-fixture.ts';
 import { testAlert } from '../helpers/test-alert.ts';
 
 function schema(name: string): object {
@@ -95,6 +96,7 @@ describe('JSON Schemas of ledger events and checkpoints', () => {
       );
       ledger.access.recordClipCheck(clip.id, 'ok', 'mgr-1');
       ledger.access.bindRecorder(clip.serial, '310001', 'mgr-1');
+      exerciseLifecycleEvents(ledger, clip, clock, population.clips[1], '(2026)001');
       const checkpoints = ledger.checkpoints();
       ledger.close();
 

@@ -37,12 +37,13 @@ describe('permission matrix (R6)', () => {
       'clips.search',
       'exports.view',
       'ledger.view',
+      'lifecycle.view',
       'now.view',
       'recorders.view',
       'reports.view',
     ]);
-    assert.equal(ROLE_PERMISSIONS.manager.length, 15);
-    assert.equal(ROLE_PERMISSIONS.supervisor.length, 12);
+    assert.equal(ROLE_PERMISSIONS.manager.length, 18);
+    assert.equal(ROLE_PERMISSIONS.supervisor.length, 16);
     for (const role of ACCOUNT_ROLES)
       for (const p of ROLE_PERMISSIONS[role]) assert.ok(PERMISSIONS.includes(p), `${role}: ${p} is listed`);
   });
@@ -66,6 +67,14 @@ describe('permission matrix (R6)', () => {
       'gaps.explain',
     ] as const)
       assert.deepEqual(holders(p), ['manager'], p);
+  });
+
+  it('lets the manager confirm purges and the supervisor approve them and lift holds (R3, R4)', () => {
+    assert.deepEqual(holders('purge.confirm'), ['manager']);
+    assert.deepEqual(holders('purge.approve'), ['supervisor']);
+    assert.deepEqual(holders('holds.place'), ['manager', 'supervisor']);
+    assert.deepEqual(holders('holds.lift'), ['supervisor']);
+    assert.deepEqual(holders('lifecycle.view'), ['manager', 'supervisor', 'auditor']);
   });
 
   it('shows party names (labels.personal) to the manager and supervisor only (R11)', () => {

@@ -38,6 +38,8 @@ function world(rules: Partial<DockRules> = {}) {
   const factory = new FakeFactory(card, IDENTITY);
   const ingester = new FakeIngester(card, now);
   const probe = new FakeProbe(card, ingester);
+  /** Digests whose vault file a test pretends a power cut took. */
+  const lostFromVault = new Set<string>();
   const deps = {
     ledger,
     ingester,
@@ -48,6 +50,7 @@ function world(rules: Partial<DockRules> = {}) {
     logger: silentLogger(),
     now,
     massStorageTimeoutMs: 1000,
+    vaultHolds: async (sha256: string) => ingester.sealedFrom.has(sha256) && !lostFromVault.has(sha256),
     departureGraceMs: 0,
     isForwarded: () => false,
   };
@@ -56,7 +59,7 @@ function world(rules: Partial<DockRules> = {}) {
     watcher.present.splice(0, watcher.present.length, device);
     return new DockSession(deps, device).run();
   };
-  return { ledger, card, watcher, factory, ingester, clock, dock, device, t0 };
+  return { ledger, card, watcher, factory, ingester, clock, dock, device, t0, lostFromVault };
 }
 
 /** The card of a recorder whose clips ended an hour before the dock. */
@@ -279,5 +282,16 @@ describe('dock session (in-memory ledger)', () => {
     assert.equal(second.outcome, 'complete');
     assert.equal(w.ledger.written.clips.size, 3, 'every clip sealed exactly once');
     assert.equal(w.card.files.size, 0);
+  });
+
+  it('never wipes a file whose sealed copy is missing from the vault', async () => {
+    const w = world();
+    w.ledger.registerRecorder(SERIAL);
+    recorded(w, ['a.MP4']);
+    w.lostFromVault.add(w.card.sha256('DCIM/a.MP4'));
+    const result = await w.dock();
+    assert.equal(result.sealed, 1);
+    assert.equal(w.card.files.size, 1, 'kept on the recorder');
+    assert.deepEqual(w.ledger.pendingWipes(SERIAL), [], 'not even an intent');
   });
 });

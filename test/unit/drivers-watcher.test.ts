@@ -118,6 +118,20 @@ describe('recorder watcher', () => {
     await assert.rejects(watcher.claimNextDisk(tty, 30), DeviceGoneError);
   });
 
+  it('a claim waiting when the watcher stops is rejected at once, so a clean stop never waits for a disk', async () => {
+    const udev = new FakeUdevSource();
+    const { watcher } = watch([udev]);
+    await watcher.start();
+    udev.replayText(blocks('serial-recorder.txt').slice(0, 2).join('\n'));
+    const tty = watcher.devices()[0];
+    assert.ok(tty);
+    const claim = watcher.claimNextDisk(tty, 60_000);
+    const started = Date.now();
+    await watcher.stop();
+    await assert.rejects(claim, /stopping/);
+    assert.ok(Date.now() - started < 5_000, 'rejected at the stop, not at the 60 s timeout');
+  });
+
   it('merges udev and usb@3 reports of one device, departing only when both have', async () => {
     const udev = new FakeUdevSource();
     const events = JSON.parse(fixture('usb/recorder-connect-disconnect.json')) as UsbFixtureEvent[];

@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { builtinEntries } from '../../agent/cli/udev-rules-command.ts';
 import { parseConfigText } from '../../agent/config/config-loader.ts';
 import { centralStoreCheck } from '../../agent/doctor/central-store-check.ts';
+import {
+  deviceModulesCheck,
+  modeAllowsReadWrite,
+  recorderPortsCheck,
+} from '../../agent/doctor/device-checks.ts';
 import {
   type DoctorCheck,
   type DoctorContext,
@@ -32,12 +37,25 @@ function host(over: Partial<DoctorHost> = {}): DoctorHost {
     udevControl: path.join(root, 'run/udev/control'),
     udevRulesDirs: [path.join(root, 'etc/udev/rules.d'), path.join(root, 'usr/lib/udev/rules.d')],
     localtime: path.join(root, 'etc/localtime'),
+    sysClassTty: path.join(root, 'sys/class/tty'),
+    devDir: path.join(root, 'dev'),
+    procDevices: path.join(root, 'proc/devices'),
+    groupFile: path.join(root, 'etc/group'),
     clockSynchronised: async () => true,
     serviceAccount: async () => ({ name: 'recorder-dock', uid: 998, gid: 998 }),
     uid: 1000,
     ...over,
   };
 }
+
+/** A config with one site fingerprint model (YAML flow mapping). */
+function siteConfig(model: string): string {
+  return ['version: 2', 'drivers:', '  fingerprints:', '    models:', `      - ${model}`].join('\n');
+}
+
+/** A recorder with a command port behind QEMU's FTDI bridge, told apart by its serial. */
+const FTDI_MODEL =
+  '{ id: ftdi-rec, vendor: V, model: M, driver: serial, admitGeneric: true, match: { vendorId: "0403", productId: "6001", serialPattern: "^HIL-" } }';
 
 function ctx(yaml = 'version: 2\n', over: Partial<DoctorHost> = {}): DoctorContext {
   const loaded = parseConfigText(yaml.replace('@ROOT@', root), 'test.yaml');
@@ -63,13 +81,9 @@ describe('doctor checks', () => {
   });
 
   it('recorder rules: built-in models from the package, site models from the config', async () => {
-    const site = [
-      'version: 2',
-      'drivers:',
-      '  fingerprints:',
-      '    models:',
-      '      - { id: office-a, vendor: V, model: M, driver: mass-storage, match: { vendorId: "2e8a", productId: "0001" } }',
-    ].join('\n');
+    const site = siteConfig(
+      '{ id: office-a, vendor: V, model: M, driver: mass-storage, match: { vendorId: "2e8a", productId: "0001" } }',
+    );
     assert.match((await udevRulesCheck.run(ctx())).summary, /built-in recorders are not installed/);
     await mkdir(path.join(root, 'usr/lib/udev/rules.d'), { recursive: true });
     await writeFile(
@@ -88,6 +102,93 @@ describe('doctor checks', () => {
       udevRulesText(siteModels, 's'),
     );
     assert.equal((await udevRulesCheck.run(ctx(site))).status, 'pass');
+  });
+
+  it('recorder rules: a folder reached twice (merged /usr) is listed once', async () => {
+    await mkdir(path.join(root, 'merged/usr/lib/udev/rules.d'), { recursive: true });
+    await symlink('usr/lib', path.join(root, 'merged/lib'));
+    await writeFile(
+      path.join(root, 'merged/usr/lib/udev/rules.d/70-recorder-dock.rules'),
+      udevRulesText(builtinEntries(), 'b'),
+    );
+    const dirs = ['usr/lib/udev/rules.d', 'lib/udev/rules.d', 'etc/udev/rules.d'].map((d) =>
+      path.join(root, 'merged', d),
+    );
+    const r = await udevRulesCheck.run(ctx('version: 2\n', { udevRulesDirs: dirs }));
+    assert.equal(r.status, 'pass');
+    assert.equal(r.summary, 'recorder rules installed (70-recorder-dock.rules)');
+  });
+
+  it('recorder rules: a model admitted on generic ids needs its site rules too', async () => {
+    const site = siteConfig(FTDI_MODEL);
+    await mkdir(path.join(root, 'usr/lib/udev/rules.d'), { recursive: true });
+    await writeFile(
+      path.join(root, 'usr/lib/udev/rules.d/70-recorder-dock.rules'),
+      udevRulesText(builtinEntries(), 'b'),
+    );
+    const r = await udevRulesCheck.run(ctx(site));
+    assert.equal(r.status, 'fail');
+    assert.match(r.summary, /ftdi-rec/);
+  });
+
+  it('device modules: the classes the units allow must be known to the kernel', async () => {
+    await mkdir(path.join(root, 'proc'), { recursive: true });
+    const devices = (extra: string) =>
+      `Character devices:\n  1 mem\n189 usb_device\n${extra}\nBlock devices:\n  8 sd\n`;
+    await writeFile(path.join(root, 'proc/devices'), devices(''));
+    const r = await deviceModulesCheck.run(ctx());
+    assert.equal(r.status, 'fail');
+    assert.match(r.summary, /cdc_acm, usbserial are not loaded/);
+    assert.match(r.fix ?? '', /systemd-modules-load/);
+    await writeFile(path.join(root, 'proc/devices'), devices('166 ttyACM\n188 ttyUSB'));
+    assert.equal((await deviceModulesCheck.run(ctx())).status, 'pass');
+  });
+
+  it('recorder ports: a serial recorder plugged in now must be openable by the service user', async () => {
+    const site = siteConfig(FTDI_MODEL);
+    assert.match((await recorderPortsCheck.run(ctx(site))).summary, /no serial recorder is plugged in/);
+    // sysfs: ttyUSB0 → its interface → the USB device with the ids; a plain FTDI cable on ttyUSB1.
+    const usb = (name: string) => path.join(root, 'sys/devices/usb1', name);
+    for (const [name, serial, tty] of [
+      ['1-1', 'HIL-SER-0001', 'ttyUSB0'],
+      ['1-2', 'FT12345', 'ttyUSB1'],
+    ] as const) {
+      await mkdir(path.join(usb(name), `${name}:1.0`, tty), { recursive: true });
+      for (const [attr, value] of [
+        ['idVendor', '0403'],
+        ['idProduct', '6001'],
+        ['serial', serial],
+      ] as const)
+        await writeFile(path.join(usb(name), attr), `${value}\n`);
+      await mkdir(path.join(root, 'sys/class/tty', tty), { recursive: true });
+      await symlink(
+        path.join(usb(name), `${name}:1.0`, tty),
+        path.join(root, 'sys/class/tty', tty, 'device'),
+      );
+      await mkdir(path.join(root, 'dev'), { recursive: true });
+      await writeFile(path.join(root, 'dev', tty), '');
+      await chmod(path.join(root, 'dev', tty), 0o660);
+    }
+    const account = { name: 'recorder-dock', uid: 998, gid: 998 };
+    const asRoot = { uid: 0, serviceAccount: async () => account };
+    const closed = await recorderPortsCheck.run(ctx(site, asRoot));
+    assert.equal(closed.status, 'fail');
+    assert.match(closed.summary, /ttyUSB0 \(ftdi-rec\).*mode 0660: the user recorder-dock cannot open it/);
+    assert.ok(!closed.summary.includes('ttyUSB1'), 'a cable that is no recorder is not judged');
+    assert.match(closed.fix ?? '', /dockctl udev-rules --site/);
+    const gid = process.getgid?.() ?? 0;
+    await writeFile(path.join(root, 'etc/group'), `dialout:x:20:\nshared:x:${gid}:someone,recorder-dock\n`);
+    const open = await recorderPortsCheck.run(ctx(site, asRoot));
+    assert.equal(open.status, 'pass', open.summary);
+    assert.match(open.summary, /can open .*ttyUSB0$/);
+  });
+
+  it('device modes: owner, group or others may read and write', () => {
+    assert.ok(modeAllowsReadWrite({ uid: 5, gid: 0, mode: 0o20600 }, 5, new Set([9])));
+    assert.ok(!modeAllowsReadWrite({ uid: 0, gid: 20, mode: 0o20660 }, 5, new Set([9])));
+    assert.ok(modeAllowsReadWrite({ uid: 0, gid: 9, mode: 0o20660 }, 5, new Set([9])));
+    assert.ok(!modeAllowsReadWrite({ uid: 0, gid: 9, mode: 0o20640 }, 5, new Set([9])));
+    assert.ok(modeAllowsReadWrite({ uid: 0, gid: 0, mode: 0o20666 }, 5, new Set([9])));
   });
 
   it('time: synchronised clock and the configured zone', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { fstatSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { createRootLogger, moduleLogger } from '../../agent/ops/logger.ts';
+import { createRootLogger, moduleLogger, stdoutIsJournal, syslogPriority } from '../../agent/ops/logger.ts';
 import { formatLogLine, prettyDestination } from '../../agent/ops/pretty-log-stream.ts';
 
 function capture(): { lines: string[]; stream: { write(s: string): void } } {
@@ -83,5 +84,37 @@ describe('logger', () => {
     const tty = capture();
     createRootLogger({ destination: tty.stream, pretty: true }).info({ n: 1 }, 'readable');
     assert.match(tty.lines[0] ?? '', /^\d\d:\d\d:\d\d\.\d{3} INFO {2}readable n=1$/);
+  });
+});
+
+describe('logger under journald', () => {
+  it('prefixes every line with its syslog priority, so journalctl -p warning shows warnings and errors', () => {
+    const out = capture();
+    const log = createRootLogger({ destination: out.stream, journal: true, level: 'debug' });
+    log.debug('d');
+    log.info('i');
+    log.warn('w');
+    log.error({ err: new Error('boom') }, 'e');
+    log.fatal('f');
+    assert.deepEqual(
+      out.lines.map((l) => l.slice(0, 3)),
+      ['<7>', '<6>', '<4>', '<3>', '<2>'],
+    );
+    const entry = JSON.parse((out.lines[3] ?? '').slice(3)) as { level: number; msg: string };
+    assert.deepEqual([entry.level, entry.msg], [50, 'e'], 'the JSON after the prefix is intact');
+  });
+
+  it('maps pino levels to syslog priorities', () => {
+    assert.deepEqual([10, 20, 30, 40, 50, 60].map(syslogPriority), [7, 7, 6, 4, 3, 2]);
+  });
+
+  it('knows stdout is the journal only when $JOURNAL_STREAM names stdout itself', () => {
+    const st = fstatSync(1, { bigint: true });
+    assert.equal(stdoutIsJournal({ JOURNAL_STREAM: `${st.dev}:${st.ino}` }), true);
+    assert.equal(stdoutIsJournal({ JOURNAL_STREAM: `${st.dev}:${st.ino + 1n}` }), false);
+    assert.equal(stdoutIsJournal({}), false);
+    const out = capture();
+    createRootLogger({ destination: out.stream }).warn('no prefix unless asked');
+    assert.ok(out.lines[0]?.startsWith('{'), 'a given destination gets plain JSON');
   });
 });

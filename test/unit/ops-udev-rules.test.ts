@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { builtinEntries } from '../../agent/cli/udev-rules-command.ts';
-import { modelsInRules, SERVICE_GROUP, udevRulesText } from '../../agent/ops/udev-rules.ts';
+import { modelsInRules, SERVICE_GROUP, serialPrefix, udevRulesText } from '../../agent/ops/udev-rules.ts';
 import type { FingerprintEntry } from '../../drivers/contract/fingerprints.ts';
 
 const SHIPPED = new URL('../../systemd/70-recorder-dock.rules', import.meta.url);
@@ -52,21 +52,55 @@ describe('udev rules from the fingerprint table', () => {
     assert.deepEqual([...modelsInRules(text)], ['site-x']);
   });
 
-  it('never writes rules for generic ids admitted by serial pattern', () => {
+  it('writes rules for a model admitted on generic ids, matching the fixed start of its USB serial', () => {
     const text = udevRulesText(
       [
         {
-          id: 'qemu-disk',
-          vendor: 'QEMU',
-          model: 'disk',
-          driver: 'mass-storage',
+          id: 'ftdi-recorder',
+          vendor: 'V',
+          model: 'serial on an FTDI bridge',
+          driver: 'serial',
           admitGeneric: true,
-          match: { vendorId: '46f4', productId: '0001', serialPattern: '^HIL' },
+          match: { vendorId: '0403', productId: '6001', serialPattern: '^HIL-SER-\\d{4}$' },
+          massStorage: { vendorId: '46f4', productId: '0001' },
+        },
+      ],
+      'site models',
+    );
+    const lines = text.split('\n').filter((l) => l.startsWith('SUBSYSTEM=='));
+    assert.equal(lines.length, 6, 'the bridge and the disk it becomes');
+    for (const l of lines) assert.match(l, /ATTRS?\{serial\}=="HIL-SER-\*"/);
+    const tty = lines.find((l) => l.startsWith('SUBSYSTEM=="tty"') && l.includes('"6001"'));
+    assert.match(
+      tty ?? '',
+      /ATTRS\{idVendor\}=="0403", ATTRS\{idProduct\}=="6001", ATTRS\{serial\}=="HIL-SER-\*", GROUP="recorder-dock", MODE="0660"/,
+    );
+    assert.deepEqual([...modelsInRules(text)], ['ftdi-recorder']);
+  });
+
+  it('finds the fixed start of a serial pattern, or none', () => {
+    assert.equal(serialPrefix('^HIL-SER-\\d+$'), 'HIL-SER-');
+    assert.equal(serialPrefix('^ZFY\\.A[0-9]{6}'), 'ZFY.A');
+    assert.equal(serialPrefix('^ABC?D'), 'AB', 'an optional character is not fixed');
+    assert.equal(serialPrefix('^AB*'), 'A');
+    assert.equal(serialPrefix('HIL'), '', 'unanchored');
+    assert.equal(serialPrefix('^HIL|^QEMU'), '', 'alternation');
+    assert.equal(serialPrefix('^[A-Z]+'), '');
+    assert.equal(serialPrefix('^A"B'), 'A', 'nothing that would break the rule syntax');
+    const text = udevRulesText(
+      [
+        {
+          id: 'any-ch340',
+          vendor: 'V',
+          model: 'M',
+          driver: 'serial',
+          admitGeneric: true,
+          match: { vendorId: '1a86', productId: '7523', serialPattern: '[0-9]{8}' },
         },
       ],
       'x',
     );
-    assert.ok(!text.includes('46f4'));
-    assert.match(text, /# not written: its ids are generic/);
+    assert.match(text, /these rules cover every such device on this box/);
+    assert.ok(!text.includes('{serial}'), 'no serial match without a fixed start');
   });
 });

@@ -87,7 +87,7 @@ async function runChecks(
   compareTables(db, findings, opts.onProgress);
   checkStoredCheckpoints(cpRows, anchor, chain, findings);
   const against = opts.against ? checkAgainst(opts.against, anchor, chain, findings) : null;
-  const vaultFiles = opts.files ? await checkVault(db, opts.paths.vaultDir, findings, opts.onProgress) : null;
+  const vault = opts.files ? await checkVault(db, opts.paths.vaultDir, findings, opts.onProgress) : null;
   const clips = (db.prepare('SELECT count(*) AS n FROM clips').get() as { n: number }).n;
   return {
     ok: findings.count() === 0,
@@ -95,7 +95,13 @@ async function runChecks(
     dockId: anchor.dockId,
     schema: schemaVersion(db),
     head: { seq: chain.lastSeq, hash: chain.lastHash },
-    stats: { events: chain.count, checkpoints: cpRows.length, clips, vaultFiles },
+    stats: {
+      events: chain.count,
+      checkpoints: cpRows.length,
+      clips,
+      vaultFiles: vault?.hashed ?? null,
+      vaultAbsent: vault?.absent ?? null,
+    },
     findings: findings.sorted(),
     counts: findings.counts,
     against,

@@ -88,6 +88,15 @@ const TABLES = [
   { name: 'clip_sources', key: 'clip_id', seq: 'seq' },
   { name: 'wipe_intents', key: 'clip_id', seq: 'seq' },
   { name: 'unreadable_files', key: 'file_key', seq: 'seq' },
+  { name: 'offsite_copies', key: 'id', seq: 'last_seq' },
+  { name: 'worm_probes', key: 'seq', seq: 'seq' },
+  { name: 'closed_cases', key: 'case_no', seq: 'last_seq' },
+  { name: 'clip_values', key: 'clip_id', seq: 'last_seq' },
+  { name: 'holds', key: 'id', seq: 'last_seq' },
+  { name: 'purges', key: 'id', seq: 'last_seq' },
+  { name: 'purge_clips', key: 'clip_id', seq: 'seq' },
+  { name: 'purge_deletions', key: 'id', seq: 'last_seq' },
+  { name: 'evictions', key: 'sha256', seq: 'last_seq' },
 ] as const;
 
 /** Columns holding personal data or free text: differences are named, values not shown (R11). */
@@ -101,6 +110,10 @@ const UNSHOWN = new Set([
   'access_requests.reason',
   'access_requests.decision_note',
   'access_log.reason',
+  'holds.case_name',
+  'holds.lift_reason',
+  'purges.reason',
+  'closed_cases.note',
 ]);
 
 type Row = Record<string, unknown>;

@@ -57,7 +57,14 @@ export interface VerifyReport {
   readonly dockId: string | null;
   readonly schema: number;
   readonly head: { seq: number; hash: string | null };
-  readonly stats: { events: number; checkpoints: number; clips: number; vaultFiles: number | null };
+  readonly stats: {
+    events: number;
+    checkpoints: number;
+    clips: number;
+    vaultFiles: number | null;
+    /** Sealed files absent on purpose (purged, recoverable, evicted), with --files. */
+    vaultAbsent: { purged: number; recoverable: number; evicted: number } | null;
+  };
   /** Findings listed (at most `listLimit` per kind; `counts` has the exact totals). */
   readonly findings: Finding[];
   readonly counts: Partial<Record<FindingKind, number>>;

@@ -3,12 +3,44 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { errnoCode } from '../../errors.ts';
+import { fileStates } from '../purge-queries.ts';
 import { isSha256Hex } from '../vault-path.ts';
 import { short } from './verify-chain.ts';
 import type { FindingCollector, VerifyProgress } from './verify-report.ts';
 
-/** Folders of the vault that hold work in progress, not sealed files. */
-const IGNORED = new Set(['.staging', '.quarantine']);
+/** Folders of the vault that hold work in progress or purged files in their grace period. */
+const IGNORED = new Set(['.staging', '.quarantine', '.recoverable']);
+
+/** Sealed files deliberately absent from the vault: purged (or in the recoverable area) and evicted. */
+export interface AbsentFiles {
+  readonly purged: number;
+  readonly recoverable: number;
+  readonly evicted: number;
+}
+
+/** What `checkVault` looked at. */
+export interface VaultCheck {
+  readonly hashed: number;
+  readonly absent: AbsentFiles;
+}
+
+/** The lifecycle's state of each deliberately absent file (none before schema 8). */
+function absentStates(db: Database): Map<string, 'purged' | 'recoverable' | 'evicted'> {
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'purges'").get();
+  return has ? fileStates(db) : new Map();
+}
+
+async function inRecoverableArea(vaultDir: string, sha256: string): Promise<boolean> {
+  for (const purgeId of await entries(path.join(vaultDir, '.recoverable'))) {
+    try {
+      await fsp.access(path.join(vaultDir, '.recoverable', purgeId, sha256));
+      return true;
+    } catch {
+      // not in this purge's folder
+    }
+  }
+  return false;
+}
 
 interface VaultFile {
   readonly file: string;
@@ -73,14 +105,15 @@ async function listVault(vaultDir: string, findings: FindingCollector): Promise<
 
 /**
  * Check the vault against the seals: every file hashes to its name and has a seal, and every
- * sealed digest has its file.
+ * sealed digest has its file, unless the ledger says it was purged (or waits in the recoverable
+ * area, where it must then be) or evicted with a verified off-site copy.
  */
 export async function checkVault(
   db: Database,
   vaultDir: string,
   findings: FindingCollector,
   onProgress?: (p: VerifyProgress) => void,
-): Promise<number> {
+): Promise<VaultCheck> {
   const files = await listVault(vaultDir, findings);
   const sealOf = db.prepare('SELECT min(seal_seq) AS seq, size FROM clips WHERE sha256 = ?');
   const total = files.reduce((n, f) => n + f.size, 0);
@@ -106,15 +139,30 @@ export async function checkVault(
     done += f.size;
     onProgress?.({ stage: 'vault', done, total });
   }
+  const states = absentStates(db);
+  const absent = { purged: 0, recoverable: 0, evicted: 0 };
+  const toFind: { sha256: string; seq: number }[] = [];
   const sealed = db.prepare('SELECT sha256, min(seal_seq) AS seq FROM clips GROUP BY sha256');
   for (const row of sealed.iterate() as Iterable<{ sha256: string; seq: number }>) {
-    if (!present.has(row.sha256)) {
+    if (present.has(row.sha256)) continue;
+    const state = states.get(row.sha256);
+    if (state === 'purged' || state === 'evicted') absent[state]++;
+    else if (state === 'recoverable') toFind.push(row);
+    else
       findings.add(
         row.seq,
         'vault-missing',
         `the sealed file ${short(row.sha256)} (event ${row.seq}) is missing from the vault`,
       );
-    }
   }
-  return files.length;
+  for (const row of toFind) {
+    if (await inRecoverableArea(vaultDir, row.sha256)) absent.recoverable++;
+    else
+      findings.add(
+        row.seq,
+        'vault-missing',
+        `the purged file ${short(row.sha256)} (event ${row.seq}) is missing from the recoverable area during its grace period`,
+      );
+  }
+  return { hashed: files.length, absent };
 }

@@ -1,3 +1,4 @@
+import { lifecycleEn } from './lifecycle-en.ts';
 import type { Catalog } from './messages.ts';
 
 /** The page's messages in English: exactly the keys of zh-CN.ts (the type and a unit test check it). */
@@ -335,4 +336,5 @@ export const en: Catalog = {
     "At least 10 characters of two or more kinds (lower, upper, digits, other), not containing the username. An officer's account needs the officer number.",
   'users.badRole': 'That is not a role.',
   'users.badState': 'That is not an account state.',
+  ...lifecycleEn,
 };

@@ -1,3 +1,5 @@
+import { lifecycleZhCN } from './lifecycle-zh-CN.ts';
+
 /**
  * The page's messages in Chinese (the default language). Every key here exists in en.ts too
  * (test/unit/web-i18n.test.ts). `{name}` is replaced by a parameter.
@@ -331,4 +333,5 @@ export const zhCN = {
     '密码至少 10 位，包含至少两类字符（小写、大写、数字、其他），不得包含用户名。执法人员账号须填写人员编号。',
   'users.badRole': '角色无效。',
   'users.badState': '状态无效。',
+  ...lifecycleZhCN,
 } as const;

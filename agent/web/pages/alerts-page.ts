@@ -24,6 +24,14 @@ const KIND_LABELS: Readonly<Record<string, MessageKey>> = {
   'unsafe-entries': 'alertKind.unsafeEntries',
   'no-officer': 'alertKind.noOfficer',
   'unknown-device': 'alertKind.unknownDevice',
+  'offsite-copy-mismatch': 'alertKind.offsiteCopyMismatch',
+  'vault-copy-mismatch': 'alertKind.vaultCopyMismatch',
+  'offsite-lock-not-kept': 'alertKind.offsiteLockNotKept',
+  'offsite-not-worm': 'alertKind.offsiteNotWorm',
+  'offsite-source-missing': 'alertKind.offsiteSourceMissing',
+  'held-copy-missing': 'alertKind.heldCopyMissing',
+  'clips-evicted': 'alertKind.clipsEvicted',
+  'retention-ended': 'alertKind.retentionEnded',
 };
 
 const RESOLVED_DAYS = 30;

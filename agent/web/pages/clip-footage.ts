@@ -30,6 +30,8 @@ function footageClip(
 }
 
 async function openVaultFile(ctx: WebContext, clip: ClipView): Promise<FileHandle> {
+  // A clip evicted for space comes back from its off-site copy, verified against its seal.
+  await ctx.rt.lifecycle?.fetchBack.ensureLocal(clip.sha256);
   try {
     return await open(vaultFileOf(ctx.rt.paths.vaultDir, clip), 'r');
   } catch (err) {

@@ -7,6 +7,7 @@ import { postForm, sendPage } from '../layout.ts';
 import { needs, type Route } from '../router.ts';
 import { userCan, userOf, type WebContext } from '../web-context.ts';
 import { NotFoundError } from '../web-errors.ts';
+import { lifecycleSection } from './clip-lifecycle.ts';
 
 /** Clip ids are the first 32 hex digits of a SHA-256. */
 export const CLIP_ID_PATTERN = /^[0-9a-f]{32}$/;
@@ -160,7 +161,7 @@ function footageSection(ctx: WebContext, c: ClipView): SafeHtml {
 function clipPage(ctx: WebContext): void {
   const clip = visibleClip(ctx);
   const body = html`<p class="no-print"><a href="/clips">${ctx.t('clip.back')}</a></p>
-${sealSection(ctx, clip)}${checkSection(ctx, clip)}${labelSection(ctx, clip)}${footageSection(ctx, clip)}`;
+${sealSection(ctx, clip)}${checkSection(ctx, clip)}${labelSection(ctx, clip)}${lifecycleSection(ctx, clip)}${footageSection(ctx, clip)}`;
   sendPage(ctx, {
     title: `${ctx.t('clip.title')} ${clip.id.slice(0, 12)}`,
     active: '/clips',

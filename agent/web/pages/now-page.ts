@@ -9,6 +9,7 @@ import { field } from '../request-input.ts';
 import { redirect, sendJson } from '../responses.ts';
 import { needs, type Route } from '../router.ts';
 import { userCan, userOf, type WebContext } from '../web-context.ts';
+import { offsiteSection, spaceSection } from './lifecycle-page.ts';
 
 /** Dock steps (agent/dock/dock-session.ts) in words; others are shown as they are. */
 const STEP_LABELS: Readonly<Record<string, MessageKey>> = {
@@ -93,7 +94,7 @@ function statusList(ctx: WebContext, view: LiveDockView): SafeHtml {
 </dl>`;
 }
 
-function nowPage(ctx: WebContext): void {
+async function nowPage(ctx: WebContext): Promise<void> {
   const view = ctx.rt.live();
   const manage = userCan(ctx, 'recorders.manage');
   const headers = [
@@ -120,7 +121,8 @@ function nowPage(ctx: WebContext): void {
 <tbody>${rows}</tbody>
 </table></div>
 <p class="hint" id="poll-status" aria-live="polite"></p>
-${manage ? html`<template id="held-actions-template">${heldActions(ctx, null, '/')}</template>` : ''}`;
+${manage ? html`<template id="held-actions-template">${heldActions(ctx, null, '/')}</template>` : ''}
+${ctx.rt.lifecycle ? html`${await spaceSection(ctx, ctx.rt.lifecycle)}${offsiteSection(ctx, ctx.rt.lifecycle)}` : ''}`;
   sendPage(ctx, { title: ctx.t('nav.now'), active: '/', body, pageId: 'now' });
 }
 

@@ -1,0 +1,101 @@
+import { HOLD_GROUNDS } from '../ledger/hold-writes.ts';
+import type { HoldGround } from '../ledger/lifecycle-events.ts';
+import type { HoldRow } from '../ledger/retention-queries.ts';
+import type { CliCommand } from './command.ts';
+import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
+import { required, timeOption } from './lifecycle-cli.ts';
+import { formatTable, shortTime } from './table.ts';
+
+const USAGE = `usage: dockctl holds [list] [--all] [--state DIR] [--json]
+       dockctl holds place (--clip ID | --session ID | --recorder SERIAL --from DATE --to DATE)
+                          --ground dispute|obstruction|incident|major --case-name NAME --case-no NO --by USER
+       dockctl holds lift HOLD_ID --by SUPERVISOR --reason TEXT
+
+  R4 holds: footage kept in two verified copies and never purged while held. Grounds: dispute (the
+  party disputes, may complain or petition), obstruction (officers obstructed, insulted, assaulted),
+  incident (a mass or sudden incident), major (another major or sensitive matter). A manager or
+  supervisor places a hold; only a supervisor lifts it, with a reason.
+${LEDGER_OPTIONS_USAGE}`;
+
+function scopeOf(v: Record<string, unknown>) {
+  const given = ['clip', 'session', 'recorder'].filter((k) => v[k] !== undefined);
+  if (given.length !== 1) throw new UsageError('name exactly one of --clip, --session or --recorder');
+  if (v.recorder !== undefined)
+    return {
+      scope: 'recorder' as const,
+      serial: String(v.recorder),
+      from: timeOption(v, 'from'),
+      to: timeOption(v, 'to'),
+    };
+  if (v.session !== undefined) return { scope: 'session' as const, sessionId: String(v.session) };
+  return { scope: 'clip' as const, clipId: String(v.clip) };
+}
+
+function what(h: HoldRow): string {
+  if (h.scope === 'clip') return `clip ${h.clipId}`;
+  if (h.scope === 'session') return `session ${h.sessionId}`;
+  return `recorder ${h.serial} ${shortTime(h.from)} – ${shortTime(h.to)}`;
+}
+
+/** `dockctl holds`: list, place and lift R4 holds. */
+export const holdsCommand: CliCommand = ledgerCliCommand({
+  name: 'holds',
+  summary: 'list, place or lift R4 holds (kept in two verified copies, never purged while held)',
+  usage: USAGE,
+  options: {
+    all: { type: 'boolean' },
+    clip: { type: 'string' },
+    session: { type: 'string' },
+    recorder: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    ground: { type: 'string' },
+    'case-name': { type: 'string' },
+    'case-no': { type: 'string' },
+    by: { type: 'string' },
+    reason: { type: 'string' },
+  },
+  query: (ledger, v, [action = 'list', holdId]) => {
+    const lc = ledger.lifecycle;
+    if (action === 'place') {
+      const ground = required(v, 'ground', 'the R4 ground') as HoldGround;
+      if (!HOLD_GROUNDS.includes(ground))
+        throw new UsageError(`--ground must be one of ${HOLD_GROUNDS.join(', ')}`);
+      const id = lc.placeHold({
+        ...scopeOf(v),
+        ground,
+        caseName: required(v, 'case-name', 'the case name'),
+        caseNo: required(v, 'case-no', 'the case number'),
+        placedBy: required(v, 'by', 'who places it'),
+      });
+      return lc.holds(false).filter((h) => h.id === id);
+    }
+    if (action === 'lift') {
+      if (!holdId) throw new UsageError("name the hold (see 'dockctl holds')");
+      lc.liftHold({
+        holdId,
+        liftedBy: required(v, 'by', 'who lifts it'),
+        reason: required(v, 'reason', 'why'),
+      });
+      return lc.holds(false).filter((h) => h.id === holdId);
+    }
+    if (action !== 'list') throw new UsageError(`unknown action '${action}'`);
+    return lc.holds(v.all !== true);
+  },
+  table: (data) => {
+    const holds = data as HoldRow[];
+    if (holds.length === 0) return 'no holds\n';
+    return formatTable(
+      ['hold', 'covers', 'ground', 'case no', 'placed', 'by', 'lifted'],
+      holds.map((h) => [
+        h.id,
+        what(h),
+        h.ground,
+        h.caseNo,
+        shortTime(h.placedAt),
+        h.placedBy,
+        h.liftedAt ? `${shortTime(h.liftedAt)} by ${h.liftedBy}` : null,
+      ]),
+    );
+  },
+});
