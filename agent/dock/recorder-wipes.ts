@@ -4,6 +4,7 @@ import { isDeviceGone } from '../errors.ts';
 import type { DockLedger } from '../ledger/dock-ledger.ts';
 import type { ClipRecord } from '../ledger/ledger-records.ts';
 import { subjectKey } from '../ledger/subjects.ts';
+import { failpoint } from '../ops/failpoints.ts';
 import type { DockRules } from './dock-rules.ts';
 
 /**
@@ -50,6 +51,7 @@ export class RecorderWipes {
       return false;
     }
     ledger.intendWipe(clip.id, entry.mtimeMs);
+    failpoint('dock.wipe.intent', entry.relPath);
     const expect: FileExpectation = { size: entry.size, mtimeMs: entry.mtimeMs };
     try {
       await volume.deleteFile(entry.relPath, expect);
@@ -62,7 +64,9 @@ export class RecorderWipes {
       );
       return false;
     }
+    failpoint('dock.wipe.unlinked', entry.relPath);
     ledger.confirmWipe(clip.id, 'unlinked');
+    failpoint('dock.wipe.confirmed', entry.relPath);
     logger.info(
       { serial: clip.serial, relPath: entry.relPath, sha256: clip.sha256 },
       'sealed file wiped from recorder',
@@ -81,6 +85,7 @@ export class RecorderWipes {
     const byPath = new Map(files.map((f) => [f.relPath, f]));
     const pending = ledger.pendingWipes(serial);
     for (const intent of pending) {
+      failpoint('dock.reconcile.intent', intent.sourcePath);
       const now = byPath.get(intent.sourcePath);
       const stillThere =
         now !== undefined && now.size === intent.size && Math.trunc(now.mtimeMs) === intent.mtimeMs;

@@ -34,6 +34,11 @@ export interface TrialSpec {
   readonly mode: StopMode;
   /** One fault, or two in consecutive runs ("twice in a row"). */
   readonly faults: readonly FaultPlan[];
+  /**
+   * A run before the first fault's (run A0), for points that need a state only an earlier dock
+   * makes: 'clean' docks without a fault, a fault plan stops that dock (kill-points.ts `after`).
+   */
+  readonly setup?: FaultPlan | 'clean';
   /** Special cases per recorder slot (slot 0: GA SDK, 1: serial, 2: plain disk). */
   readonly cases: readonly (readonly PlantedCase[])[];
   /** Where in the unreadable file its read error sits, as a fraction of its size. */
@@ -130,12 +135,25 @@ export function planTrial(seed: number, trial: number): TrialSpec {
   // A kill around a wipe matters most for the recording that is later followed by a namesake
   // (issue 12 item 1): a kill between its unlink and the wipe record always aims at it, the
   // other wipe points half the time.
-  const between = point.failpoint === 'log.recorder-file-deleted-after-seal';
+  const between = point.failpoint === 'dock.wipe.unlinked';
   const aimAtNamesake = point.phase === 'wipe' && point.subject === 'file' && (between || r() < 0.5);
   if (aimAtNamesake) plantNamesake(r, cases);
   const faults = [
     aimAtNamesake ? { point: point.id, target: namesakeTarget(cases), hit: 0 } : faultAt(r, point, cases),
   ];
   if (r() < 0.2) faults.push(faultAt(r, pick(r, KILL_POINTS), cases));
-  return { seed, trial, mode, faults, cases, badSectorAt: 0.2 + r() * 0.6 };
+  const setup = setupFor(r, point, cases);
+  return { seed, trial, mode, faults, cases, badSectorAt: 0.2 + r() * 0.6, ...(setup ? { setup } : {}) };
+}
+
+/** The setup run a point needs (a truncated MP4 is what a clean dock leaves "already sealed"). */
+function setupFor(r: () => number, point: KillPoint, cases: PlantedCase[][]): FaultPlan | 'clean' | null {
+  if (!point.after) return null;
+  if (point.after === 'clean') {
+    const slot = [0, 1, 2].find((s) => !cases[s]?.includes('clock-reset')) ?? 0;
+    if (!cases[slot]?.includes('truncated')) cases[slot]?.push('truncated');
+    return 'clean';
+  }
+  const slot = Math.floor(r() * 3);
+  return { point: point.after, target: { slot, file: r() < 0.5 ? 'normal-0' : 'normal-1' }, hit: 0 };
 }

@@ -21,7 +21,7 @@ export type RunEnding =
 
 /** One dockd start of a trial. */
 export interface RunRecord {
-  readonly name: 'A' | 'A2' | 'B' | 'C';
+  readonly name: 'A0' | 'A' | 'A2' | 'B' | 'C';
   readonly failpoints: string | null;
   readonly fired: FiredPoint | null;
   readonly ending: RunEnding;

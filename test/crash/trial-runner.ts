@@ -87,6 +87,10 @@ export async function runTrial(spec: TrialSpec, ctx: CampaignContext): Promise<T
       timeoutMs: ctx.runTimeoutMs,
     };
     const entries = spec.faults.map((f) => failpointEntry(spec, ctx.library, f));
+    if (spec.setup) {
+      const setup = spec.setup === 'clean' ? null : failpointEntry(spec, ctx.library, spec.setup);
+      runs.push(await runOnce(run, 'A0', setup));
+    }
     runs.push(await runOnce(run, 'A', entries[0] ?? null));
     if (entries[1]) runs.push(await runOnce(run, 'A2', entries[1]));
     await plantSecondDocking(spec, ctx.library, world, ctx.user);
