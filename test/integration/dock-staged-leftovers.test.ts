@@ -68,6 +68,14 @@ describe("the staging area's leftovers of crashes and changed files", () => {
     );
     assert.equal(crashed?.ok, false, 'the copy was published but its seal not recorded');
     await grow(file); // the officer recorded on: the file is not what was copied any more
+    const before = await verifyLedger({ paths: fx.paths, files: true });
+    assert.match(
+      before.findings.map((f) => `${f.kind}: ${f.message}`).join('\n'),
+      new RegExp(
+        `vault-unsealed: .*copied from ${serial}:${clip.relPath}:.*the next dock of that recorder seals it`,
+      ),
+      'until the recorder docks again, verify says where the unsealed vault file came from',
+    );
 
     const result = await dock(fx, sim);
     assert.equal(result.outcome, 'complete');
