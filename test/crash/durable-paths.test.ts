@@ -2,34 +2,22 @@
 // writes through the real helper on the power-cut layer, cuts the power, and asks what survived.
 import assert from 'node:assert/strict';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readForwardState, writeForwardState } from '../../agent/forwarder/forward-state.ts';
 import { fsyncDir, publishNoReplace } from '../../agent/fs/durable-write.ts';
-import { checkPowerCutSupport, PowerCutMount } from './powercut-mount.ts';
+import { type PowerCutMount, type TempPowerCut, tempPowerCut } from './powercut-mount.ts';
 
 describe('durable writes through a power cut', () => {
-  let root: string;
+  let power: TempPowerCut | undefined;
   let layer: PowerCutMount;
   let mnt: string;
 
   before(async () => {
-    checkPowerCutSupport();
-    root = await mkdtemp(path.join(os.tmpdir(), 'durable-paths-'));
-    mnt = path.join(root, 'mnt');
-    layer = await PowerCutMount.start({
-      backing: path.join(root, 'disk', 'fs'),
-      mountPoint: mnt,
-      socket: path.join(root, 'control.sock'),
-      log: path.join(root, 'layer.log'),
-    });
+    power = await tempPowerCut('durable-paths-');
+    ({ layer, mnt } = power);
   });
-  after(async () => {
-    await layer?.stop();
-    await rm(root, { recursive: true, force: true });
-  });
+  after(() => power?.stop());
 
   it('keeps a file published into a new vault folder (publishNoReplace)', async () => {
     const staging = path.join(mnt, 'vault', '.staging');

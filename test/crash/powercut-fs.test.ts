@@ -15,12 +15,10 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { checkPowerCutSupport, PowerCutMount } from './powercut-mount.ts';
+import { type PowerCutMount, type TempPowerCut, tempPowerCut } from './powercut-mount.ts';
 import { asServiceUser, ensureServiceUser } from './service-user.ts';
 
 function writeSynced(file: string, data: string): void {
@@ -37,7 +35,7 @@ function syncDir(dir: string): void {
 }
 
 describe('the power-cut layer (test/crash/powercut_fs.py)', () => {
-  let root: string;
+  let power: TempPowerCut | undefined;
   let layer: PowerCutMount;
   let mnt: string;
   const at = (...p: string[]) => path.join(mnt, ...p);
@@ -48,21 +46,10 @@ describe('the power-cut layer (test/crash/powercut_fs.py)', () => {
   };
 
   before(async () => {
-    checkPowerCutSupport();
-    root = await mkdtemp(path.join(os.tmpdir(), 'powercut-'));
-    chmodSync(root, 0o755); // the service user walks through it to the mount
-    mnt = path.join(root, 'mnt');
-    layer = await PowerCutMount.start({
-      backing: path.join(root, 'disk', 'fs'),
-      mountPoint: mnt,
-      socket: path.join(root, 'control.sock'),
-      log: path.join(root, 'layer.log'),
-    });
+    power = await tempPowerCut('powercut-', true); // the service user walks through it to the mount
+    ({ layer, mnt } = power);
   });
-  after(async () => {
-    await layer?.stop();
-    await rm(root, { recursive: true, force: true });
-  });
+  after(() => power?.stop());
 
   it('throws away a write that was not fsynced and keeps one that was', async () => {
     mkdirSync(at('a'));

@@ -1,7 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 /** The FUSE layer's program (Debian's python3 with python3-fusepy). */
@@ -118,4 +119,39 @@ export class PowerCutMount {
       socket.on('error', reject);
     });
   }
+}
+
+/** A layer of a test, mounted at `mnt` below a fresh temp folder `root`. */
+export interface TempPowerCut {
+  readonly root: string;
+  readonly mnt: string;
+  readonly layer: PowerCutMount;
+  /** Unmount the layer and remove the temp folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Check the layer can run, then mount it below a new temp folder (made walkable by every user
+ * when the service user must reach the mount).
+ */
+export async function tempPowerCut(prefix: string, walkable = false): Promise<TempPowerCut> {
+  checkPowerCutSupport();
+  const root = await mkdtemp(path.join(os.tmpdir(), prefix));
+  if (walkable) await chmod(root, 0o755);
+  const mnt = path.join(root, 'mnt');
+  const layer = await PowerCutMount.start({
+    backing: path.join(root, 'disk', 'fs'),
+    mountPoint: mnt,
+    socket: path.join(root, 'control.sock'),
+    log: path.join(root, 'layer.log'),
+  });
+  return {
+    root,
+    mnt,
+    layer,
+    async stop() {
+      await layer.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
 }

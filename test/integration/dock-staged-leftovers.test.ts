@@ -9,23 +9,12 @@ import { VaultLayout } from '../../agent/ingest/vault.ts';
 import { verifyLedger } from '../../agent/ledger/verify/verify-ledger.ts';
 import { silentLogger } from '../../agent/ops/logger.ts';
 import type { SimRecorder } from '../../drivers/sim/sim-recorder.ts';
-import { DockFixture } from '../fixtures/dock/dock-fixture.ts';
+import { DockFixture, dock } from '../fixtures/dock/dock-fixture.ts';
 
-async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the dock');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-async function dock(fx: DockFixture, sim: SimRecorder) {
-  const count = fx.results.length;
-  await sim.plug();
-  await waitFor(() => fx.results.slice(count).some((r) => r.serial === sim.identity.serial));
-  await fx.manager.idle();
+async function dockOnce(fx: DockFixture, sim: SimRecorder) {
+  const result = await dock(fx, sim);
   await sim.unplug();
-  return fx.results.slice(count).find((r) => r.serial === sim.identity.serial)!;
+  return result;
 }
 
 /** The recorder file grows by a page and gets a later mtime, as a recorder still writing it would. */
@@ -77,7 +66,7 @@ describe("the staging area's leftovers of crashes and changed files", () => {
       'until the recorder docks again, verify says where the unsealed vault file came from',
     );
 
-    const result = await dock(fx, sim);
+    const result = await dockOnce(fx, sim);
     assert.equal(result.outcome, 'complete');
     const report = await verifyLedger({ paths: fx.paths, files: true });
     assert.deepEqual(
@@ -109,7 +98,7 @@ describe("the staging area's leftovers of crashes and changed files", () => {
     });
     for (const key of [interrupted, otherRecorder]) await keptPart(layout, key, clip.relPath);
 
-    const result = await dock(fx, sim);
+    const result = await dockOnce(fx, sim);
     assert.equal(result.outcome, 'complete');
     const other = layout.stagingFor(otherRecorder);
     assert.deepEqual(
