@@ -13,6 +13,16 @@ graveyard beside the backing folder until the next cut, so that a cut can put th
 import os
 import shutil
 
+def read_old(fd, length, offset):
+    """The bytes about to be overwritten, read through a descriptor of our own: the caller's may be
+    write-only (O_WRONLY, as an O_DIRECT writer opens it), and reading through it fails (EBADF)."""
+    own = os.open(f'/proc/self/fd/{fd}', os.O_RDONLY)
+    try:
+        return os.pread(own, length, offset)
+    finally:
+        os.close(own)
+
+
 class FileState:
     """What of one file is durable: its size, mode, and the old bytes of overwritten durable ranges."""
 
@@ -57,14 +67,14 @@ class Durability:
     def before_write(self, fd, offset, length):
         state = self.file_state(fd)
         if offset < state.dsize and length > 0:
-            old = os.pread(fd, min(length, state.dsize - offset), offset)
+            old = read_old(fd, min(length, state.dsize - offset), offset)
             if old:
                 state.undo.append((offset, old))
 
     def before_truncate(self, fd, length):
         state = self.file_state(fd)
         if length < state.dsize:
-            state.undo.append((length, os.pread(fd, state.dsize - length, length)))
+            state.undo.append((length, read_old(fd, state.dsize - length, length)))
 
     def before_chmod(self, path):
         st = os.lstat(path)
