@@ -130,7 +130,9 @@ describe('the crash campaign checker', () => {
     card('g.MP4', 'grown bytes');
     const growing: PlantedFile = { ...planted('g.MP4', 'grown bytes'), case: 'growing' };
     const v = view([growing], [seal('g.MP4', 'first bytes')]); // session 'x' started at 1
-    assert.deepEqual(invariants(await checkFaultsFlagged(v, [{ from: 0, to: 10 }])), ['fault-flagged']);
-    assert.deepEqual(await checkFaultsFlagged(v, [{ from: 100, to: 200 }]), [], 'grown in another run');
+    const grew = (relPath: string, from: number, to: number) => [{ relPath, from, to }];
+    assert.deepEqual(invariants(await checkFaultsFlagged(v, grew('g.MP4', 0, 10))), ['fault-flagged']);
+    assert.deepEqual(await checkFaultsFlagged(v, grew('g.MP4', 100, 200)), [], 'grown in another run');
+    assert.deepEqual(await checkFaultsFlagged(v, grew('h.MP4', 0, 10)), [], 'another file grew in that run');
   });
 });

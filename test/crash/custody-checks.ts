@@ -147,7 +147,11 @@ function alerted(v: CustodyView, relPath: string): boolean {
 }
 
 /** When the trial grew the growing file under a copy: the runs' windows (ms since the epoch). */
-export type GrowthWindows = readonly { readonly from: number; readonly to: number }[];
+export type GrowthWindows = readonly {
+  readonly relPath: string;
+  readonly from: number;
+  readonly to: number;
+}[];
 
 /** A seal of this file made in a run that grew it under its copy: the dock saw it change. */
 function sealedWhileGrowing(v: CustodyView, f: PlantedFile, growth: GrowthWindows): boolean {
@@ -155,7 +159,9 @@ function sealedWhileGrowing(v: CustodyView, f: PlantedFile, growth: GrowthWindow
   return v.facts.seals.some((s) => {
     const at = started.get(s.sessionId) ?? -1;
     return (
-      s.serial === f.serial && s.sourcePath === f.relPath && growth.some((w) => at >= w.from && at <= w.to)
+      s.serial === f.serial &&
+      s.sourcePath === f.relPath &&
+      growth.some((w) => w.relPath === f.relPath && at >= w.from && at <= w.to)
     );
   });
 }

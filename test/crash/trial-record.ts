@@ -29,8 +29,8 @@ export interface RunRecord {
   readonly results: readonly Extract<ChildLine, { crash: 'result' }>[];
   readonly identity: Extract<ChildLine, { crash: 'identity' }> | null;
   readonly drained: Extract<ChildLine, { crash: 'drained' }> | null;
-  /** The growing file grew while this run copied it. */
-  readonly grewDuringCopy: boolean;
+  /** The growing files (paths on their cards) that grew while this run copied them. */
+  readonly grewDuringCopy: readonly string[];
   /** When the run began (ms since the epoch); it lasted `ms`. */
   readonly startedAt: number;
   readonly cut: CutReport | null;

@@ -148,7 +148,9 @@ async function checkTrial(
     ...(await checkStaging(paths, world)),
     ...(await checkFaultsFlagged(
       view,
-      runs.filter((r) => r.grewDuringCopy).map((r) => ({ from: r.startedAt, to: r.startedAt + r.ms })),
+      runs.flatMap((r) =>
+        r.grewDuringCopy.map((relPath) => ({ relPath, from: r.startedAt, to: r.startedAt + r.ms })),
+      ),
     )),
   );
   return out;

@@ -59,7 +59,10 @@ export async function runOnce(
     results: child.of('result'),
     identity: child.of('identity')[0] ?? null,
     drained: child.of('drained')[0] ?? null,
-    grewDuringCopy: child.of('grown').some((g) => g.duringCopy),
+    grewDuringCopy: child
+      .of('grown')
+      .filter((g) => g.duringCopy)
+      .map((g) => g.relPath),
     startedAt: started,
     cut,
     stderrTail: child.stderr.join(' | ').slice(0, 600),
