@@ -13,7 +13,7 @@ export function findingLines(t: TrialRecord): string[] {
   const fired = t.runs.map((r) => `${r.name}=${r.ending}${r.fired ? '*' : ''}`).join(' ');
   return t.findings.map(
     (f) =>
-      `[${f.invariant}] trial ${t.spec.trial} (${t.spec.mode} at ${t.runs[0]?.failpoints ?? t.point}; cases ${cases}; runs ${fired}): ${f.detail}\n    reproduce: ${reproduce(t.spec.seed, t.spec.trial)}`,
+      `[${f.invariant}] trial ${t.spec.trial} (${t.spec.mode} at ${t.runs.find((r) => r.name === 'A')?.failpoints ?? t.point}; cases ${cases}; runs ${fired}): ${f.detail}\n    reproduce: ${reproduce(t.spec.seed, t.spec.trial)}`,
   );
 }
 

@@ -39,7 +39,7 @@ async function main(): Promise<number> {
     jobs: trials.length === 1 ? 1 : Number(values.jobs),
     onTrial: (t, i) =>
       process.stdout.write(
-        `trial ${String(t.spec.trial).padStart(4)} (${i + 1}/${trials.length}) ${t.spec.mode.padEnd(5)} ${t.runs[0]?.failpoints ?? ''} → ${t.runs.map((r) => r.ending).join(',')} ${(t.ms / 1000).toFixed(1)} s ${t.findings.length ? `FINDINGS ${[...new Set(t.findings.map((f) => f.invariant))].join(',')}` : 'ok'}\n`,
+        `trial ${String(t.spec.trial).padStart(4)} (${i + 1}/${trials.length}) ${t.spec.mode.padEnd(5)} ${t.runs.find((r) => r.name === 'A')?.failpoints ?? ''} → ${t.runs.map((r) => r.ending).join(',')} ${(t.ms / 1000).toFixed(1)} s ${t.findings.length ? `FINDINGS ${[...new Set(t.findings.map((f) => f.invariant))].join(',')}` : 'ok'}\n`,
       ),
   });
   const seconds = (Date.now() - started) / 1000;
