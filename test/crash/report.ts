@@ -25,7 +25,7 @@ export function summarise(trials: readonly TrialRecord[]) {
       point: k.id,
       phase: k.phase,
       trials: here.length,
-      fired: here.filter((t) => t.runs[0]?.fired).length,
+      fired: here.filter((t) => t.runs.find((r) => r.name === 'A')?.fired).length,
       failing: here.filter((t) => t.findings.length > 0).length,
     };
   });
