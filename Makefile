@@ -8,6 +8,9 @@ TEST_TOOLS := socat:socat ffmpeg:ffmpeg ffprobe:ffmpeg sqlite3:sqlite3 openssl:o
               systemd-tmpfiles:systemd readelf:binutils strip:binutils dpkg-deb:dpkg \
               ceph-mon:ceph-mon ceph-osd:ceph-osd radosgw:radosgw
 BROWSER_TOOLS := chromium:chromium
+# The crash campaign: setpriv drops to its service user; its power-cut layer is a FUSE file system
+# on Debian's python3 with python3-fusepy (checked apart: it is a module, not a program).
+CRASH_TOOLS := setpriv:util-linux fusermount:fuse3 socat:socat ffmpeg:ffmpeg gcc:gcc
 # The browser tests render Chinese: a CJK font for Chromium's screenshots.
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 BENCH_TOOLS := $(TEST_TOOLS) dcfldd:dcfldd time:time
@@ -18,7 +21,7 @@ HIL_TOOLS := $(DEB_TOOLS) qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils
              mcopy:mtools mkfs.exfat:exfatprogs mount.exfat-fuse:exfat-fuse mkfs.ext4:e2fsprogs gcc:gcc \
              ffmpeg:ffmpeg
 
-.PHONY: demo test hil bench bench-ingest bench-seal-variants bench-ledger bench-forwarder bench-dock bench-offsite deb deb-test deps node-deps lint typecheck unit integration
+.PHONY: crash crash-deps demo test hil bench bench-ingest bench-seal-variants bench-ledger bench-forwarder bench-dock bench-offsite deb deb-test deps node-deps lint typecheck unit integration
 
 node_modules/.installed: package.json package-lock.json
 	npm ci
@@ -34,7 +37,12 @@ define ensure_tools
 	  apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 endef
 
-deps: node-deps
+crash-deps: node-deps
+	$(call ensure_tools,$(CRASH_TOOLS))
+	@/usr/bin/python3 -c 'import fusepy' 2>/dev/null || { echo "installing system tools: python3-fusepy"; \
+	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends python3 python3-fusepy >/dev/null; }
+
+deps: node-deps crash-deps
 	$(call ensure_tools,$(TEST_TOOLS) $(BROWSER_TOOLS))
 	@test -e $(CJK_FONT) || { echo "installing system tools: fonts-wqy-zenhei"; \
 	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-wqy-zenhei >/dev/null; }
@@ -59,6 +67,11 @@ test: deps typecheck lint
 hil: node-deps
 	$(call ensure_tools,$(HIL_TOOLS))
 	node --import tsx --test --test-timeout=3600000 test/hil/hil.suite.ts
+
+# The crash campaign a release is judged by (test/crash/README.md): CRASH_TRIALS (200), CRASH_SEED,
+# CRASH_TRIAL=n reruns one trial and keeps its folder, CRASH_JOBS (2), CRASH_KEEP=1 keeps failing trials.
+crash: crash-deps
+	npx tsx test/crash/run-campaign.ts
 
 demo: deps
 	UV_THREADPOOL_SIZE=64 npx tsx agent/bin/dockd.ts demo

@@ -16,6 +16,7 @@ import { parseForwarderConfig } from './forwarder/forwarder-config.ts';
 import { createForwarder } from './forwarder/forwarder-setup.ts';
 import { type Hardware, openHardware } from './hardware.ts';
 import { Ingester } from './ingest/ingester.ts';
+import { StagingArea } from './ingest/staging-area.ts';
 import { VaultLayout } from './ingest/vault.ts';
 import { IngestWorkerPool, simWorkerUrl } from './ingest/worker-pool.ts';
 import { Ledger } from './ledger/ledger.ts';
@@ -28,6 +29,8 @@ export type { Hardware } from './hardware.ts';
 
 /** How long a recorder switching to mass storage may take to come back as a disk. */
 const MASS_STORAGE_TIMEOUT_MS = 30_000;
+/** A partial copy not resumed for this long is removed at start (its recorder has not been back). */
+const STALE_PART_MS = 30 * 86_400_000;
 
 /** A running dockd. */
 export interface Dockd {
@@ -143,6 +146,8 @@ async function startIngest(config: DockConfig, hardware: Hardware, logger: Logge
   const layout = new VaultLayout(config.paths);
   await layout.ensureDirs(); // the vault exists from the first start (the storage check reads it)
   await layout.removeStaleTemporaries(); // what a kill left of durable writes in the staging area
+  const staging = new StagingArea(config.paths.stagingDir, logger.child({ module: 'ingest' }));
+  await staging.removeStale(now(), STALE_PART_MS); // parts nothing can resume any more
   const pool = new IngestWorkerPool(
     config.ingest.maxConcurrentIngests ?? availableParallelism(),
     hardware.kind === 'sim' ? simWorkerUrl() : undefined,
@@ -197,6 +202,10 @@ async function startDocking(
       now,
       massStorageTimeoutMs: MASS_STORAGE_TIMEOUT_MS,
       vaultHolds: (sha256, size) => parts.vault.holds(sha256, size),
+      staging: {
+        area: new StagingArea(config.paths.stagingDir, logger.child({ module: 'dock' })),
+        sealedPath: (sha256) => parts.vault.sealedPath(sha256),
+      },
       isForwarded: (clipId) => forwarder.isDelivered(`clip:${clipId}`),
     },
     (result) => {

@@ -2,6 +2,7 @@ import type { FootageEntry } from '../../drivers/contract/ports.ts';
 import type { IngestResult } from '../ingest/ingester.ts';
 import type { DockLedger } from '../ledger/dock-ledger.ts';
 import type { ClipRecord } from '../ledger/ledger-records.ts';
+import { failpoint } from '../ops/failpoints.ts';
 import { dockAlerts } from './dock-alerts.ts';
 import { corrected, type DockRules, isLate, recordingGapMs } from './dock-rules.ts';
 import type { RecordingTimes } from './recording-times.ts';
@@ -28,7 +29,12 @@ export class ClipSealer {
   ) {}
 
   /** Record the seal, timing, flags and alerts of one file in one transaction. */
-  seal(ctx: SealerContext, entry: FootageEntry, times: RecordingTimes, result: IngestResult): ClipRecord {
+  seal(
+    ctx: SealerContext,
+    entry: Pick<FootageEntry, 'relPath' | 'size' | 'mtimeMs'>,
+    times: RecordingTimes,
+    result: IngestResult,
+  ): ClipRecord {
     const { ledger, rules } = this.deps;
     const start = corrected(times.start, ctx.clockSkewMs);
     const end = corrected(times.end, ctx.clockSkewMs);
@@ -42,7 +48,7 @@ export class ClipSealer {
       ...(times.damaged ? ['damaged'] : []),
       ...(changed ? ['changed'] : []),
     ];
-    return ledger.transaction(() => {
+    const sealed = ledger.transaction(() => {
       const clip = ledger.recordSeal(
         {
           ...result,
@@ -89,5 +95,7 @@ export class ClipSealer {
         );
       return clip;
     });
+    failpoint('dock.seal.committed', entry.relPath);
+    return sealed;
   }
 }

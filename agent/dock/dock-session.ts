@@ -9,6 +9,7 @@ import type {
   StorageReading,
 } from '../../drivers/contract/ports.ts';
 import { type DockError, isDeviceGone } from '../errors.ts';
+import type { StagingArea } from '../ingest/staging-area.ts';
 import type { DockLedger } from '../ledger/dock-ledger.ts';
 import type { SessionOutcome } from '../ledger/event-types.ts';
 import { admitRecorder } from './admission.ts';
@@ -17,6 +18,7 @@ import type { DockRules } from './dock-rules.ts';
 import type { MediaProbe } from './media-probe.ts';
 import { type DockIngester, type IngestSummary, SessionIngest } from './session-ingest.ts';
 import type { SessionStep } from './session-steps.ts';
+import { StagedLeftovers } from './staged-leftovers.ts';
 
 /** Collaborators of a dock session, injected. */
 export interface DockSessionDeps {
@@ -37,6 +39,12 @@ export interface DockSessionDeps {
   readonly isForwarded: (clipId: string) => boolean;
   /** Does the vault hold the sealed file of this digest and size? Checked before every wipe. */
   readonly vaultHolds: (sha256: string, size: number) => Promise<boolean>;
+  /**
+   * The staging area and the vault's file of a digest: each docking seals the copies a crash left
+   * published but unsealed and, when complete, removes partial copies no dock can resume
+   * (staged-leftovers.ts). Without it (unit tests of the flow) the staging area is left alone.
+   */
+  readonly staging?: { readonly area: StagingArea; readonly sealedPath: (sha256: string) => string };
 }
 
 /** How one docking ended. `held`: not ingested, waiting for the equipment manager. */
@@ -185,16 +193,36 @@ export class DockSession {
     serial: string,
     skewMs: number | null,
   ): Promise<IngestSummary> {
-    const phase = new SessionIngest(this.deps, this.tally);
-    return phase.run(volume, {
-      serial,
-      sessionId: this.sessionId as string,
-      clockSkewMs: skewMs,
+    const ctx = { serial, sessionId: this.sessionId as string, clockSkewMs: skewMs };
+    const { staging } = this.deps;
+    const leftovers = staging
+      ? new StagedLeftovers({ ...this.deps, ...staging, staging: staging.area })
+      : null;
+    const resealed = leftovers ? await this.settle('seal', () => leftovers.sealPublished(ctx)) : 0;
+    const summary = await new SessionIngest(this.deps, this.tally).run(volume, {
+      ...ctx,
       signal: this.left.signal,
       departed: () => this.left.signal.aborted,
       departedWithin: () => this.departedWithin(this.deps.departureGraceMs ?? 1500),
       mark: (step, detail) => this.mark(step, detail ?? null),
     });
+    if (leftovers && summary.outcome === 'complete' && !this.left.signal.aborted)
+      await this.settle('clean', async () => leftovers.removeStale(serial, (await volume.listFiles()).files));
+    return { ...summary, sealed: summary.sealed + resealed };
+  }
+
+  /** Settle staged leftovers; a failure is logged and does not stop the docking (they wait). */
+  private async settle(what: 'seal' | 'clean', run: () => Promise<number>): Promise<number> {
+    try {
+      return await run();
+    } catch (err) {
+      if (isDeviceGone(err)) throw err;
+      this.log.error(
+        { err: (err as Error).message, what },
+        'staged copies not settled; the next dock retries',
+      );
+      return 0;
+    }
   }
 
   private async readEndStorage(volume: RecorderVolume, before: StorageReading | null) {

@@ -1,6 +1,7 @@
 import type { FootageEntry } from '../../drivers/contract/ports.ts';
 import type { DockLedger } from '../ledger/dock-ledger.ts';
 import type { ClipRecord } from '../ledger/ledger-records.ts';
+import { failpoint } from '../ops/failpoints.ts';
 
 /** What the dock does with one listed recorder file. */
 export type FilePlan =
@@ -42,7 +43,10 @@ export async function planFile(ledger: DockLedger, entry: FootageEntry, ctx: Pla
   if (same.length > 0) {
     const head = await ctx.headDigest(entry);
     const clip = same.find((c) => c.headSha256 === head);
-    if (clip) return { action: 'already-sealed', entry, clip };
+    if (clip) {
+      failpoint('dock.skip.matched', entry.relPath);
+      return { action: 'already-sealed', entry, clip };
+    }
   }
   return { action: 'ingest', entry, proving: null };
 }

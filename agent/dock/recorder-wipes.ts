@@ -4,6 +4,8 @@ import { errnoCode, isDeleteRefused, isDeviceGone } from '../errors.ts';
 import type { DockLedger } from '../ledger/dock-ledger.ts';
 import type { ClipRecord } from '../ledger/ledger-records.ts';
 import { subjectKey } from '../ledger/subjects.ts';
+import { failpoint } from '../ops/failpoints.ts';
+import { dockAlerts } from './dock-alerts.ts';
 import type { DockRules } from './dock-rules.ts';
 
 /** A sealed file this docking did not delete from the recorder, and why. */
@@ -71,6 +73,7 @@ export class RecorderWipes {
     }
     ledger.intendWipe(clip.id, entry.mtimeMs);
     await ledger.durable(); // the intent, and the seal before it, survive a power cut before the unlink
+    failpoint('dock.wipe.intent', entry.relPath);
     const expect: FileExpectation = { size: entry.size, mtimeMs: entry.mtimeMs };
     try {
       await volume.deleteFile(entry.relPath, expect);
@@ -82,14 +85,36 @@ export class RecorderWipes {
       if (!isDeleteRefused(err))
         return this.refuse(clip, entry, `${reason}; the next dock checks whether it is gone`, errnoCode(err));
       ledger.cancelWipe(clip.id, `not deleted: ${reason}`);
+      if (errnoCode(err) === 'FILE_CHANGED') this.alertChanged(clip, entry);
       return this.refuse(clip, entry, reason, errnoCode(err));
     }
+    failpoint('dock.wipe.unlinked', entry.relPath);
     ledger.confirmWipe(clip.id, 'unlinked');
+    failpoint('dock.wipe.confirmed', entry.relPath);
     logger.info(
       { serial: clip.serial, relPath: entry.relPath, sha256: clip.sha256 },
       'sealed file wiped from recorder',
     );
     return true;
+  }
+
+  /**
+   * The recorder wrote to the file after the copy read it (its last size check came too early to
+   * see it): what was read is sealed, the file stays, and the manager is told, as for a file that
+   * changed under the copy.
+   */
+  private alertChanged(clip: ClipRecord, entry: FootageEntry): void {
+    const { ledger } = this.deps;
+    if (ledger.isAlertOpen('file-changed', subjectKey({ kind: 'clip', clipId: clip.id }))) return;
+    ledger.openAlert(
+      dockAlerts.fileChanged({
+        serial: clip.serial,
+        clipId: clip.id,
+        sourcePath: entry.relPath,
+        listedBytes: entry.size,
+        sealedBytes: clip.size,
+      }),
+    );
   }
 
   private refuse(clip: ClipRecord, entry: FootageEntry, reason: string, code?: string): false {
@@ -112,6 +137,7 @@ export class RecorderWipes {
     const byPath = new Map(files.map((f) => [f.relPath, f]));
     const pending = ledger.pendingWipes(serial);
     for (const intent of pending) {
+      failpoint('dock.reconcile.intent', intent.sourcePath);
       const now = byPath.get(intent.sourcePath);
       const stillThere =
         now !== undefined && now.size === intent.size && Math.trunc(now.mtimeMs) === intent.mtimeMs;

@@ -1,4 +1,7 @@
+import type { DockLedger } from '../ledger/dock-ledger.ts';
 import type { TimeSource } from '../ledger/event-types.ts';
+import { failpoint } from '../ops/failpoints.ts';
+import type { DockRules } from './dock-rules.ts';
 import type { MediaProbe, MovieProbe } from './media-probe.ts';
 
 /** When a clip was recorded, by the recorder's clock, and how that was learnt. */
@@ -29,6 +32,7 @@ export async function readRecordingTimes(
   mtimeMs: number,
   utcOffsetMinutes: number,
 ): Promise<RecordingTimes> {
+  failpoint('dock.times.read', relPath);
   const movie = await probe.probe(absPath);
   const fromHeader = timesFromMovie(movie);
   if (fromHeader) return fromHeader;
@@ -36,6 +40,25 @@ export async function readRecordingTimes(
   const named = timesFromName(relPath, utcOffsetMinutes);
   if (named) return { ...named, damaged };
   return { source: 'mtime', start: null, end: new Date(mtimeMs), durationMs: null, damaged };
+}
+
+/**
+ * Recording times of a sealed copy of a recorder file, read in the recorder's own clock zone
+ * where its recent clips teach it (learnedUtcOffsetMinutes), else in the configured one.
+ */
+export function clipRecordingTimes(
+  deps: {
+    readonly ledger: Pick<DockLedger, 'recentHeaderTimedClips'>;
+    readonly rules: Pick<DockRules, 'deviceUtcOffsetMinutes'>;
+    readonly probe: MediaProbe;
+  },
+  vaultPath: string,
+  file: { readonly relPath: string; readonly mtimeMs: number },
+  serial: string,
+): Promise<RecordingTimes> {
+  const learned = learnedUtcOffsetMinutes(deps.ledger.recentHeaderTimedClips(serial, 20));
+  const offset = learned ?? deps.rules.deviceUtcOffsetMinutes;
+  return readRecordingTimes(deps.probe, vaultPath, file.relPath, file.mtimeMs, offset);
 }
 
 function timesFromMovie(movie: MovieProbe): RecordingTimes | null {

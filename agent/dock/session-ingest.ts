@@ -12,8 +12,9 @@ import type { DockRules } from './dock-rules.ts';
 import { type FilePlan, planFile } from './file-plan.ts';
 import type { MediaProbe } from './media-probe.ts';
 import { RecorderWipes, type RefusedWipe } from './recorder-wipes.ts';
-import { learnedUtcOffsetMinutes, readRecordingTimes } from './recording-times.ts';
+import { clipRecordingTimes } from './recording-times.ts';
 import type { SessionStep } from './session-steps.ts';
+import { resumeKeyOf } from './staged-leftovers.ts';
 
 /** What docking needs of the ingest core (the Ingester; a fake in the dock's unit tests). */
 export type DockIngester = Pick<Ingester, 'ingestAll' | 'headDigest' | 'onProgress'>;
@@ -159,7 +160,7 @@ export class SessionIngest {
     const requests = todo.map(({ entry }) => ({
       entry,
       open: () => volume.openFile(entry.relPath), // looked up when its turn comes
-      resumeKey: `${ctx.serial}:${entry.relPath}:${entry.size}:${entry.mtimeMs}`, // as earlier builds: their parts resume
+      resumeKey: resumeKeyOf(ctx.serial, entry),
       owner: ctx.serial,
     }));
     this.stopCopies = new AbortController();
@@ -209,9 +210,7 @@ export class SessionIngest {
 
   /** Recording times from the sealed copy, in the recorder's own clock zone where it can be learnt. */
   private timesOf(result: IngestResult, entry: FootageEntry, serial: string) {
-    const learned = learnedUtcOffsetMinutes(this.deps.ledger.recentHeaderTimedClips(serial, 20));
-    const offset = learned ?? this.deps.rules.deviceUtcOffsetMinutes;
-    return readRecordingTimes(this.deps.probe, result.vaultPath, entry.relPath, entry.mtimeMs, offset);
+    return clipRecordingTimes(this.deps, result.vaultPath, entry, serial);
   }
 
   private onFailed(error: Error, entry: FootageEntry, ctx: IngestContext): void {

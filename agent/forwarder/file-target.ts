@@ -4,6 +4,7 @@ import path from 'node:path';
 import { errnoCode } from '../errors.ts';
 import { mkdirDurable, publishNoReplace, writeFileDurable } from '../fs/durable-write.ts';
 import { type Checkpoint, parseCheckpoint } from '../ledger/checkpoint.ts';
+import { failpoint } from '../ops/failpoints.ts';
 import type { OutgoingBatch } from './batch.ts';
 import { CheckpointFetchError } from './errors.ts';
 import { checkpointFolder } from './object-keys.ts';
@@ -88,6 +89,7 @@ export class FileTarget implements ForwardTarget {
     await mkdirDurable(path.dirname(file));
     const staged = path.join(staging, `${sha256.slice(0, 16)}.${randomBytes(4).toString('hex')}.json`);
     await writeFileDurable(staged, body, { mode: 0o440 });
+    failpoint('forwarder.file.staged', key);
     if (await publishNoReplace(staged, file)) return 'written';
     await fsp.rm(staged, { force: true });
     // Another writer got there first: what it wrote decides.

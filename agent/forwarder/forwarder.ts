@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { OutboxRecord } from '../ledger/outbox.ts';
 import { subjectKey } from '../ledger/subjects.ts';
+import { failpoint } from '../ops/failpoints.ts';
 import { moduleLogger } from '../ops/logger.ts';
 import { Backoff } from './backoff.ts';
 import { buildBatch, type OutgoingBatch } from './batch.ts';
@@ -236,7 +237,9 @@ export class Forwarder {
 
   private async acknowledged(rows: readonly OutboxRecord[], duplicate: boolean): Promise<void> {
     const last = rows.at(-1) as OutboxRecord;
+    failpoint('forwarder.acked', last.recordId);
     await this.delivery.acknowledged(last);
+    failpoint('forwarder.cursor.saved', last.recordId);
     this.backoff.reset();
     this.consecutiveParks = 0;
     this.sizer.accepted(rows.length);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { fsyncDir } from '../../drivers/contract/fs-sync.ts';
+import { failpoint } from '../ops/failpoints.ts';
 
 export { fsyncDir };
 
@@ -35,6 +36,7 @@ export async function writeFileDurable(
   try {
     await handle.writeFile(data);
     await handle.sync();
+    failpoint('fs.durable.tmp-synced', file);
   } catch (err) {
     await handle.close();
     await fsp.rm(tmp, { force: true });
@@ -47,6 +49,7 @@ export async function writeFileDurable(
     await fsp.rm(tmp, { force: true });
     throw err;
   }
+  failpoint('fs.durable.renamed', file);
   await fsyncDir(dir);
 }
 
@@ -63,8 +66,10 @@ export async function publishNoReplace(staged: string, target: string): Promise<
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;
   }
+  failpoint('fs.publish.linked', target);
   await fsyncDir(path.dirname(target));
   await fsp.unlink(staged);
+  failpoint('fs.publish.unlinked', target);
   await fsyncDir(path.dirname(staged));
   return true;
 }

@@ -5,9 +5,10 @@ import { SourceGoneError } from '../../drivers/contract/errors.ts';
 import type { SourceSpec } from '../../drivers/contract/source.ts';
 import { DockError, errnoCode } from '../errors.ts';
 import { mkdirDurable, publishNoReplace } from '../fs/durable-write.ts';
+import { failpoint } from '../ops/failpoints.ts';
 import { ChecksumMismatchError, DestinationFullError, DestinationPermissionError } from './errors.ts';
 import { type IngestProgress, ProgressMeter } from './progress.ts';
-import type { PrefixDigest } from './resume-state.ts';
+import { type PrefixDigest, type ResumeState, writeResumeState } from './resume-state.ts';
 import { DEFAULT_SEAL_TUNING, HEAD_DIGEST_BYTES, type SealOutcome, type SealTuning } from './seal-pass.ts';
 import type { VaultLayout } from './vault.ts';
 import type { VerifyMethod, VerifyOutcome } from './verify-pass.ts';
@@ -108,7 +109,9 @@ export class Ingester {
   async ingest(request: IngestRequest): Promise<IngestResult> {
     await this.deps.layout.ensureDirs();
     const sealed = await this.seal(request);
-    return this.verifyAndPublish(request, sealed);
+    const result = await this.verifyAndPublish(request, sealed);
+    await this.forgetState(request.resumeKey);
+    return result;
   }
 
   /**
@@ -117,7 +120,8 @@ export class Ingester {
    * are reported with that error (the signal's reason) without being attempted. A read error on
    * one file (SourceReadError) fails that file only. `onSettled` runs for each file in request
    * order as soon as that file is settled (the dock records the seal there); an error it throws
-   * marks that file failed.
+   * marks that file failed. A file's resume state, which names its published copy, is removed only
+   * after `onSettled` returned: a crash before that leaves the dock what it needs to seal it.
    */
   async ingestAll<R extends IngestRequest | LazyIngestRequest>(
     requests: readonly R[],
@@ -153,17 +157,25 @@ export class Ingester {
     return Promise.all(results);
   }
 
-  private async afterSettled<R>(
+  private async afterSettled<R extends IngestRequest | LazyIngestRequest>(
     settled: IngestSettled<R>,
     onSettled: ((s: IngestSettled<R>) => Promise<void> | void) | undefined,
   ): Promise<IngestSettled<R>> {
-    if (!onSettled) return settled;
     try {
-      await onSettled(settled);
-      return settled;
+      await onSettled?.(settled);
     } catch (error) {
       return { request: settled.request, ok: false, error: error as Error };
     }
+    if (settled.ok) await this.forgetState(settled.request.resumeKey);
+    return settled;
+  }
+
+  /** Remove a sealed file's resume state; a failure leaves it for the next dock to settle. */
+  private async forgetState(resumeKey: string): Promise<void> {
+    const { statePath } = this.deps.layout.stagingFor(resumeKey);
+    await fsp.rm(statePath, { force: true }).catch((err: Error) => {
+      this.deps.logger.warn({ statePath, err: err.message }, 'resume state of a sealed file not removed');
+    });
   }
 
   private async seal(
@@ -208,9 +220,12 @@ export class Ingester {
       const quarantined = await this.quarantine(sealed.stagedPath, sealed.statePath);
       throw new ChecksumMismatchError(request.source.path, sealed.sha256, check.sha256, quarantined);
     }
+    failpoint('ingest.verify.done', request.source.path);
     const vaultPath = this.deps.layout.sealedPath(sealed.sha256);
-    const duplicate = !(await this.publish(request, sealed.stagedPath, vaultPath, sealed.size));
-    await fsp.rm(sealed.statePath, { force: true });
+    const sealedAt = this.now();
+    const marker = publishedState(request, sealed, check.method, sealedAt);
+    const duplicate = !(await this.publish(request, sealed, vaultPath, marker));
+    failpoint('ingest.published', request.source.path);
     const result: IngestResult = {
       sourcePath: request.source.path,
       sha256: sealed.sha256,
@@ -220,7 +235,7 @@ export class Ingester {
       verifiedBy: check.method,
       prefixDigests: sealed.prefixDigests,
       resumedFrom: sealed.resumedFrom,
-      sealedAt: this.now(),
+      sealedAt,
       headSha256: sealed.headSha256,
       sourceSize: sealed.sourceSize,
       sourceMtimeMs: sealed.sourceMtimeMs,
@@ -240,14 +255,18 @@ export class Ingester {
     return result;
   }
 
-  /** Link the verified copy into place; false when identical content was already there. */
+  /**
+   * Link the verified copy into place, its resume state first saying so (`marker`); false when
+   * identical content was already there.
+   */
   private async publish(
     request: IngestRequest,
-    stagedPath: string,
+    { stagedPath, statePath, size }: { stagedPath: string; statePath: string; size: number },
     vaultPath: string,
-    size: number,
+    marker: ResumeState,
   ): Promise<boolean> {
     try {
+      await writeResumeState(statePath, marker);
       if (await publishNoReplace(stagedPath, vaultPath)) return true;
       const existing = await fsp.stat(vaultPath);
       if (existing.size !== size) {
@@ -296,6 +315,34 @@ export class Ingester {
       for (const listener of this.listeners) listener(progress);
     };
   }
+}
+
+/** The resume state of a verified copy about to be published: it names the copy (ResumeState.published). */
+function publishedState(
+  request: IngestRequest,
+  sealed: SealOutcome,
+  verifiedBy: VerifyMethod,
+  sealedAt: Date,
+): ResumeState {
+  return {
+    version: 1,
+    resumeKey: request.resumeKey,
+    sourcePath: request.source.path,
+    sourceSize: sealed.sourceSize,
+    sourceMtimeMs: sealed.sourceMtimeMs,
+    offset: sealed.size,
+    prefixDigests: sealed.prefixDigests,
+    updatedAt: sealedAt.toISOString(),
+    published: {
+      sha256: sealed.sha256,
+      size: sealed.size,
+      headSha256: sealed.headSha256,
+      verifiedBy,
+      sourceChanged: sealed.sourceChanged,
+      resumedFrom: sealed.resumedFrom,
+      sealedAt: sealedAt.toISOString(),
+    },
+  };
 }
 
 function abortReason(signal: AbortSignal): Error {

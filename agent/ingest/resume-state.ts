@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { writeFileDurable } from '../fs/durable-write.ts';
+import type { VerifyMethod } from './verify-pass.ts';
 
 /**
  * The SHA-256 of the first `offset` bytes of the source, taken while copying. A kept partial copy
@@ -22,6 +23,24 @@ export interface ResumeState {
   readonly offset: number;
   readonly prefixDigests: readonly PrefixDigest[];
   readonly updatedAt: string;
+  /**
+   * Written just before the verified copy is published, and removed with the state only after the
+   * caller recorded its seal: a state that still has it after a crash names a vault file whose
+   * seal may be missing, and what it was copied from.
+   */
+  readonly published?: PublishedCopy;
+}
+
+/** The verified copy a state's source was published as (IngestResult's facts of it). */
+export interface PublishedCopy {
+  readonly sha256: string;
+  readonly size: number;
+  readonly headSha256: string;
+  readonly verifiedBy: VerifyMethod;
+  readonly sourceChanged: boolean;
+  readonly resumedFrom: number;
+  /** When it was verified (ISO): the seal's time if it is sealed later from this state. */
+  readonly sealedAt: string;
 }
 
 /** Read a resume state; null when there is none. A corrupt state file is an error, not a fresh start. */

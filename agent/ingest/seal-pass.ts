@@ -3,6 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { SourceGoneError, SourceReadError } from '../../drivers/contract/errors.ts';
 import type { SourceFile, SourceOpener, SourceSpec } from '../../drivers/contract/source.ts';
 import { errnoCode } from '../errors.ts';
+import { failpoint } from '../ops/failpoints.ts';
 import { BufferPool } from './buffer-pool.ts';
 import { resumeFromKept } from './kept-part.ts';
 import { DIRECT_IO_ALIGN } from './page-cache.ts';
@@ -91,12 +92,15 @@ export async function runSealPass(
     });
     try {
       const resumed = await resumeFromKept(job, source, dst.handle, buffers);
+      failpoint('ingest.copy.start', job.source.path);
       const run = new CopyRun(job, source, dst, resumed.hash, resumed.prefixDigests, onProgress);
       const sourceBytesRead = await run.copyFrom(resumed.offset, buffers);
+      failpoint('ingest.copy.end', job.source.path);
       const size = resumed.offset + sourceBytesRead;
       const after = await source.stat();
       await dst.handle.chmod(0o440);
       await dst.sync();
+      failpoint('ingest.staged.synced', job.source.path);
       const headSha256 = await headDigest(dst.handle, size);
       dst.forgetCachedPages();
       return {
@@ -226,7 +230,9 @@ class CopyRun {
       this.prefixDigests.push({ offset: pos, sha256: this.hash.copy().digest('hex') });
       this.lastCheckpoint = pos;
       await this.saveState(pos);
+      failpoint('ingest.copy.checkpoint', this.job.source.path);
     }
+    failpoint('ingest.copy.block', this.job.source.path);
     const now = Date.now();
     if (now - this.lastProgress >= 200) {
       this.lastProgress = now;

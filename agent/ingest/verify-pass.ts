@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
+import { failpoint } from '../ops/failpoints.ts';
 import { BufferPool } from './buffer-pool.ts';
 import { DIRECT_IO_ALIGN, dropCachedPages, isAligned } from './page-cache.ts';
 
@@ -88,6 +89,7 @@ async function hashHandle(
     hash.update(current.subarray(0, n));
     pos += n;
     n = next ? (await next).bytesRead : 0;
+    failpoint('ingest.verify.block');
     if (Date.now() - lastReport >= 200) {
       lastReport = Date.now();
       onProgress(pos);

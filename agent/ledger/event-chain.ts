@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
+import { failpoint } from '../ops/failpoints.ts';
 import { canonicalJson } from './canonical-json.ts';
 import {
   EVENT_FORMAT_VERSION,
@@ -61,6 +62,14 @@ export class EventLog {
     return row ?? { seq: 0, hash: GENESIS_PREV_HASH };
   }
 
+  /** The types of the events after `seq`, comma-separated (a failpoint subject: agent/ops/failpoints.ts). */
+  typesAfter(seq: number): string {
+    const rows = this.db.prepare('SELECT type FROM events WHERE seq > ? ORDER BY seq').all(seq) as {
+      type: string;
+    }[];
+    return rows.map((r) => r.type).join(',');
+  }
+
   /** Append one event and apply it. Must run inside a transaction (see Ledger). */
   append<T extends EventType>(type: T, data: EventDataByType[T], at: Date): StoredEvent {
     if (!this.db.inTransaction) throw new Error('EventLog.append must run inside a transaction');
@@ -77,6 +86,7 @@ export class EventLog {
     const hash = chainHash(head.hash, body);
     this.insert.run(event.seq, type, body, head.hash, hash);
     applyEvent(this.db, event as LedgerEvent);
+    failpoint('ledger.append', type);
     return { seq: event.seq, type, body, prevHash: head.hash, hash };
   }
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { fsyncDir, mkdirDurable } from '../fs/durable-write.ts';
+import { failpoint, failpointsArmed } from '../ops/failpoints.ts';
 import type { DockPaths } from '../paths.ts';
 import { AccessQueries, WebSessionStore } from './access-queries.ts';
 import * as access from './access-writes.ts';
@@ -208,7 +209,10 @@ export class Ledger {
 
   /** Run several ledger operations as one transaction (all or nothing, one fsync). */
   transaction<T>(fn: () => T): T {
-    return this.runInTransaction(fn) as T;
+    const from = failpointsArmed && !this.db.inTransaction ? this.head().seq : -1;
+    const result = this.runInTransaction(fn) as T;
+    if (from >= 0) failpoint('ledger.committed', this.ctx.events.typesAfter(from));
+    return result;
   }
 
   /** The chain's current head. */

@@ -1,24 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeZfyInfo } from '../../drivers/ga-sdk/zfy-info.ts';
-import type { SimRecorder } from '../../drivers/sim/sim-recorder.ts';
-import { DockFixture } from '../fixtures/dock/dock-fixture.ts';
-
-async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the dock');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-async function dock(fx: DockFixture, sim: SimRecorder) {
-  const count = fx.results.length;
-  await sim.plug();
-  await waitFor(() => fx.results.slice(count).some((r) => r.serial === sim.identity.serial));
-  await fx.manager.idle();
-  return fx.results.slice(count).find((r) => r.serial === sim.identity.serial)!;
-}
+import { DockFixture, dock } from '../fixtures/dock/dock-fixture.ts';
 
 describe('binding a recorder to an officer', () => {
   let fx: DockFixture;

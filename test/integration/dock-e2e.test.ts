@@ -4,26 +4,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { recordersCommand } from '../../agent/cli/dock-commands.ts';
 import type { SimRecorder } from '../../drivers/sim/sim-recorder.ts';
-import { DockFixture } from '../fixtures/dock/dock-fixture.ts';
+import { DockFixture, dock, waitFor } from '../fixtures/dock/dock-fixture.ts';
 
 const H = 3_600_000;
-
-async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for the dock');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** Dock a recorder and wait for its session to end; returns that session's result. */
-async function dock(fx: DockFixture, sim: SimRecorder) {
-  const count = fx.results.length;
-  await sim.plug();
-  await waitFor(() => fx.results.slice(count).some((r) => r.serial === sim.identity.serial));
-  await fx.manager.idle();
-  return fx.results.slice(count).find((r) => r.serial === sim.identity.serial)!;
-}
 
 /** Continuous 2 s segments from `first`, with a stop of `gapAfter` ms planted after segment `gapIndex`. */
 function segments(first: Date, count: number, gapIndex = -1, gapMs = 0) {

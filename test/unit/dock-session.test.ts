@@ -362,6 +362,27 @@ describe('dock session (in-memory ledger)', () => {
     );
   });
 
+  it('alerts the manager when the recorder wrote to a file after its copy, and keeps the file', async () => {
+    const w = world();
+    w.ledger.registerRecorder(SERIAL);
+    recorded(w, ['a.MP4']);
+    // The recorder appends after the copy's last look at the file: the seal holds what was read,
+    // and the delete, which checks size and mtime again, refuses.
+    const appendAfterCopy = w.ingester.onCopied;
+    w.ingester.onCopied = (relPath) => {
+      appendAfterCopy(relPath);
+      const f = w.card.files.get(relPath);
+      if (f) w.card.put(relPath, Buffer.concat([f.bytes, Buffer.from(' and more')]), f.mtimeMs + 2000);
+    };
+    const result = await w.dock();
+    assert.equal(result.outcome, 'complete');
+    assert.equal(w.card.files.size, 1, 'the grown file stays on the recorder');
+    const alerts = w.ledger.openAlerts().filter((a) => a.kind === 'file-changed');
+    assert.equal(alerts.length, 1);
+    assert.equal(alerts[0]?.facts?.sourcePath, 'DCIM/a.MP4');
+    assert.deepEqual(w.ledger.pendingWipes(SERIAL), [], 'the intent is cancelled');
+  });
+
   it("keeps the intent when the delete's outcome is unknown, and the next dock settles it from the card", async () => {
     const w = world();
     w.ledger.registerRecorder(SERIAL);

@@ -104,6 +104,30 @@ async function listVault(vaultDir: string, findings: FindingCollector): Promise<
 }
 
 /**
+ * The copies the staging area's resume states say were published (digest → resume key: the
+ * recorder's serial, path, size and time): a crash between a publish and its seal leaves one.
+ */
+async function publishedCopies(vaultDir: string): Promise<Map<string, string>> {
+  const staging = path.join(vaultDir, '.staging');
+  const out = new Map<string, string>();
+  const names = await fsp.readdir(staging).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.endsWith('.state.json'))) {
+    try {
+      const state = JSON.parse(await fsp.readFile(path.join(staging, name), 'utf8')) as {
+        resumeKey?: unknown;
+        published?: { sha256?: unknown };
+      };
+      const sha = state.published?.sha256;
+      if (typeof sha === 'string' && typeof state.resumeKey === 'string') out.set(sha, state.resumeKey);
+    } catch (err) {
+      // removed meanwhile, or not JSON: it explains nothing, and the finding keeps its plain message
+      if (!(err instanceof SyntaxError) && errnoCode(err) !== 'ENOENT') throw err;
+    }
+  }
+  return out;
+}
+
+/**
  * Check the vault against the seals: every file hashes to its name and has a seal, and every
  * sealed digest has its file, unless the ledger says it was purged (or waits in the recoverable
  * area, where it must then be) or evicted with a verified off-site copy.
@@ -119,15 +143,20 @@ export async function checkVault(
   const total = files.reduce((n, f) => n + f.size, 0);
   const present = new Set<string>();
   let done = 0;
+  let staged: Map<string, string> | null = null;
   for (const f of files) {
     present.add(f.name);
     const seal = sealOf.get(f.name) as { seq: number | null; size: number | null };
     const actual = await sha256OfFile(f.file);
     if (seal.seq === null) {
+      staged ??= await publishedCopies(vaultDir);
+      const origin = staged.get(f.name);
       findings.add(
         null,
         'vault-unsealed',
-        `the vault file ${f.file} has no seal in the ledger: it was added outside the ledger`,
+        origin === undefined
+          ? `the vault file ${f.file} has no seal in the ledger: it was added outside the ledger`
+          : `the vault file ${f.file} has no seal in the ledger yet: it was copied from ${origin} and published before a restart cut off its seal; the next dock of that recorder seals it from the staging area`,
       );
     } else if (actual !== f.name) {
       findings.add(
