@@ -15,7 +15,7 @@ import { admitRecorder } from './admission.ts';
 import { dockAlerts } from './dock-alerts.ts';
 import type { DockRules } from './dock-rules.ts';
 import type { MediaProbe } from './media-probe.ts';
-import { type DockIngester, type IngestSummary, SessionIngest } from './session-ingest.ts';
+import { cutsDockingShort, type DockIngester, type IngestSummary, SessionIngest } from './session-ingest.ts';
 import type { SessionStep } from './session-steps.ts';
 
 /** Collaborators of a dock session, injected. */
@@ -107,9 +107,10 @@ export class DockSession {
       const admission = admitRecorder(this.deps.ledger, identity, this.device);
       if (!admission.ok) return this.hold(identity, admission.reason);
       return await this.dock(control, identity, opened);
-    } catch (err) {
+    } catch (thrown) {
+      const err = thrown instanceof IngestCutShort ? thrown.summary.cause : thrown;
       gone = await this.endedByDeparture(err);
-      return this.abandon(err, gone);
+      return this.abandon(err, gone, thrown instanceof IngestCutShort ? thrown.summary : null);
     } finally {
       unwatch();
       for (const face of opened.reverse()) await face.release({ deviceGone: gone }).catch(() => {});
@@ -146,6 +147,7 @@ export class DockSession {
     if (control.enterMassStorage) volume = await this.switchToMassStorage(control, opened);
     this.mark('mounted');
     const outcome = await this.ingest(volume as RecorderVolume, identity.serial, clock?.skewMs ?? null);
+    if (outcome.cause) throw new IngestCutShort({ ...outcome, cause: outcome.cause }); // no end readings
     const endStorage = await this.readEndStorage(volume as RecorderVolume, storage);
     this.checkReadiness(identity.serial, batteryPct, endStorage?.freeBytes ?? null);
     ledger.finishSession(session.id, {
@@ -274,7 +276,7 @@ export class DockSession {
    * proof: the watcher is given a moment to report the departure that a yank causes.
    */
   private async endedByDeparture(err: unknown): Promise<boolean> {
-    if (isDeviceGone(err) || (err as DockError).code === 'POOL_CLOSED') return true;
+    if (cutsDockingShort(err)) return true;
     return this.departedWithin(this.deps.departureGraceMs ?? 1500);
   }
 
@@ -312,7 +314,7 @@ export class DockSession {
     };
   }
 
-  private abandon(err: unknown, gone: boolean): DockResult {
+  private abandon(err: unknown, gone: boolean, summary: IngestSummary | null): DockResult {
     const outcome: SessionOutcome = gone ? 'interrupted' : 'failed';
     if ((err as DockError).code === 'DEVICE_PERMISSION') this.alertPermission(err as Error);
     this.log.warn(
@@ -323,14 +325,16 @@ export class DockSession {
       this.mark('ended-early', `${this.step}: ${(err as Error).message}`);
       this.deps.ledger.finishSession(this.sessionId, { outcome });
     }
-    const nothing = { skipped: 0, failed: 0, batteryPct: null, freeBytes: null };
     return {
       serial: this.serial,
       sessionId: this.sessionId,
       outcome,
       officerNo: null,
-      sealed: this.tally.filesDone,
-      ...nothing,
+      sealed: summary?.sealed ?? this.tally.filesDone,
+      skipped: summary?.skipped ?? 0,
+      failed: summary?.failed ?? 0,
+      batteryPct: null,
+      freeBytes: null,
     };
   }
 
@@ -338,6 +342,13 @@ export class DockSession {
     this.step = step;
     if (this.sessionId) this.deps.ledger.step(this.sessionId, step, detail);
     this.log.info({ serial: this.serial, step, detail }, 'dock step');
+  }
+}
+
+/** The ingest phase was cut short (its summary says why): the docking ends early. */
+class IngestCutShort extends Error {
+  constructor(readonly summary: IngestSummary & { readonly cause: Error }) {
+    super(summary.cause.message);
   }
 }
 
