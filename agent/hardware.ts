@@ -58,6 +58,7 @@ export function createVolumeMounter(
     mountDir: config.paths.mountDir,
     fsOptions: ms.fsOptions,
     nosymfollow: ms.nosymfollow,
+    limits: ms.limits,
   });
 }
 

@@ -142,6 +142,19 @@ export class UnsafeEntryError extends DockError {
   }
 }
 
+/**
+ * A recorder file is not deleted because it is no longer the file the seal saw: its size or
+ * modification time differ. It stays on the recorder; the next dock seals it again.
+ */
+export class FileChangedError extends DockError {
+  constructor(relPath: string, difference: string) {
+    super(
+      'FILE_CHANGED',
+      `the recorder file ${JSON.stringify(relPath)} is not deleted: it changed since it was sealed (${difference}); it stays on the recorder and the next dock copies and seals it again before any delete`,
+    );
+  }
+}
+
 /** mount, umount or blockdev failed, or the mount does not carry the options we asked for. */
 export class MountError extends DockError {
   constructor(what: string, detail: string, options?: { cause?: unknown }) {

@@ -110,7 +110,7 @@ export class DockSession {
     } catch (thrown) {
       const err = thrown instanceof IngestCutShort ? thrown.summary.cause : thrown;
       gone = await this.endedByDeparture(err);
-      return this.abandon(err, gone, thrown instanceof IngestCutShort ? thrown.summary : null);
+      return await this.abandon(err, gone, thrown instanceof IngestCutShort ? thrown.summary : null);
     } finally {
       unwatch();
       for (const face of opened.reverse()) await face.release({ deviceGone: gone }).catch(() => {});
@@ -155,6 +155,7 @@ export class DockSession {
       batteryPct,
       freeBytes: endStorage?.freeBytes ?? null,
     });
+    await ledger.durable(); // what the session says it sealed is on disk before anyone is told
     this.mark('finished', outcome.outcome);
     const freeBytes = endStorage?.freeBytes ?? null;
     return { ...outcome, serial: identity.serial, sessionId: session.id, officerNo, batteryPct, freeBytes };
@@ -314,7 +315,7 @@ export class DockSession {
     };
   }
 
-  private abandon(err: unknown, gone: boolean, summary: IngestSummary | null): DockResult {
+  private async abandon(err: unknown, gone: boolean, summary: IngestSummary | null): Promise<DockResult> {
     const outcome: SessionOutcome = gone ? 'interrupted' : 'failed';
     if ((err as DockError).code === 'DEVICE_PERMISSION') this.alertPermission(err as Error);
     this.log.warn(
@@ -324,6 +325,7 @@ export class DockSession {
     if (this.sessionId && !this.deps.ledger.findSession(this.sessionId)?.finishedAt) {
       this.mark('ended-early', `${this.step}: ${(err as Error).message}`);
       this.deps.ledger.finishSession(this.sessionId, { outcome });
+      await this.deps.ledger.durable(); // what was sealed before it ended is on disk before anyone is told
     }
     return {
       serial: this.serial,

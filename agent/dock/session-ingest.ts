@@ -11,7 +11,7 @@ import { dockAlerts } from './dock-alerts.ts';
 import type { DockRules } from './dock-rules.ts';
 import { type FilePlan, planFile } from './file-plan.ts';
 import type { MediaProbe } from './media-probe.ts';
-import { RecorderWipes } from './recorder-wipes.ts';
+import { RecorderWipes, type RefusedWipe } from './recorder-wipes.ts';
 import { learnedUtcOffsetMinutes, readRecordingTimes } from './recording-times.ts';
 import type { SessionStep } from './session-steps.ts';
 
@@ -58,6 +58,15 @@ export interface IngestContext {
   /** Waits a moment for a departure the watcher has not reported yet (a yank gives EIO first). */
   readonly departedWithin: () => Promise<boolean>;
   readonly mark: (step: SessionStep, detail?: string | null) => void;
+}
+
+/** The `wipes-refused` step's detail: how many, and the first files with their reasons. */
+export function refusedWipesDetail(refused: readonly RefusedWipe[]): string {
+  const shown = refused.slice(0, 3).map((r) => `${r.relPath}: ${r.reason}`);
+  const more =
+    refused.length > shown.length ? `; and ${refused.length - shown.length} more (see the log)` : '';
+  const detail = `${refused.length} sealed files not deleted from the recorder: ${shown.join('; ')}${more}`;
+  return detail.length > 2000 ? `${detail.slice(0, 1999)}…` : detail;
 }
 
 /**
@@ -119,6 +128,8 @@ export class SessionIngest {
     ctx.mark('ingesting', `${todo.length} to copy`);
     await this.copy(volume, todo, ctx);
     await this.countReadFailures(ctx);
+    const refused = this.wipes.refused;
+    if (refused.length > 0) ctx.mark('wipes-refused', refusedWipesDetail(refused));
     const cause = ctx.departed() ? (ctx.signal.reason as Error) : this.cutShort;
     if (cause) return { outcome: 'interrupted', sealed: this.sealed, skipped, failed: this.failed, cause };
     const outcome: SessionOutcome = this.failed === 0 ? 'complete' : 'partial';

@@ -17,6 +17,7 @@ export const SESSION_STEPS = [
   'wipes-reconciled',
   'listed',
   'ingesting',
+  'wipes-refused',
   'storage-read',
   'finished',
   'ended-early',

@@ -11,7 +11,7 @@ export class BufferPool {
   private idleBytes = 0;
 
   /** @param keepBytes at most this many bytes of returned buffers are kept for reuse. */
-  constructor(private readonly keepBytes = 48 << 20) {}
+  constructor(private readonly keepBytes = 16 << 20) {}
 
   /** A buffer of exactly `size` bytes (aligned when possible); give it back with `release`. */
   acquire(size: number): Buffer {

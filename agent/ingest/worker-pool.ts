@@ -41,7 +41,7 @@ export interface PoolOptions {
    */
   readonly tasksPerWorker?: number;
   /**
-   * Buffer size of a task started while more tasks run than there are threads (default 1 MiB):
+   * Buffer size of a task started while more tasks run than there are threads (default 512 KiB):
    * many slow links need neither big buffers nor the memory they would take.
    */
   readonly crowdedBufferBytes?: number;
@@ -69,7 +69,7 @@ export class IngestWorkerPool implements IngestTaskRunner {
     if (!Number.isInteger(size) || size < 1)
       throw new RangeError(`worker pool size must be ≥ 1, got ${size}`);
     this.tasksPerWorker = options.tasksPerWorker ?? 24;
-    this.crowdedBufferBytes = options.crowdedBufferBytes ?? 1 << 20;
+    this.crowdedBufferBytes = options.crowdedBufferBytes ?? 512 << 10;
     if (!Number.isInteger(this.tasksPerWorker) || this.tasksPerWorker < 1)
       throw new RangeError(`tasks per worker must be ≥ 1, got ${this.tasksPerWorker}`);
   }

@@ -9,18 +9,22 @@ import * as sessions from './session-writes.ts';
 import { cachedStatement } from './statement-cache.ts';
 import type { WriteContext } from './write-context.ts';
 
+/** How the dock's writes commit: relaxed transactions, and the wait for them to be on disk. */
+export interface DockCommits {
+  transaction<T>(fn: () => T): T;
+  durable(): Promise<void>;
+}
+
 /**
- * The ledger's face for docking (DockLedger): each write is one transaction, each read a prepared
- * statement. Built by the Ledger as `ledger.dock`.
+ * The ledger's face for docking (DockLedger): each write is one transaction, committed without
+ * waiting for the disk on the event loop (RelaxedCommits), each read a prepared statement. Built
+ * by the Ledger as `ledger.dock`.
  */
-export function createDockFace(
-  ctx: WriteContext,
-  db: Database,
-  transaction: <T>(fn: () => T) => T,
-): DockLedger {
-  const tx = transaction;
+export function createDockFace(ctx: WriteContext, db: Database, commits: DockCommits): DockLedger {
+  const tx = <T>(fn: () => T): T => commits.transaction(fn);
   return {
-    transaction,
+    transaction: tx,
+    durable: () => commits.durable(),
     findRecorder: (serial) => lookups.findRecorder(db, serial),
     findOfficer: (officerNo) => lookups.findOfficer(db, officerNo),
     registerOfficer: (input) => tx(() => equipment.registerOfficer(ctx, input)),

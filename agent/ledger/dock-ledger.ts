@@ -19,8 +19,17 @@ import type { SealContext, SealInput, SessionFinishInput, SessionStartInput } fr
  * a shared contract test holds to the same behaviour.
  */
 export interface DockLedger {
-  /** Run several writes as one transaction (all or nothing, one fsync). */
+  /**
+   * Run several writes as one transaction (all or nothing). Writes of this face commit without
+   * waiting for the disk: a crash of the process keeps them, a power cut may drop the newest.
+   */
   transaction<T>(fn: () => T): T;
+  /**
+   * Resolves once every write made before the call is on disk (one fsync, off the event loop).
+   * Await it before acting on a write that must survive a power cut: a seal before the wipe it
+   * allows, a wipe intent before the unlink, a session's end before it is reported complete.
+   */
+  durable(): Promise<void>;
 
   // Equipment and officers (R7).
   findRecorder(serial: string): RecorderRecord | null;
@@ -45,7 +54,7 @@ export interface DockLedger {
   findClip(clipId: string): ClipRecord | null;
   /** Clips sealed from this recorder path with this size, newest first: candidates, not proof. */
   clipsAt(serial: string, sourcePath: string, size: number): ClipRecord[];
-  /** Record a seal; idempotent by clip id. Durable when it returns. */
+  /** Record a seal; idempotent by clip id. Durable once `durable()` resolves. */
   recordSeal(seal: SealInput, context: SealContext): ClipRecord;
   clipTiming(input: ClipTimingInput): void;
   /** The recorder's clip whose recording ended last at or before `before` (R9 gaps). */

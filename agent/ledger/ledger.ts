@@ -28,6 +28,7 @@ import * as outbox from './outbox.ts';
 import { addToOutbox, type OutboxRecord, readOutbox } from './outbox.ts';
 import { beginEpoch, currentEpoch, type ForwardEpoch } from './outbox-epoch.ts';
 import * as lookups from './record-lookups.ts';
+import { RelaxedCommits } from './relaxed-commits.ts';
 import * as sessions from './session-writes.ts';
 import type { WriteContext } from './write-context.ts';
 
@@ -96,7 +97,11 @@ export class Ledger {
       this.checkpointInTransaction(false);
       return result;
     });
-    this.dock = createDockFace(this.ctx, db, (fn) => this.transaction(fn));
+    const relaxed = new RelaxedCommits(db, `${file}-wal`);
+    this.dock = createDockFace(this.ctx, db, {
+      transaction: (fn) => relaxed.run(() => this.transaction(fn)),
+      durable: () => relaxed.durable(),
+    });
     this.lifecycle = lifecycleFace(this.ctx, (fn) => this.transaction(fn));
   }
 

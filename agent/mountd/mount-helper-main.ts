@@ -15,7 +15,8 @@ import { lookupAccount, type ServiceAccount } from './service-account.ts';
 
 const USAGE = `usage: recorder-dock-mountd [--config FILE] [--user NAME] [--socket PATH] [--idle-exit SECONDS]
 
-The privileged mount helper of recorder-dock: mounts recorder disks read-only for the agent.
+The privileged mount helper of recorder-dock: mounts recorder disks read-only for the agent,
+and deletes one sealed file at a time for it (the agent never gets a writable volume).
 Normally started by systemd on the first connection to recorder-dock-mountd.socket.
 `;
 
@@ -70,6 +71,7 @@ async function start(argv: string[], log: Logger, version: string): Promise<numb
     mountDir,
     fsOptions: helperFsOptions(ms, account),
     nosymfollow: ms.nosymfollow,
+    limits: ms.limits,
   });
   const idleSeconds = Number(values['idle-exit'] ?? 600);
   const server = new MountHelperServer({

@@ -2,6 +2,7 @@ import { chmod, chown, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { errnoCode } from '../../drivers/contract/errors.ts';
 import type { MountedVolume, VolumeMounter } from '../../drivers/contract/ports.ts';
 import {
   type HelperReply,
@@ -26,8 +27,6 @@ export interface MountHelperDeps {
   readonly mountinfoPath?: string;
   readonly log: Logger;
   readonly version: string;
-  /** A read-write lease returns to read-only after this long even if still held. Default 10 min. */
-  readonly leaseTimeoutMs?: number;
   /** Called when no client has been connected for `idleExitMs` (socket activation: exit). */
   readonly onIdle?: () => void;
   readonly idleExitMs?: number;
@@ -47,22 +46,21 @@ class Refusal extends Error {
   }
 }
 
-interface Lease {
-  release(): void;
-  done: Promise<void>;
-}
+/** Codes of a delete the helper refuses because of the file itself (logged as refusals). */
+const FILE_REFUSALS: ReadonlySet<string> = new Set(['FILE_CHANGED', 'UNSAFE_ENTRY']);
 
-/** One client connection: its requests run one after another; it may hold one writable lease. */
+/** One client connection: its requests run one after another. */
 interface Conversation {
   chain: Promise<void>;
-  lease: Lease | null;
 }
 
 /**
  * The privileged mount helper: answers the agent over a unix socket and drives the real mounter
  * for it, within fixed bounds. It mounts only disks the admission check accepts, only into its
- * own folder, only read-only with the mounter's fixed options; it unmounts and makes writable
- * only mounts in that folder; a writable mount goes back to read-only when its connection ends.
+ * own folder, only read-only with the mounter's fixed options; it unmounts only mounts in that
+ * folder, and deletes one file of such a mount itself (the mounter's checks: reached without
+ * links, unchanged since the seal). The volume is writable only inside that delete and only in
+ * the helper's own mount namespace: the agent never holds a writable volume.
  */
 export class MountHelperServer {
   private server: Server | null = null;
@@ -91,11 +89,10 @@ export class MountHelperServer {
     this.armIdle();
   }
 
-  /** Stop answering; held leases are released (their volumes return to read-only). */
+  /** Stop answering, after the requests already running (a delete ends read-only). */
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
-    for (const c of this.conversations) c.lease?.release();
-    await Promise.all([...this.conversations].map((c) => c.lease?.done));
+    await Promise.all([...this.conversations].map((c) => c.chain));
     const server = this.server;
     this.server = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -111,7 +108,7 @@ export class MountHelperServer {
 
   private converse(socket: Socket): void {
     clearTimeout(this.idleTimer);
-    const conv: Conversation = { chain: Promise.resolve(), lease: null };
+    const conv: Conversation = { chain: Promise.resolve() };
     this.conversations.add(conv);
     const reply = (r: HelperReply) => {
       if (!socket.destroyed) socket.write(`${JSON.stringify(r)}\n`);
@@ -121,13 +118,12 @@ export class MountHelperServer {
         socket.destroy();
         return;
       }
-      conv.chain = conv.chain.then(() => this.answer(line, conv)).then(reply);
+      conv.chain = conv.chain.then(() => this.answer(line)).then(reply);
     });
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => reader.push(chunk));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
-      conv.lease?.release();
       conv.chain.finally(() => {
         this.conversations.delete(conv);
         this.armIdle();
@@ -135,7 +131,7 @@ export class MountHelperServer {
     });
   }
 
-  private async answer(line: string, conv: Conversation): Promise<HelperReply> {
+  private async answer(line: string): Promise<HelperReply> {
     let request: HelperRequest;
     try {
       request = parseRequest(line);
@@ -147,19 +143,20 @@ export class MountHelperServer {
       };
     }
     try {
-      return await this.handle(request, conv);
+      return await this.handle(request);
     } catch (err) {
-      if (err instanceof Refusal) {
-        this.deps.log.warn({ op: request.op, reason: err.message }, 'mount helper refused a request');
-        return { ok: false, code: err.code, message: err.message };
+      if (err instanceof Refusal || (isDockError(err) && FILE_REFUSALS.has(err.code))) {
+        const { code, message } = err as Refusal;
+        this.deps.log.warn({ op: request.op, code, reason: message }, 'mount helper refused a request');
+        return { ok: false, code, message };
       }
       this.deps.log.error({ err, op: request.op }, 'mount helper request failed');
-      const code = isDockError(err) ? err.code : 'MOUNT_FAILED';
+      const code = isDockError(err) ? err.code : (errnoCode(err) ?? 'MOUNT_FAILED');
       return { ok: false, code, message: (err as Error).message };
     }
   }
 
-  private async handle(request: HelperRequest, conv: Conversation): Promise<HelperReply> {
+  private async handle(request: HelperRequest): Promise<HelperReply> {
     switch (request.op) {
       case 'ping':
         return { ok: true, version: this.deps.version };
@@ -170,11 +167,8 @@ export class MountHelperServer {
         if (volume) await this.deps.mounter.unmount(volume, { deviceGone: request.deviceGone });
         return { ok: true };
       }
-      case 'writable':
-        await this.beginLease(conv, request.mountPoint);
-        return { ok: true };
-      case 'release':
-        await this.endLease(conv);
+      case 'delete':
+        await this.delete(request);
         return { ok: true };
       case 'cleanup':
         return { ok: true, points: await this.deps.mounter.cleanupStale() };
@@ -225,34 +219,12 @@ export class MountHelperServer {
     };
   }
 
-  private async beginLease(conv: Conversation, mountPoint: string): Promise<void> {
-    if (conv.lease) throw new Refusal('MOUNT_REFUSED', 'this connection already holds a writable volume');
-    const volume = (await this.ownMount(mountPoint, true)) as MountedVolume;
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const timer = setTimeout(() => release(), this.deps.leaseTimeoutMs ?? 600_000);
-    let granted = () => {};
-    const writable = new Promise<void>((resolve) => {
-      granted = resolve;
-    });
-    const done = this.deps.mounter.withWritable(volume, async () => {
-      granted();
-      await held;
-    });
-    const lease: Lease = { release, done: done.finally(() => clearTimeout(timer)) };
-    // Either the volume became writable, or making it so failed (then `done` rejects first).
-    await Promise.race([writable, done]);
-    conv.lease = lease;
-    lease.done.catch(() => undefined);
-  }
-
-  private async endLease(conv: Conversation): Promise<void> {
-    const lease = conv.lease;
-    if (!lease) throw new Refusal('MOUNT_REFUSED', 'this connection holds no writable volume');
-    conv.lease = null;
-    lease.release();
-    await lease.done;
+  private async delete(req: Extract<HelperRequest, { op: 'delete' }>): Promise<void> {
+    const volume = (await this.ownMount(req.mountPoint, true)) as MountedVolume;
+    await this.deps.mounter.deleteFile(volume, req.relPath, { size: req.size, mtimeMs: req.mtimeMs });
+    this.deps.log.info(
+      { mountPoint: volume.mountPoint, relPath: req.relPath, size: req.size },
+      'recorder file deleted for the agent',
+    );
   }
 }

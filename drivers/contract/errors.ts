@@ -43,6 +43,29 @@ export const DEVICE_GONE_ERRNOS: ReadonlySet<string> = new Set([
   'ENOMEDIUM',
 ]);
 
+/**
+ * Codes of a failed recorder-file delete that prove the file was not deleted: refused before the
+ * unlink (changed since its seal, an unsafe path, a mount the helper does not own, a driver that
+ * cannot delete) or the unlink refused by the kernel. After any other failure (the helper's
+ * connection lost, the volume not returned to read-only) the file may be gone or not.
+ */
+const DELETE_REFUSED_CODES: ReadonlySet<string> = new Set([
+  'FILE_CHANGED',
+  'UNSAFE_ENTRY',
+  'MOUNT_REFUSED',
+  'MOUNT_NOT_FOUND',
+  'UNSUPPORTED_OPERATION',
+  'EROFS',
+  'EACCES',
+  'EPERM',
+]);
+
+/** True when a failed deleteFile proves the file is still on the recorder (see the codes above). */
+export function isDeleteRefused(err: unknown): boolean {
+  const code = errnoCode(err);
+  return code !== undefined && DELETE_REFUSED_CODES.has(code);
+}
+
 /** The recorder went away (unplugged, re-enumerated, powered off) while we were talking to it. */
 export class DeviceGoneError extends DockError {
   constructor(device: string, detail: string, options?: { cause?: unknown }) {

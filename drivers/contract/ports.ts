@@ -314,6 +314,11 @@ export interface VolumeMounter {
   }): Promise<MountedVolume>;
   /** Unmount; lazily when the device is gone or the mount is busy. Idempotent. */
   unmount(volume: MountedVolume, options?: { readonly deviceGone?: boolean }): Promise<void>;
-  /** Run `step` with the volume remounted read-write, and return it to read-only afterwards. */
-  withWritable<T>(volume: MountedVolume, step: () => Promise<T>): Promise<T>;
+  /**
+   * Delete one file of the mounted volume, refused (UnsafeEntryError, FileChangedError: each
+   * naming the file) unless it is a regular file reached without links whose size and mtime are
+   * still `expect`. The mounter makes the volume writable for that unlink only, where it mounted
+   * it; the caller's copy of the mount stays read-only.
+   */
+  deleteFile(volume: MountedVolume, relPath: string, expect: FileExpectation): Promise<void>;
 }

@@ -1,12 +1,14 @@
 import { mkdir, realpath, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { MountedVolume, SpawnFn, VolumeMounter } from '../contract/ports.ts';
+import type { FileExpectation, MountedVolume, SpawnFn, VolumeMounter } from '../contract/ports.ts';
 import { keyFragment } from '../detect/device-description.ts';
 import { MountError } from '../errors.ts';
 import { type CommandResult, formatArgv, runCommand } from '../process/run-command.ts';
 import { type BlockPaths, blockFamily, DEFAULT_BLOCK_PATHS, setBlockReadOnly } from './block-readonly.ts';
 import { findMount, mountsUnder } from './mountinfo.ts';
+import type { NameLimits } from './safe-names.ts';
+import { resolveUnchanged, unlinkDurably } from './sealed-file-delete.ts';
 
 /** The options every recorder mount carries. */
 export const SAFE_MOUNT_OPTIONS: readonly string[] = ['nosuid', 'nodev', 'noexec'];
@@ -29,12 +31,16 @@ export interface LinuxMounterOptions {
   readonly nosymfollow?: 'auto' | boolean;
   readonly blockPaths?: BlockPaths;
   readonly mountinfoPath?: string;
+  /** Name and path limits of the safe walk (`drivers.massStorage.limits`), for deleteFile's lookup. */
+  readonly limits?: Partial<NameLimits>;
 }
 
 /**
  * Mounts recorder volumes read-only on Linux through mount(8), umount(8) and blockdev(8), all
  * run through the injected spawner. The block device and its partitions are marked read-only
- * first; the mount is checked in /proc/self/mountinfo before it is handed out.
+ * first; the mount is checked in /proc/self/mountinfo before it is handed out. It deletes one
+ * sealed file at a time itself: the volume is writable only for that unlink, in this process's
+ * own mount namespace.
  */
 export class LinuxVolumeMounter implements VolumeMounter {
   private nosymfollowWorks: boolean | null;
@@ -67,33 +73,46 @@ export class LinuxVolumeMounter implements VolumeMounter {
       );
     const devNode = await this.checkDevNode(req.devNode);
     const mountPoint = path.join(this.opts.mountDir, keyFragment(req.name));
+    return this.serialised(mountPoint, () => this.mountAt(devNode, mountPoint, req.fsType, extra));
+  }
+
+  private async mountAt(
+    devNode: string,
+    mountPoint: string,
+    fsType: string,
+    extra: readonly string[],
+  ): Promise<MountedVolume> {
     await mkdir(mountPoint, { recursive: true, mode: 0o700 });
     if (await findMount(this.mountinfo, mountPoint)) await this.umount(mountPoint, true);
     await setBlockReadOnly(this.opts.spawn, await this.family(devNode), true, this.blockPaths);
-    const nosymfollow = await this.mountWithFallback(devNode, mountPoint, req.fsType, [
+    const nosymfollow = await this.mountWithFallback(devNode, mountPoint, fsType, [
       'ro',
       ...SAFE_MOUNT_OPTIONS,
       ...extra,
     ]);
     const options = await this.verify(mountPoint, 'ro');
-    this.opts.log.info(
-      { devNode, mountPoint, fsType: req.fsType, nosymfollow },
-      'recorder volume mounted read-only',
-    );
-    return { devNode, mountPoint, fsType: req.fsType, options, nosymfollow };
+    this.opts.log.info({ devNode, mountPoint, fsType, nosymfollow }, 'recorder volume mounted read-only');
+    return { devNode, mountPoint, fsType, options, nosymfollow };
   }
 
-  async unmount(volume: MountedVolume, options: { deviceGone?: boolean } = {}): Promise<void> {
-    if (await findMount(this.mountinfo, volume.mountPoint))
-      await this.umount(volume.mountPoint, options.deviceGone === true);
-    await rmdir(volume.mountPoint).catch(() => undefined);
+  /** Unmount, after a delete running on this mount point (it ends read-only first). */
+  unmount(volume: MountedVolume, options: { deviceGone?: boolean } = {}): Promise<void> {
+    return this.serialised(volume.mountPoint, async () => {
+      if (await findMount(this.mountinfo, volume.mountPoint))
+        await this.umount(volume.mountPoint, options.deviceGone === true);
+      await rmdir(volume.mountPoint).catch(() => undefined);
+    });
   }
 
-  async withWritable<T>(volume: MountedVolume, step: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(volume.mountPoint) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.writableStep(volume, step));
-    this.locks.set(volume.mountPoint, run);
-    return run;
+  /**
+   * Delete one recorder file that is still the one the seal saw (`expect`): looked up safely and
+   * checked, then the block device made writable and the volume remounted read-write, checked
+   * again, unlinked and its folder fsynced, and the volume and device returned to read-only.
+   * One step at a time per mount point (mount, delete, unmount: an unmount asked for while a
+   * delete runs waits for it); a refused file makes nothing writable.
+   */
+  deleteFile(volume: MountedVolume, relPath: string, expect: FileExpectation): Promise<void> {
+    return this.serialised(volume.mountPoint, () => this.deleteStep(volume, relPath, expect));
   }
 
   /** Lazily unmount anything left under the mount directory by an earlier run (crash, power cut). */
@@ -104,6 +123,28 @@ export class LinuxVolumeMounter implements VolumeMounter {
     return points;
   }
 
+  private async serialised<T>(mountPoint: string, step: () => Promise<T>): Promise<T> {
+    const key = path.resolve(mountPoint);
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(step);
+    this.locks.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(key) === run) this.locks.delete(key);
+    }
+  }
+
+  private async deleteStep(volume: MountedVolume, relPath: string, expect: FileExpectation): Promise<void> {
+    const lookup = { limits: this.opts.limits };
+    await resolveUnchanged(volume.mountPoint, relPath, expect, lookup);
+    await this.writableStep(volume, async () => {
+      // Again with the volume writable: nothing may have changed it since the first look.
+      const { abs } = await resolveUnchanged(volume.mountPoint, relPath, expect, lookup);
+      await unlinkDurably(abs, volume.devNode);
+    });
+  }
+
   private async writableStep<T>(volume: MountedVolume, step: () => Promise<T>): Promise<T> {
     const family = await this.family(volume.devNode);
     const opts = (mode: string) => [
@@ -112,13 +153,13 @@ export class LinuxVolumeMounter implements VolumeMounter {
       ...SAFE_MOUNT_OPTIONS,
       ...(volume.nosymfollow ? ['nosymfollow'] : []),
     ];
-    await setBlockReadOnly(this.opts.spawn, family, false, this.blockPaths);
     try {
+      await setBlockReadOnly(this.opts.spawn, family, false, this.blockPaths);
       await this.run('mount', ['-o', opts('rw').join(','), volume.mountPoint]);
       await this.verify(volume.mountPoint, 'rw');
-      this.opts.log.warn(
+      this.opts.log.info(
         { mountPoint: volume.mountPoint },
-        'recorder volume remounted read-write for one step',
+        'recorder volume remounted read-write for one delete',
       );
       return await step();
     } finally {

@@ -1,8 +1,6 @@
-import { statfs as nodeStatfs, unlink } from 'node:fs/promises';
-import path from 'node:path';
+import { statfs as nodeStatfs } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { DEVICE_GONE_ERRNOS, DeviceGoneError, errnoCode } from '../contract/errors.ts';
-import { fsyncDir } from '../contract/fs-sync.ts';
+import { DEVICE_GONE_ERRNOS, DeviceGoneError, errnoCode, isDeviceGone } from '../contract/errors.ts';
 import type {
   DetectedDevice,
   FileExpectation,
@@ -13,9 +11,10 @@ import type {
   VolumeMounter,
 } from '../contract/ports.ts';
 import type { SourceSpec } from '../contract/source.ts';
-import { UnsafeEntryError, UnsupportedOperationError } from '../errors.ts';
+import { UnsupportedOperationError } from '../errors.ts';
 import { resolveInside } from './safe-path.ts';
 import { type WalkOptions, walkVolume } from './safe-walk.ts';
+import { type FileLookup, resolveUnchanged } from './sealed-file-delete.ts';
 
 /** statfs's fields used for free space. */
 export interface StatfsLike {
@@ -37,9 +36,10 @@ export interface MassStorageVolumeOptions {
 
 /**
  * The volume face of a recorder that docks as a USB disk (or after it switched to one): mounts the
- * volume read-only on open, lists footage with the safe walk, hands out SourceSpecs, deletes one
- * file at a time through the mounter's read-write step, and unmounts on release. Opened only
- * after the recorder was admitted.
+ * volume read-only on open, lists footage with the safe walk, hands out SourceSpecs, has the
+ * mounter delete one sealed file at a time (the mounter, where it mounted the volume, is the
+ * only one that makes it writable), and unmounts on release. Opened only after the recorder was
+ * admitted.
  */
 export class MassStorageVolume implements RecorderVolume {
   private released = false;
@@ -89,14 +89,9 @@ export class MassStorageVolume implements RecorderVolume {
   }
 
   async deleteFile(relPath: string, expect: FileExpectation): Promise<void> {
-    await this.checkUnchanged(relPath, expect);
-    await this.guard(() =>
-      this.opts.mounter.withWritable(this.volume, async () => {
-        const { abs } = await this.checkUnchanged(relPath, expect);
-        await unlink(abs);
-        await fsyncDir(path.dirname(abs));
-      }),
-    );
+    // A quick look in our own view first: a changed or unsafe file is refused without asking.
+    await this.guard(() => resolveUnchanged(this.volume.mountPoint, relPath, expect, this.lookup));
+    await this.guard(() => this.opts.mounter.deleteFile(this.volume, relPath, expect));
     this.opts.log.info({ relPath, size: expect.size }, 'recorder file deleted after seal');
   }
 
@@ -106,29 +101,18 @@ export class MassStorageVolume implements RecorderVolume {
     await this.opts.mounter.unmount(this.volume, options);
   }
 
-  private resolve(relPath: string) {
-    return this.guard(() =>
-      resolveInside(this.volume.mountPoint, relPath, {
-        fs: this.opts.walk?.fs,
-        limits: this.opts.walk?.limits,
-      }),
-    );
+  private get lookup(): FileLookup {
+    return { fs: this.opts.walk?.fs, limits: this.opts.walk?.limits };
   }
 
-  private async checkUnchanged(relPath: string, expect: FileExpectation) {
-    const found = await this.resolve(relPath);
-    if (found.stat.size !== expect.size || Math.trunc(found.stat.mtimeMs) !== Math.trunc(expect.mtimeMs)) {
-      throw new UnsafeEntryError(
-        relPath,
-        'it changed since it was sealed (size or modification time differ), so it is not deleted',
-      );
-    }
-    return found;
+  private resolve(relPath: string) {
+    return this.guard(() => resolveInside(this.volume.mountPoint, relPath, this.lookup));
   }
 
   /**
-   * Map "the disk went away" errno codes to DeviceGoneError; other errors (EIO among them) pass
-   * through, and the session asks the watcher whether the disk really left.
+   * Map "the disk went away" to DeviceGoneError naming this recorder: an errno code, or the
+   * mounter (or its helper) saying so. Other errors (EIO among them) pass through, and the
+   * session asks the watcher whether the disk really left.
    */
   private async guard<T>(op: () => Promise<T>): Promise<T> {
     try {
@@ -137,6 +121,8 @@ export class MassStorageVolume implements RecorderVolume {
       const code = errnoCode(err);
       if (code !== undefined && DEVICE_GONE_ERRNOS.has(code))
         throw new DeviceGoneError(this.opts.device.key, `${code} on its volume`, { cause: err });
+      if (isDeviceGone(err))
+        throw new DeviceGoneError(this.opts.device.key, 'its mounter found the disk gone', { cause: err });
       throw err;
     }
   }

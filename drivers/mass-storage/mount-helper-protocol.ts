@@ -4,8 +4,8 @@ import type { MountedVolume } from '../contract/ports.ts';
  * The protocol between the unprivileged agent and the privileged mount helper
  * (recorder-dock-mountd): one JSON object per line over a unix stream socket, one answer per
  * request. The helper only ever mounts a USB disk read-only with fixed safe options into its own
- * mount folder, unmounts what is there, and makes a mount writable for as long as the asking
- * connection holds it.
+ * mount folder, unmounts what is there, and deletes one file of such a mount itself, when that
+ * file is still the one the agent sealed. It never hands out a writable volume.
  */
 
 /** The default socket (systemd socket unit recorder-dock-mountd.socket). */
@@ -19,9 +19,17 @@ export type HelperRequest =
   | { readonly op: 'ping' }
   | { readonly op: 'mount'; readonly devNode: string; readonly fsType: string; readonly name: string }
   | { readonly op: 'unmount'; readonly mountPoint: string; readonly deviceGone: boolean }
-  /** Remount read-write; it returns to read-only on `release` or when the connection closes. */
-  | { readonly op: 'writable'; readonly mountPoint: string }
-  | { readonly op: 'release' }
+  /**
+   * Delete one file of a mount in the helper's folder, when it is still `size` bytes with the
+   * modification time `mtimeMs` (what the seal saw); the volume is read-only again afterwards.
+   */
+  | {
+      readonly op: 'delete';
+      readonly mountPoint: string;
+      readonly relPath: string;
+      readonly size: number;
+      readonly mtimeMs: number;
+    }
   | { readonly op: 'cleanup' };
 
 /** What the helper answers. */
@@ -37,6 +45,16 @@ export type HelperReply =
 const isString = (v: unknown, max = 4096): v is string =>
   typeof v === 'string' && v.length > 0 && v.length <= max;
 
+const isSize = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function parseDelete(r: Record<string, unknown>, only: (...keys: string[]) => void): HelperRequest {
+  only('mountPoint', 'relPath', 'size', 'mtimeMs');
+  if (!isString(r.mountPoint) || !isString(r.relPath) || !isSize(r.size) || !isTime(r.mtimeMs))
+    throw new Error('delete needs mountPoint and relPath as text, size as a whole number and mtimeMs');
+  return { op: 'delete', mountPoint: r.mountPoint, relPath: r.relPath, size: r.size, mtimeMs: r.mtimeMs };
+}
+
 /**
  * A request line, checked field by field; throws with a reason on anything else. Unknown fields
  * are refused too, so a client cannot smuggle options the helper would not look at.
@@ -51,7 +69,6 @@ export function parseRequest(line: string): HelperRequest {
   };
   switch (r.op) {
     case 'ping':
-    case 'release':
     case 'cleanup':
       only();
       return { op: r.op };
@@ -65,10 +82,8 @@ export function parseRequest(line: string): HelperRequest {
       if (!isString(r.mountPoint) || typeof r.deviceGone !== 'boolean')
         throw new Error('unmount needs mountPoint and deviceGone');
       return { op: 'unmount', mountPoint: r.mountPoint, deviceGone: r.deviceGone };
-    case 'writable':
-      only('mountPoint');
-      if (!isString(r.mountPoint)) throw new Error('writable needs mountPoint');
-      return { op: 'writable', mountPoint: r.mountPoint };
+    case 'delete':
+      return parseDelete(r, only);
     default:
       throw new Error(`unknown op ${JSON.stringify(r.op)}`);
   }

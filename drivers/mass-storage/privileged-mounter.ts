@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { DockError, errnoCode } from '../contract/errors.ts';
-import type { MountedVolume, VolumeMounter } from '../contract/ports.ts';
+import type { FileExpectation, MountedVolume, VolumeMounter } from '../contract/ports.ts';
 import {
   DEFAULT_HELPER_SOCKET,
   type HelperReply,
@@ -100,9 +100,10 @@ export interface PrivilegedMounterOptions {
 }
 
 /**
- * The VolumeMounter of an unprivileged agent: every mount, unmount and read-write step is asked
- * of the privileged helper (recorder-dock-mountd) over its unix socket. A read-write step holds
- * its own connection; if the agent dies during it, the helper returns the volume to read-only.
+ * The VolumeMounter of an unprivileged agent: every mount, unmount and delete is asked of the
+ * privileged helper (recorder-dock-mountd) over its unix socket, one connection per request.
+ * The helper deletes a file itself, in its own mount namespace: a remount there would not make
+ * the agent's private copy of the mount (PrivateMounts=) writable, and the agent never needs it to.
  */
 export class PrivilegedVolumeMounter implements VolumeMounter {
   private readonly socketPath: string;
@@ -144,20 +145,15 @@ export class PrivilegedVolumeMounter implements VolumeMounter {
     });
   }
 
-  async withWritable<T>(volume: MountedVolume, step: () => Promise<T>): Promise<T> {
-    const conn = await HelperConnection.open(this.socketPath, this.opts.connectTimeoutMs ?? 5000);
-    try {
-      await conn.ask({ op: 'writable', mountPoint: volume.mountPoint });
-      let result: T;
-      try {
-        result = await step();
-      } finally {
-        await conn.ask({ op: 'release' });
-      }
-      return result;
-    } finally {
-      conn.close();
-    }
+  /** Ask the helper to delete one file; its refusal (MountHelperError) names the file and why. */
+  async deleteFile(volume: MountedVolume, relPath: string, expect: FileExpectation): Promise<void> {
+    await this.once({
+      op: 'delete',
+      mountPoint: volume.mountPoint,
+      relPath,
+      size: expect.size,
+      mtimeMs: expect.mtimeMs,
+    });
   }
 
   /** Unmount whatever an earlier run left in the mount folder; returns the mount points. */

@@ -1,4 +1,5 @@
-import type { MountedVolume, VolumeMounter } from '../contract/ports.ts';
+import type { FileExpectation, MountedVolume, VolumeMounter } from '../contract/ports.ts';
+import { resolveUnchanged, unlinkDurably } from '../mass-storage/sealed-file-delete.ts';
 
 /**
  * The mounter's twin for the simulator and the demo: a simulated disk's "device node" maps to
@@ -27,12 +28,10 @@ export class SimVolumeMounter implements VolumeMounter {
     this.calls.push(`unmount ${volume.devNode}${options.deviceGone ? ' lazy' : ''}`);
   }
 
-  async withWritable<T>(volume: MountedVolume, step: () => Promise<T>): Promise<T> {
-    this.calls.push(`rw ${volume.devNode}`);
-    try {
-      return await step();
-    } finally {
-      this.calls.push(`ro ${volume.devNode}`);
-    }
+  /** Delete in the volume directory, with the real mounter's checks (no links, unchanged). */
+  async deleteFile(volume: MountedVolume, relPath: string, expect: FileExpectation): Promise<void> {
+    this.calls.push(`delete ${volume.devNode} ${relPath}`);
+    const { abs } = await resolveUnchanged(volume.mountPoint, relPath, expect);
+    await unlinkDurably(abs, volume.devNode);
   }
 }

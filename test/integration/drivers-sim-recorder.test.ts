@@ -9,7 +9,7 @@ import { SourceGoneError, SourceReadError } from '../../drivers/contract/errors.
 import type { DetectedDevice, DeviceEvent, RecorderVolume } from '../../drivers/contract/ports.ts';
 import type { SourceSpec } from '../../drivers/contract/source.ts';
 import { RecorderWatcher } from '../../drivers/detect/device-watcher.ts';
-import { UnsafeEntryError } from '../../drivers/errors.ts';
+import { FileChangedError } from '../../drivers/errors.ts';
 import { FingerprintTable } from '../../drivers/fingerprint-table.ts';
 import { SimBus, simDriverFactory } from '../../drivers/sim/sim-bus.ts';
 import { SimRecorder } from '../../drivers/sim/sim-recorder.ts';
@@ -161,7 +161,12 @@ describe('simulated recorder', () => {
     const [a, b] = (await msc.listFiles()).files;
     assert.ok(a && b);
     await writeFile(path.join(sim.volumeDir, b.relPath), 'changed after the seal');
-    await assert.rejects(msc.deleteFile(b.relPath, b), UnsafeEntryError);
+    await assert.rejects(msc.deleteFile(b.relPath, b), (err: unknown) => {
+      assert.ok(err instanceof FileChangedError, String(err));
+      assert.ok(err.message.includes(JSON.stringify(b.relPath)), err.message);
+      assert.match(err.message, new RegExp(`size ${b.size} bytes at the seal, 22 now`));
+      return true;
+    });
     await msc.deleteFile(a.relPath, a);
     await assert.rejects(stat(path.join(sim.volumeDir, a.relPath)), /ENOENT/);
     assert.ok(await stat(path.join(sim.volumeDir, b.relPath)));

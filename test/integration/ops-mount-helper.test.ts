@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, realpath, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,7 @@ async function mountMode(mountPoint: string): Promise<string | undefined> {
 }
 
 async function until(what: string, cond: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     if (await cond()) return;
     await new Promise((r) => setTimeout(r, 30));
   }
@@ -67,7 +67,6 @@ describe('privileged mount helper over its socket (root)', () => {
       mountDir,
       log: silentLogger(),
       version: '0.1.0-test',
-      leaseTimeoutMs: 60_000,
     });
     socketPath = path.join(work, 'mountd.sock');
     await server.listen({ path: socketPath });
@@ -102,38 +101,75 @@ describe('privileged mount helper over its socket (root)', () => {
     await client.unmount(volume); // idempotent
   });
 
-  it('makes a mount writable for one step, then read-only again', async () => {
+  it('deletes one unchanged file itself, and the volume and its disk are read-only again', async () => {
     const volume = await client.mount({ devNode: loop, fsType: 'ext4', name: 'wipe' });
-    const seen = await client.withWritable(volume, async () => {
-      const mode = await mountMode(volume.mountPoint);
-      await unlink(path.join(volume.mountPoint, 'DCIM/CLIP_0001.MP4'));
-      return mode;
-    });
-    assert.equal(seen, 'rw');
+    const file = path.join(volume.mountPoint, 'DCIM/CLIP_0001.MP4');
+    const st = await stat(file);
+    await client.deleteFile(volume, 'DCIM/CLIP_0001.MP4', { size: st.size, mtimeMs: st.mtimeMs });
+    await assert.rejects(stat(file), /ENOENT/);
     assert.equal(await mountMode(volume.mountPoint), 'ro');
     assert.equal((await readFile(`/sys/class/block/${path.basename(loop)}/ro`, 'utf8')).trim(), '1');
-    await assert.rejects(stat(path.join(volume.mountPoint, 'DCIM/CLIP_0001.MP4')), /ENOENT/);
-    await assert.rejects(
-      client.withWritable(volume, async () => {
-        throw new Error('the step failed');
-      }),
-      /the step failed/,
-    );
-    assert.equal(await mountMode(volume.mountPoint), 'ro', 'a failed step still returns to read-only');
+    await assert.rejects(writeFile(path.join(volume.mountPoint, 'x'), 'x'), /EROFS/);
     await client.unmount(volume);
   });
 
-  it('returns a writable mount to read-only when the agent vanishes mid-step', async () => {
+  it('refuses a file changed since its seal, one outside the volume or not a regular file, naming it', async () => {
+    const volume = await client.mount({ devNode: loop, fsType: 'ext4', name: 'refuse' });
+    const rel = 'DCIM/CLIP_0002.MP4';
+    const st = await stat(path.join(volume.mountPoint, rel));
+    const refusedWith = (code: string, message: RegExp) => (err: unknown) => {
+      assert.ok(err instanceof MountHelperError, String(err));
+      assert.equal(err.code, code);
+      assert.match(err.message, message);
+      return true;
+    };
+    await assert.rejects(
+      client.deleteFile(volume, rel, { size: st.size + 1, mtimeMs: st.mtimeMs }),
+      refusedWith(
+        'FILE_CHANGED',
+        /"DCIM\/CLIP_0002\.MP4" is not deleted: it changed since it was sealed \(size 12 bytes at the seal, 11 now\)/,
+      ),
+    );
+    await assert.rejects(
+      client.deleteFile(volume, rel, { size: st.size, mtimeMs: st.mtimeMs + 1000 }),
+      refusedWith('FILE_CHANGED', /modified .* at the seal/),
+    );
+    await assert.rejects(
+      client.deleteFile(volume, '../wipe/DCIM/CLIP_0002.MP4', { size: st.size, mtimeMs: st.mtimeMs }),
+      refusedWith('UNSAFE_ENTRY', /is refused/),
+    );
+    await assert.rejects(
+      client.deleteFile(volume, 'DCIM', { size: st.size, mtimeMs: st.mtimeMs }),
+      refusedWith('UNSAFE_ENTRY', /not a regular file/),
+    );
+    assert.ok(await stat(path.join(volume.mountPoint, rel)), 'still there');
+    assert.equal(await mountMode(volume.mountPoint), 'ro');
+    await client.unmount(volume);
+  });
+
+  it('finishes a delete the agent abandoned mid-request, and leaves the volume read-only', async () => {
     const volume = await client.mount({ devNode: loop, fsType: 'ext4', name: 'crash' });
+    const file = path.join(volume.mountPoint, 'DCIM/CLIP_0002.MP4');
+    const st = await stat(file);
     const sock = connect(socketPath);
     await new Promise<void>((resolve) => sock.once('connect', () => resolve()));
-    const answer = new Promise<string>((resolve) => sock.once('data', (d) => resolve(d.toString())));
-    sock.write(`${JSON.stringify({ op: 'writable', mountPoint: volume.mountPoint })}\n`);
-    assert.match(await answer, /"ok":true/);
-    assert.equal(await mountMode(volume.mountPoint), 'rw');
-    sock.destroy(); // the agent died
+    const request = { op: 'delete', mountPoint: volume.mountPoint, relPath: 'DCIM/CLIP_0002.MP4' };
+    sock.write(`${JSON.stringify({ ...request, size: st.size, mtimeMs: st.mtimeMs })}\n`);
+    sock.destroy(); // the agent died right after asking
+    await until('the file is deleted', () =>
+      stat(file).then(
+        () => false,
+        () => true,
+      ),
+    );
+    // The unlink comes before the return to read-only: wait for the mount and then its disk.
     await until('the volume is read-only again', async () => (await mountMode(volume.mountPoint)) === 'ro');
+    await until(
+      'the disk is read-only again',
+      async () => (await readFile(`/sys/class/block/${path.basename(loop)}/ro`, 'utf8')).trim() === '1',
+    );
     await client.unmount(volume);
+    assert.equal(await findMount(MOUNTINFO, volume.mountPoint), undefined);
   });
 
   it('refuses disks its policy does not admit, foreign mount points and unsafe names', async () => {
@@ -160,9 +196,14 @@ describe('privileged mount helper over its socket (root)', () => {
     await refused(client.unmount(foreign), 'MOUNT_REFUSED', /not a mount point of the mount helper's folder/);
     const absent = { ...foreign, mountPoint: path.join(mountDir, 'never-mounted') };
     await refused(
-      client.withWritable(absent, async () => 1),
+      client.deleteFile(absent, 'DCIM/CLIP_0001.MP4', { size: 11, mtimeMs: 0 }),
       'MOUNT_NOT_FOUND',
       /nothing is mounted/,
+    );
+    await refused(
+      client.deleteFile(foreign, 'passwd', { size: 1, mtimeMs: 0 }),
+      'MOUNT_REFUSED',
+      /not a mount point of the mount helper's folder/,
     );
     assert.ok(!(await readFile(MOUNTINFO, 'utf8')).includes(`${mountDir}/x `));
   });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Logger } from 'pino';
 import { DEFAULT_DOCK_RULES, type DockRules } from '../../agent/dock/dock-rules.ts';
 import { type DockResult, DockSession } from '../../agent/dock/dock-session.ts';
-import { silentLogger } from '../../agent/ops/logger.ts';
+import { createRootLogger, silentLogger } from '../../agent/ops/logger.ts';
 import { DockError } from '../../drivers/contract/errors.ts';
 import type { RecorderIdentity } from '../../drivers/contract/ports.ts';
 import {
@@ -28,7 +29,7 @@ const IDENTITY: RecorderIdentity = {
 const HOUR = 3_600_000;
 
 /** One dock with the in-memory ledger and fakes: no SQLite, no workers, no files. */
-function world(rules: Partial<DockRules> = {}) {
+function world(rules: Partial<DockRules> = {}, logger: Logger = silentLogger()) {
   const t0 = Date.parse('2026-12-01T10:00:00Z');
   const clock = { ms: t0 };
   const now = () => new Date(clock.ms);
@@ -47,7 +48,7 @@ function world(rules: Partial<DockRules> = {}) {
     factory,
     probe,
     rules: { ...DEFAULT_DOCK_RULES, ...rules },
-    logger: silentLogger(),
+    logger,
     now,
     massStorageTimeoutMs: 1000,
     vaultHolds: async (sha256: string) => ingester.sealedFrom.has(sha256) && !lostFromVault.has(sha256),
@@ -89,16 +90,37 @@ describe('dock session (in-memory ledger)', () => {
     recorded(w, ['a.MP4', 'b.MP4']);
     const digests = new Map([...w.card.files.keys()].map((p) => [p, w.card.sha256(p)]));
     const intentAtUnlink: boolean[] = [];
-    w.card.onDelete = () => intentAtUnlink.push(w.ledger.pendingWipes(SERIAL).length === 1);
+    w.card.onDelete = (relPath) => {
+      // What a power cut at this instant would leave: the seal of this file and the intent.
+      const disk = w.ledger.durableState;
+      const sealed = [...disk.clips.values()].find((c) => c.sourcePath === relPath);
+      intentAtUnlink.push(sealed !== undefined && disk.intents.has(sealed.id));
+    };
     const result = await w.dock();
     assert.equal(result.outcome, 'complete');
     assert.equal(result.sealed, 2);
-    assert.deepEqual(intentAtUnlink, [true, true], 'the intent was durable when the file was unlinked');
+    assert.deepEqual(
+      intentAtUnlink,
+      [true, true],
+      'the seal and intent were durable when the file was unlinked',
+    );
     assert.equal(w.card.files.size, 0);
     assert.deepEqual(w.ledger.pendingWipes(SERIAL), [], 'every intent confirmed');
     const clips = [...w.ledger.written.clips.values()];
     assert.deepEqual(new Map(clips.map((c) => [c.sourcePath, c.sha256])), digests);
     assert.ok(clips.every((c) => w.ledger.isWiped(c.id)));
+  });
+
+  it('reports a session complete only once its seals would survive a power cut', async () => {
+    const w = world({ wipePolicy: 'never' });
+    w.ledger.registerRecorder(SERIAL);
+    recorded(w, ['a.MP4', 'b.MP4']);
+    const result = await w.dock();
+    assert.equal(result.outcome, 'complete');
+    w.ledger.powerCut();
+    const clips = [...w.ledger.written.clips.values()].map((c) => c.sourcePath).sort();
+    assert.deepEqual(clips, ['DCIM/a.MP4', 'DCIM/b.MP4']);
+    assert.ok(w.ledger.findSession(result.sessionId ?? '')?.finishedAt, 'the session end too');
   });
 
   it('seals a new recording that reuses a wiped file name and size (a reset clock)', async () => {
@@ -293,5 +315,88 @@ describe('dock session (in-memory ledger)', () => {
     assert.equal(result.sealed, 1);
     assert.equal(w.card.files.size, 1, 'kept on the recorder');
     assert.deepEqual(w.ledger.pendingWipes(SERIAL), [], 'not even an intent');
+  });
+
+  it('logs every refused wipe at warn with the file and the reason, and says why in the session steps', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createRootLogger({
+      destination: { write: (l: string) => lines.push(JSON.parse(l) as Record<string, unknown>) },
+      pretty: false,
+      journal: false,
+    });
+    const w = world({}, logger);
+    w.ledger.registerRecorder(SERIAL);
+    recorded(w, ['a.MP4', 'b.MP4']);
+    // What the shipped unit did before the helper deleted files itself: the agent's copy of the
+    // mount stayed read-only.
+    w.card.onDelete = (relPath) => {
+      throw Object.assign(
+        new Error(`EROFS: read-only file system, unlink '/run/recorder-dock/mnt/x/${relPath}'`),
+        {
+          code: 'EROFS',
+        },
+      );
+    };
+    const result = await w.dock();
+    assert.equal(result.outcome, 'complete', 'every file is sealed: custody is complete');
+    assert.equal(result.sealed, 2);
+    assert.equal(w.card.files.size, 2, 'both stay on the recorder');
+    assert.deepEqual(w.ledger.pendingWipes(SERIAL), [], 'each intent cancelled');
+    const refusals = lines.filter((l) => l.msg === 'wipe refused; the sealed file stays on the recorder');
+    assert.deepEqual(
+      refusals.map((l) => [l.level, l.relPath, l.code]),
+      [
+        [40, 'DCIM/a.MP4', 'EROFS'],
+        [40, 'DCIM/b.MP4', 'EROFS'],
+      ],
+    );
+    assert.ok(refusals.every((l) => /EROFS: read-only file system, unlink/.test(String(l.reason))));
+    const sessionId = result.sessionId as string;
+    const step = w.ledger.written.steps.find((x) => x.sessionId === sessionId && x.step === 'wipes-refused');
+    assert.match(
+      step?.detail ?? '',
+      /^2 sealed files not deleted from the recorder: DCIM\/a\.MP4: EROFS: read-only file system.*; DCIM\/b\.MP4: EROFS/,
+    );
+    assert.ok(
+      w.ledger.stepsOf(sessionId).indexOf('wipes-refused') < w.ledger.stepsOf(sessionId).indexOf('finished'),
+    );
+  });
+
+  it("keeps the intent when the delete's outcome is unknown, and the next dock settles it from the card", async () => {
+    const w = world();
+    w.ledger.registerRecorder(SERIAL);
+    recorded(w, ['a.MP4', 'b.MP4']);
+    // The helper's connection closed mid-request: it deleted a.MP4 before it died, not b.MP4.
+    w.card.onDelete = (relPath) => {
+      if (relPath === 'DCIM/a.MP4') w.card.files.delete(relPath);
+      throw new DockError(
+        'MOUNT_HELPER_UNAVAILABLE',
+        'the mount helper cannot be reached (the connection closed)',
+      );
+    };
+    const first = await w.dock();
+    assert.equal(first.outcome, 'complete');
+    assert.equal(first.sealed, 2);
+    assert.deepEqual(
+      w.ledger
+        .pendingWipes(SERIAL)
+        .map((i) => i.sourcePath)
+        .sort(),
+      ['DCIM/a.MP4', 'DCIM/b.MP4'],
+      'neither intent is cancelled on a guess',
+    );
+    const step = w.ledger.written.steps.find(
+      (x) => x.sessionId === first.sessionId && x.step === 'wipes-refused',
+    );
+    assert.match(step?.detail ?? '', /^2 sealed files not deleted.*the next dock checks whether it is gone/);
+    w.card.onDelete = () => {};
+    w.clock.ms += HOUR;
+    const second = await w.dock();
+    assert.equal(second.outcome, 'complete');
+    assert.equal(second.sealed, 0, 'nothing sealed twice');
+    assert.deepEqual(w.ledger.pendingWipes(SERIAL), []);
+    assert.deepEqual(w.card.deleted, ['DCIM/b.MP4'], 'b.MP4, still there, is proven and deleted now');
+    assert.equal(w.card.files.size, 0);
+    assert.ok([...w.ledger.written.clips.values()].every((c) => w.ledger.isWiped(c.id)));
   });
 });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { silentLogger } from '../../agent/ops/logger.ts';
-import { MountError } from '../../drivers/errors.ts';
+import type { MountedVolume } from '../../drivers/contract/ports.ts';
+import { FileChangedError, MountError, UnsafeEntryError } from '../../drivers/errors.ts';
 import { blockFamily } from '../../drivers/mass-storage/block-readonly.ts';
 import { LinuxVolumeMounter } from '../../drivers/mass-storage/linux-mounter.ts';
 import { parseMountInfo } from '../../drivers/mass-storage/mountinfo.ts';
@@ -20,6 +21,8 @@ class FakeKernel {
   stripNoexec = false;
   stickyRo = false;
   busy = false;
+  /** Runs when a mount is remounted read-write (a test changes a file there). */
+  onRemountRw: (() => Promise<void>) | null = null;
 
   constructor(readonly root: string) {}
 
@@ -81,6 +84,7 @@ class FakeKernel {
       const m = this.mounts.find((x) => x.point === args.at(-1));
       if (m) m.opts = opts.slice(1);
       await this.sync();
+      if (opts[1] === 'rw') await this.onRemountRw?.();
       return { code: 0 };
     }
     if (this.refuseNosymfollow && opts.includes('nosymfollow'))
@@ -213,33 +217,123 @@ describe('linux volume mounter (fake spawner and sysfs)', () => {
     });
   });
 
-  it('remounts read-write for one step only, and back to read-only even when the step fails', async () => {
-    const vol = await mounter.mount({ devNode: path.join(kernel.dev, 'sdb1'), fsType: 'vfat', name: 'a' });
+  /** Mount sdb1 as `name` and put a file on it; returns the volume, the file and what the seal saw. */
+  async function mountWithFile(name: string, relPath = 'DCIM/A.MP4', bytes = 'sealed bytes') {
+    const vol = await mounter.mount({ devNode: path.join(kernel.dev, 'sdb1'), fsType: 'vfat', name });
+    const abs = path.join(vol.mountPoint, relPath);
+    await mkdir(path.dirname(abs), { recursive: true });
+    await writeFile(abs, bytes);
+    const st = await stat(abs);
+    return { vol, abs, relPath, expect: { size: st.size, mtimeMs: st.mtimeMs } };
+  }
+
+  const finalMode = async (vol: MountedVolume) =>
+    parseMountInfo(await readFile(kernel.mountinfo, 'utf8'))
+      .find((m) => m.mountPoint === vol.mountPoint)
+      ?.options.find((o) => o === 'ro' || o === 'rw');
+
+  it('deletes one unchanged file with the volume writable for that unlink only, then read-only again', async () => {
+    const { vol, abs, relPath, expect } = await mountWithFile('a');
     const before = spawner.calls.length;
-    let sawRw = false;
-    await mounter.withWritable(vol, async () => {
-      sawRw = parseMountInfo(await readFile(kernel.mountinfo, 'utf8')).some((m) => m.options.includes('rw'));
-    });
-    assert.equal(sawRw, true);
-    await assert.rejects(
-      mounter.withWritable(vol, async () => {
-        throw new Error('step failed');
-      }),
-      /step failed/,
-    );
-    const steps = argv().slice(before);
-    assert.deepEqual(steps.slice(0, 5), [
+    let modeAtUnlink: string | undefined;
+    kernel.onRemountRw = async () => {
+      modeAtUnlink = await finalMode(vol);
+    };
+    await mounter.deleteFile(vol, relPath, expect);
+    assert.equal(modeAtUnlink, 'rw');
+    await assert.rejects(stat(abs), /ENOENT/);
+    assert.deepEqual(argv().slice(before), [
       'blockdev --setrw /dev/sdb',
       'blockdev --setrw /dev/sdb1',
       'blockdev --setrw /dev/sdb2',
       'mount -o remount,rw,nosuid,nodev,noexec,nosymfollow /mnt/a',
       'mount -o remount,ro,nosuid,nodev,noexec,nosymfollow /mnt/a',
+      'blockdev --setro /dev/sdb',
+      'blockdev --setro /dev/sdb1',
+      'blockdev --setro /dev/sdb2',
     ]);
-    const final = parseMountInfo(await readFile(kernel.mountinfo, 'utf8')).find((m) =>
-      m.mountPoint.endsWith('/mnt/a'),
+    assert.equal(await finalMode(vol), 'ro');
+    for (const n of ['sdb', 'sdb1', 'sdb2'])
+      assert.equal((await readFile(path.join(kernel.sys, n, 'ro'), 'utf8')).trim(), '1');
+  });
+
+  it('refuses a changed, linked or missing file before anything becomes writable, naming the file', async () => {
+    const { vol, abs, relPath, expect } = await mountWithFile('a');
+    await symlink(abs, path.join(vol.mountPoint, 'DCIM/LINK.MP4'));
+    const before = spawner.calls.length;
+    await assert.rejects(mounter.deleteFile(vol, relPath, { ...expect, size: expect.size - 1 }), (err) => {
+      assert.ok(err instanceof FileChangedError);
+      assert.match(
+        err.message,
+        /"DCIM\/A\.MP4" is not deleted: it changed since it was sealed \(size 11 bytes at the seal, 12 now\)/,
+      );
+      assert.match(err.message, /the next dock copies and seals it again/);
+      return true;
+    });
+    await assert.rejects(
+      mounter.deleteFile(vol, relPath, { ...expect, mtimeMs: expect.mtimeMs - 2000 }),
+      /modified .* at the seal, .* now/,
     );
-    assert.ok(final?.options.includes('ro'));
-    assert.equal((await readFile(path.join(kernel.sys, 'sdb1', 'ro'), 'utf8')).trim(), '1');
+    await assert.rejects(mounter.deleteFile(vol, 'DCIM/LINK.MP4', expect), UnsafeEntryError);
+    await assert.rejects(mounter.deleteFile(vol, '../a/DCIM/A.MP4', expect), UnsafeEntryError);
+    await assert.rejects(mounter.deleteFile(vol, 'DCIM/GONE.MP4', expect), /not found on the volume/);
+    assert.equal(spawner.calls.length, before, 'nothing was made writable');
+    assert.ok(await stat(abs));
+  });
+
+  it('checks the file again once writable, and returns to read-only when the delete fails', async () => {
+    const { vol, abs, relPath, expect } = await mountWithFile('a');
+    kernel.onRemountRw = () => appendFile(abs, '!'); // the card changed between the two looks
+    const before = spawner.calls.length;
+    await assert.rejects(mounter.deleteFile(vol, relPath, expect), FileChangedError);
+    assert.ok(await stat(abs), 'the changed file is kept');
+    assert.deepEqual(argv().slice(before).slice(-4), [
+      'mount -o remount,ro,nosuid,nodev,noexec,nosymfollow /mnt/a',
+      'blockdev --setro /dev/sdb',
+      'blockdev --setro /dev/sdb1',
+      'blockdev --setro /dev/sdb2',
+    ]);
+    assert.equal(await finalMode(vol), 'ro');
+  });
+
+  it('deletes one file at a time per mount point', async () => {
+    const one = await mountWithFile('a', 'DCIM/ONE.MP4');
+    const two = await mountWithFile('a', 'DCIM/TWO.MP4');
+    const before = spawner.calls.length;
+    await Promise.all([
+      mounter.deleteFile(one.vol, one.relPath, one.expect),
+      mounter.deleteFile(two.vol, two.relPath, two.expect),
+    ]);
+    const remounts = argv()
+      .slice(before)
+      .filter((l) => l.startsWith('mount -o remount'))
+      .map((l) => l.split(',')[1]);
+    assert.deepEqual(remounts, ['rw', 'ro', 'rw', 'ro']);
+    await assert.rejects(stat(one.abs), /ENOENT/);
+    await assert.rejects(stat(two.abs), /ENOENT/);
+  });
+
+  it('unmounts after a delete running on the same mount point, never under it', async () => {
+    const { vol, abs, relPath, expect } = await mountWithFile('a');
+    let unmounted: Promise<void> | null = null;
+    kernel.onRemountRw = async () => {
+      unmounted = mounter.unmount(vol); // the agent released the volume mid-delete
+    };
+    const before = spawner.calls.length;
+    await mounter.deleteFile(vol, relPath, expect);
+    await unmounted;
+    assert.deepEqual(
+      argv()
+        .slice(before)
+        .filter((l) => /^(u?mount|blockdev --setro \/dev\/sdb$)/.test(l)),
+      [
+        'mount -o remount,rw,nosuid,nodev,noexec,nosymfollow /mnt/a',
+        'mount -o remount,ro,nosuid,nodev,noexec,nosymfollow /mnt/a',
+        'blockdev --setro /dev/sdb',
+        'umount /mnt/a',
+      ],
+    );
+    await assert.rejects(stat(abs), /ENOENT/);
   });
 
   it('detaches mounts left under the mount directory by an earlier run', async () => {

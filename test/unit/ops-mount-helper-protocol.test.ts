@@ -29,11 +29,51 @@ describe('mount helper protocol', () => {
       'unmount',
     );
     assert.deepEqual(
-      parseRequest('{"op":"writable","mountPoint":"/run/recorder-dock/mnt/x"}').op,
-      'writable',
+      parseRequest(
+        '{"op":"delete","mountPoint":"/run/recorder-dock/mnt/x","relPath":"DCIM/录像 1.MP4","size":0,"mtimeMs":1764892800123.25}',
+      ),
+      {
+        op: 'delete',
+        mountPoint: '/run/recorder-dock/mnt/x',
+        relPath: 'DCIM/录像 1.MP4',
+        size: 0,
+        mtimeMs: 1764892800123.25,
+      },
     );
-    assert.deepEqual(parseRequest('{"op":"release"}'), { op: 'release' });
     assert.deepEqual(parseRequest('{"op":"cleanup"}'), { op: 'cleanup' });
+  });
+
+  it('has no way to ask for a writable volume: only a delete of one file the seal describes', () => {
+    for (const op of ['writable', 'release', 'remount', 'write'])
+      assert.throws(
+        () => parseRequest(JSON.stringify({ op, mountPoint: '/run/recorder-dock/mnt/x' })),
+        /unknown op/,
+      );
+    const del = { op: 'delete', mountPoint: '/m/x', relPath: 'DCIM/A.MP4', size: 10, mtimeMs: 5 };
+    for (const [change, reason] of [
+      [{ size: undefined }, /delete needs/],
+      [{ mtimeMs: undefined }, /delete needs/],
+      [{ relPath: '' }, /delete needs/],
+      [{ relPath: 7 }, /delete needs/],
+      [{ size: -1 }, /delete needs/],
+      [{ size: 1.5 }, /delete needs/],
+      [{ size: '10' }, /delete needs/],
+      [{ size: 2 ** 53 }, /delete needs/],
+      [{ mtimeMs: null }, /delete needs/],
+      [{ mtimeMs: '5' }, /delete needs/],
+      [{ mountPoint: undefined }, /delete needs/],
+      [{ recursive: true }, /unexpected field recursive/],
+      [{ writable: true }, /unexpected field writable/],
+    ] as const)
+      assert.throws(
+        () => parseRequest(JSON.stringify({ ...del, ...change })),
+        reason,
+        JSON.stringify(change),
+      );
+    assert.throws(
+      () => parseRequest('{"op":"delete","mountPoint":"/m/x","relPath":"a","size":1,"mtimeMs":1e999}'),
+      /delete needs/,
+    );
   });
 
   it('refuses unknown operations, missing fields and smuggled options', () => {
@@ -56,8 +96,8 @@ describe('mount helper protocol', () => {
     const lines: (string | null)[] = [];
     const reader = new LineReader((l) => lines.push(l));
     reader.push('{"op":"pi');
-    reader.push('ng"}\n\n{"op":"release"}\n');
-    assert.deepEqual(lines, ['{"op":"ping"}', '{"op":"release"}']);
+    reader.push('ng"}\n\n{"op":"cleanup"}\n');
+    assert.deepEqual(lines, ['{"op":"ping"}', '{"op":"cleanup"}']);
     reader.push('x'.repeat(MAX_LINE_BYTES + 1));
     assert.equal(lines.at(-1), null);
   });

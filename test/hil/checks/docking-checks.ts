@@ -1,6 +1,8 @@
+import { shq } from '../guest-shell.ts';
 import { expect, type HilCheck } from '../hil-check.ts';
+import type { Evidence, HilContext } from '../hil-context.ts';
 import { SERIALS } from '../hil-recorders.ts';
-import { fatFilesLeft } from '../stick-images.ts';
+import { fatFilesLeft, type Stick } from '../stick-images.ts';
 import { dockAndFinish, expectSealedAsHost, STAGING, waitCopying } from './dock-steps.ts';
 
 /** The disk recorders the held check docks first (each is unknown at its first dock). */
@@ -40,10 +42,44 @@ export const heldCheck: HilCheck = {
   },
 };
 
+/** The card's files whose names `listed` (mtools' long names) still hold. */
+function stillListed(card: Stick, listed: readonly string[]): string[] {
+  return card.files
+    .filter((f) => listed.some((l) => l.endsWith(f.name.split('/').at(-1) ?? '')))
+    .map((f) => f.name);
+}
+
+/**
+ * The wipe as the shipped units do it: the mount helper deleted each file itself ("recorder file
+ * deleted for the agent"), no wipe was refused, and none of the card's files is left on it.
+ */
+async function expectWipedByHelper(ctx: HilContext, ev: Evidence, card: Stick, cursor: string) {
+  const journal = await ctx.guest.sh(
+    `journalctl -q -o cat -u recorder-dock.service -u recorder-dock-mountd.service --after-cursor=${shq(cursor)}`,
+  );
+  const lines = journal.split('\n');
+  const deleted = lines.filter((l) => l.includes('"msg":"recorder file deleted for the agent"'));
+  const refused = lines.filter((l) => /"msg":"(wipe refused|mount helper refused a request)/.test(l));
+  await ev.write('wipes-in-journal.txt', `${[...deleted, ...refused].join('\n')}\n`);
+  expect(refused.length === 0, `wipes refused: ${refused.join(' | ')}`);
+  for (const f of card.files) {
+    const base = f.name.split('/').at(-1) ?? f.name;
+    expect(
+      deleted.some((l) => l.includes(`${base}"`)),
+      `the mount helper did not delete ${f.name} (see wipes-in-journal.txt)`,
+    );
+  }
+  await ctx.plugs.unplug('fat');
+  const left = await fatFilesLeft(card);
+  await ev.write('files-left-on-card.txt', `${left.join('\n')}\n`);
+  const kept = stillListed(card, left);
+  expect(kept.length === 0, `still on the card after their seal: ${kept.join(', ')}`);
+}
+
 /**
  * A FAT32 card with the office's wipe policy (after-seal): every digest the host's, each file
- * wiped from the card after its seal, the session complete. Run last among the dockings: it
- * turns the policy on.
+ * wiped from the card after its seal by the mount helper, the session complete. Run last among
+ * the dockings: it turns the policy on.
  */
 export const fatIngestCheck: HilCheck = {
   name: "FAT32 recorder: every digest equals the host's sha256sum, and each file is wiped from the card after its seal",
@@ -56,16 +92,20 @@ export const fatIngestCheck: HilCheck = {
       240_000,
     );
     const card = ctx.cards.fat;
+    // Every file is on the card before the dock (so the check after it cannot pass on names that
+    // never matched).
+    const before = stillListed(card, await fatFilesLeft(card));
+    expect(
+      before.length === card.files.length,
+      `the card lists ${before.length} of ${card.files.length} files`,
+    );
+    const cursor = await ctx.guest.cursor();
     const r = await dockAndFinish(ctx, 'fat', card);
     await ev.write('finished.txt', `${r.finished}\n`);
     ctx.figures.plugToMountedSeconds = r.mountedSeconds;
     expect(/"detail":"complete"/.test(r.finished), `the session did not complete: ${r.finished}`);
     await expectSealedAsHost(ctx, ev, card);
-    await ctx.plugs.unplug('fat');
-    const left = await fatFilesLeft(card);
-    await ev.write('files-left-on-card.txt', `${left.join('\n')}\n`);
-    const kept = card.files.filter((f) => left.some((l) => l.endsWith(f.name.split('/').at(-1) ?? '')));
-    expect(kept.length === 0, `still on the card after their seal: ${kept.map((f) => f.name).join(', ')}`);
+    await expectWipedByHelper(ctx, ev, card, cursor);
   },
 };
 
