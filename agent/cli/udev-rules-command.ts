@@ -1,8 +1,6 @@
-import type { FingerprintEntry } from '../../drivers/contract/fingerprints.ts';
-import { builtinFingerprints } from '../../drivers/fingerprint-table.ts';
 import { formatConfigError, isConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/config-loader.ts';
-import { udevRulesText } from '../ops/udev-rules.ts';
+import { builtinEntries, udevRulesText } from '../ops/udev-rules.ts';
 import { namedConfigFile, parseCommandLine, UsageError } from './cli-options.ts';
 import { type CliCommand, ExitCode } from './command.ts';
 
@@ -15,11 +13,6 @@ models in the config file's drivers.fingerprints section. Install those with:
   dockctl udev-rules --site > /etc/udev/rules.d/71-recorder-dock-site.rules
   udevadm control --reload && udevadm trigger --subsystem-match=usb
 `;
-
-/** The built-in table's entries (drivers/fingerprints.json). */
-export function builtinEntries(): readonly FingerprintEntry[] {
-  return builtinFingerprints().models;
-}
 
 /** `dockctl udev-rules`: udev rules generated from the fingerprint table. */
 export const udevRulesCommand: CliCommand = {

@@ -16,7 +16,7 @@ import { admitRecorder } from './admission.ts';
 import { dockAlerts } from './dock-alerts.ts';
 import type { DockRules } from './dock-rules.ts';
 import type { MediaProbe } from './media-probe.ts';
-import { type DockIngester, type IngestSummary, SessionIngest } from './session-ingest.ts';
+import { cutsDockingShort, type DockIngester, type IngestSummary, SessionIngest } from './session-ingest.ts';
 import type { SessionStep } from './session-steps.ts';
 import { StagedLeftovers } from './staged-leftovers.ts';
 
@@ -115,9 +115,10 @@ export class DockSession {
       const admission = admitRecorder(this.deps.ledger, identity, this.device);
       if (!admission.ok) return this.hold(identity, admission.reason);
       return await this.dock(control, identity, opened);
-    } catch (err) {
+    } catch (thrown) {
+      const err = thrown instanceof IngestCutShort ? thrown.summary.cause : thrown;
       gone = await this.endedByDeparture(err);
-      return this.abandon(err, gone);
+      return await this.abandon(err, gone, thrown instanceof IngestCutShort ? thrown.summary : null);
     } finally {
       unwatch();
       for (const face of opened.reverse()) await face.release({ deviceGone: gone }).catch(() => {});
@@ -154,6 +155,7 @@ export class DockSession {
     if (control.enterMassStorage) volume = await this.switchToMassStorage(control, opened);
     this.mark('mounted');
     const outcome = await this.ingest(volume as RecorderVolume, identity.serial, clock?.skewMs ?? null);
+    if (outcome.cause) throw new IngestCutShort({ ...outcome, cause: outcome.cause }); // no end readings
     const endStorage = await this.readEndStorage(volume as RecorderVolume, storage);
     this.checkReadiness(identity.serial, batteryPct, endStorage?.freeBytes ?? null);
     ledger.finishSession(session.id, {
@@ -303,7 +305,7 @@ export class DockSession {
    * proof: the watcher is given a moment to report the departure that a yank causes.
    */
   private async endedByDeparture(err: unknown): Promise<boolean> {
-    if (isDeviceGone(err) || (err as DockError).code === 'POOL_CLOSED') return true;
+    if (cutsDockingShort(err)) return true;
     return this.departedWithin(this.deps.departureGraceMs ?? 1500);
   }
 
@@ -341,7 +343,7 @@ export class DockSession {
     };
   }
 
-  private abandon(err: unknown, gone: boolean): DockResult {
+  private async abandon(err: unknown, gone: boolean, summary: IngestSummary | null): Promise<DockResult> {
     const outcome: SessionOutcome = gone ? 'interrupted' : 'failed';
     if ((err as DockError).code === 'DEVICE_PERMISSION') this.alertPermission(err as Error);
     this.log.warn(
@@ -351,15 +353,18 @@ export class DockSession {
     if (this.sessionId && !this.deps.ledger.findSession(this.sessionId)?.finishedAt) {
       this.mark('ended-early', `${this.step}: ${(err as Error).message}`);
       this.deps.ledger.finishSession(this.sessionId, { outcome });
+      await this.deps.ledger.durable(); // what was sealed before it ended is on disk before anyone is told
     }
-    const nothing = { skipped: 0, failed: 0, batteryPct: null, freeBytes: null };
     return {
       serial: this.serial,
       sessionId: this.sessionId,
       outcome,
       officerNo: null,
-      sealed: this.tally.filesDone,
-      ...nothing,
+      sealed: summary?.sealed ?? this.tally.filesDone,
+      skipped: summary?.skipped ?? 0,
+      failed: summary?.failed ?? 0,
+      batteryPct: null,
+      freeBytes: null,
     };
   }
 
@@ -367,6 +372,13 @@ export class DockSession {
     this.step = step;
     if (this.sessionId) this.deps.ledger.step(this.sessionId, step, detail);
     this.log.info({ serial: this.serial, step, detail }, 'dock step');
+  }
+}
+
+/** The ingest phase was cut short (its summary says why): the docking ends early. */
+class IngestCutShort extends Error {
+  constructor(readonly summary: IngestSummary & { readonly cause: Error }) {
+    super(summary.cause.message);
   }
 }
 

@@ -43,6 +43,8 @@ export interface IngestSummary {
   readonly sealed: number;
   readonly skipped: number;
   readonly failed: number;
+  /** Why an `interrupted` phase was cut short: the recorder left, or the dock is stopping. */
+  readonly cause?: Error;
 }
 
 /** One docking's context as the ingest phase sees it. */
@@ -69,6 +71,14 @@ export function refusedWipesDetail(refused: readonly RefusedWipe[]): string {
 }
 
 /**
+ * Whether an error ends the whole docking rather than one file: the recorder is gone (ENODEV …,
+ * or the watcher saw it leave), or the dock's worker pool shut down (the service is stopping).
+ */
+export function cutsDockingShort(err: unknown): boolean {
+  return isDeviceGone(err) || (err as { code?: unknown }).code === 'POOL_CLOSED';
+}
+
+/**
  * The ingest phase of one docking: list the card, settle wipes a crash left half done, decide
  * each file by its content (file-plan.ts), copy and seal the rest oldest first, and wipe by
  * policy only what is proven sealed. A bad sector fails its file only (counted, alerted, never
@@ -82,8 +92,11 @@ export class SessionIngest {
   private sealed = 0;
   private failed = 0;
   private readFailures: { entry: FootageEntry; error: SourceReadError }[] = [];
-  /** A read or a wipe found the device gone (ENODEV …), whether or not the watcher said so yet. */
-  private deviceGone = false;
+  /**
+   * Set when a read or a wipe found the device gone (ENODEV …), whether or not the watcher said
+   * so yet, or the dock's worker pool shut down under the copies (the service is stopping).
+   */
+  private cutShort: Error | null = null;
   private stopCopies: AbortController | null = null;
 
   constructor(
@@ -118,8 +131,8 @@ export class SessionIngest {
     await this.countReadFailures(ctx);
     const refused = this.wipes.refused;
     if (refused.length > 0) ctx.mark('wipes-refused', refusedWipesDetail(refused));
-    if (this.deviceGone || ctx.departed())
-      return { outcome: 'interrupted', sealed: this.sealed, skipped, failed: this.failed };
+    const cause = ctx.departed() ? (ctx.signal.reason as Error) : this.cutShort;
+    if (cause) return { outcome: 'interrupted', sealed: this.sealed, skipped, failed: this.failed, cause };
     const outcome: SessionOutcome = this.failed === 0 ? 'complete' : 'partial';
     return { outcome, sealed: this.sealed, skipped, failed: this.failed };
   }
@@ -136,18 +149,22 @@ export class SessionIngest {
           serial: ctx.serial,
           maxReadAttempts: this.deps.rules.maxReadAttempts,
           mayWipe: (clip) => this.wipes.mayWipe(clip),
-          headDigest: (e) => this.headDigest(volume, e),
+          headDigest: (e) => this.headDigest(volume, e, ctx.signal),
         }),
       );
     }
     return plans;
   }
 
-  private async headDigest(volume: RecorderVolume, entry: FootageEntry): Promise<string | null> {
+  private async headDigest(
+    volume: RecorderVolume,
+    entry: FootageEntry,
+    signal: AbortSignal,
+  ): Promise<string | null> {
     try {
-      return await this.deps.ingester.headDigest(await volume.openFile(entry.relPath));
+      return await this.deps.ingester.headDigest(await volume.openFile(entry.relPath), signal);
     } catch (err) {
-      if (isDeviceGone(err)) throw err;
+      if (isDeviceGone(err) || signal.aborted) throw err;
       return null; // cannot prove it is the sealed file: it is copied again
     }
   }
@@ -217,8 +234,8 @@ export class SessionIngest {
     this.failed++;
     const code = (error as { code?: string }).code;
     this.log.warn({ relPath: entry.relPath, code, err: error.message }, 'file not sealed');
-    if (isDeviceGone(error)) {
-      this.deviceGone = true;
+    if (cutsDockingShort(error)) {
+      this.cutShort ??= error;
       this.stopCopies?.abort(error); // the files after it cannot be read either
       return;
     }

@@ -1,7 +1,6 @@
 import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { builtinEntries } from '../cli/udev-rules-command.ts';
-import { BUILTIN_RULES_FILE, modelsInRules, SITE_RULES_FILE } from '../ops/udev-rules.ts';
+import { BUILTIN_RULES_FILE, builtinEntries, modelsInRules, SITE_RULES_FILE } from '../ops/udev-rules.ts';
 import { type DoctorCheck, fail, pass, warn } from './doctor-check.ts';
 
 const exists = (p: string) =>

@@ -28,6 +28,20 @@ export class DestinationPermissionError extends DockError {
   }
 }
 
+/**
+ * An earlier copy of the same file is still waiting on a read of its recorder (one that left while
+ * it was read): a second copy into the same part is not started. Nothing is lost; the file stays
+ * on the recorder for a later dock.
+ */
+export class CopyStillRunningError extends DockError {
+  constructor(what: string) {
+    super(
+      'COPY_STILL_RUNNING',
+      `an earlier copy of ${what} is still waiting for its recorder to answer: the file is left on the recorder; dock it again later or restart the service`,
+    );
+  }
+}
+
 /** The copy read back from disk does not hash to the digest taken while copying. */
 export class ChecksumMismatchError extends DockError {
   readonly expected: string;

@@ -6,7 +6,13 @@ import type { SourceSpec } from '../../drivers/contract/source.ts';
 import { DockError, errnoCode } from '../errors.ts';
 import { mkdirDurable, publishNoReplace } from '../fs/durable-write.ts';
 import { failpoint } from '../ops/failpoints.ts';
-import { ChecksumMismatchError, DestinationFullError, DestinationPermissionError } from './errors.ts';
+import { abortReason, unlessAborted } from './abortable.ts';
+import {
+  ChecksumMismatchError,
+  CopyStillRunningError,
+  DestinationFullError,
+  DestinationPermissionError,
+} from './errors.ts';
 import { type IngestProgress, ProgressMeter } from './progress.ts';
 import { type PrefixDigest, type ResumeState, writeResumeState } from './resume-state.ts';
 import { DEFAULT_SEAL_TUNING, HEAD_DIGEST_BYTES, type SealOutcome, type SealTuning } from './seal-pass.ts';
@@ -83,6 +89,8 @@ type ProgressListener = (progress: IngestProgress) => void;
  */
 export class Ingester {
   private readonly listeners = new Set<ProgressListener>();
+  /** Staged parts a seal pass is writing, including passes left behind on a read that hangs. */
+  private readonly copying = new Set<string>();
   private readonly now: () => Date;
   private readonly tuning: SealTuning;
 
@@ -101,8 +109,11 @@ export class Ingester {
    * SHA-256 of a recorder file's first bytes (as IngestResult.headSha256), read in a worker: the
    * cheap first check of whether a listed file is one already sealed.
    */
-  headDigest(source: SourceSpec): Promise<string> {
-    return this.deps.pool.run<string>({ kind: 'head', source, bytes: HEAD_DIGEST_BYTES });
+  headDigest(source: SourceSpec, signal?: AbortSignal): Promise<string> {
+    return unlessAborted(
+      this.deps.pool.run<string>({ kind: 'head', source, bytes: HEAD_DIGEST_BYTES }),
+      signal,
+    );
   }
 
   /** Ingest one file completely (seal, verify, publish). */
@@ -117,7 +128,9 @@ export class Ingester {
   /**
    * Ingest files one after another from one source device, verifying each while the next copies.
    * After the device is gone (SourceGoneError), or once `signal` is aborted, the remaining files
-   * are reported with that error (the signal's reason) without being attempted. A read error on
+   * are reported with that error (the signal's reason) without being attempted; a copy reading
+   * when `signal` aborts is not waited for (a read of a vanished recorder may never return) and
+   * fails with the signal's reason, its part kept for the next dock. A read error on
    * one file (SourceReadError) fails that file only. `onSettled` runs for each file in request
    * order as soon as that file is settled (the dock records the seal there); an error it throws
    * marks that file failed. A file's resume state, which names its published copy, is removed only
@@ -146,8 +159,8 @@ export class Ingester {
         continue;
       }
       try {
-        const concrete = await opened(request);
-        const sealed = await this.seal(concrete);
+        const concrete = await unlessAborted(opened(request), options.signal);
+        const sealed = await unlessAborted(this.seal(concrete), options.signal);
         report(settle(request, this.verifyAndPublish(concrete, sealed)));
       } catch (err) {
         if (err instanceof SourceGoneError) gone = err;
@@ -182,6 +195,20 @@ export class Ingester {
     request: IngestRequest,
   ): Promise<SealOutcome & { stagedPath: string; statePath: string }> {
     const { stagedPath, statePath } = this.deps.layout.stagingFor(request.resumeKey);
+    if (this.copying.has(stagedPath)) throw new CopyStillRunningError(request.source.path);
+    this.copying.add(stagedPath);
+    try {
+      return await this.sealInto(request, stagedPath, statePath);
+    } finally {
+      this.copying.delete(stagedPath);
+    }
+  }
+
+  private async sealInto(
+    request: IngestRequest,
+    stagedPath: string,
+    statePath: string,
+  ): Promise<SealOutcome & { stagedPath: string; statePath: string }> {
     const job = {
       source: request.source,
       resumeKey: request.resumeKey,
@@ -343,12 +370,6 @@ function publishedState(
       sealedAt: sealedAt.toISOString(),
     },
   };
-}
-
-function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error
-    ? signal.reason
-    : new DockError('INGEST_STOPPED', 'the copy was stopped before this file');
 }
 
 /** The request with its source opened (a plain request is returned as it is). */

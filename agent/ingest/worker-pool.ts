@@ -76,8 +76,7 @@ export class IngestWorkerPool implements IngestTaskRunner {
 
   /** Run one request in a worker; resolves with the worker's result or rejects with a typed error. */
   run<T>(request: Request, onProgress: Progress = () => {}): Promise<T> {
-    if (this.closed)
-      return Promise.reject(new DockError('POOL_CLOSED', 'the ingest worker pool is shut down'));
+    if (this.closed) return Promise.reject(closedError());
     return new Promise<T>((resolve, reject) => {
       const task: Task = {
         id: this.nextId++,
@@ -96,12 +95,13 @@ export class IngestWorkerPool implements IngestTaskRunner {
     return this.queue.length + this.running();
   }
 
-  /** Stop every worker. Running tasks are rejected. */
+  /** Stop every worker. Waiting and running tasks are rejected with POOL_CLOSED. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const task of this.queue.splice(0))
-      task.reject(new DockError('POOL_CLOSED', 'the ingest worker pool is shut down'));
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    for (const task of this.queue.splice(0)) task.reject(closedError());
+    const slots = [...this.slots];
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+    for (const slot of slots) this.onWorkerDeath(slot, new Error('the pool was shut down'));
     this.slots.length = 0;
   }
 
@@ -161,16 +161,26 @@ export class IngestWorkerPool implements IngestTaskRunner {
     this.slots.splice(index, 1);
     for (const task of slot.tasks.values()) {
       task.reject(
-        new DockError(
-          'WORKER_DIED',
-          `an ingest worker stopped unexpectedly (${err.message}); the file will be retried on the next dock`,
-          { cause: err },
-        ),
+        this.closed
+          ? closedError()
+          : new DockError(
+              'WORKER_DIED',
+              `an ingest worker stopped unexpectedly (${err.message}); the file will be retried on the next dock`,
+              { cause: err },
+            ),
       );
     }
     slot.tasks.clear();
     if (!this.closed) this.dispatch();
   }
+}
+
+/** What a task of a pool that was shut down fails with (the service is stopping). */
+function closedError(): DockError {
+  return new DockError(
+    'POOL_CLOSED',
+    'the ingest worker pool is shut down (the service is stopping); the file is copied on the next dock',
+  );
 }
 
 /** The request with its buffers cut to `bytes` when the pool is crowded (never enlarged). */

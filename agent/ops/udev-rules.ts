@@ -1,4 +1,5 @@
 import type { FingerprintEntry } from '../../drivers/contract/fingerprints.ts';
+import { builtinFingerprints } from '../../drivers/fingerprint-table.ts';
 
 /** The service's user and group (systemd/recorder-dock.sysusers). */
 export const SERVICE_GROUP = 'recorder-dock';
@@ -123,4 +124,9 @@ export function udevRulesText(entries: readonly FingerprintEntry[], title: strin
 /** Model ids a rules text covers (from its RECORDER_DOCK_MODEL assignments). */
 export function modelsInRules(text: string): Set<string> {
   return new Set([...text.matchAll(/ENV\{RECORDER_DOCK_MODEL\}="([^"]+)"/g)].map((m) => m[1] as string));
+}
+
+/** The built-in fingerprint table's models (what the package's own rules file covers). */
+export function builtinEntries(): readonly FingerprintEntry[] {
+  return builtinFingerprints().models;
 }

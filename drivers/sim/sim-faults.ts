@@ -6,6 +6,8 @@ interface Fault {
   readonly failAtByte: number;
   readonly errorCode: string;
   readonly vanish: boolean;
+  /** The read stops answering at `failAtByte` instead of failing. */
+  readonly stall?: boolean;
 }
 
 /**
@@ -31,6 +33,11 @@ export class FaultPlan {
     this.faults.set(relPath, { failAtByte: atByte, errorCode: 'ENODEV', vanish: true });
   }
 
+  /** The recorder stops answering while `relPath` is read: the read at `atByte` never returns. */
+  stall(relPath: string, atByte: number): void {
+    this.faults.set(relPath, { failAtByte: atByte, errorCode: 'EIO', vanish: false, stall: true });
+  }
+
   /**
    * The spec for a file; a vanishing fault calls `onVanish` on the next turn of the loop, and is
    * used up: the recorder that comes back on the next dock is whole again.
@@ -38,6 +45,10 @@ export class FaultPlan {
   sourceFor(absPath: string, relPath: string, onVanish: () => void): SourceSpec {
     const fault = this.faults.get(relPath);
     if (!fault) return simSourceSpec(absPath, null, null, this.link);
+    if (fault.stall) {
+      this.faults.delete(relPath); // used up: the recorder docked again answers
+      return simSourceSpec(absPath, null, null, this.link, { atByte: fault.failAtByte });
+    }
     if (fault.vanish) {
       this.faults.delete(relPath);
       setImmediate(onVanish);

@@ -200,6 +200,11 @@ export class SimRecorder {
     this.faults.vanish(relPath, atByte);
   }
 
+  /** The recorder stops answering while `relPath` is read: the read reaching `atByte` never returns. */
+  injectStall(relPath: string, atByte: number): void {
+    this.faults.stall(relPath, atByte);
+  }
+
   /**
    * Reads go at the speed of a USB link: `bytesPerSecond` (USB 2.0 gives about 35–40 MB/s,
    * USB 3 100–400 MB/s), each read varied by ± `jitter`; null makes the link as fast as the disk.

@@ -15,6 +15,14 @@ export interface SimReadFault {
 }
 
 /**
+ * A recorder that stops answering: the read that reaches `atByte` never returns (its USB link
+ * hangs, or it was pulled out in a way the kernel never reports to the reader).
+ */
+export interface SimStall {
+  readonly atByte: number;
+}
+
+/**
  * A recorder still writing the file while it is copied: when the read reaches `atByte`, the file
  * grows by `deltaBytes` (or shrinks, when negative).
  */
@@ -32,8 +40,10 @@ export function simSourceSpec(
   fault: SimReadFault | null,
   growth: SimGrowth | null = null,
   link: SimLink | null = null,
+  stall: SimStall | null = null,
 ): SourceSpec {
   const shaping: Record<string, number | string> = {};
+  if (stall) shaping.stallAtByte = stall.atByte;
   if (fault) Object.assign(shaping, { failAtByte: fault.failAtByte, errorCode: fault.errorCode });
   if (growth) Object.assign(shaping, { growAtByte: growth.atByte, growBy: growth.deltaBytes });
   if (link) Object.assign(shaping, { bytesPerSecond: link.bytesPerSecond, linkJitter: link.jitter });
@@ -48,8 +58,9 @@ export async function openSimSource(spec: SourceSpec): Promise<SourceFile> {
   const fault = readFault(spec);
   const growth = readGrowth(spec);
   const link = readLink(spec);
+  const stallAt = readStall(spec);
   const inner = await openFileSource(spec);
-  if (!fault && !growth && !link) return inner;
+  if (!fault && !growth && !link && stallAt === null) return inner;
   let grown = false;
   return {
     size: inner.size,
@@ -60,6 +71,7 @@ export async function openSimSource(spec: SourceSpec): Promise<SourceFile> {
         if (growth.deltaBytes > 0) await appendFile(spec.path, Buffer.alloc(growth.deltaBytes, 0x5a));
         else await truncate(spec.path, Math.max(0, inner.size + growth.deltaBytes));
       }
+      if (stallAt !== null && position + length > stallAt) return new Promise<number>(() => {});
       if (fault && position >= fault.failAtByte) {
         const err = Object.assign(new Error(`simulated ${fault.errorCode}`), { code: fault.errorCode });
         throw sourceReadFailure(spec.path, position, err);
@@ -73,6 +85,14 @@ export async function openSimSource(spec: SourceSpec): Promise<SourceFile> {
     stat: () => inner.stat(),
     close: () => inner.close(),
   };
+}
+
+function readStall(spec: SourceSpec): number | null {
+  const at = spec.shaping?.stallAtByte;
+  if (at === undefined) return null;
+  if (typeof at !== 'number' || !Number.isSafeInteger(at) || at < 0)
+    throw new RangeError(`stallAtByte must be a whole number of bytes ≥ 0, got ${at}`);
+  return at;
 }
 
 function readGrowth(spec: SourceSpec): SimGrowth | null {

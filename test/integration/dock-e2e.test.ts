@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { recordersCommand } from '../../agent/cli/dock-commands.ts';
@@ -202,6 +202,73 @@ describe('docking simulated recorders end to end', () => {
     );
     assert.equal(all.length, 4, 'nothing sealed twice');
     await sim.close();
+  });
+
+  it('a recorder that stops answering mid-copy and is pulled out ends its session early; the hung file is kept on it', async () => {
+    const sim = await fx.recorder({ kind: 'mass-storage', clips: segments(new Date(Date.now() - H), 3) });
+    const sources = fx.digests(sim);
+    sim.injectStall(sim.clips[1]!.relPath, 1000); // its read never returns, as from a hung USB link
+    const count = fx.results.length;
+    await sim.plug();
+    const sealed = () =>
+      fx.ledger.queries.sessionClips(fx.ledger.find.openSession(sim.identity.serial)?.id ?? '');
+    const parts = () => readdirSync(fx.paths.stagingDir).filter((n) => n.endsWith('.part'));
+    await waitFor(() => sealed().length === 1 && parts().length === 1); // the second clip is being read
+    await sim.unplug();
+    await waitFor(() => fx.results.length > count, 10_000);
+    const first = fx.results.slice(count).find((r) => r.serial === sim.identity.serial)!;
+    assert.equal(first.outcome, 'interrupted', 'the pulled recorder ends its session though its read hangs');
+    const steps = fx.ledger.sessionRecords.steps(first.sessionId!).map((s) => s.step);
+    assert.deepEqual(
+      steps.slice(-3),
+      ['ingesting', 'ended-early', 'released'],
+      'it ended early, without end readings',
+    );
+    // Docked again while the old read still hangs: that file is not copied into the part the hung
+    // copy holds, and stays on the recorder; the others are sealed.
+    const second = await dock(fx, sim);
+    assert.equal(second.outcome, 'partial');
+    assert.equal(second.failed, 1);
+    const all = [first, second].flatMap((r) => fx.ledger.queries.sessionClips(r.sessionId!));
+    const stuck = sim.clips[1]!.relPath;
+    assert.deepEqual(
+      new Map(all.map((c) => [c.sourcePath, c.sha256])),
+      new Map([...sources].filter(([p]) => p !== stuck)),
+      'the other clips sealed once each, with their digests',
+    );
+    assert.equal(all.length, 2, 'nothing sealed twice');
+    assert.equal(
+      existsSync(path.join(sim.volumeDir, stuck)),
+      true,
+      'the unsealed file is still on the recorder',
+    );
+    await sim.close();
+  });
+
+  it('the service stopping while a copy hangs ends the session early and interrupted, not partial', async () => {
+    const own = await DockFixture.create();
+    try {
+      const sim = await own.recorder({ kind: 'mass-storage', clips: segments(new Date(Date.now() - H), 2) });
+      const stuck = sim.clips[1]!.relPath;
+      sim.injectStall(stuck, 1000);
+      await sim.plug();
+      const open = () => own.ledger.find.openSession(sim.identity.serial)?.id ?? '';
+      const parts = () => readdirSync(own.paths.stagingDir).filter((n) => n.endsWith('.part'));
+      await waitFor(() => own.ledger.queries.sessionClips(open()).length === 1 && parts().length === 1);
+      await own.pool.close(); // what dockd's stop does first: running copies end here
+      await waitFor(() => own.results.length > 0, 10_000);
+      const [result] = own.results;
+      assert.equal(result?.outcome, 'interrupted', 'a stop is not a failure of the recorder’s files');
+      const steps = own.ledger.sessionRecords.steps(result!.sessionId!).map((s) => s.step);
+      assert.deepEqual(steps.slice(-3), ['ingesting', 'ended-early', 'released']);
+      assert.equal(
+        existsSync(path.join(sim.volumeDir, stuck)),
+        true,
+        'the unsealed file is still on the recorder',
+      );
+    } finally {
+      await own.close();
+    }
   });
 
   it('holds an unknown recorder and a changed identity for the manager, and reports a generic disk', async () => {

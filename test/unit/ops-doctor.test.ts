@@ -3,7 +3,6 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { builtinEntries } from '../../agent/cli/udev-rules-command.ts';
 import { parseConfigText } from '../../agent/config/config-loader.ts';
 import { centralStoreCheck } from '../../agent/doctor/central-store-check.ts';
 import {
@@ -27,7 +26,7 @@ import {
   usbBusCheck,
 } from '../../agent/doctor/host-checks.ts';
 import { modeAllowsWrite, stateDirCheck } from '../../agent/doctor/storage-checks.ts';
-import { udevRulesText } from '../../agent/ops/udev-rules.ts';
+import { builtinEntries, udevRulesText } from '../../agent/ops/udev-rules.ts';
 
 let root: string;
 

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { builtinEntries } from '../../agent/cli/udev-rules-command.ts';
-import { modelsInRules, SERVICE_GROUP, serialPrefix, udevRulesText } from '../../agent/ops/udev-rules.ts';
+import {
+  builtinEntries,
+  modelsInRules,
+  SERVICE_GROUP,
+  serialPrefix,
+  udevRulesText,
+} from '../../agent/ops/udev-rules.ts';
 import type { FingerprintEntry } from '../../drivers/contract/fingerprints.ts';
 
 const SHIPPED = new URL('../../systemd/70-recorder-dock.rules', import.meta.url);
