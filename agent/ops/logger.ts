@@ -94,8 +94,12 @@ export function createRootLogger(options: RootLoggerOptions = {}): Logger {
   return options.destination ? pino(opts, options.destination) : pino(opts);
 }
 
-/** The child logger of one module: every line it writes carries `module: name`. */
+/**
+ * The child logger of one module: every line it writes carries `module: name` once (a logger that
+ * is already that module's is returned as it is: pino would write the key twice).
+ */
 export function moduleLogger(root: Logger, name: string): Logger {
+  if (root.bindings().module === name) return root;
   return root.child({ module: name });
 }
 

@@ -27,6 +27,15 @@ describe('logger', () => {
     assert.match(String(entry.time), /^\d{4}-\d\d-\d\dT/);
   });
 
+  it("writes a module's name once when its logger is handed down to a part of the same module", () => {
+    const out = capture();
+    const root = createRootLogger({ destination: out.stream, level: 'info' });
+    moduleLogger(moduleLogger(root, 'forwarder'), 'forwarder').info('once');
+    moduleLogger(moduleLogger(root, 'forwarder'), 'target').info('nested');
+    assert.equal(out.lines[0]?.match(/"module":/g)?.length, 1, out.lines[0]);
+    assert.equal(JSON.parse(out.lines[1] ?? '{}').module, 'target');
+  });
+
   it('redacts secrets and personal data up to three levels deep', () => {
     const out = capture();
     const log = createRootLogger({ destination: out.stream });
