@@ -24,7 +24,10 @@ export const heldCheck: HilCheck = {
     await Promise.all(released);
     const mounts = await ctx.guest.sh('findmnt -rn -o TARGET,SOURCE,OPTIONS | grep recorder-dock || true');
     await ev.write('mounts-while-held.txt', mounts);
-    expect(mounts.trim() === '', `a held recorder's volume is mounted before it was accepted: ${mounts.trim()}`);
+    expect(
+      mounts.trim() === '',
+      `a held recorder's volume is mounted before it was accepted: ${mounts.trim()}`,
+    );
     const alerts = await ctx.guest.dockctlJson<{ kind: string; subject: string }[]>('alerts');
     await ev.write('alerts.json', JSON.stringify(alerts, null, 2));
     for (const k of NEW_DISKS)
