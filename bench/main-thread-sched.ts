@@ -20,7 +20,7 @@ const LATE_NS = 20e6;
  * where the store shares the cores, this says whether a late loop was the copier's doing.
  */
 export class MainThreadSched {
-  private readonly fd = openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
+  private fd = -1;
   private readonly buf = Buffer.alloc(128);
   private readonly run: RecordableHistogram = createHistogram();
   private readonly wait: RecordableHistogram = createHistogram();
@@ -28,8 +28,13 @@ export class MainThreadSched {
   private late = 0;
   private lateWaiting = 0;
 
-  /** Start sampling. */
+  /** Start sampling; without per-thread schedstat (CONFIG_SCHED_INFO off) the figures stay NaN. */
   start(): void {
+    try {
+      this.fd = openSync(`/proc/self/task/${process.pid}/schedstat`, 'r');
+    } catch {
+      return;
+    }
     let [run0, wait0] = this.read();
     let t0 = process.hrtime.bigint();
     this.timer = setInterval(() => {
@@ -50,6 +55,13 @@ export class MainThreadSched {
   /** Stop sampling and give the figures. */
   stop(): MainThreadSplit {
     if (this.timer) clearInterval(this.timer);
+    if (this.fd < 0)
+      return {
+        runP99Ms: Number.NaN,
+        cpuWaitP99Ms: Number.NaN,
+        lateTicksMostlyWaiting: Number.NaN,
+        lateTicks: 0,
+      };
     closeSync(this.fd);
     return {
       runP99Ms: this.run.percentile(99) / 1e6,
