@@ -1,0 +1,10 @@
+import type { cliviewsDomainZh } from './domain-cliviews-zh.ts';
+
+/** dockctl's views in English; the same keys as domain-cliviews-zh.ts (a missing one is a tsc error). */
+export const cliviewsDomainEn: { readonly [K in keyof typeof cliviewsDomainZh]: string } = {
+  'cli.col.handle': 'handle',
+  'cli.col.file': 'file',
+  'cli.recorders.checkout': 'recorder {serial} checked out to {officer}',
+  'cli.recorders.accept': 'recorder {serial} accepted: its footage is pulled the next time it is docked',
+  'cli.recorders.reject': 'recorder {serial} rejected: it is not ingested; take it out of the dock',
+};

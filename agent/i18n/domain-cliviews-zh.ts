@@ -1,0 +1,12 @@
+/**
+ * dockctl's views in Chinese (issue 16): the words of clips, sessions, alerts, holds, purges,
+ * verify, report, export, explain and forward that the dock's shared words do not already have.
+ * domain-zh.ts takes them in; domain-cliviews-en.ts has exactly the same keys.
+ */
+export const cliviewsDomainZh = {
+  'cli.col.handle': '编号',
+  'cli.col.file': '文件名',
+  'cli.recorders.checkout': '记录仪 {serial} 已领用给 {officer}',
+  'cli.recorders.accept': '已接收记录仪 {serial}：下次接入时采集其中的资料',
+  'cli.recorders.reject': '已拒绝记录仪 {serial}：不采集其中的资料，请将其从采集站取下',
+} as const;
