@@ -7,4 +7,6 @@ export const cliviewsDomainEn: { readonly [K in keyof typeof cliviewsDomainZh]: 
   'cli.recorders.checkout': 'recorder {serial} checked out to {officer}',
   'cli.recorders.accept': 'recorder {serial} accepted: its footage is pulled the next time it is docked',
   'cli.recorders.reject': 'recorder {serial} rejected: it is not ingested; take it out of the dock',
+  'lock.mode.COMPLIANCE': 'COMPLIANCE (nobody can lift it early)',
+  'lock.mode.GOVERNANCE': 'GOVERNANCE (lifted early only with a special permission)',
 };

@@ -9,4 +9,6 @@ export const cliviewsDomainZh = {
   'cli.recorders.checkout': '记录仪 {serial} 已领用给 {officer}',
   'cli.recorders.accept': '已接收记录仪 {serial}：下次接入时采集其中的资料',
   'cli.recorders.reject': '已拒绝记录仪 {serial}：不采集其中的资料，请将其从采集站取下',
+  'lock.mode.COMPLIANCE': '合规模式（任何人不能提前解除）',
+  'lock.mode.GOVERNANCE': '治理模式（有特别权限者可提前解除）',
 } as const;
