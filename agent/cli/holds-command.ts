@@ -1,7 +1,7 @@
 import { HOLD_GROUNDS } from '../ledger/hold-writes.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import type { HoldGround } from '../ledger/lifecycle-events.ts';
 import type { HoldRow } from '../ledger/retention-queries.ts';
-import type { Ledger } from '../ledger/ledger.ts';
 import type { Namer } from '../web/things-named.ts';
 import { cliNamer } from './cli-names.ts';
 import type { CliView } from './cli-view.ts';
@@ -115,7 +115,9 @@ export const holdsCommand: CliCommand = ledgerCliCommand({
         h.caseNo,
         view.time(h.placedAt),
         names.account(h.placedBy),
-        h.liftedAt ? t('cli.life.byAt', { by: names.account(h.liftedBy ?? ''), at: view.time(h.liftedAt) ?? '' }) : null,
+        h.liftedAt
+          ? t('cli.life.byAt', { by: names.account(h.liftedBy ?? ''), at: view.time(h.liftedAt) ?? '' })
+          : null,
         handle(h.id),
       ]),
     );
