@@ -15,4 +15,7 @@ export const cliviewsDomainEn: { readonly [K in keyof typeof cliviewsDomainZh]: 
   'lock.fault.legalHold': 'the legal hold is not on',
   'lock.fault.noVersion': 'the store returned no version id (versioning is off)',
   'lock.fault.separator': '; ',
+  'cli.explain.done': 'gap explained ({gap}), signed by {signers}',
+  'cli.explain.signed': 'signed; still to sign: {left}',
+  'cli.explain.password': 'Password of officer {officer}: ',
 };

@@ -17,4 +17,7 @@ export const cliviewsDomainZh = {
   'lock.fault.legalHold': '法律保全锁定未加上',
   'lock.fault.noVersion': '存储未返回版本号（未开启版本管理）',
   'lock.fault.separator': '；',
+  'cli.explain.done': '已说明录像中断（{gap}），签名人：{signers}',
+  'cli.explain.signed': '已签名；尚待签名：{left}',
+  'cli.explain.password': '执法人员 {officer} 的密码：',
 } as const;
