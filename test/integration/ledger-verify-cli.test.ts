@@ -21,7 +21,8 @@ function dockctl(
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'agent/bin/dockctl.ts', 'verify', ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, DOCK_STATE_DIR: '', ...env },
+    // English unless a test asks for another language: the machine's own LANG must not decide.
+    env: { ...process.env, DOCK_STATE_DIR: '', LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '', ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
