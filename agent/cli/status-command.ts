@@ -63,7 +63,7 @@ export function statusText(v: StatusView, view: CliView): string {
     lines.push(t('cli.status.docked', { serials: docked || t('cli.life.none') }));
     for (const s of dock.sessions)
       lines.push(
-        `  ${s.serial ?? '?'}  ${stepWords(s.step, t)}${s.progress ? `  ${progressLine(s.progress)}` : ''}`,
+        `  ${s.serial ?? '?'}  ${stepWords(s.step, t)}${s.progress ? `  ${progressLine(s.progress, 24, view.lang)}` : ''}`,
       );
   }
   lines.push(
