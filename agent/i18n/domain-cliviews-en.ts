@@ -92,4 +92,5 @@ export const cliviewsDomainEn: { readonly [K in keyof typeof cliviewsDomainZh]: 
   'cli.export.broken': 'verify: {n} problems: the package does NOT hold',
   'cli.export.brokenOne': 'verify: {n} problem: the package does NOT hold',
   'cli.col.exportedBy': 'by',
+  'cli.report.written': 'report written to {file}',
 };

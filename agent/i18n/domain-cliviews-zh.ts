@@ -94,4 +94,5 @@ export const cliviewsDomainZh = {
   'cli.export.broken': '核验：{n} 处问题，导出包不可信',
   'cli.export.brokenOne': '核验：{n} 处问题，导出包不可信',
   'cli.col.exportedBy': '导出人',
+  'cli.report.written': '报表已写入 {file}',
 } as const;
