@@ -93,4 +93,10 @@ export const cliviewsDomainEn: { readonly [K in keyof typeof cliviewsDomainZh]: 
   'cli.export.brokenOne': 'verify: {n} problem: the package does NOT hold',
   'cli.col.exportedBy': 'by',
   'cli.report.written': 'report written to {file}',
+  'cli.fwd.noCheckpoint': '{target} holds no checkpoint of dock {dock}',
+  'cli.fwd.checkpointWritten': 'checkpoint {seq} of dock {dock} written to {file}',
+  'cli.source.starting': 'starting',
+  'cli.source.no-usb-bus': 'no-usb-bus',
+  'cli.source.unavailable': 'unavailable',
+  'cli.source.stopped': 'stopped',
 };

@@ -95,4 +95,10 @@ export const cliviewsDomainZh = {
   'cli.export.brokenOne': '核验：{n} 处问题，导出包不可信',
   'cli.col.exportedBy': '导出人',
   'cli.report.written': '报表已写入 {file}',
+  'cli.fwd.noCheckpoint': '{target} 中没有本采集站（{dock}）的检查点',
+  'cli.fwd.checkpointWritten': '本采集站（{dock}）的检查点 {seq} 已写入 {file}',
+  'cli.source.starting': '启动中',
+  'cli.source.no-usb-bus': '本机没有 USB 总线',
+  'cli.source.unavailable': '不可用',
+  'cli.source.stopped': '已停止',
 } as const;
