@@ -103,7 +103,7 @@ export const explainCommand: CliCommand = {
       return ExitCode.ok;
     } catch (err) {
       if (err instanceof UsageError) {
-        io.stderr.write(`dockctl explain: ${err.message}\n${USAGE}`);
+        io.stderr.write(`dockctl explain: ${errorText(langFromEnv(io.env), err)}\n${USAGE}`);
         return ExitCode.usage;
       }
       if (err instanceof DockError) {

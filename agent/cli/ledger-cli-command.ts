@@ -1,4 +1,6 @@
 import type { DockConfig } from '../config/dock-config.ts';
+import { errorText } from '../i18n/error-words.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
 import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
@@ -56,7 +58,7 @@ export function ledgerCliCommand(spec: LedgerCommandSpec): CliCommand {
         return ExitCode.ok;
       } catch (err) {
         if (err instanceof UsageError) {
-          io.stderr.write(`dockctl ${spec.name}: ${err.message}\n${spec.usage}`);
+          io.stderr.write(`dockctl ${spec.name}: ${errorText(langFromEnv(io.env), err)}\n${spec.usage}`);
           return ExitCode.usage;
         }
         if (err instanceof NoLedgerError) {

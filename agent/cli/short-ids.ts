@@ -1,3 +1,4 @@
+import { withWords } from '../i18n/error-words.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { UsageError } from './cli-options.ts';
 
@@ -33,6 +34,10 @@ export function resolveHandle(ledger: Ledger, table: HandleTable, typed: string)
     .prepare(`SELECT id FROM ${table} WHERE substr(id, 1, ?) = ? LIMIT 3`)
     .all(typed.length, typed.toLowerCase()) as { id: string }[];
   if (ids.length > 1)
-    throw new UsageError(`${typed} starts more than one ${WHAT[table]} id: type more of its characters`);
+    throw withWords(
+      new UsageError(`${typed} starts more than one ${WHAT[table]} id: type more of its characters`),
+      `cli.handle.ambiguous.${table}`,
+      { typed },
+    );
   return ids[0]?.id ?? typed;
 }

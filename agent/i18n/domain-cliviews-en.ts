@@ -99,4 +99,11 @@ export const cliviewsDomainEn: { readonly [K in keyof typeof cliviewsDomainZh]: 
   'cli.source.no-usb-bus': 'no-usb-bus',
   'cli.source.unavailable': 'unavailable',
   'cli.source.stopped': 'stopped',
+  'cli.handle.ambiguous.clips': '{typed} starts more than one clip id: type more of its characters',
+  'cli.handle.ambiguous.holds': '{typed} starts more than one hold id: type more of its characters',
+  'cli.handle.ambiguous.purges': '{typed} starts more than one purge id: type more of its characters',
+  'cli.handle.ambiguous.alerts': '{typed} starts more than one alert id: type more of its characters',
+  'cli.handle.ambiguous.sessions': '{typed} starts more than one session id: type more of its characters',
+  'cli.handle.ambiguous.access_requests':
+    '{typed} starts more than one request id: type more of its characters',
 };

@@ -101,4 +101,10 @@ export const cliviewsDomainZh = {
   'cli.source.no-usb-bus': '本机没有 USB 总线',
   'cli.source.unavailable': '不可用',
   'cli.source.stopped': '已停止',
+  'cli.handle.ambiguous.clips': '编号 {typed} 对应不止一个资料：请多输入几位',
+  'cli.handle.ambiguous.holds': '编号 {typed} 对应不止一个保全：请多输入几位',
+  'cli.handle.ambiguous.purges': '编号 {typed} 对应不止一个清理：请多输入几位',
+  'cli.handle.ambiguous.alerts': '编号 {typed} 对应不止一个告警：请多输入几位',
+  'cli.handle.ambiguous.sessions': '编号 {typed} 对应不止一个采集：请多输入几位',
+  'cli.handle.ambiguous.access_requests': '编号 {typed} 对应不止一个申请：请多输入几位',
 } as const;

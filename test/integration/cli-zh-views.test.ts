@@ -23,7 +23,7 @@ import { EMBEDDED_DEFAULTS_FILE } from '../../agent/config/config-loader.ts';
 import type { ClipRecord } from '../../agent/ledger/ledger-records.ts';
 import { offsiteAlerts } from '../../agent/offsite/offsite-alerts.ts';
 import { latinWords } from '../browser/latin-words.ts';
-import { populate } from '../fixtures/ledger/ledger-fixture.ts';
+import { FakeClock, openTestLedger, populate, tempState } from '../fixtures/ledger/ledger-fixture.ts';
 import { type LifecycleWorld, lifecycleWorld } from '../fixtures/offsite/lifecycle-fixture.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { testAlert } from '../helpers/test-alert.ts';
@@ -245,5 +245,45 @@ describe('dockctl views in Chinese, with people and times instead of ids (issue 
     }
     const forward = await run(forwardCommand, ['status']);
     assertChinese('forward status', forward.out);
+  });
+
+  it("an ambiguous handle is refused in one sentence, in the terminal's language", async () => {
+    const { dir, paths, cleanup } = tempState('cli-zh-handles-');
+    let n = 0;
+    const newId = () => `abcd1234-${String(++n).padStart(4, '0')}`;
+    const ledger = await openTestLedger(paths, new FakeClock(), { newId });
+    try {
+      const { clips: sealed } = await populate(ledger, paths, new FakeClock(), 1, 2);
+      for (const [username, role] of [
+        ['mgr', 'manager'],
+        ['sup', 'supervisor'],
+      ] as const)
+        ledger.access.saveAccount({ username, role, changedBy: null });
+      for (const clip of sealed)
+        ledger.lifecycle.placeHold({
+          scope: 'clip',
+          clipId: clip.id,
+          ground: 'incident',
+          caseName: '群体事件',
+          caseNo: '(2025)1号',
+          placedBy: 'mgr',
+        });
+      const holds = ledger.lifecycle.holds(true).map((h) => h.id);
+      assert.equal(holds.length, 2);
+      const lift = (typed: string, env: NodeJS.ProcessEnv) =>
+        runCli(holdsCommand, ['lift', typed, '--state', dir, '--by', 'sup', '--reason', '结案'], env);
+      const zh = await lift('abcd1234', ZH);
+      assert.equal(zh.code, 64);
+      assert.match(zh.err, /^dockctl holds: 编号 abcd1234 对应不止一个保全：请多输入几位\n/);
+      const en = await lift('abcd1234', EN);
+      assert.match(
+        en.err,
+        /^dockctl holds: abcd1234 starts more than one hold id: type more of its characters\n/,
+      );
+      assert.equal(ledger.lifecycle.holds(true).length, 2, 'nothing lifted on an ambiguous handle');
+    } finally {
+      ledger.close();
+      cleanup();
+    }
   });
 });
