@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { AccountService } from '../../agent/access/accounts.ts';
@@ -232,8 +234,15 @@ describe('dockctl views in Chinese, with people and times instead of ids (issue 
     );
     assertChinese('explain', explained.out);
 
-    const verified = await run(verifyCommand, ['--files']);
+    const checkpoint = path.join(w.dir, 'central-checkpoint.json');
+    writeFileSync(checkpoint, JSON.stringify(w.ledger.checkpointNow()));
+    const verified = await run(verifyCommand, ['--files', '--against', checkpoint]);
     assert.equal(verified.code, 0, verified.err);
+    assert.match(
+      verified.out,
+      /^已核对事件 \d+ 条（链尾序号 \d+）、检查点 \d+ 个、资料 4 个，已逐一核对存储盘文件 4 个/m,
+    );
+    assert.match(verified.out, /^对照检查点 \d+（链尾 [0-9a-f]{12}…）：本机哈希链延续了它$/m);
     assert.match(verified.out, /^核验：全部相符$/m);
     assertChinese('verify', verified.out);
 
