@@ -84,6 +84,10 @@ function progressDisplay(
   };
 }
 
+function seqText(seq: number | null, view: CliView): string {
+  return seq === null ? '-' : view.t('cli.verify.seq', { seq });
+}
+
 function printReport(io: CliIo, r: VerifyReport, view: CliView): void {
   const out = (s: string) => io.stdout.write(`${s}\n`);
   const t = view.t;
@@ -116,13 +120,17 @@ function printReport(io: CliIo, r: VerifyReport, view: CliView): void {
         head: r.against.head.slice(0, 12),
       }),
     );
+  // English says the checker's sentence; another language the kind in words and the thing it
+  // concerns (a file, a row's key), the English sentence staying in --json.
   for (const f of r.findings)
     out(
-      t('cli.verify.finding', {
-        seq: f.seq === null ? '-' : t('cli.verify.seq', { seq: f.seq }),
-        kind: view.lang === 'en' ? f.kind : t(`verify.kind.${f.kind}`),
-        message: f.message,
-      }),
+      view.lang === 'en'
+        ? t('cli.verify.finding', { seq: seqText(f.seq, view), kind: f.kind, message: f.message })
+        : t(f.subject ? 'cli.verify.findingOf' : 'cli.verify.findingKind', {
+            seq: seqText(f.seq, view),
+            kind: t(`verify.kind.${f.kind}`),
+            subject: f.subject ?? '',
+          }),
     );
   const total = Object.values(r.counts).reduce((a, b) => a + (b ?? 0), 0);
   if (total > r.findings.length) out(t('cli.verify.more', { n: total - r.findings.length }));
@@ -131,6 +139,7 @@ function printReport(io: CliIo, r: VerifyReport, view: CliView): void {
       ? t('cli.verify.holds')
       : t(total === 1 ? 'cli.verify.failedOne' : 'cli.verify.failed', { n: total }),
   );
+  if (!r.ok && view.lang !== 'en') out(t('cli.verify.detailsInJson'));
 }
 
 async function run(io: CliIo): Promise<number> {

@@ -106,4 +106,7 @@ export const cliviewsDomainEn: { readonly [K in keyof typeof cliviewsDomainZh]: 
   'cli.handle.ambiguous.sessions': '{typed} starts more than one session id: type more of its characters',
   'cli.handle.ambiguous.access_requests':
     '{typed} starts more than one request id: type more of its characters',
+  'cli.verify.findingOf': 'FAIL {seq}  {kind}: {subject}',
+  'cli.verify.findingKind': 'FAIL {seq}  {kind}',
+  'cli.verify.detailsInJson': "The --json output has each finding's details.",
 };

@@ -107,4 +107,7 @@ export const cliviewsDomainZh = {
   'cli.handle.ambiguous.alerts': '编号 {typed} 对应不止一个告警：请多输入几位',
   'cli.handle.ambiguous.sessions': '编号 {typed} 对应不止一个采集：请多输入几位',
   'cli.handle.ambiguous.access_requests': '编号 {typed} 对应不止一个申请：请多输入几位',
+  'cli.verify.findingOf': '不符 {seq}  {kind}：{subject}',
+  'cli.verify.findingKind': '不符 {seq}  {kind}',
+  'cli.verify.detailsInJson': '每项不符的详细说明（英文）见 --json 输出。',
 } as const;
