@@ -216,16 +216,17 @@ function printReport(io: CliIo, target: string, r: PackageReport, view: Pick<Cli
     ? t(r.checkpoint.verified ? 'cli.export.signed' : 'cli.export.notSigned', { seq: r.checkpoint.seq })
     : t('cli.export.noCheckpoint');
   out(t('cli.export.payload', { files: r.files, bytes: formatBytes(r.bytes), checkpoint: cp }));
+  // English says the checker's sentence; another language the kind in words beside the file, the
+  // English sentence staying in --json.
   for (const p of r.problems)
     out(
-      t('cli.export.problem', {
-        file: shown(p.file),
-        kind: view.lang === 'en' ? p.kind : t(`cli.export.kind.${p.kind}`),
-        detail: p.detail,
-      }),
+      view.lang === 'en'
+        ? t('cli.export.problem', { file: shown(p.file), kind: p.kind, detail: p.detail })
+        : t('cli.export.problemKind', { file: shown(p.file), kind: t(`cli.export.kind.${p.kind}`) }),
     );
   const n = r.problems.length;
   out(r.ok ? t('cli.export.intact') : t(n === 1 ? 'cli.export.brokenOne' : 'cli.export.broken', { n }));
+  if (!r.ok && view.lang !== 'en') out(t('cli.verify.detailsInJson'));
 }
 
 async function verify(io: CliIo, values: Values, rest: string[]): Promise<number> {

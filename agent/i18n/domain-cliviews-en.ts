@@ -109,4 +109,5 @@ export const cliviewsDomainEn: { readonly [K in keyof typeof cliviewsDomainZh]: 
   'cli.verify.findingOf': 'FAIL {seq}  {kind}: {subject}',
   'cli.verify.findingKind': 'FAIL {seq}  {kind}',
   'cli.verify.detailsInJson': "The --json output has each finding's details.",
+  'cli.export.problemKind': 'FAIL {file}  {kind}',
 };

@@ -110,4 +110,5 @@ export const cliviewsDomainZh = {
   'cli.verify.findingOf': '不符 {seq}  {kind}：{subject}',
   'cli.verify.findingKind': '不符 {seq}  {kind}',
   'cli.verify.detailsInJson': '每项不符的详细说明（英文）见 --json 输出。',
+  'cli.export.problemKind': '不符 {file}  {kind}',
 } as const;

@@ -265,7 +265,8 @@ describe('verifying export packages', () => {
     assert.match(bad.out(), /the package does NOT hold/);
     const badZh = captureIo(['verify', dir], { LANG: 'zh_CN.UTF-8' });
     assert.equal(await exportCommand.run(badZh), ExitCode.findings);
-    assert.match(badZh.out(), new RegExp(`^不符 ${clipFile}  文件缺失：`, 'm'));
+    assert.match(badZh.out(), new RegExp(`^不符 ${clipFile}  文件缺失$`, 'm'));
+    assert.match(badZh.out(), /^不符 data\/extra.bin {2}多出的文件$/m);
     assert.match(badZh.out(), /^核验：3 处问题，导出包不可信$/m);
 
     const missing = captureIo(['verify', path.join(scratch, 'nope')]);
