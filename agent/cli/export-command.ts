@@ -17,7 +17,7 @@ import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli
 import { type CliView, cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 import { progressLine } from './progress-line.ts';
-import { handle } from './short-ids.ts';
+import { handle, resolveHandle } from './short-ids.ts';
 import { formatTable } from './table.ts';
 
 const HELP = `usage: dockctl export create --request ID --user NAME [--case NO] [--reason TEXT] [--config FILE] [--state DIR] [--json]
@@ -121,8 +121,9 @@ async function withLedger<T>(
 async function create(io: CliIo, values: Values, rest: string[]): Promise<number> {
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   if (!values.request || !values.user) throw new UsageError('create needs --request ID and --user NAME');
-  const { request, user } = values;
+  const { user } = values;
   return withLedger(io, values, async (ledger, { exportsDir, vaultDir, config, ensureLocal }) => {
+    const request = resolveHandle(ledger, 'access_requests', values.request as string);
     const clipIds = ledger.accessQueries.accessRequest(request)?.clipIds ?? [];
     const total = clipIds.reduce((n, id) => n + (ledger.accessQueries.clip(id)?.size ?? 0), 0);
     const view = cliView(config, io.env);

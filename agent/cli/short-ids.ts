@@ -30,9 +30,11 @@ const WHAT: Readonly<Record<HandleTable, string>> = {
 export function resolveHandle(ledger: Ledger, table: HandleTable, typed: string): string {
   const db = ledger.readHandle;
   if (typed.length < 4 || db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(typed)) return typed;
+  // A range over the primary key: ids are hex digits and dashes, all below '~'.
+  const start = typed.toLowerCase();
   const ids = db
-    .prepare(`SELECT id FROM ${table} WHERE substr(id, 1, ?) = ? LIMIT 3`)
-    .all(typed.length, typed.toLowerCase()) as { id: string }[];
+    .prepare(`SELECT id FROM ${table} WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`)
+    .all(start, `${start}~`) as { id: string }[];
   if (ids.length > 1)
     throw withWords(
       new UsageError(`${typed} starts more than one ${WHAT[table]} id: type more of its characters`),

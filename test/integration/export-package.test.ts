@@ -329,7 +329,17 @@ describe('dockctl export create / list', () => {
     try {
       const requestId = s.request('mgr1', [s.clips[0]?.id as string]);
       s.closeLedger();
-      const io = captureIo(['create', '--state', s.dir, '--request', requestId, '--user', 'mgr1', '--json']);
+      // The request by the handle a person reads off a table.
+      const io = captureIo([
+        'create',
+        '--state',
+        s.dir,
+        '--request',
+        requestId.slice(0, 8),
+        '--user',
+        'mgr1',
+        '--json',
+      ]);
       Object.assign(io.stderr, { isTTY: true });
       assert.equal(await exportCommand.run(io), ExitCode.ok, io.err());
       const progress = io
