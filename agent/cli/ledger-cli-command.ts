@@ -1,4 +1,6 @@
 import type { DockConfig } from '../config/dock-config.ts';
+import { errorText } from '../i18n/error-words.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
 import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
@@ -18,8 +20,11 @@ export interface LedgerCommandSpec {
   readonly options?: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   /** The data shown (reading or recording); throws UsageError for bad options. */
   query(ledger: Ledger, values: Record<string, unknown>, positionals: string[], config: DockConfig): unknown;
-  /** The same data for people, times in the dock's zone (the command adds a line naming it). */
-  table(data: unknown, view: CliView): string;
+  /**
+   * The same data for people, times in the dock's zone (the command adds a line naming it); the
+   * ledger is still open, to name people, recorders and clips instead of showing their ids.
+   */
+  table(data: unknown, view: CliView, ledger: Ledger): string;
 }
 
 /**
@@ -47,13 +52,13 @@ export function ledgerCliCommand(spec: LedgerCommandSpec): CliCommand {
         if (values.json) io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
         else {
           const view = cliView(config, io.env);
-          const text = spec.table(data, view);
+          const text = spec.table(data, view, ledger);
           io.stdout.write(/\d{4}-\d\d-\d\d \d\d:\d\d/.test(text) ? `${text}${view.zoneNote}` : text);
         }
         return ExitCode.ok;
       } catch (err) {
         if (err instanceof UsageError) {
-          io.stderr.write(`dockctl ${spec.name}: ${err.message}\n${spec.usage}`);
+          io.stderr.write(`dockctl ${spec.name}: ${errorText(langFromEnv(io.env), err)}\n${spec.usage}`);
           return ExitCode.usage;
         }
         if (err instanceof NoLedgerError) {
