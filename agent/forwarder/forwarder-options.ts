@@ -15,6 +15,12 @@ export interface ForwarderLedger extends EpochLedger {
     idOf(recordId: string): number | null;
   };
   openAlert(input: AlertInput): unknown;
+  /**
+   * Resolves once every record committed before the call is on disk: the dock commits without
+   * waiting for the disk (agent/ledger/relaxed-commits.ts), and a record the central store has
+   * must not vanish from the ledger in a power cut (the next epoch would send it again).
+   */
+  durable(): Promise<void>;
 }
 
 /** Waits `ms`, or less when `signal` aborts (the forwarder was woken or stopped). */

@@ -170,6 +170,7 @@ export class Forwarder {
         await this.park(built.invalid.row, `not a valid record (${built.invalid.problem})`);
         continue;
       }
+      await this.opts.ledger.durable(); // nothing leaves the box that a power cut could take back
       await this.delivery.sending((built.rows.at(-1) as OutboxRecord).id);
       const delay = await this.handle(await this.sendSafely(built.batch), built.rows);
       if (delay !== null) return delay;

@@ -79,6 +79,7 @@ export class Ledger {
   /** The footage lifecycle: off-site copies, probes, retention facts (issue 15). */
   readonly lifecycle: LifecycleFace;
   private readonly ctx: WriteContext;
+  private readonly relaxed: RelaxedCommits;
   private readonly runInTransaction: (fn: () => unknown) => unknown;
 
   private constructor(
@@ -108,11 +109,17 @@ export class Ledger {
       return result;
     });
     const relaxed = new RelaxedCommits(db, `${file}-wal`);
+    this.relaxed = relaxed;
     this.dock = createDockFace(this.ctx, db, {
       transaction: (fn) => relaxed.run(() => this.transaction(fn)),
       durable: () => relaxed.durable(),
     });
     this.lifecycle = lifecycleFace(this.ctx, (fn) => this.transaction(fn));
+  }
+
+  /** Resolves once every commit made before the call is on disk (the dock's commits are relaxed). */
+  durable(): Promise<void> {
+    return this.relaxed.durable();
   }
 
   /**
