@@ -1,3 +1,4 @@
+import { cliWordsDomainEn } from './domain-cliwords-en.ts';
 import { lifecycleDomainEn } from './domain-lifecycle-en.ts';
 import type { DomainKey } from './domain-zh.ts';
 
@@ -326,4 +327,5 @@ export const domainEn: { readonly [K in DomainKey]: string } = {
   'recorder.faulty': 'faulty',
   'recorder.retired': 'retired',
   ...lifecycleDomainEn,
+  ...cliWordsDomainEn,
 };

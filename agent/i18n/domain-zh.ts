@@ -1,3 +1,4 @@
+import { cliWordsDomainZh } from './domain-cliwords-zh.ts';
 import { lifecycleDomainZh } from './domain-lifecycle-zh.ts';
 
 /**
@@ -311,6 +312,7 @@ export const domainZh = {
   'recorder.faulty': '故障',
   'recorder.retired': '已报废',
   ...lifecycleDomainZh,
+  ...cliWordsDomainZh,
 } as const;
 
 /** A key of the dock's own words. */

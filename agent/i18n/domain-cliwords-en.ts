@@ -1,0 +1,150 @@
+/**
+ * dockctl's own words in English (issue 16): usage errors, doctor's checks and advice, the
+ * config, udev-rules, user and ingest commands. domain-en.ts takes them in;
+ * domain-cliwords-zh.ts has the same keys.
+ */
+export const cliWordsDomainEn = {
+  'cli.unexpectedError': 'unexpected error: {message}',
+  'cli.usage.line': "{message}; see 'dockctl {name} --help'",
+  'cli.usage.unknownOption': 'unknown option {option}',
+  'cli.usage.optionNeedsValue': 'option {option} needs a value',
+  'cli.usage.optionTakesNoValue': 'option {option} does not take a value',
+  'cli.usage.badOptions': 'the options are not right ({option})',
+  'cli.usage.unexpected': "unexpected argument '{arg}'",
+  'cli.usage.unknownAction': "unknown action '{action}'",
+
+  'doctor.status.pass': 'PASS',
+  'doctor.status.warn': 'WARN',
+  'doctor.status.fail': 'FAIL',
+  'doctor.name.config': 'config',
+  'doctor.name.state folder': 'state folder',
+  'doctor.name.vault': 'vault',
+  'doctor.name.ledger': 'ledger',
+  'doctor.name.usb bus': 'usb bus',
+  'doctor.name.udev': 'udev',
+  'doctor.name.recorder rules': 'recorder rules',
+  'doctor.name.device modules': 'device modules',
+  'doctor.name.recorder ports': 'recorder ports',
+  'doctor.name.mount helper': 'mount helper',
+  'doctor.name.vendor sdk': 'vendor sdk',
+  'doctor.name.time sync': 'time sync',
+  'doctor.name.time zone': 'time zone',
+  'doctor.name.central store': 'central store',
+  'doctor.name.off-site copy': 'off-site copy',
+  'doctor.allPass': 'all {n} checks pass',
+  'doctor.total': '{failed} failed, {warned} to look at, {passed} pass',
+  'doctor.timeout': 'the check did not finish within {seconds} s',
+  'doctor.timeoutFix': 'run it again; if it hangs, look at the journal',
+  'doctor.crashed': 'the check itself failed ({message})',
+  'doctor.crashedFix': 'report this with the output of dockctl doctor --json',
+  'doctor.unknown': 'unknown',
+  'doctor.list': '{items}',
+  'doctor.noServiceUser': 'the user recorder-dock does not exist',
+
+  'doctor.config.oldLayout': '{file} is valid but in an old layout',
+  'doctor.config.valid': '{file} is valid (version {version})',
+  'doctor.config.invalid': '{file} is invalid: {problems}{more}',
+  'doctor.config.more': ' (+{n} more)',
+  'doctor.config.invalidFix':
+    "'dockctl config check {file}' lists every problem; the checks below use the defaults",
+  'doctor.sdk.none': 'no vendor SDK configured (drivers.gaSdk); GA recorders are not served',
+  'doctor.sdk.ok': 'vendor SDK {path} loads and has the 8 GA functions',
+  'doctor.sdk.fix': "install the vendor's Linux library for this machine, or fix drivers.gaSdk.libraryPath",
+  'doctor.mount.direct': 'recorder volumes are mounted by the agent itself (mounter: direct)',
+  'doctor.mount.ok': 'the mount helper answers on {socket} (version {version})',
+  'doctor.mount.down': 'the mount helper does not answer on {socket} ({why})',
+  'doctor.mount.fix': "'systemctl enable --now recorder-dock-mountd.socket'",
+
+  'doctor.what.stateDir': 'state folder',
+  'doctor.what.vault': 'vault',
+  'doctor.folder.notWritableHere': '{dir} is not writable by this user',
+  'doctor.folder.notWritableBy': '{dir} is not writable by user {user}',
+  'doctor.folder.notFolder': '{what} {dir} is not a folder',
+  'doctor.folder.moveAside': 'move it aside; the service creates {dir}',
+  'doctor.folder.missing': '{what} {dir} does not exist',
+  'doctor.folder.create': "run 'systemd-tmpfiles --create' and 'systemctl start recorder-dock'",
+  'doctor.folder.chown':
+    "give it to the service: 'chown recorder-dock:recorder-dock {dir}'; outside /var/lib/recorder-dock also add ReadWritePaths={dir} with 'systemctl edit recorder-dock'",
+  'doctor.folder.full': '{what} {dir} has only {free} free',
+  'doctor.folder.fullFix': 'free space there or move it to a bigger disk',
+  'doctor.folder.low': '{what} {dir} has {free} free',
+  'doctor.folder.lowFix': 'plan more space before the disk fills',
+  'doctor.folder.ok': '{what} {dir} is writable, {free} free',
+  'doctor.vault.stagingElsewhere': 'staging {dir} is on another file system than the vault',
+  'doctor.vault.stagingFix': 'set paths.stagingDir inside the vault disk (publishing is a hard link)',
+
+  'doctor.usb.ok': 'USB bus present ({dir})',
+  'doctor.usb.none': 'this machine has no USB bus ({dir} is missing), so no recorder can dock',
+  'doctor.usb.fix': 'enable USB in the firmware settings, or run the dock on a machine with USB ports',
+  'doctor.udev.ok': 'udev is running',
+  'doctor.udev.down': 'udev is not running, so plugged recorders are not seen',
+  'doctor.udev.fix': "run 'apt install udev' and 'systemctl start systemd-udevd'",
+  'doctor.rules.builtin': 'udev rules for the built-in recorders are not installed ({file} missing or old)',
+  'doctor.rules.builtinFix':
+    "reinstall the package, or 'dockctl udev-rules > /etc/udev/rules.d/70-recorder-dock.rules', then 'udevadm control --reload'",
+  'doctor.rules.site': 'no udev rules for the site models {models}',
+  'doctor.rules.siteFix':
+    "'dockctl udev-rules --site > /etc/udev/rules.d/{file}', then 'udevadm control --reload && udevadm trigger'",
+  'doctor.rules.ok': 'recorder rules installed ({files})',
+  'doctor.time.ok': 'the system clock is synchronised (NTP)',
+  'doctor.time.fix':
+    "enable NTP: 'apt install systemd-timesyncd' (or chrony), point it at the county's time server, 'timedatectl set-ntp true'",
+  'doctor.time.unknown': 'could not tell whether the system clock is synchronised',
+  'doctor.time.off': 'the system clock is not synchronised; seal times and late flags (R1) would be wrong',
+  'doctor.zone.ok': 'the system time zone is {want}',
+  'doctor.zone.wrong': 'the system time zone is {have}, but rules.timezone is {want}',
+  'doctor.zone.fix': "'timedatectl set-timezone {want}' (or change rules.timezone)",
+  'doctor.modules.ok': 'the kernel modules behind the service’s device list are loaded',
+  'doctor.modules.missing':
+    'the kernel modules {modules} are not loaded, so the service may not open recorders of those kinds',
+  'doctor.modules.fix':
+    "'systemctl restart systemd-modules-load' (the package's /usr/lib/modules-load.d/recorder-dock.conf names them), then 'systemctl restart recorder-dock'",
+  'doctor.ports.notHere': '{devNode} ({model}) cannot be opened by this user',
+  'doctor.ports.closed':
+    '{devNode} ({model}) belongs to uid {uid}, gid {gid}, mode {mode}: the user {user} cannot open it',
+  'doctor.ports.none': 'no serial recorder is plugged in now',
+  'doctor.ports.ok': 'the service can open {ports}',
+  'doctor.ports.fix':
+    "'dockctl udev-rules --site > /etc/udev/rules.d/{file}', then 'udevadm control --reload && udevadm trigger --subsystem-match=tty'",
+
+  'doctor.ledger.none': 'no ledger yet at {file}; the service creates it at first start',
+  'doctor.ledger.openFix':
+    "see 'journalctl -u recorder-dock'; restore the ledger from its backup if it is damaged",
+  'doctor.ledger.empty': 'ledger {file} opens; it has no events yet',
+  'doctor.ledger.broken': "the ledger's last event (seq {seq}) does not verify against its chain",
+  'doctor.ledger.brokenFix':
+    "run 'dockctl verify' for the full report, and keep the box as it is for the investigation",
+  'doctor.ledger.ok': 'ledger opens; chain head seq {seq} verifies ({hash}…)',
+
+  'doctor.offsite.fix':
+    "set offsite.target to an S3 bucket at another site (type: s3, with Object Lock), then 'systemctl restart recorder-dock'",
+  'doctor.offsite.folder':
+    'no off-site target: copies go to the folder {dir} on this machine, which is not off-site (R2)',
+  'doctor.offsite.folderVaultDisk':
+    "no off-site target: copies go to the folder {dir}, on the vault's own disk, which is not off-site (R2)",
+  'doctor.offsite.local': 'the off-site store {endpoint} is on this machine: not off-site (R2)',
+  'doctor.offsite.unprobed': 'the off-site store {store} has not been probed yet',
+  'doctor.offsite.unprobedFix': "start dockd: it probes the store's Object Lock at start",
+  'doctor.offsite.notWorm': 'the off-site store is not proven tamper-proof: {summary}',
+  'doctor.offsite.backlog': '{clips} clips wait for their off-site copy, the oldest since {since}',
+  'doctor.offsite.backlogFix': "look at 'dockctl copies' and the journal for the store's errors",
+  'doctor.offsite.ok': '{store}: tamper-proof (probed {at}), {clips} clips waiting',
+
+  'doctor.central.folderNew': 'the folder {dir} (created on first delivery)',
+  'doctor.central.folder': 'the folder {dir}',
+  'doctor.central.folderClosed': 'the folder {dir}, which the service cannot write',
+  'doctor.central.target': 'the {type} target',
+  'doctor.central.failing': '{n} failed attempts; last: {last}',
+  'doctor.central.unreadable': 'the forwarder state file is unreadable',
+  'doctor.central.notRun': 'the forwarder has not run yet',
+  'doctor.central.where': '{where}',
+  'doctor.central.withNote': '{where} ({note})',
+  'doctor.central.backlog': '{n} records waiting',
+  'doctor.central.backlogSince': '{n} records waiting, the oldest since {since}',
+  'doctor.central.down': 'the central store is not reachable: {detail}; {backlog}',
+  'doctor.central.downFix':
+    "check the network and forwarder.target ('dockctl forward status'); records wait in the outbox meanwhile",
+  'doctor.central.line': '{detail}; {backlog}',
+  'doctor.central.unknownFix': "start the service and see 'dockctl forward status'",
+  'doctor.central.slowFix': "records should leave within hours: see 'dockctl forward status' and the journal",
+} as const;
