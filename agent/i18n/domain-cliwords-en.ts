@@ -13,6 +13,21 @@ export const cliWordsDomainEn = {
   'cli.usage.unexpected': "unexpected argument '{arg}'",
   'cli.usage.unknownAction': "unknown action '{action}'",
 
+  'cli.config.oneFile': "one FILE at most, got '{extra}' too",
+  'cli.config.fileOrConfig': 'give FILE or --config FILE, not both',
+  'cli.config.fileOrEmbedded': 'give FILE or --embedded, not both',
+  'cli.config.migrateNeedsFile': 'migrate needs a FILE',
+  'cli.config.current': '{file} already in the current layout',
+  'cli.config.migrated': '{file} migrated from version {from}: {what}',
+  'cli.config.tableCurrent': '{readme}: configuration table already up to date',
+  'cli.config.tableUpdated': '{readme}: configuration table updated',
+  'cfg.migration.1': 'the driver sections fingerprints, gaSdk, serial and massStorage moved under drivers',
+  'cfg.migratedNote':
+    "the file is version {from} and was read as version {to} ({what}); run 'dockctl config migrate {source}' to see it rewritten",
+  'cfg.aliasLoop': 'repeats values through aliases (*name) too many times',
+  'cfgHint.aliasLoop': 'write the values out instead of nesting aliases',
+  'cfgHint.exampleFile': 'start from config/example.yaml',
+
   'doctor.status.pass': 'PASS',
   'doctor.status.warn': 'WARN',
   'doctor.status.fail': 'FAIL',

@@ -15,6 +15,21 @@ export const cliWordsDomainZh: Record<keyof typeof cliWordsDomainEn, string> = {
   'cli.usage.unexpected': '多余的参数“{arg}”',
   'cli.usage.unknownAction': '没有“{action}”这个操作',
 
+  'cli.config.oneFile': '最多给出一个 FILE，多了“{extra}”',
+  'cli.config.fileOrConfig': '给出 FILE 或 --config FILE，不要同时给出',
+  'cli.config.fileOrEmbedded': '给出 FILE 或 --embedded，不要同时给出',
+  'cli.config.migrateNeedsFile': 'migrate 须给出 FILE',
+  'cli.config.current': '{file} 已是当前格式',
+  'cli.config.migrated': '{file} 已从第 {from} 版格式迁移：{what}',
+  'cli.config.tableCurrent': '{readme}：配置项表格已是最新',
+  'cli.config.tableUpdated': '{readme}：配置项表格已更新',
+  'cfg.migration.1': '驱动配置段 fingerprints、gaSdk、serial 和 massStorage 移到了 drivers 下',
+  'cfg.migratedNote':
+    "该文件为第 {from} 版格式，已按第 {to} 版读取（{what}）；运行 'dockctl config migrate {source}' 查看改写后的文件",
+  'cfg.aliasLoop': '通过别名（*name）重复引用的次数过多',
+  'cfgHint.aliasLoop': '请直接写出各个值，不要层层嵌套别名',
+  'cfgHint.exampleFile': '请从 config/example.yaml 开始',
+
   'doctor.status.pass': '通过',
   'doctor.status.warn': '注意',
   'doctor.status.fail': '失败',
