@@ -69,6 +69,25 @@ export const cliWordsDomainEn = {
     'no password was entered (stdin held fewer than {n} passwords, one a line): run the command again',
   'cli.pw.mismatch': 'the two passwords typed differ: run the command again',
 
+  'cli.progress.copy': 'copy  ',
+  'cli.progress.verify': 'verify',
+  'cli.progress.eta': 'ETA {eta}',
+  'cli.ingest.noFiles': 'name at least one FILE',
+  'cli.ingest.duplicate': '(already in the vault)',
+
+  'cli.ingest.SOURCE_MISSING': 'the file {file} does not exist: check the name, or list the recorder again',
+  'cli.ingest.SOURCE_PERMISSION': 'the file {file} cannot be read (permission denied)',
+  'cli.ingest.SOURCE_READ_FAILED': 'the file {file} could not be read; it was not sealed',
+  'cli.ingest.SOURCE_GONE': 'the file {file} could not be read further: its device is gone',
+  'err.ingest.full':
+    'the vault is full while copying {what}: nothing was published; free space in the vault, then dock the recorder again',
+  'err.ingest.permission':
+    'cannot write {target} (permission denied): check that the vault belongs to the service user',
+  'err.ingest.stillRunning':
+    'an earlier copy of {what} is still waiting for its recorder to answer: the file is left on the recorder; dock it again later or restart the service',
+  'err.ingest.checksum':
+    'the copy of {what} failed verification (expected sha256 {expected}, read back {actual}); it was quarantined at {quarantinedAt} and not sealed: check the vault disk, then dock the recorder again',
+
   'doctor.status.pass': 'PASS',
   'doctor.status.warn': 'WARN',
   'doctor.status.fail': 'FAIL',

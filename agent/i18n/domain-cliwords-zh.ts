@@ -68,6 +68,23 @@ export const cliWordsDomainZh: Record<keyof typeof cliWordsDomainEn, string> = {
   'cli.pw.fewer': '没有输入密码（标准输入中的密码少于 {n} 个，应每行一个）：请重新运行命令',
   'cli.pw.mismatch': '两次输入的密码不一致：请重新运行命令',
 
+  'cli.progress.copy': '复制',
+  'cli.progress.verify': '校验',
+  'cli.progress.eta': '剩余 {eta}',
+  'cli.ingest.noFiles': '请至少给出一个 FILE',
+  'cli.ingest.duplicate': '（存储盘中已有）',
+
+  'cli.ingest.SOURCE_MISSING': '文件 {file} 不存在：请检查文件名，或重新列出记录仪中的文件',
+  'cli.ingest.SOURCE_PERMISSION': '文件 {file} 无法读取（没有权限）',
+  'cli.ingest.SOURCE_READ_FAILED': '文件 {file} 读取失败，没有封存',
+  'cli.ingest.SOURCE_GONE': '文件 {file} 无法继续读取：所在设备已断开',
+  'err.ingest.full': '复制 {what} 时存储盘已满：没有发布任何文件；请清理存储盘后重新接入记录仪',
+  'err.ingest.permission': '无法写入 {target}（没有权限）：请检查存储盘是否属于服务账户',
+  'err.ingest.stillRunning':
+    '{what} 的上一次复制仍在等待记录仪应答：文件保留在记录仪中；请稍后重新接入，或重启服务',
+  'err.ingest.checksum':
+    '{what} 的副本校验失败（应为 sha256 {expected}，读回 {actual}）；已隔离到 {quarantinedAt}，没有封存：请检查存储盘后重新接入记录仪',
+
   'doctor.status.pass': '通过',
   'doctor.status.warn': '注意',
   'doctor.status.fail': '失败',
