@@ -8,6 +8,7 @@ import type { DockConfig } from '../config/dock-config.ts';
 import { type Lang, langFromEnv } from '../i18n/lang.ts';
 import { type Said, sayIn } from '../i18n/said.ts';
 import type { CliIo } from './command.ts';
+import { usageWords } from './usage-words.ts';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
@@ -26,13 +27,15 @@ export const SHARED_USAGE = `  --config FILE  the configuration dockd reads (def
 `;
 
 /**
- * Wrong options or arguments: the command prints what is wrong and exits 64. Given as a catalogue
- * sentence, the message is in the command's language: `lang` when the command knows it, else
- * dockctl's own (its process's locale, as gettext takes it).
+ * Wrong options or arguments: the command prints what is wrong and exits 64. The message is in
+ * the command's language: `lang` when the command knows it, else dockctl's own (its process's
+ * locale, as gettext takes it). A catalogue sentence is said in it; so is English text that is
+ * one of the catalogue's usage sentences (commands that still throw text).
  */
 export class UsageError extends Error {
   constructor(what: string | Said, lang: Lang = langFromEnv(process.env)) {
-    super(typeof what === 'string' ? what : sayIn(lang, what));
+    const words = typeof what === 'string' ? (lang === 'en' ? null : usageWords(what)) : what;
+    super(words ? sayIn(lang, words) : (what as string));
   }
 }
 

@@ -84,7 +84,9 @@ function printSettled(
       );
     } else {
       failures++;
-      io.stderr.write(`dockctl ingest: ${failureText(lang, s.error, 'source' in s.request ? s.request.source : {})}\n`);
+      io.stderr.write(
+        `dockctl ingest: ${failureText(lang, s.error, 'source' in s.request ? s.request.source : {})}\n`,
+      );
     }
   }
   return failures;

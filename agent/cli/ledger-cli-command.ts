@@ -1,9 +1,10 @@
 import type { DockConfig } from '../config/dock-config.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
 import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
 import { type CliView, cliView } from './cli-view.ts';
-import { type CliCommand, type CliIo, ExitCode } from './command.ts';
+import { type CliCommand, type CliIo, commandHelp, ExitCode } from './command.ts';
 
 export { UsageError } from './cli-options.ts';
 
@@ -33,12 +34,13 @@ export function ledgerCliCommand(spec: LedgerCommandSpec): CliCommand {
     async run(io: CliIo): Promise<number> {
       let ledger: Ledger | null = null;
       try {
-        const { values, positionals } = parseCommandLine(io.argv, {
-          json: { type: 'boolean' },
-          ...spec.options,
-        });
+        const { values, positionals } = parseCommandLine(
+          io.argv,
+          { json: { type: 'boolean' }, ...spec.options },
+          io.env,
+        );
         if (values.help) {
-          io.stdout.write(spec.usage);
+          io.stdout.write(commandHelp(spec, spec.usage, langFromEnv(io.env)).usage);
           return ExitCode.ok;
         }
         const config = await commandConfig(values, io.env);
@@ -53,7 +55,9 @@ export function ledgerCliCommand(spec: LedgerCommandSpec): CliCommand {
         return ExitCode.ok;
       } catch (err) {
         if (err instanceof UsageError) {
-          io.stderr.write(`dockctl ${spec.name}: ${err.message}\n${spec.usage}`);
+          io.stderr.write(
+            `dockctl ${spec.name}: ${err.message}\n${commandHelp(spec, spec.usage, langFromEnv(io.env)).usage}`,
+          );
           return ExitCode.usage;
         }
         if (err instanceof NoLedgerError) {
