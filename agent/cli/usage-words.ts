@@ -8,14 +8,14 @@ interface UsagePattern {
   readonly re: RegExp;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
 
 /** Every `cli.usage.*` sentence as a full-match pattern over its English text. */
 const PATTERNS: readonly UsagePattern[] = Object.entries(cliWordsDomainEn)
   .filter(([key]) => key.startsWith('cli.usage.') && !key.startsWith('cli.usage.what.'))
   .map(([key, text]) => ({
     key: key as DomainKey,
-    re: new RegExp(`^${escape(text).replace(/\\?\{(\w+)\\?\}/g, '(?<$1>.+?)')}$`, 's'),
+    re: new RegExp(`^${escapeRegExp(text).replace(/\\?\{(\w+)\\?\}/g, '(?<$1>.+?)')}$`, 's'),
   }));
 
 /**

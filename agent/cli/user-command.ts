@@ -118,17 +118,16 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv) {
 const ARITY: Record<string, number> = { add: 1, list: 0, passwd: 1, role: 2, disable: 1, enable: 1 };
 
 function checkArity(action: string | undefined, args: string[], values: Values, lang: Lang): void {
-  const refuse = (key: Parameters<typeof said>[0], params?: Record<string, string>) => {
-    throw new UsageError(said(key, params), lang);
-  };
+  const refusal = (key: Parameters<typeof said>[0], params?: Record<string, string>) =>
+    new UsageError(said(key, params), lang);
   if (action === undefined || !Object.hasOwn(ARITY, action))
-    return refuse(action === undefined ? 'cli.user.noAction' : 'cli.user.unknownAction');
+    throw refusal(action === undefined ? 'cli.user.noAction' : 'cli.user.unknownAction');
   // Extra arguments are not echoed: one of them may be a password typed in the wrong place.
-  if (args.length > (ARITY[action] as number)) refuse('cli.user.tooMany', { action });
-  if (args.length < (ARITY[action] as number)) refuse('cli.user.tooFew', { action });
-  if (action === 'add' && values.role === undefined) refuse('cli.user.noRole');
+  if (args.length > (ARITY[action] as number)) throw refusal('cli.user.tooMany', { action });
+  if (args.length < (ARITY[action] as number)) throw refusal('cli.user.tooFew', { action });
+  if (action === 'add' && values.role === undefined) throw refusal('cli.user.noRole');
   if (action !== 'add' && (values.role !== undefined || values.officer !== undefined))
-    refuse('cli.user.addOnly');
+    throw refusal('cli.user.addOnly');
   const role = action === 'add' ? values.role : action === 'role' ? args[1] : undefined;
   if (role !== undefined && !isAccountRole(role)) throw new UnknownRoleError(role, ACCOUNT_ROLES);
 }
