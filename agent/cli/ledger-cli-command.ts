@@ -1,4 +1,5 @@
 import type { DockConfig } from '../config/dock-config.ts';
+import { errorText } from '../i18n/error-words.ts';
 import { langFromEnv } from '../i18n/lang.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
@@ -55,8 +56,9 @@ export function ledgerCliCommand(spec: LedgerCommandSpec): CliCommand {
         return ExitCode.ok;
       } catch (err) {
         if (err instanceof UsageError) {
+          const lang = langFromEnv(io.env);
           io.stderr.write(
-            `dockctl ${spec.name}: ${err.message}\n${commandHelp(spec, spec.usage, langFromEnv(io.env)).usage}`,
+            `dockctl ${spec.name}: ${errorText(lang, err)}\n${commandHelp(spec, spec.usage, lang).usage}`,
           );
           return ExitCode.usage;
         }
