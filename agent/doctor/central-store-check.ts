@@ -4,6 +4,7 @@ import { forwardStateFile, readForwardState } from '../forwarder/forward-state.t
 import { type Said, said, sayIn } from '../i18n/said.ts';
 import { ledgerFile, openLedgerDatabase } from '../ledger/database.ts';
 import { outboxBacklog } from '../ledger/outbox.ts';
+import { localDateTime } from '../time/zoned-time.ts';
 import { type DoctorCheck, type DoctorContext, fail, pass, warn } from './doctor-check.ts';
 import { modeAllowsWrite } from './storage-checks.ts';
 
@@ -92,6 +93,11 @@ export const forwarderStateProbe: CentralStoreProbe = async (ctx) => {
 
 const DAY_MS = 24 * 3600 * 1000;
 
+/** A time as the dock's zone reads it, naming the zone: `2026-11-19 20:00 Asia/Shanghai`. */
+export function zoned(d: Date, ctx: DoctorContext): string {
+  return `${localDateTime(d.getTime(), ctx.config.rules.timezone)} ${ctx.config.rules.timezone}`;
+}
+
 /** The central store is reachable, and how much waits to be forwarded (R13: forward promptly). */
 export function centralStoreCheck(
   probe: CentralStoreProbe = forwarderStateProbe,
@@ -102,7 +108,7 @@ export function centralStoreCheck(
     async run(ctx) {
       const s = await probe(ctx);
       const backlog = s.oldestPendingAt
-        ? said('doctor.central.backlogSince', { n: s.pending, since: s.oldestPendingAt.toISOString() })
+        ? said('doctor.central.backlogSince', { n: s.pending, since: zoned(s.oldestPendingAt, ctx) })
         : said('doctor.central.backlog', { n: s.pending });
       const nested = { detail: s.detailWords ?? s.detail, backlog };
       if (s.reachable === false)

@@ -5,6 +5,7 @@ import { said } from '../i18n/said.ts';
 import { ledgerFile, openLedgerDatabase } from '../ledger/database.ts';
 import { copyBacklog, latestProbe } from '../ledger/lifecycle-queries.ts';
 import { parseOffsiteConfig } from '../offsite/offsite-config.ts';
+import { zoned } from './central-store-check.ts';
 import { type DoctorCheck, type DoctorContext, pass, warn } from './doctor-check.ts';
 
 const FIX = said('doctor.offsite.fix');
@@ -62,11 +63,11 @@ export const offsiteCheck: DoctorCheck = {
     const oldest = facts?.backlog.oldestSealedAt;
     if (oldest && Date.now() - oldest.getTime() > 7 * DAY)
       return warn(
-        said('doctor.offsite.backlog', { clips: facts?.backlog.clips ?? 0, since: oldest.toISOString() }),
+        said('doctor.offsite.backlog', { clips: facts?.backlog.clips ?? 0, since: zoned(oldest, ctx) }),
         said('doctor.offsite.backlogFix'),
       );
     return pass(
-      said('doctor.offsite.ok', { store, at: probe.at.toISOString(), clips: facts?.backlog.clips ?? 0 }),
+      said('doctor.offsite.ok', { store, at: zoned(probe.at, ctx), clips: facts?.backlog.clips ?? 0 }),
     );
   },
 };

@@ -154,7 +154,7 @@ ${SHARED_USAGE_ZH}  --files            同时对存储盘（paths.vaultDir）中
       dockctl export verify PATH [--json]
 
 R10 导出包，供行政复议或诉讼使用（BagIt 1.0、SHA-256 清单、每个资料的台账事件和一个签名的校验点），
-保存在 web.exportsDir（默认 <state>/exports）下的 <导出编号>/ 中。
+保存在 web.exportsDir（默认为状态目录下的 'exports' 目录）中，每个导出包一个以导出编号命名的目录。
   create   把一项已批准的导出申请（R6）中的资料复制到新的导出包，逐个与封存记录比对，
            并记入台账和查询台账
   list     台账中记录的导出包，以及各目录是否还在

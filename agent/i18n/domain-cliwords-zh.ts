@@ -185,7 +185,7 @@ export const cliWordsDomainZh: Record<keyof typeof cliWordsDomainEn, string> = {
   'doctor.folder.missing': '{what} {dir} 不存在',
   'doctor.folder.create': "运行 'systemd-tmpfiles --create' 和 'systemctl start recorder-dock'",
   'doctor.folder.chown':
-    "把它交给服务账户：'chown recorder-dock:recorder-dock {dir}'；不在 /var/lib/recorder-dock 下时，还要用 'systemctl edit recorder-dock' 加上 ReadWritePaths={dir}",
+    "把它交给服务账户：'chown recorder-dock:recorder-dock {dir}'；不在 /var/lib/recorder-dock 下时，还要用 'systemctl edit recorder-dock' 加上 'ReadWritePaths={dir}'",
   'doctor.folder.full': '{what} {dir} 只剩 {free}',
   'doctor.folder.fullFix': '清理出空间，或移到更大的磁盘',
   'doctor.folder.low': '{what} {dir} 剩余 {free}',
