@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { ExitCode } from '../../agent/cli/command.ts';
 import { commands } from '../../agent/cli/commands.ts';
 import { runDockctl } from '../../agent/cli/dockctl-run.ts';
+import { progressLine } from '../../agent/cli/progress-line.ts';
 import { DockError } from '../../agent/errors.ts';
 import { errorText } from '../../agent/i18n/error-words.ts';
 import { langFromEnv } from '../../agent/i18n/lang.ts';
@@ -94,20 +95,22 @@ async function runAll(cases: readonly (readonly string[])[], lang: string): Prom
 /**
  * What a Chinese reader of dockctl may see in Latin letters besides the page's allow-list: the
  * commands to type (in '…'), option names, placeholders (FILE, SERIAL_NO), YAML keys and key
- * paths, time zone names, and the syntax of a usage line.
+ * paths, time zone names, paths, and the syntax of a usage line or of a command to type.
  */
 function cliText(text: string): string {
   const syntax = text
     .split('\n')
     .map((line) =>
-      /^(?:用法：dockctl |\s+dockctl )/.test(line)
+      /^(?:用法：dockctl |\s+(?:dockctl|udevadm) )/.test(line)
         ? line
             .split(/\s+/)
             .filter((w) => /[^\x20-\x7e]/.test(w))
             .join(' ')
         : line,
     )
-    .join('\n');
+    .join('\n')
+    // Absolute paths are data, whatever letters they hold.
+    .replace(/(?<![\w.-])\/[\w.-]+(?:\/[\w.-]*)*/g, ' ');
   return [...DATA]
     .sort((a, b) => b.length - a.length)
     .reduce((t, w) => t.replace(new RegExp(`(?<![\\w/.-])${escapeRegExp(w)}(?![\\w/.-])`, 'g'), ' '), syntax)
@@ -225,6 +228,22 @@ function assertChinese(what: string, run: Run): void {
  */
 const ENGLISH_GLUE: ReadonlySet<string> = new Set(['explain', 'report', 'verify', 'export', 'forward']);
 
+/** Each command line is refused as a usage error (exit 64), in Chinese. */
+async function assertRefusedInChinese(cases: readonly (readonly string[])[]): Promise<void> {
+  const runs = await runAll(cases, 'zh_CN.UTF-8');
+  const failures = runs.flatMap((run, i) => {
+    const what = (cases[i] ?? []).join(' ');
+    try {
+      assert.equal(run.code, 64, `${what}: exit ${run.code}: ${run.stderr}`);
+      assertChinese(what, run);
+      return [];
+    } catch (err) {
+      return [(err as Error).message.split('\n')[0]];
+    }
+  });
+  assert.deepEqual(failures, []);
+}
+
 const BROKEN = `version: 2
 rules:
   timezone: Mars/Olympus
@@ -337,12 +356,7 @@ describe('dockctl under LANG=zh_CN.UTF-8', () => {
       ['copies', 'requeue', '--state', state],
       ['sessions', '--limit', 'x', '--state', state],
     ];
-    const runs = await runAll(cases, ZH);
-    runs.forEach((run, i) => {
-      const what = (cases[i] ?? []).join(' ');
-      assert.equal(run.code, 64, `${what}: ${run.stderr}`);
-      assertChinese(what, run);
-    });
+    await assertRefusedInChinese(cases);
   });
 
   it('usage errors of explain, report, verify, export and forward are Chinese (needs their files to print usageLine and the usage in the locale, see /work/coord/cliwords.md)', async () => {
@@ -355,12 +369,7 @@ describe('dockctl under LANG=zh_CN.UTF-8', () => {
       ['export', 'create', '--state', state],
       ['forward', 'a', 'b', '--state', state],
     ];
-    const runs = await runAll(cases, ZH);
-    runs.forEach((run, i) => {
-      const what = (cases[i] ?? []).join(' ');
-      assert.equal(run.code, 64, `${what}: ${run.stderr}`);
-      assertChinese(what, run);
-    });
+    await assertRefusedInChinese(cases);
   });
 
   it('doctor: every check, finding and advice line in Chinese', async () => {
@@ -406,7 +415,13 @@ describe('dockctl under LANG=zh_CN.UTF-8', () => {
     );
   });
 
-  it('user: a refused add, an add, and the list are Chinese', async () => {
+  it('user: the first-run list, a refused add, an add, and the list are Chinese', async () => {
+    const empty = await dockctl(['user', 'list', '--state', state], ZH);
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.match(
+      empty.stdout,
+      /^还没有任何账号：用 'dockctl user add admin --role admin' 创建第一个系统管理员\n$/,
+    );
     const refused = await dockctl(
       [
         'user',
@@ -454,6 +469,22 @@ describe('dockctl under LANG=zh_CN.UTF-8', () => {
     assert.match(again.stdout, /（存储盘中已有）/);
     assert.match(again.stderr, /gone\.MP4 不存在/);
     assertChinese('ingest', again);
+    const progress = progressLine(
+      {
+        resumeKey: 'k',
+        owner: '',
+        sourcePath: clip,
+        phase: 'verify',
+        bytesDone: 1024,
+        bytesTotal: 4096,
+        bytesPerSecond: 512,
+        etaSeconds: 6,
+      },
+      24,
+      'zh-CN',
+    );
+    assert.match(progress, /^A123456_0001\.MP4 校验 \[#{6}\.{18}\] {2}25% .* 剩余 0:06$/);
+    assertChinese('ingest progress', { code: 0, stdout: `${progress} 进度`, stderr: '' });
   });
 });
 
