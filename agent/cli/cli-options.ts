@@ -44,6 +44,11 @@ export function usageLine(name: string, err: UsageError, lang: Lang): string {
   return `dockctl ${name}: ${sayIn(lang, { key: 'cli.usage.line', params: { name, message: err.message } })}`;
 }
 
+/** The hint after a usage error that points to the command's help: `; run 'dockctl NAME --help'`. */
+export function usageHint(name: string, lang: Lang): string {
+  return sayIn(lang, { key: 'cli.usage.hintRun', params: { name } });
+}
+
 /**
  * parseArgs's complaint in `lang`: its English as it is, or in Chinese the option it names and
  * what is wrong with it.

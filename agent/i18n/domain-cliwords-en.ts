@@ -6,6 +6,7 @@
 export const cliWordsDomainEn = {
   'cli.unexpectedError': 'unexpected error: {message}',
   'cli.usage.line': "{message}; see 'dockctl {name} --help'",
+  'cli.usage.hintRun': "; run 'dockctl {name} --help'",
   'cli.usage.unknownOption': 'unknown option {option}',
   'cli.usage.optionNeedsValue': 'option {option} needs a value',
   'cli.usage.optionTakesNoValue': 'option {option} does not take a value',

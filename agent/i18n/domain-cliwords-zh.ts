@@ -8,6 +8,7 @@ import type { cliWordsDomainEn } from './domain-cliwords-en.ts';
 export const cliWordsDomainZh: Record<keyof typeof cliWordsDomainEn, string> = {
   'cli.unexpectedError': '意外错误：{message}',
   'cli.usage.line': "{message}；用法见 'dockctl {name} --help'",
+  'cli.usage.hintRun': "；用法见 'dockctl {name} --help'",
   'cli.usage.unknownOption': '没有选项 {option}',
   'cli.usage.optionNeedsValue': '选项 {option} 后面须给出取值',
   'cli.usage.optionTakesNoValue': '选项 {option} 不带取值',
