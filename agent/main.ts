@@ -22,6 +22,7 @@ import { IngestWorkerPool, simWorkerUrl } from './ingest/worker-pool.ts';
 import { Ledger } from './ledger/ledger.ts';
 import { createLifecycle, type Lifecycle } from './lifecycle/lifecycle-setup.ts';
 import { StatusFile } from './ops/status-file.ts';
+import { fixMallocMmapThreshold } from './os/malloc-tuning.ts';
 import { utcOffsetMinutes } from './time/zoned-time.ts';
 import { startWebServer, type WebServer } from './web/web-server.ts';
 
@@ -143,6 +144,8 @@ export async function startDockd(
 
 /** The vault made ready (folders, leftovers of a kill removed) and the ingest pool on it. */
 async function startIngest(config: DockConfig, hardware: Hardware, logger: Logger, now: () => Date) {
+  const malloc = fixMallocMmapThreshold(); // before the workers start: their buffers leave RSS when freed
+  logger.child({ module: 'ingest' }).info({ malloc }, 'malloc mmap threshold');
   const layout = new VaultLayout(config.paths);
   await layout.ensureDirs(); // the vault exists from the first start (the storage check reads it)
   await layout.removeStaleTemporaries(); // what a kill left of durable writes in the staging area

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { bundleApp } from '../packaging/bundle.ts';
 import { WebClient } from '../test/fixtures/web/web-fixture.ts';
 import type { DockChildConfig, DockChildResult } from './dock-child.ts';
+import { shippedDockEnvironment } from './unit-environment.ts';
 
 const repo = path.join(import.meta.dirname, '..');
 
@@ -40,7 +41,8 @@ export async function runDockChild(
   cfg: DockChildConfig,
   threadpool: string | null,
 ): Promise<{ result: DockChildResult; apiNowMs: number[] }> {
-  const env = { ...process.env };
+  // As the unit starts dockd (NODE_OPTIONS, UV_THREADPOOL_SIZE), then the scenario's pool size.
+  const env = { ...process.env, ...shippedDockEnvironment(repo) };
   if (threadpool === null) delete env.UV_THREADPOOL_SIZE;
   else env.UV_THREADPOOL_SIZE = threadpool;
   // DOCK_BENCH_NODE_ARGS: extra node flags for the child (e.g. `--cpu-prof --cpu-prof-dir=DIR`).

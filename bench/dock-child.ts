@@ -88,11 +88,13 @@ async function run(cfg: DockChildConfig): Promise<void> {
   eld.enable();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
+  const trace = memoryTrace(t0);
   for (const sim of sims) await sim.plug();
   while (done.size < sims.length) await new Promise((r) => setTimeout(r, 20));
   const wallSeconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   eld.disable();
+  if (trace) clearInterval(trace);
   const recorders = sims.map((sim, i): RecorderFigures => {
     const d = done.get(sim.identity.serial);
     const card = cfg.cards[i] as DockChildConfig['cards'][number];
@@ -119,6 +121,24 @@ async function run(cfg: DockChildConfig): Promise<void> {
     threadpool: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
   };
   say({ result });
+}
+
+/**
+ * DOCK_BENCH_MEM_TRACE=1: one line a second on stderr with the parts of the child's memory
+ * (RSS, V8 heap, external, array buffers, in MB), to see where a peak comes from.
+ */
+function memoryTrace(t0: number): NodeJS.Timeout | null {
+  if (!process.env.DOCK_BENCH_MEM_TRACE) return null;
+  const mb = (n: number) => Math.round(n / 1048576);
+  return setInterval(() => {
+    const m = process.memoryUsage();
+    const s = Math.round((performance.now() - t0) / 1000);
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (key: string) => Math.round(Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1]) / 1024);
+    process.stderr.write(
+      `mem t=${s}s rss=${mb(m.rss)} anon=${kb('RssAnon')} file=${kb('RssFile')} threads=${/Threads:\s+(\d+)/.exec(status)?.[1]} heapTotal=${mb(m.heapTotal)} heapUsed=${mb(m.heapUsed)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)}\n`,
+    );
+  }, 1000).unref();
 }
 
 const arg = process.argv[2];

@@ -4,7 +4,7 @@
 // process, so CPU and peak RSS are its own. Sizes: BENCH_BIG_BYTES (default 4 GiB),
 // BENCH_SMALL_BYTES (the RSS comparison, default 1 GiB), BENCH_SET_COUNT × BENCH_SET_BYTES (default
 // 50 × 100 MiB), BENCH_DIR (default the system temp dir). Results: bench/results/offsite.json.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { promises as fsp, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +32,11 @@ interface ChildFigures {
   readonly cpuS: number;
   readonly maxRssKiB: number;
   readonly eventLoopP99Ms: number;
+  readonly runP99Ms: number;
+  readonly cpuWaitP99Ms: number;
+  readonly lateTicksMostlyWaiting: number;
+  /** The store daemons' CPU over the same run (added by the parent). */
+  readonly storeCpuS: number;
 }
 
 async function makeFiles(name: string, count: number, bytes: number): Promise<string> {
@@ -58,6 +63,7 @@ async function bundleChild(): Promise<string> {
 }
 
 async function copyWith(mode: 'ours' | 'peer', manifest: string, ceph: CephCluster, prefix: string) {
+  const store0 = storeCpuS(ceph);
   const { stdout } = await run(
     process.execPath,
     [
@@ -72,7 +78,22 @@ async function copyWith(mode: 'ours' | 'peer', manifest: string, ceph: CephClust
     ],
     { maxBuffer: 1 << 20 },
   );
-  return JSON.parse(stdout.trim().split('\n').at(-1) as string) as ChildFigures;
+  const figures = JSON.parse(stdout.trim().split('\n').at(-1) as string) as ChildFigures;
+  return { ...figures, storeCpuS: storeCpuS(ceph) - store0 };
+}
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** CPU seconds the store's daemons (gateway, OSD, monitor) used so far: they share the cores. */
+function storeCpuS(ceph: CephCluster): number {
+  let ticks = 0;
+  for (const pid of ceph.pids()) {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / CLK_TCK;
 }
 
 function figures(name: string, f: ChildFigures): Record<string, number> {
@@ -81,6 +102,12 @@ function figures(name: string, f: ChildFigures): Record<string, number> {
     [`${name}_cpu_s_per_gb`]: f.cpuS / (f.bytes / 1e9),
     [`${name}_peak_rss_mb`]: f.maxRssKiB / 1024,
     [`${name}_event_loop_p99_ms`]: f.eventLoopP99Ms,
+    // The loop's lateness split: the main thread's own work, and waiting for a CPU (the store and
+    // everything else on the machine): main-thread-sched.ts.
+    [`${name}_main_run_p99_ms`]: f.runP99Ms,
+    [`${name}_main_cpu_wait_p99_ms`]: f.cpuWaitP99Ms,
+    [`${name}_late_ticks_mostly_waiting`]: f.lateTicksMostlyWaiting,
+    [`${name}_store_cpu_s_per_gb`]: f.storeCpuS / (f.bytes / 1e9),
   };
 }
 

@@ -13,6 +13,7 @@ import { offsiteS3Client } from '../agent/offsite/offsite-config.ts';
 import { OffsiteCopier } from '../agent/offsite/offsite-copier.ts';
 import { S3OffsiteStore } from '../agent/offsite/s3-store.ts';
 import { silentLogger } from '../agent/ops/logger.ts';
+import { MainThreadSched } from './main-thread-sched.ts';
 
 /** One file to copy. */
 export interface ManifestEntry {
@@ -106,12 +107,15 @@ async function peer(): Promise<void> {
 await client.send(new HeadBucketCommand({ Bucket: bucket }));
 const eld = monitorEventLoopDelay({ resolution: 1 });
 eld.enable();
+const sched = new MainThreadSched();
+sched.start();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 await (mode === 'ours' ? ours() : peer());
 const wallS = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 eld.disable();
+const split = sched.stop();
 client.destroy();
 // VmHWM, not getrusage's maxRSS: Linux carries ru_maxrss across fork and exec.
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
@@ -122,5 +126,6 @@ process.stdout.write(
     cpuS: (cpu.user + cpu.system) / 1e6,
     maxRssKiB: Number(hwm?.[1]),
     eventLoopP99Ms: eld.percentile(99) / 1e6,
+    ...split,
   })}\n`,
 );

@@ -59,16 +59,38 @@ function appLayoutPlugin(repoRoot: string): Plugin {
       b.onLoad({ filter: /\.ts$/ }, async (args) => {
         if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
         const source = await readFile(args.path, 'utf8');
-        if (!source.includes('import.meta.url')) return undefined;
         const rel = path.relative(repoRoot, args.path).split(path.sep).join('/').replace(/\.ts$/, '.js');
         return {
-          contents: source.replaceAll('import.meta.url', `__dockModuleUrl(${JSON.stringify(rel)})`),
+          contents: asciiOnly(
+            source.replaceAll('import.meta.url', `__dockModuleUrl(${JSON.stringify(rel)})`),
+          ),
           loader: 'ts',
           resolveDir: path.dirname(args.path),
         };
       });
     },
   };
+}
+
+/**
+ * Our source with every non-ASCII character written as a `\\u` escape. esbuild escapes them
+ * in strings, but must keep them in tagged templates (html`…`); one such character makes V8 hold
+ * the whole multi-megabyte script as a two-byte string, twice its size in every process and
+ * worker (issue 17). Our tags read the cooked strings only (agent/web/html.ts), for which the
+ * escape is the same text; in comments it does not matter.
+ */
+function asciiOnly(source: string): string {
+  return source.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Throws when a bundle still holds a non-ASCII character (a library's tagged template, say). */
+async function assertAscii(file: string): Promise<void> {
+  const text = await readFile(file, 'utf8');
+  const at = text.search(/[\u0080-\uffff]/);
+  if (at >= 0)
+    throw new Error(
+      `the bundle ${file} holds a non-ASCII character (…${text.slice(Math.max(0, at - 40), at + 10)}…), which doubles its memory in V8: escape it in the source, or extend asciiOnly in packaging/bundle.ts`,
+    );
 }
 
 /** Bundle every spec into `appDir` (the future /usr/lib/recorder-dock). */
@@ -88,8 +110,11 @@ export async function bundleApp(repoRoot: string, appDir: string, specs = BUNDLE
       logOverride: { 'empty-import-meta': 'silent' },
       logLevel: 'warning',
       legalComments: 'none',
-      minify: false,
+      // Whitespace and comments out: comments of some libraries hold non-ASCII characters, which
+      // would make V8 keep the whole script as a two-byte string (twice its size, issue 17).
+      minifyWhitespace: true,
       sourcemap: false,
     });
+    await assertAscii(path.join(appDir, spec.output));
   }
 }

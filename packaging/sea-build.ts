@@ -64,7 +64,10 @@ export async function buildSea(opts: SeaBuildOptions): Promise<SeaInjector> {
       main: path.relative(opts.treeRoot, opts.script),
       output: blob,
       disableExperimentalSEAWarning: true,
-      useCodeCache: true,
+      // No code cache: V8 rejects one made under other flags (with a warning at every start),
+      // and dockd runs with NODE_OPTIONS=--max-semi-space-size=2 (systemd/recorder-dock.service)
+      // while dockctl runs without; compiling lazily costs dockctl a few tenths of a second.
+      useCodeCache: false,
     }),
   );
   const node = opts.nodeBinary ?? process.execPath;

@@ -1,7 +1,10 @@
 import type { ClipView } from '../ledger/access-queries.ts';
 import { formatBytes } from '../reports/byte-format.ts';
+import { fileNameOf } from '../web/things-named.ts';
+import { cliNamer } from './cli-names.ts';
 import type { CliCommand } from './command.ts';
 import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
+import { handle, resolveHandle } from './short-ids.ts';
 import { formatTable } from './table.ts';
 
 /** A date option (YYYY-MM-DD, local midnight) plus `addDays`. */
@@ -51,25 +54,23 @@ export const clipsCommand: CliCommand = ledgerCliCommand({
         limit: limitOption(v.limit),
       })
       .map(withoutParty),
-  table: (data, view) => {
+  table: (data, view, ledger) => {
     const clips = data as ClipView[];
     if (clips.length === 0) return `${view.t('cli.clips.none')}\n`;
+    const names = cliNamer(ledger, view);
     return formatTable(
-      [
-        ...(['clip', 'recorded', 'recorder', 'officer', 'size', 'case', 'important'] as const).map((c) =>
-          view.t(`cli.col.${c}`),
-        ),
-        'SHA-256',
-      ],
+      (['recorded', 'recorder', 'officer', 'file', 'size', 'case', 'important', 'handle'] as const).map((c) =>
+        view.t(`cli.col.${c}`),
+      ),
       clips.map((c) => [
-        c.id,
         view.time(c.recordingStart ?? c.sealedAt),
         c.serial,
-        c.officerNo,
+        names.officer(c.officerNo) || null,
+        fileNameOf(c.sourcePath),
         formatBytes(c.size),
         c.labels?.caseNo ?? null,
         c.labels?.important ? view.t('cli.clips.important') : '',
-        `${c.sha256.slice(0, 16)}…`,
+        handle(c.id),
       ]),
     );
   },
@@ -88,8 +89,9 @@ export const labelCommand: CliCommand = ledgerCliCommand({
     important: { type: 'boolean' },
     'not-important': { type: 'boolean' },
   },
-  query: (ledger, v, [clipId]) => {
-    if (!clipId) throw new UsageError("name the clip (see 'dockctl clips')");
+  query: (ledger, v, [typed]) => {
+    if (!typed) throw new UsageError("name the clip (see 'dockctl clips')");
+    const clipId = resolveHandle(ledger, 'clips', typed);
     if (!v.by) throw new UsageError('say who labels it with --by USER');
     if (v.important && v['not-important'])
       throw new UsageError('give --important or --not-important, not both');
@@ -109,11 +111,11 @@ export const labelCommand: CliCommand = ledgerCliCommand({
     const now = ledger.accessQueries.clip(clipId);
     return now ? withoutParty(now) : null;
   },
-  table: (data, view) => {
+  table: (data, view, ledger) => {
     const c = data as ClipView;
     const l = c.labels;
     return `${view.t('cli.clips.labelled', {
-      clip: c.id,
+      clip: cliNamer(ledger, view).clip(c),
       caseNo: l?.caseNo ?? '-',
       inCharge: l?.officerInCharge ?? '-',
       party: l?.party ? view.t('cli.clips.partySet') : '-',

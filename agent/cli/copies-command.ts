@@ -3,11 +3,15 @@ import { storeWords } from '../i18n/store-words.ts';
 import type { ProbeRow } from '../ledger/lifecycle-queries.ts';
 import { backlogView, type ClipLifecycleView, clipLifecycle } from '../lifecycle/clip-lifecycle.ts';
 import { parseOffsiteConfig } from '../offsite/offsite-config.ts';
+import type { LockMode } from '../offsite/offsite-store.ts';
 import { formatBytes } from '../reports/byte-format.ts';
+import type { Namer } from '../web/things-named.ts';
+import { cliNamer } from './cli-names.ts';
 import type { CliView } from './cli-view.ts';
 import type { CliCommand } from './command.ts';
 import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
 import { cliLifecycle, required } from './lifecycle-cli.ts';
+import { handle, resolveHandle } from './short-ids.ts';
 import { formatFields } from './table.ts';
 
 const USAGE = `usage: dockctl copies [--state DIR] [--config FILE] [--json]     the off-site store, its WORM probe and the backlog
@@ -31,12 +35,13 @@ function lockText(o: ClipLifecycleView['offsite'][number], view: CliView): strin
   return `${until}${o.legalHold ? view.t('cli.life.legalHold') : ''}`;
 }
 
-function clipText(c: ClipLifecycleView, view: CliView): string {
+function clipText(c: ClipLifecycleView, view: CliView, names: Namer): string {
   const r = c.retention;
   const t = view.t;
   const line = (k: DomainKey, v: string) => `${t(k)}: ${v}`;
   const lines = [
-    line('cli.life.clip', `${c.clipId} (sha256 ${c.sha256.slice(0, 16)}…)`),
+    line('cli.life.clip', names.clipById(c.clipId)),
+    line('cli.col.handle', handle(c.clipId)),
     line(
       'cli.life.class',
       `${t(`class.${r.retentionClass}`)}, ${r.end ? t('cli.life.keptUntil', { at: view.time(r.end) ?? '' }) : t('cli.life.keptWhileOpen')}`,
@@ -76,7 +81,8 @@ export const copiesCommand: CliCommand = ledgerCliCommand({
       const store = life.store;
       if (first === 'requeue') {
         if (!second) throw new UsageError('name the clip');
-        const view = clipLifecycle(life.deps, second);
+        const clipId = resolveHandle(ledger, 'clips', second);
+        const view = clipLifecycle(life.deps, clipId);
         if (!view) throw new UsageError(`no clip ${second} is sealed here`);
         ledger.lifecycle.requeueCopy({
           sha256: view.sha256,
@@ -84,12 +90,12 @@ export const copiesCommand: CliCommand = ledgerCliCommand({
           by: required(v, 'by', 'who decides'),
           reason: required(v, 'reason', 'why'),
         });
-        return { kind: 'clip', view: clipLifecycle(life.deps, second) };
+        return { kind: 'clip', view: clipLifecycle(life.deps, clipId) };
       }
       // A failed probe is recorded in the ledger (outcome 'failed', with why) and shown below.
       if (first === 'probe') await life.copier.probe().catch(() => undefined);
       if (first && first !== 'probe') {
-        const view = clipLifecycle(life.deps, first);
+        const view = clipLifecycle(life.deps, resolveHandle(ledger, 'clips', first));
         if (!view) throw new UsageError(`no clip ${first} is sealed here; see 'dockctl clips'`);
         return { kind: 'clip', view };
       }
@@ -106,9 +112,9 @@ export const copiesCommand: CliCommand = ledgerCliCommand({
       await life.close();
     }
   },
-  table: (data, view) => {
+  table: (data, view, ledger) => {
     const d = data as { kind: string; view?: ClipLifecycleView } & Record<string, unknown>;
-    if (d.kind === 'clip' && d.view) return clipText(d.view, view);
+    if (d.kind === 'clip' && d.view) return clipText(d.view, view, cliNamer(ledger, view));
     const t = view.t;
     const b = d.backlog as ReturnType<typeof backlogView>;
     const probe = d.probe as { outcome: ProbeRow['outcome']; at: Date; summary: string } | null;
@@ -128,7 +134,7 @@ export const copiesCommand: CliCommand = ledgerCliCommand({
         t('cli.life.store'),
         `${storeWords(view.lang, String(d.store))}${d.offsite ? '' : t('cli.life.notOffsite')}`,
       ],
-      [t('cli.life.lock'), String(d.objectLock ?? t('cli.life.none'))],
+      [t('cli.life.lock'), d.objectLock ? t(`lock.mode.${d.objectLock as LockMode}`) : t('cli.life.none')],
       [t('cli.life.worm'), wormText],
       [t('cli.life.backlog'), backlog],
     ])}\n`;

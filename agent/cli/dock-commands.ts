@@ -10,16 +10,23 @@ import {
   sessionStatus,
   sessionsWaitingForExplanation,
 } from '../reports/session-status.ts';
+import type { Namer } from '../web/things-named.ts';
+import { cliNamer } from './cli-names.ts';
 import type { CliView } from './cli-view.ts';
 import type { CliCommand } from './command.ts';
 import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
+import { handle } from './short-ids.ts';
 import { formatTable } from './table.ts';
 
-function sessionRows(sessions: readonly (UsageSession & { status?: SessionStatus })[], view: CliView) {
+function sessionRows(
+  sessions: readonly (UsageSession & { status?: SessionStatus })[],
+  view: CliView,
+  names: Namer,
+) {
   return sessions.map((s) => [
     view.time(s.startedAt),
     s.serial,
-    s.officerNo,
+    names.officer(s.officerNo) || null,
     SESSION_STATUS[s.status ?? s.outcome ?? 'running'][view.lang],
     s.clipCount,
     formatBytes(s.clipBytes),
@@ -47,7 +54,8 @@ export const sessionsCommand: CliCommand = ledgerCliCommand({
       .recentSessions(positiveInt(values.limit, 50, '--limit'))
       .map((s) => ({ ...s, status: sessionStatus(s, waiting) }));
   },
-  table: (data, view) => formatTable(sessionHeaders(view), sessionRows(data as UsageSession[], view)),
+  table: (data, view, ledger) =>
+    formatTable(sessionHeaders(view), sessionRows(data as UsageSession[], view, cliNamer(ledger, view))),
 });
 
 /** `dockctl alerts`: open alerts for the equipment manager. */
@@ -56,22 +64,23 @@ export const alertsCommand: CliCommand = ledgerCliCommand({
   summary: 'open alerts (late clips, recording gaps, unknown recorders …)',
   usage: `usage: dockctl alerts [--config FILE] [--state DIR] [--json]\n${LEDGER_OPTIONS_USAGE}`,
   query: (ledger) => ledger.queries.openAlerts(),
-  table: (data, view) => {
+  table: (data, view, ledger) => {
     const alerts = data as AlertRecord[];
     if (alerts.length === 0) return `${view.t('cli.noAlerts')}\n`;
+    const names = cliNamer(ledger, view);
     const wording = {
       lang: view.lang,
-      recorder: (s: string) => s,
+      recorder: names.recorder,
       bytes: (n: number) => formatBytes(n),
       time: (iso: string) => view.time(new Date(iso)) ?? iso,
     };
     return formatTable(
-      (['alert', 'opened', 'kind', 'detail'] as const).map((c) => view.t(`cli.col.${c}`)),
+      (['opened', 'kind', 'detail', 'handle'] as const).map((c) => view.t(`cli.col.${c}`)),
       alerts.map((a) => [
-        a.id,
         view.time(a.openedAt),
         alertKindText(view.lang, a.kind),
-        alertText(a, wording) || a.subject,
+        alertText(a, wording) || names.subject(a.subject).text,
+        handle(a.id),
       ]),
     );
   },
@@ -97,11 +106,12 @@ export const ledgerCommand: CliCommand = ledgerCliCommand({
     if (values.officer) return ledger.queries.officerUsage(String(values.officer), { from, to });
     throw new UsageError('name a recorder (--recorder SERIAL) or an officer (--officer NO)');
   },
-  table: (data, view) => {
+  table: (data, view, ledger) => {
     const report = data as UsageReport;
+    const names = cliNamer(ledger, view);
     const outs = report.assignments.map((a) => [
       a.serial,
-      a.officerNo,
+      names.officer(a.officerNo) || null,
       view.time(a.checkedOutAt),
       a.outBatteryPct,
       view.time(a.checkedInAt),
@@ -116,7 +126,7 @@ export const ledgerCommand: CliCommand = ledgerCliCommand({
         outs,
       ),
       view.t('cli.dockings'),
-      formatTable(sessionHeaders(view), sessionRows(report.sessions, view)),
+      formatTable(sessionHeaders(view), sessionRows(report.sessions, view, names)),
       `${view.t('cli.totals', { sessions: t.sessions, clips: t.clips, bytes: formatBytes(t.bytes), hours: (t.durationMs / 3_600_000).toFixed(1), late: t.lateClips })}\n`,
     ].join('\n');
   },
@@ -136,8 +146,11 @@ export const recordersCommand: CliCommand = ledgerCliCommand({
     }
     return decideHeld(ledger, action, serial, values.by ? String(values.by) : 'dockctl');
   },
-  table: (data, view) => {
-    if (!Array.isArray(data)) return `${(data as { message: string }).message}\n`;
+  table: (data, view, ledger) => {
+    if (!Array.isArray(data)) {
+      const d = data as Decision;
+      return `${view.t(`cli.recorders.${d.done}`, { serial: d.serial, officer: cliNamer(ledger, view).officer(d.officerNo) })}\n`;
+    }
     return formatTable(
       (['recorder', 'model', 'vendor', 'recorderStatus', 'registered'] as const).map((c) =>
         view.t(`cli.col.${c}`),
@@ -153,8 +166,16 @@ export const recordersCommand: CliCommand = ledgerCliCommand({
   },
 });
 
+/** What `recorders checkout|accept|reject` did: `message` in English for scripts, `done` for people. */
+interface Decision {
+  readonly message: string;
+  readonly done: 'checkout' | 'accept' | 'reject';
+  readonly serial: string;
+  readonly officerNo: string | null;
+}
+
 /** Check a recorder out to an officer by hand, with the battery and storage of its last docking (R7). */
-function handOut(ledger: Ledger, serial: string, officerNo: string): { message: string } {
+function handOut(ledger: Ledger, serial: string, officerNo: string): Decision {
   const last = ledger.queries
     .recorderUsage(serial, { from: new Date(0), to: new Date(Date.now() + 60_000) })
     .sessions.at(-1);
@@ -164,16 +185,16 @@ function handOut(ledger: Ledger, serial: string, officerNo: string): { message: 
     batteryPct: last?.endBatteryPct ?? last?.batteryPct ?? null,
     freeBytes: last?.endFreeBytes ?? last?.freeBytes ?? null,
   });
-  return { message: `recorder ${serial} checked out to officer ${out.officerNo}` };
+  return {
+    message: `recorder ${serial} checked out to officer ${out.officerNo}`,
+    done: 'checkout',
+    serial,
+    officerNo: out.officerNo,
+  };
 }
 
 /** Accept (register) or reject a recorder held at the dock, as the page does. */
-function decideHeld(
-  ledger: Ledger,
-  action: 'accept' | 'reject',
-  serial: string,
-  by: string,
-): { message: string } {
+function decideHeld(ledger: Ledger, action: 'accept' | 'reject', serial: string, by: string): Decision {
   try {
     decideHeldRecorder(ledger, serial, action, by);
   } catch (err) {
@@ -185,6 +206,9 @@ function decideHeld(
       action === 'accept'
         ? `recorder ${serial} accepted: its footage is pulled the next time it is docked`
         : `recorder ${serial} rejected: it is not ingested; take it out of the dock`,
+    done: action,
+    serial,
+    officerNo: null,
   };
 }
 

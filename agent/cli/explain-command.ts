@@ -1,13 +1,17 @@
 import { AccountService } from '../access/accounts.ts';
 import { GapSigning } from '../access/gap-signing.ts';
+import type { DockConfig } from '../config/dock-config.ts';
 import { DockError } from '../errors.ts';
 import { errorText } from '../i18n/error-words.ts';
 import { langFromEnv } from '../i18n/lang.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
+import { cliNamer } from './cli-names.ts';
 import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
+import { type CliView, cliView } from './cli-view.ts';
 import { type CliCommand, ExitCode } from './command.ts';
 import { isTerminal, type PasswordInput, promptHidden, readLines } from './password-prompt.ts';
+import { handle, resolveHandle } from './short-ids.ts';
 import type { UserCliIo } from './user-command.ts';
 
 const USAGE = `usage: dockctl explain ALERT_ID --text "what happened" --signed-by NO --signed-by NO [--password-stdin]
@@ -57,8 +61,10 @@ export const explainCommand: CliCommand = {
       return ExitCode.usage;
     }
     let ledger: Ledger;
+    let config: DockConfig;
     try {
-      ledger = await openCliLedger(await commandConfig(values, io.env));
+      config = await commandConfig(values, io.env);
+      ledger = await openCliLedger(config);
     } catch (err) {
       const code = configErrorExit(io, err);
       if (code !== null) return code;
@@ -66,11 +72,14 @@ export const explainCommand: CliCommand = {
       io.stderr.write(`dockctl explain: ${err.message}\n`);
       return ExitCode.noInput;
     }
+    const view = cliView(config, io.env);
     try {
+      alertId = resolveHandle(ledger, 'alerts', alertId);
+      const subject = ledger.queries.openAlerts().find((a) => a.id === alertId)?.subject;
       const signers = values['signed-by'] as string[];
       if (values.text !== undefined)
         ledger.gaps.draft({ alertId, text: values.text, signers, enteredBy: 'console' });
-      const passwords = await passwordsOf(io, values, signers);
+      const passwords = await passwordsOf(io, values, signers, view);
       const signing = new GapSigning(ledger, new AccountService({ ledger }));
       let complete = false;
       for (const [i, no] of signers.entries())
@@ -79,15 +88,22 @@ export const explainCommand: CliCommand = {
       const left = draft
         ? draft.signers.filter((no) => !draft.signatures.some((s) => s.officerNo === no))
         : [];
+      const names = cliNamer(ledger, view);
+      const people = (nos: readonly string[]) => nos.map(names.officer).join(view.t('list.separator'));
       io.stdout.write(
-        complete
-          ? `gap ${alertId} explained, signed by ${draft?.signers.join(', ')}\n`
-          : `signed; still to sign: ${left.join(', ')}\n`,
+        `${
+          complete
+            ? view.t('cli.explain.done', {
+                gap: subject ? names.subject(subject).text : handle(alertId),
+                signers: people(draft?.signers ?? []),
+              })
+            : view.t('cli.explain.signed', { left: people(left) })
+        }\n`,
       );
       return ExitCode.ok;
     } catch (err) {
       if (err instanceof UsageError) {
-        io.stderr.write(`dockctl explain: ${err.message}\n${USAGE}`);
+        io.stderr.write(`dockctl explain: ${errorText(langFromEnv(io.env), err)}\n${USAGE}`);
         return ExitCode.usage;
       }
       if (err instanceof DockError) {
@@ -102,12 +118,18 @@ export const explainCommand: CliCommand = {
 };
 
 /** Each signer's password: typed without echo on a terminal, or one line of stdin per signer. */
-async function passwordsOf(io: UserCliIo, values: Values, signers: readonly string[]): Promise<string[]> {
+async function passwordsOf(
+  io: UserCliIo,
+  values: Values,
+  signers: readonly string[],
+  view: CliView,
+): Promise<string[]> {
   const stdin: PasswordInput = io.stdin ?? process.stdin;
   if (values['password-stdin'] && !isTerminal(stdin)) return readLines(stdin, signers.length);
   if (!isTerminal(stdin))
     throw new UsageError('there is no terminal to ask for the passwords: pipe them in with --password-stdin');
   const out: string[] = [];
-  for (const no of signers) out.push(await promptHidden(stdin, io.stderr, `Password of officer ${no}: `));
+  for (const no of signers)
+    out.push(await promptHidden(stdin, io.stderr, view.t('cli.explain.password', { officer: no })));
   return out;
 }

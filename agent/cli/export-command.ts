@@ -4,17 +4,20 @@ import type { DockConfig } from '../config/dock-config.ts';
 import { isDockError } from '../errors.ts';
 import { createExport, type ExportProgress, exportPackageDir } from '../export/export-service.ts';
 import { type PackageReport, verifyExportPackage } from '../export/verify-package.ts';
-import { langFromEnv } from '../i18n/lang.ts';
+import { type DomainKey, domainText } from '../i18n/domain.ts';
+import { langFromEnv, type MessageParams } from '../i18n/lang.ts';
 import { ProgressMeter } from '../ingest/progress.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { createLifecycle } from '../lifecycle/lifecycle-setup.ts';
 import { silentLogger } from '../ops/logger.ts';
 import { formatBytes } from '../reports/byte-format.ts';
 import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
+import { cliNamer } from './cli-names.ts';
 import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
-import { cliView } from './cli-view.ts';
+import { type CliView, cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 import { progressLine } from './progress-line.ts';
+import { handle, resolveHandle } from './short-ids.ts';
 import { formatTable } from './table.ts';
 
 const HELP = `usage: dockctl export create --request ID --user NAME [--case NO] [--reason TEXT] [--config FILE] [--state DIR] [--json]
@@ -54,7 +57,7 @@ function parse(io: CliIo) {
 }
 
 /** A progress line on a terminal, redrawn at most ten times a second. */
-function progressDisplay(io: CliIo, bytesTotal: number) {
+function progressDisplay(io: CliIo, bytesTotal: number, view: CliView) {
   const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
   const meter = new ProgressMeter();
   let last = 0;
@@ -64,15 +67,19 @@ function progressDisplay(io: CliIo, bytesTotal: number) {
       if (!tty || (now - last < 100 && p.done < p.total)) return;
       last = now;
       const rate = meter.sample(now, p.bytes, bytesTotal);
-      const line = progressLine({
-        resumeKey: '',
-        owner: '',
-        sourcePath: `export: clip ${Math.min(p.done + 1, p.total)} of ${p.total}`,
-        phase: 'copy',
-        bytesDone: p.bytes,
-        bytesTotal,
-        ...rate,
-      });
+      const line = progressLine(
+        {
+          resumeKey: '',
+          owner: '',
+          sourcePath: view.t('cli.export.progress', { n: Math.min(p.done + 1, p.total), total: p.total }),
+          phase: 'copy',
+          bytesDone: p.bytes,
+          bytesTotal,
+          ...rate,
+        },
+        24,
+        view.lang,
+      );
       io.stderr.write(`\r\x1b[K${line}`);
     },
     clear() {
@@ -114,11 +121,13 @@ async function withLedger<T>(
 async function create(io: CliIo, values: Values, rest: string[]): Promise<number> {
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   if (!values.request || !values.user) throw new UsageError('create needs --request ID and --user NAME');
-  const { request, user } = values;
+  const { user } = values;
   return withLedger(io, values, async (ledger, { exportsDir, vaultDir, config, ensureLocal }) => {
+    const request = resolveHandle(ledger, 'access_requests', values.request as string);
     const clipIds = ledger.accessQueries.accessRequest(request)?.clipIds ?? [];
     const total = clipIds.reduce((n, id) => n + (ledger.accessQueries.clip(id)?.size ?? 0), 0);
-    const progress = progressDisplay(io, total);
+    const view = cliView(config, io.env);
+    const progress = progressDisplay(io, total, view);
     let record: Awaited<ReturnType<typeof createExport>>;
     try {
       record = await createExport(
@@ -133,7 +142,13 @@ async function create(io: CliIo, values: Values, rest: string[]): Promise<number
     if (values.json) io.stdout.write(`${JSON.stringify({ ...record, dir }, null, 2)}\n`);
     else
       io.stdout.write(
-        `export ${record.id}: ${record.clipIds.length} clips, ${formatBytes(record.bytes)}\n  ${dir}\n  manifest-sha256.txt sha256 ${record.manifestSha256}\n`,
+        `${view.t('cli.export.created', {
+          export: cliNamer(ledger, view).subject(`export:${record.id}`).text,
+          clips: record.clipIds.length,
+          bytes: formatBytes(record.bytes),
+          dir,
+          sha256: record.manifestSha256,
+        })}\n`,
       );
     return ExitCode.ok;
   });
@@ -148,23 +163,35 @@ async function list(io: CliIo, values: Values, rest: string[]): Promise<number> 
       return { ...e, dir, present: existsSync(dir) };
     });
     if (values.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-    else if (rows.length === 0) io.stdout.write('no exports recorded\n');
-    else
+    else if (rows.length === 0) io.stdout.write(`${view.t('cli.export.none')}\n`);
+    else {
+      const names = cliNamer(ledger, view);
+      const cols = [
+        'created',
+        'exportedBy',
+        'caseNo',
+        'clips',
+        'size',
+        'request',
+        'folder',
+        'handle',
+      ] as const;
       io.stdout.write(
         formatTable(
-          ['EXPORT', 'CREATED', 'BY', 'CASE', 'CLIPS', 'SIZE', 'REQUEST', 'FOLDER'],
+          cols.map((c) => view.t(`cli.col.${c}`)),
           rows.map((r) => [
-            r.id,
             view.time(r.createdAt),
-            r.createdBy,
+            names.account(r.createdBy),
             r.caseNo,
             r.clipIds.length,
             formatBytes(r.bytes),
-            r.requestId,
-            r.present ? 'present' : 'missing',
+            names.request(r.requestId) || null,
+            view.t(r.present ? 'cli.export.present' : 'cli.export.missing'),
+            handle(r.id),
           ]),
         ) + view.zoneNote,
       );
+    }
     return ExitCode.ok;
   });
 }
@@ -174,28 +201,44 @@ function shown(name: string): string {
   return /[\p{Cc}\p{Cf}]/u.test(name) ? JSON.stringify(name) : name;
 }
 
-function printReport(io: CliIo, target: string, r: PackageReport): void {
+function printReport(io: CliIo, target: string, r: PackageReport, view: Pick<CliView, 'lang' | 't'>): void {
   const out = (s: string) => io.stdout.write(`${s}\n`);
-  out(`package ${target}: export ${r.info['External-Identifier'] ?? '?'}, dock ${r.info['Dock-Id'] ?? '?'}`);
-  const cp = r.checkpoint
-    ? `checkpoint ${r.checkpoint.seq} signature ${r.checkpoint.verified ? 'verified' : 'NOT verified'}`
-    : 'no readable checkpoint';
-  out(`${r.files} payload files, ${formatBytes(r.bytes)}; ${cp}`);
-  for (const p of r.problems) out(`FAIL ${shown(p.file)}  ${p.kind}: ${p.detail}`);
-  const n = r.problems.length;
+  const t = view.t;
+  const unknown = t('cli.verify.unknown');
+  const id = (v: string | undefined) => (v ? handle(v) : unknown);
   out(
-    r.ok
-      ? 'verify: the package is intact'
-      : `verify: ${n} problem${n === 1 ? '' : 's'}: the package does NOT hold`,
+    t('cli.export.package', {
+      target,
+      export: id(r.info['External-Identifier']),
+      dock: id(r.info['Dock-Id']),
+    }),
   );
+  const cp = r.checkpoint
+    ? t(r.checkpoint.verified ? 'cli.export.signed' : 'cli.export.notSigned', { seq: r.checkpoint.seq })
+    : t('cli.export.noCheckpoint');
+  out(t('cli.export.payload', { files: r.files, bytes: formatBytes(r.bytes), checkpoint: cp }));
+  // English says the checker's sentence; another language the kind in words beside the file, the
+  // English sentence staying in --json.
+  for (const p of r.problems)
+    out(
+      view.lang === 'en'
+        ? t('cli.export.problem', { file: shown(p.file), kind: p.kind, detail: p.detail })
+        : t('cli.export.problemKind', { file: shown(p.file), kind: t(`cli.export.kind.${p.kind}`) }),
+    );
+  const n = r.problems.length;
+  out(r.ok ? t('cli.export.intact') : t(n === 1 ? 'cli.export.brokenOne' : 'cli.export.broken', { n }));
+  if (!r.ok && view.lang !== 'en') out(t('cli.verify.detailsInJson'));
 }
 
 async function verify(io: CliIo, values: Values, rest: string[]): Promise<number> {
+  // A package is checked anywhere, without the dock's configuration: only the language matters.
+  const lang = langFromEnv(io.env);
+  const view = { lang, t: (key: DomainKey, params?: MessageParams) => domainText(lang, key, params) };
   if (rest.length !== 1) throw new UsageError('verify needs exactly one PATH (a package folder or .zip)');
   const target = rest[0] as string;
   const report = await verifyExportPackage(target);
   if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else printReport(io, target, report);
+  else printReport(io, target, report, view);
   return report.ok ? ExitCode.ok : ExitCode.findings;
 }
 

@@ -16,6 +16,7 @@ import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli
 import { type CliView, cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 import { listParked, requeueParked } from './forward-parked.ts';
+import { handle } from './short-ids.ts';
 import { formatFields } from './table.ts';
 
 const HELP = `usage: dockctl forward status [--config FILE] [--state DIR] [--json]
@@ -81,7 +82,8 @@ function printStatus(io: CliIo, s: ForwarderStatus, view: CliView): void {
   const fields: [string, string][] = [
     [t('cli.fwd.target'), s.target ?? t('cli.fwd.notRun')],
     [t('cli.fwd.reachable'), t(s.targetReachable ? 'cli.yes' : 'cli.no')],
-    [t('cli.fwd.epoch'), s.epoch ?? '-'],
+    // The epoch is the central store's key for this run of the chain: its handle here.
+    [t('cli.fwd.epoch'), s.epoch ? handle(s.epoch) : '-'],
     [t('cli.fwd.backlog'), t('cli.fwd.records', { n: s.backlog })],
     [
       t('cli.fwd.oldest'),
@@ -122,13 +124,20 @@ async function fetchCheckpoint(args: ForwardArgs, io: CliIo): Promise<number> {
   try {
     const cp = dockId === null ? null : await target.fetchLatestCheckpoint(dockId);
     if (cp === null) {
-      io.stderr.write(`dockctl forward: ${target.description} holds no checkpoint of dock ${dockId}\n`);
+      const words = cliView(config, io.env).t('cli.fwd.noCheckpoint', {
+        target: target.description,
+        dock: dockId ?? '-',
+      });
+      io.stderr.write(`dockctl forward: ${words}\n`);
       return ExitCode.noInput;
     }
     const text = `${JSON.stringify(cp, null, 2)}\n`;
     if (args.out) await fsp.writeFile(args.out, text);
     else io.stdout.write(text);
-    if (args.out) io.stderr.write(`checkpoint ${cp.seq} of dock ${cp.dock} written to ${args.out}\n`);
+    if (args.out)
+      io.stderr.write(
+        `${cliView(config, io.env).t('cli.fwd.checkpointWritten', { seq: cp.seq, dock: cp.dock, file: args.out })}\n`,
+      );
     return ExitCode.ok;
   } finally {
     await target.close();

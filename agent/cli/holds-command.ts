@@ -1,10 +1,14 @@
 import { HOLD_GROUNDS } from '../ledger/hold-writes.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import type { HoldGround } from '../ledger/lifecycle-events.ts';
 import type { HoldRow } from '../ledger/retention-queries.ts';
+import type { Namer } from '../web/things-named.ts';
+import { cliNamer } from './cli-names.ts';
 import type { CliView } from './cli-view.ts';
 import type { CliCommand } from './command.ts';
 import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
 import { required, timeOption } from './lifecycle-cli.ts';
+import { handle, resolveHandle } from './short-ids.ts';
 import { formatTable } from './table.ts';
 
 const USAGE = `usage: dockctl holds [list] [--all] [--state DIR] [--json]
@@ -18,7 +22,7 @@ const USAGE = `usage: dockctl holds [list] [--all] [--state DIR] [--json]
   supervisor places a hold; only a supervisor lifts it, with a reason.
 ${LEDGER_OPTIONS_USAGE}`;
 
-function scopeOf(v: Record<string, unknown>) {
+function scopeOf(ledger: Ledger, v: Record<string, unknown>) {
   const given = ['clip', 'session', 'recorder'].filter((k) => v[k] !== undefined);
   if (given.length !== 1) throw new UsageError('name exactly one of --clip, --session or --recorder');
   if (v.recorder !== undefined)
@@ -28,13 +32,21 @@ function scopeOf(v: Record<string, unknown>) {
       from: timeOption(v, 'from'),
       to: timeOption(v, 'to'),
     };
-  if (v.session !== undefined) return { scope: 'session' as const, sessionId: String(v.session) };
-  return { scope: 'clip' as const, clipId: String(v.clip) };
+  if (v.session !== undefined)
+    return { scope: 'session' as const, sessionId: resolveHandle(ledger, 'sessions', String(v.session)) };
+  return { scope: 'clip' as const, clipId: resolveHandle(ledger, 'clips', String(v.clip)) };
 }
 
-function what(h: HoldRow, view: CliView): string {
-  if (h.scope === 'clip') return view.t('cli.life.holdClip', { clip: h.clipId ?? '' });
-  if (h.scope === 'session') return view.t('cli.life.holdSession', { session: h.sessionId ?? '' });
+/** What a hold covers, in words: a clip or a docking by recorder, officer and time, never by id. */
+function what(h: HoldRow, view: CliView, ledger: Ledger, names: Namer): string {
+  if (h.scope === 'clip') return view.t('cli.life.holdClip', { clip: names.clipById(h.clipId ?? '') });
+  if (h.scope === 'session') {
+    const s = ledger.find.session(h.sessionId ?? '');
+    const session = s
+      ? [s.serial, names.officer(s.officerNo), view.time(s.startedAt)].filter(Boolean).join(' · ')
+      : handle(h.sessionId ?? '');
+    return view.t('cli.life.holdSession', { session });
+  }
   return view.t('cli.life.holdRecorder', {
     serial: h.serial ?? '',
     from: view.time(h.from) ?? '-',
@@ -60,14 +72,14 @@ export const holdsCommand: CliCommand = ledgerCliCommand({
     by: { type: 'string' },
     reason: { type: 'string' },
   },
-  query: (ledger, v, [action = 'list', holdId]) => {
+  query: (ledger, v, [action = 'list', typedHold]) => {
     const lc = ledger.lifecycle;
     if (action === 'place') {
       const ground = required(v, 'ground', 'the R4 ground') as HoldGround;
       if (!HOLD_GROUNDS.includes(ground))
         throw new UsageError(`--ground must be one of ${HOLD_GROUNDS.join(', ')}`);
       const id = lc.placeHold({
-        ...scopeOf(v),
+        ...scopeOf(ledger, v),
         ground,
         caseName: required(v, 'case-name', 'the case name'),
         caseNo: required(v, 'case-no', 'the case number'),
@@ -76,7 +88,8 @@ export const holdsCommand: CliCommand = ledgerCliCommand({
       return lc.holds(false).filter((h) => h.id === id);
     }
     if (action === 'lift') {
-      if (!holdId) throw new UsageError("name the hold (see 'dockctl holds')");
+      if (!typedHold) throw new UsageError("name the hold (see 'dockctl holds')");
+      const holdId = resolveHandle(ledger, 'holds', typedHold);
       lc.liftHold({
         holdId,
         liftedBy: required(v, 'by', 'who lifts it'),
@@ -87,22 +100,25 @@ export const holdsCommand: CliCommand = ledgerCliCommand({
     if (action !== 'list') throw new UsageError(`unknown action '${action}'`);
     return lc.holds(v.all !== true);
   },
-  table: (data, view) => {
+  table: (data, view, ledger) => {
     const holds = data as HoldRow[];
     const t = view.t;
     if (holds.length === 0) return `${t('cli.life.noHolds')}\n`;
+    const names = cliNamer(ledger, view);
     return formatTable(
-      (['hold', 'covers', 'ground', 'caseNo', 'placed', 'by', 'lifted'] as const).map((c) =>
+      (['covers', 'ground', 'caseNo', 'placed', 'by', 'lifted', 'handle'] as const).map((c) =>
         t(`cli.col.${c}`),
       ),
       holds.map((h) => [
-        h.id,
-        what(h, view),
+        what(h, view, ledger, names),
         t(`ground.${h.ground}`),
         h.caseNo,
         view.time(h.placedAt),
-        h.placedBy,
-        h.liftedAt ? t('cli.life.byAt', { by: h.liftedBy ?? '', at: view.time(h.liftedAt) ?? '' }) : null,
+        names.account(h.placedBy),
+        h.liftedAt
+          ? t('cli.life.byAt', { by: names.account(h.liftedBy ?? ''), at: view.time(h.liftedAt) ?? '' })
+          : null,
+        handle(h.id),
       ]),
     );
   },

@@ -20,8 +20,11 @@ export interface LedgerCommandSpec {
   readonly options?: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   /** The data shown (reading or recording); throws UsageError for bad options. */
   query(ledger: Ledger, values: Record<string, unknown>, positionals: string[], config: DockConfig): unknown;
-  /** The same data for people, times in the dock's zone (the command adds a line naming it). */
-  table(data: unknown, view: CliView): string;
+  /**
+   * The same data for people, times in the dock's zone (the command adds a line naming it); the
+   * ledger is still open, to name people, recorders and clips instead of showing their ids.
+   */
+  table(data: unknown, view: CliView, ledger: Ledger): string;
 }
 
 /**
@@ -50,7 +53,7 @@ export function ledgerCliCommand(spec: LedgerCommandSpec): CliCommand {
         if (values.json) io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
         else {
           const view = cliView(config, io.env);
-          const text = spec.table(data, view);
+          const text = spec.table(data, view, ledger);
           io.stdout.write(/\d{4}-\d\d-\d\d \d\d:\d\d/.test(text) ? `${text}${view.zoneNote}` : text);
         }
         return ExitCode.ok;

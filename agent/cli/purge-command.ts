@@ -4,10 +4,13 @@ import { PurgeService } from '../lifecycle/purge-service.ts';
 import type { RetentionClass } from '../lifecycle/retention-policy.ts';
 import { expiredClips } from '../lifecycle/retention-review.ts';
 import { formatBytes } from '../reports/byte-format.ts';
+import type { Namer } from '../web/things-named.ts';
+import { cliNamer } from './cli-names.ts';
 import type { CliView } from './cli-view.ts';
 import type { CliCommand } from './command.ts';
 import { LEDGER_OPTIONS_USAGE, ledgerCliCommand, UsageError } from './ledger-cli-command.ts';
 import { cliLifecycle, required } from './lifecycle-cli.ts';
+import { handle, resolveHandle } from './short-ids.ts';
 import { formatTable } from './table.ts';
 
 const USAGE = `usage: dockctl purge [list] [--state DIR] [--config FILE] [--json]
@@ -38,8 +41,9 @@ export const purgeCommand: CliCommand = ledgerCliCommand({
     const lc = ledger.lifecycle;
     if (action === 'list') return lc.purges().map(purgeRow);
     if (action === 'no-value') {
-      const [clipId] = rest;
-      if (!clipId) throw new UsageError('name the clip');
+      const [typed] = rest;
+      if (!typed) throw new UsageError('name the clip');
+      const clipId = resolveHandle(ledger, 'clips', typed);
       lc.markNoValue({ clipId, noValue: v.undo !== true, by: required(v, 'by', 'who marks it') });
       return [{ clip: clipId, noValue: v.undo !== true }];
     }
@@ -52,19 +56,20 @@ export const purgeCommand: CliCommand = ledgerCliCommand({
           class: c.retention.retentionClass,
           retentionEnd: c.retention.end,
           size: c.size,
+          handle: c.clipId,
         }));
       if (action === 'request') {
         if (rest.length === 0) throw new UsageError("name the clips (see 'dockctl purge candidates')");
         const id = await purges.request({
-          clipIds: rest,
+          clipIds: rest.map((c) => resolveHandle(ledger, 'clips', c)),
           by: required(v, 'by', 'who confirms'),
           reason: required(v, 'reason', 'why'),
         });
         return [purgeRow(lc.purge(id) as PurgeRow)];
       }
-      const [purgeId] = rest;
       if (action === 'approve' || action === 'undo') {
-        if (!purgeId) throw new UsageError("name the purge (see 'dockctl purge list')");
+        if (!rest[0]) throw new UsageError("name the purge (see 'dockctl purge list')");
+        const purgeId = resolveHandle(ledger, 'purges', rest[0]);
         if (action === 'approve') await purges.approve({ purgeId, by: required(v, 'by', 'who approves') });
         else
           await purges.undo({
@@ -83,20 +88,25 @@ export const purgeCommand: CliCommand = ledgerCliCommand({
       await life.close();
     }
   },
-  table: (data, view) => {
+  table: (data, view, ledger) => {
     const rows = data as Row[];
     if (rows.length === 0) return `${view.t('cli.life.nothing')}\n`;
-    const keys = Object.keys(rows[0] as Row).filter((k) => k in COLUMNS);
+    // The readable columns first; the handle a person types back (purge approve …) last.
+    const keys = Object.keys(rows[0] as Row)
+      .filter((k) => k in COLUMNS)
+      .sort((a, b) => Number(isHandle(a)) - Number(isHandle(b)));
+    const names = cliNamer(ledger, view);
     return formatTable(
       keys.map((k) => view.t(COLUMNS[k] as DomainKey)),
-      rows.map((r) => keys.map((k) => cellText(k, r, view))),
+      rows.map((r) => keys.map((k) => cellText(k, r, view, names))),
     );
   },
 });
 
 /** The column headings of the rows this command prints (other fields stay in --json only). */
 const COLUMNS: Readonly<Record<string, DomainKey>> = {
-  purge: 'cli.col.purge',
+  purge: 'cli.col.handle',
+  handle: 'cli.col.handle',
   clip: 'cli.col.clip',
   status: 'cli.col.purgeStatus',
   class: 'cli.col.class',
@@ -111,7 +121,12 @@ const COLUMNS: Readonly<Record<string, DomainKey>> = {
   noValue: 'cli.col.noValue',
 };
 
-function cellText(key: string, r: Row, view: CliView): string | number | null {
+/** A column of ids a person types back, shown as its short handle after the readable columns. */
+function isHandle(key: string): boolean {
+  return key === 'purge' || key === 'handle';
+}
+
+function cellText(key: string, r: Row, view: CliView, names: Namer): string | number | null {
   const v = r[key];
   const t = view.t;
   switch (key) {
@@ -125,14 +140,21 @@ function cellText(key: string, r: Row, view: CliView): string | number | null {
     case 'retentionEnd':
     case 'graceUntil':
       return view.time(v === null ? null : new Date(v as string | Date));
+    case 'purge':
+    case 'handle':
+      return handle(String(v));
+    case 'clip':
+      return names.clipById(String(v));
     case 'requestedAt':
       return t('cli.life.byAt', {
-        by: String(r.requestedBy),
+        by: names.account(String(r.requestedBy)),
         at: view.time(new Date(v as string | Date)) ?? '',
       });
     case 'needsApproval':
       return v
-        ? ((r.approvedBy as string | null) ?? t('cli.life.waitingSupervisor'))
+        ? r.approvedBy
+          ? names.account(String(r.approvedBy))
+          : t('cli.life.waitingSupervisor')
         : t('cli.life.notNeeded');
     case 'noValue':
       return t(v ? 'cli.yes' : 'cli.no');

@@ -1,5 +1,7 @@
 import type { DockConfig } from '../config/dock-config.ts';
 import { writeFileDurable } from '../fs/durable-write.ts';
+import { domainText } from '../i18n/domain.ts';
+import { langFromEnv } from '../i18n/lang.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { cellText, PAGE_EMPTY } from '../reports/cell-format.ts';
 import { toCsvTables } from '../reports/csv.ts';
@@ -25,7 +27,8 @@ const USAGE = `usage: dockctl report inventory|handover|statistics [--year YYYY]
 options:
   --format F    table (default), csv, xlsx or json
   --out FILE    write to FILE instead of the terminal (xlsx needs it)
-  --lang L      zh-CN (default) or en
+  --lang L      zh-CN or en (default: the terminal's language, LANG, for a table on the
+                terminal; zh-CN for a file)
   --tz ZONE     time zone of dates and days (default rules.timezone of the configuration)
 ${SHARED_USAGE}`;
 
@@ -179,7 +182,14 @@ async function planReport(io: CliIo, at: Date): Promise<ReportPlan | null> {
   if (name === undefined) throw new UsageError('name a report: ledger, inventory, handover or statistics');
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   const format = oneOf(values.format, FORMATS, '--format', 'table');
-  const lang = oneOf(values.lang, ['zh-CN', 'en'] as const, '--lang', 'zh-CN');
+  // A table on the terminal is read there, in its language; a file is the office's document.
+  const onTerminal = format === 'table' && values.out === undefined;
+  const lang = oneOf(
+    values.lang,
+    ['zh-CN', 'en'] as const,
+    '--lang',
+    onTerminal ? langFromEnv(io.env) : 'zh-CN',
+  );
   if (format === 'xlsx' && values.out === undefined) {
     throw new UsageError('an xlsx workbook is binary: name the file to write with --out FILE');
   }
@@ -236,7 +246,7 @@ export function createReportCommand(deps: { now?: () => Date } = {}): CliCommand
       } catch (err) {
         return fail(ExitCode.ioErr, `cannot write ${plan.out}: ${(err as Error).message}`);
       }
-      io.stdout.write(`report written to ${plan.out}\n`);
+      io.stdout.write(`${domainText(langFromEnv(io.env), 'cli.report.written', { file: plan.out })}\n`);
       return ExitCode.ok;
     },
   };

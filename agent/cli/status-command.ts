@@ -57,13 +57,19 @@ export function statusText(v: StatusView, view: CliView): string {
       ? t(`usb.${watcher.usbBus}` as DomainKey)
       : watcher.usbBus;
     lines.push(t('cli.status.running', { pid: String(v.daemon.pid), bus }));
+    // A source's state in words; its detail is the driver's English sentence, shown in English only.
     for (const s of watcher.sources)
-      if (s.state !== 'ok') lines.push(`  ${s.source}: ${s.state}${s.detail ? ` — ${s.detail}` : ''}`);
+      if (s.state !== 'ok') {
+        const key = `cli.source.${s.state}`;
+        const state = isDomainKey(key) ? t(key) : s.state;
+        const detail = s.detail && view.lang === 'en' ? ` — ${s.detail}` : '';
+        lines.push(`  ${s.source}: ${state}${detail}`);
+      }
     const docked = dock.docked.map((d) => d.serial).join(t('list.separator'));
     lines.push(t('cli.status.docked', { serials: docked || t('cli.life.none') }));
     for (const s of dock.sessions)
       lines.push(
-        `  ${s.serial ?? '?'}  ${stepWords(s.step, t)}${s.progress ? `  ${progressLine(s.progress)}` : ''}`,
+        `  ${s.serial ?? '?'}  ${stepWords(s.step, t)}${s.progress ? `  ${progressLine(s.progress, 24, view.lang)}` : ''}`,
       );
   }
   lines.push(

@@ -7,7 +7,9 @@ import { ledgerFile } from '../ledger/database.ts';
 import { verifyLedger } from '../ledger/verify/verify-ledger.ts';
 import type { VerifyProgress, VerifyReport } from '../ledger/verify/verify-report.ts';
 import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
+import { type CliView, cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
+import { handle } from './short-ids.ts';
 
 const HELP = `usage: dockctl verify [--config FILE] [--state DIR] [--files] [--against CHECKPOINT.json] [--json]
 
@@ -56,19 +58,25 @@ async function readAgainst(file: string): Promise<Checkpoint> {
 }
 
 /** A one-line progress display on a terminal, redrawn at most ten times a second. */
-function progressDisplay(io: CliIo): { update: (p: VerifyProgress) => void; clear: () => void } {
+function progressDisplay(
+  io: CliIo,
+  view: CliView,
+): { update: (p: VerifyProgress) => void; clear: () => void } {
   const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
   let last = 0;
-  const names = { events: 'events', tables: 'tables', vault: 'vault bytes' };
   return {
     update(p) {
       const now = Date.now();
       if (!tty || (now - last < 100 && p.done < p.total)) return;
       last = now;
       const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100;
-      io.stderr.write(
-        `\r\x1b[Kverify: ${names[p.stage]} ${p.done.toLocaleString('en')}/${p.total.toLocaleString('en')} (${pct}%)`,
-      );
+      const line = view.t('cli.verify.progress', {
+        stage: view.t(`cli.verify.stage.${p.stage}`),
+        done: p.done.toLocaleString('en'),
+        total: p.total.toLocaleString('en'),
+        pct,
+      });
+      io.stderr.write(`\r\x1b[K${line}`);
     },
     clear() {
       if (tty) io.stderr.write('\r\x1b[K');
@@ -76,29 +84,62 @@ function progressDisplay(io: CliIo): { update: (p: VerifyProgress) => void; clea
   };
 }
 
-function printReport(io: CliIo, r: VerifyReport): void {
+function seqText(seq: number | null, view: CliView): string {
+  return seq === null ? '-' : view.t('cli.verify.seq', { seq });
+}
+
+function printReport(io: CliIo, r: VerifyReport, view: CliView): void {
   const out = (s: string) => io.stdout.write(`${s}\n`);
-  out(`ledger ${r.file}: dock ${r.dockId ?? '(unknown)'}, schema ${r.schema}`);
+  const t = view.t;
+  // The dock's id is the central store's key for it: its handle here, the whole id in --json.
+  out(
+    t('cli.verify.ledger', {
+      file: r.file,
+      dock: r.dockId ? handle(r.dockId) : t('cli.verify.unknown'),
+      schema: r.schema,
+    }),
+  );
   const absent = r.stats.vaultAbsent;
   const files =
     r.stats.vaultFiles === null
       ? ''
-      : `, ${r.stats.vaultFiles} vault files hashed${absent ? ` (absent on purpose: ${absent.purged} purged, ${absent.recoverable} in the recoverable area, ${absent.evicted} evicted with a verified off-site copy)` : ''}`;
+      : `${t('cli.verify.files', { n: r.stats.vaultFiles })}${absent ? t('cli.verify.absent', absent) : ''}`;
   out(
-    `checked ${r.stats.events} events (head ${r.head.seq}), ${r.stats.checkpoints} checkpoints, ${r.stats.clips} clips${files}`,
+    t('cli.verify.checked', {
+      events: r.stats.events,
+      head: r.head.seq,
+      checkpoints: r.stats.checkpoints,
+      clips: r.stats.clips,
+      files,
+    }),
   );
-  if (r.against) {
-    const verdict = r.against.extends ? 'the local chain extends it' : 'the local chain does NOT extend it';
-    out(`against checkpoint ${r.against.seq} (head ${r.against.head.slice(0, 12)}…): ${verdict}`);
-  }
-  for (const f of r.findings) out(`FAIL ${f.seq === null ? '-' : `seq ${f.seq}`}  ${f.kind}: ${f.message}`);
+  if (r.against)
+    out(
+      t(r.against.extends ? 'cli.verify.extends' : 'cli.verify.notExtends', {
+        seq: r.against.seq,
+        head: r.against.head.slice(0, 12),
+      }),
+    );
+  // English says the checker's sentence; another language the kind in words and the thing it
+  // concerns (a file, a row's key), the English sentence staying in --json.
+  for (const f of r.findings)
+    out(
+      view.lang === 'en'
+        ? t('cli.verify.finding', { seq: seqText(f.seq, view), kind: f.kind, message: f.message })
+        : t(f.subject ? 'cli.verify.findingOf' : 'cli.verify.findingKind', {
+            seq: seqText(f.seq, view),
+            kind: t(`verify.kind.${f.kind}`),
+            subject: f.subject ?? '',
+          }),
+    );
   const total = Object.values(r.counts).reduce((a, b) => a + (b ?? 0), 0);
-  if (total > r.findings.length) out(`(${total - r.findings.length} more findings not listed)`);
+  if (total > r.findings.length) out(t('cli.verify.more', { n: total - r.findings.length }));
   out(
     r.ok
-      ? 'verify: everything holds'
-      : `verify: ${total} finding${total === 1 ? '' : 's'}: the ledger does NOT hold`,
+      ? t('cli.verify.holds')
+      : t(total === 1 ? 'cli.verify.failedOne' : 'cli.verify.failed', { n: total }),
   );
+  if (!r.ok && view.lang !== 'en') out(t('cli.verify.detailsInJson'));
 }
 
 async function run(io: CliIo): Promise<number> {
@@ -107,7 +148,8 @@ async function run(io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return ExitCode.ok;
   }
-  const { paths } = await commandConfig(args, io.env);
+  const config = await commandConfig(args, io.env);
+  const { paths } = config;
   if (!existsSync(ledgerFile(paths))) {
     io.stderr.write(
       `dockctl verify: there is no ledger at ${ledgerFile(paths)}: check --state, DOCK_STATE_DIR or --config\n`,
@@ -115,7 +157,8 @@ async function run(io: CliIo): Promise<number> {
     return ExitCode.noInput;
   }
   const against = args.against === undefined ? null : await readAgainst(args.against);
-  const progress = progressDisplay(io);
+  const view = cliView(config, io.env);
+  const progress = progressDisplay(io, view);
   let report: VerifyReport;
   try {
     report = await verifyLedger({ paths, files: args.files ?? false, against, onProgress: progress.update });
@@ -123,7 +166,7 @@ async function run(io: CliIo): Promise<number> {
     progress.clear();
   }
   if (args.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else printReport(io, report);
+  else printReport(io, report, view);
   return report.ok ? ExitCode.ok : ExitCode.findings;
 }
 

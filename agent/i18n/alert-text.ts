@@ -161,6 +161,32 @@ function probeChecks(names: string, lang: Lang): string {
     .join(domainText(lang, 'list.separator'));
 }
 
+/**
+ * What a lock not kept lacks, in the reader's language from its fault codes. English keeps the
+ * store's own sentence; an alert of an older build (no codes) says only that the lock differs.
+ */
+function lockProblem(x: AlertFacts<'offsite-lock-not-kept'>, w: AlertWording): string {
+  if (w.lang === 'en') return x.problem;
+  const faults = (x.faults ?? '').split(',').filter((c) => c !== '');
+  if (faults.length === 0) return domainText(w.lang, 'lock.problem');
+  const mode = (m: string | undefined) =>
+    m === 'COMPLIANCE' || m === 'GOVERNANCE'
+      ? domainText(w.lang, `lock.mode.${m}`)
+      : domainText(w.lang, 'lock.mode.none');
+  const when = (iso: string | undefined) => (iso ? w.time(iso) : domainText(w.lang, 'lock.mode.none'));
+  const said = faults.map((code) => {
+    if (code === 'mode')
+      return domainText(w.lang, 'lock.fault.mode', { found: mode(x.mode), wanted: mode(x.wantedMode) });
+    if (code === 'until')
+      return domainText(w.lang, 'lock.fault.until', {
+        found: when(x.retainedUntil),
+        wanted: when(x.wantedUntil),
+      });
+    return domainText(w.lang, code === 'legal-hold' ? 'lock.fault.legalHold' : 'lock.fault.noVersion');
+  });
+  return said.join(domainText(w.lang, 'lock.fault.separator'));
+}
+
 /** The parameters of the footage lifecycle's alerts (issue 15). */
 function lifecycleParams(kind: LifecycleAlertKind, f: AlertFacts, w: AlertWording): Params {
   const t = (key: DomainKey) => domainText(w.lang, key);
@@ -177,10 +203,7 @@ function lifecycleParams(kind: LifecycleAlertKind, f: AlertFacts, w: AlertWordin
       return { result: t(`copy.${factsOf('vault-copy-mismatch', f).result}`) };
     case 'offsite-lock-not-kept': {
       const x = factsOf('offsite-lock-not-kept', f);
-      return {
-        store: storeWords(w.lang, x.store),
-        problem: w.lang === 'en' ? x.problem : `${t('lock.problem')}（${x.key}）`,
-      };
+      return { store: storeWords(w.lang, x.store), problem: lockProblem(x, w) };
     }
     case 'offsite-not-worm': {
       const x = factsOf('offsite-not-worm', f);

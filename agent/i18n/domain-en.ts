@@ -1,3 +1,4 @@
+import { cliviewsDomainEn } from './domain-cliviews-en.ts';
 import { cliWordsDomainEn } from './domain-cliwords-en.ts';
 import { lifecycleDomainEn } from './domain-lifecycle-en.ts';
 import type { DomainKey } from './domain-zh.ts';
@@ -328,4 +329,5 @@ export const domainEn: { readonly [K in DomainKey]: string } = {
   'recorder.retired': 'retired',
   ...lifecycleDomainEn,
   ...cliWordsDomainEn,
+  ...cliviewsDomainEn,
 };

@@ -1,3 +1,4 @@
+import { cliviewsDomainZh } from './domain-cliviews-zh.ts';
 import { cliWordsDomainZh } from './domain-cliwords-zh.ts';
 import { lifecycleDomainZh } from './domain-lifecycle-zh.ts';
 
@@ -313,6 +314,7 @@ export const domainZh = {
   'recorder.retired': '已报废',
   ...lifecycleDomainZh,
   ...cliWordsDomainZh,
+  ...cliviewsDomainZh,
 } as const;
 
 /** A key of the dock's own words. */

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import type { SourceOpener, SourceSpec } from '../../drivers/contract/source.ts';
 import { BufferPool } from './buffer-pool.ts';
 import { toWire } from './errors.ts';
+import { headDigest } from './head-digest.ts';
 import { runSealPass, type SealJob } from './seal-pass.ts';
 import { runVerifyPass } from './verify-pass.ts';
 
@@ -49,14 +49,7 @@ async function handle(request: WorkerRequest, opener: SourceOpener): Promise<unk
 async function headDigestOf(spec: SourceSpec, bytes: number, opener: SourceOpener): Promise<string> {
   const source = await opener(spec);
   try {
-    const head = Buffer.allocUnsafe(Math.min(bytes, source.size));
-    let done = 0;
-    while (done < head.length) {
-      const n = await source.read(head, done, head.length - done, done);
-      if (n === 0) break;
-      done += n;
-    }
-    return createHash('sha256').update(head.subarray(0, done)).digest('hex');
+    return await headDigest((b, o, l, p) => source.read(b, o, l, p), Math.min(bytes, source.size), buffers);
   } finally {
     await source.close();
   }

@@ -1,10 +1,11 @@
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { SourceGoneError, SourceReadError } from '../../drivers/contract/errors.ts';
 import type { SourceFile, SourceOpener, SourceSpec } from '../../drivers/contract/source.ts';
 import { errnoCode } from '../errors.ts';
 import { failpoint } from '../ops/failpoints.ts';
 import { BufferPool } from './buffer-pool.ts';
+import { HEAD_DIGEST_BYTES, headDigest } from './head-digest.ts';
 import { resumeFromKept } from './kept-part.ts';
 import { DIRECT_IO_ALIGN } from './page-cache.ts';
 import { type PrefixDigest, type ResumeState, writeResumeState } from './resume-state.ts';
@@ -48,7 +49,7 @@ export interface SealJob {
 }
 
 /** How many leading bytes the head digest covers. */
-export const HEAD_DIGEST_BYTES = 1 << 20;
+export { HEAD_DIGEST_BYTES } from './head-digest.ts';
 
 /** The outcome of a seal pass: the staged copy is complete, fsynced and read-only. */
 export interface SealOutcome {
@@ -101,7 +102,11 @@ export async function runSealPass(
       await dst.handle.chmod(0o440);
       await dst.sync();
       failpoint('ingest.staged.synced', job.source.path);
-      const headSha256 = await headDigest(dst.handle, size);
+      const headSha256 = await headDigest(
+        async (b, o, l, p) => (await dst.handle.read(b, o, l, p)).bytesRead,
+        Math.min(size, HEAD_DIGEST_BYTES),
+        buffers,
+      );
       dst.forgetCachedPages();
       return {
         sha256: resumed.hash.digest('hex'),
@@ -127,18 +132,6 @@ export async function runSealPass(
   } finally {
     await source.close();
   }
-}
-
-/** SHA-256 of the staged copy's first min(size, 1 MiB) bytes, read back from the file. */
-async function headDigest(dst: fsp.FileHandle, size: number): Promise<string> {
-  const head = Buffer.allocUnsafe(Math.min(size, HEAD_DIGEST_BYTES));
-  let done = 0;
-  while (done < head.length) {
-    const { bytesRead } = await dst.read(head, done, head.length - done, done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
-  return createHash('sha256').update(head.subarray(0, done)).digest('hex');
 }
 
 /**

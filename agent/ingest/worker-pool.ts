@@ -5,6 +5,19 @@ import { fromWire } from './errors.ts';
 import type { WorkerReply, WorkerRequest } from './ingest-worker-loop.ts';
 import { startWorkerThread, workerEntryUrl } from './worker-thread.ts';
 
+/** The smallest buffer a crowded task gets, whatever the budget: syscalls stay cheap. */
+const MIN_CROWDED_BUFFER = 128 << 10;
+
+/**
+ * Buffer size of a task started while `running` tasks run in a crowded pool: its share of the
+ * budget (three buffers a task), rounded down to a power of two, at most `cap`, at least 128 KiB.
+ */
+export function crowdedBufferSize(running: number, budget: number, cap: number): number {
+  const share = budget / (3 * (running + 1));
+  const pow2 = 2 ** Math.floor(Math.log2(Math.max(share, 1)));
+  return Math.min(cap, Math.max(MIN_CROWDED_BUFFER, pow2));
+}
+
 /** A worker request before the pool numbers it. */
 export type IngestTaskRequest = WorkerRequest extends infer R
   ? R extends unknown
@@ -45,6 +58,13 @@ export interface PoolOptions {
    * many slow links need neither big buffers nor the memory they would take.
    */
   readonly crowdedBufferBytes?: number;
+  /**
+   * What the buffers of all tasks may take together when the pool is crowded (default 48 MiB):
+   * a task started while n run gets at most budget ÷ (3 × (n + 1)), rounded down to a power of
+   * two and never under 128 KiB, so 29 recorders with their verify passes do not hold 150 MB
+   * of buffers (issue 17: peak RSS < 300 MB) while a few keep the crowded size.
+   */
+  readonly bufferBudgetBytes?: number;
 }
 
 /**
@@ -60,6 +80,7 @@ export class IngestWorkerPool implements IngestTaskRunner {
   private closed = false;
   private readonly tasksPerWorker: number;
   private readonly crowdedBufferBytes: number;
+  private readonly bufferBudgetBytes: number;
 
   constructor(
     readonly size: number = availableParallelism(),
@@ -70,6 +91,7 @@ export class IngestWorkerPool implements IngestTaskRunner {
       throw new RangeError(`worker pool size must be ≥ 1, got ${size}`);
     this.tasksPerWorker = options.tasksPerWorker ?? 24;
     this.crowdedBufferBytes = options.crowdedBufferBytes ?? 512 << 10;
+    this.bufferBudgetBytes = options.bufferBudgetBytes ?? 48 << 20;
     if (!Number.isInteger(this.tasksPerWorker) || this.tasksPerWorker < 1)
       throw new RangeError(`tasks per worker must be ≥ 1, got ${this.tasksPerWorker}`);
   }
@@ -114,10 +136,14 @@ export class IngestWorkerPool implements IngestTaskRunner {
       const slot = this.freeSlot();
       if (!slot) return;
       const task = this.queue.shift() as Task;
-      const crowded = this.running() >= this.size;
+      const running = this.running();
       slot.tasks.set(task.id, task);
       slot.worker.postMessage({
-        ...withBuffers(task.request, crowded, this.crowdedBufferBytes),
+        ...withBuffers(
+          task.request,
+          running >= this.size,
+          crowdedBufferSize(running, this.bufferBudgetBytes, this.crowdedBufferBytes),
+        ),
         id: task.id,
       });
     }

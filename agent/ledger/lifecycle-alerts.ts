@@ -17,7 +17,14 @@ export interface LifecycleAlertFacts {
     readonly sha256: string;
     readonly store: string;
     readonly key: string;
+    /** The store's shortfall in English (the log, and the text of alerts older builds wrote). */
     readonly problem: string;
+    /** What falls short (LockFaults in offsite/object-lock.ts), absent on alerts of older builds. */
+    readonly faults?: string;
+    readonly mode?: string;
+    readonly wantedMode?: string;
+    readonly retainedUntil?: string;
+    readonly wantedUntil?: string;
   };
   /** The WORM probe found the off-site store not tamper-proof. */
   'offsite-not-worm': { readonly store: string; readonly failedChecks: string };

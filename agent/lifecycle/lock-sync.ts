@@ -89,7 +89,11 @@ async function relock(
     );
   if (lock.kept === false)
     deps.ledger.openAlert(
-      offsiteAlerts.lockNotKept(row.clipIds, { ...f, problem: lock.problem ?? 'the lock is not shown' }),
+      offsiteAlerts.lockNotKept(row.clipIds, {
+        ...f,
+        problem: lock.problem ?? 'the lock is not shown',
+        ...lock.faults,
+      }),
     );
 }
 

@@ -8,14 +8,33 @@ export interface WantedLock {
   readonly legalHold: boolean;
 }
 
+/** One way a lock read back falls short: the catalogue says it in words (alert-text.ts). */
+export type LockFault = 'mode' | 'until' | 'legal-hold' | 'no-version';
+
 /** What reading the lock back showed. */
 export interface LockCheck {
   /** True when the store reports at least the wanted lock; null when the store has no locks. */
   readonly kept: boolean | null;
   readonly state: LockState | null;
-  /** One sentence naming what is missing, when not kept. */
+  /** One sentence naming what is missing, when not kept (English, for the log and the detail). */
   readonly problem: string | null;
+  /** What falls short, as codes with the facts to say it in any language; empty when kept. */
+  readonly faults: LockFaults;
 }
+
+/** The facts of a lock that was not kept, flat (they go into an alert's facts). */
+export interface LockFaults {
+  /** The faults, comma-separated LockFault codes; '' when the lock is kept. */
+  readonly faults: string;
+  /** The retention mode the store shows ('' for none) and the one wanted. */
+  readonly mode: string;
+  readonly wantedMode: string;
+  /** The retention end the store shows ('' for none) and the one wanted, ISO times. */
+  readonly retainedUntil: string;
+  readonly wantedUntil: string;
+}
+
+const NO_FAULTS: LockFaults = { faults: '', mode: '', wantedMode: '', retainedUntil: '', wantedUntil: '' };
 
 /** Stores keep retention dates to the second. */
 const SLACK_MS = 1000;
@@ -62,22 +81,41 @@ export async function checkLock(
   want: WantedLock,
   now: Date,
 ): Promise<LockCheck> {
-  if (!store.lockMode) return { kept: null, state: null, problem: null };
+  if (!store.lockMode) return { kept: null, state: null, problem: null, faults: NO_FAULTS };
   const state = await store.lockState(version);
   const problems: string[] = [];
-  if (want.retainUntil && want.retainUntil.getTime() > now.getTime()) {
-    if (state.mode !== store.lockMode)
+  const faults: LockFault[] = [];
+  const wantsRetention = want.retainUntil !== null && want.retainUntil.getTime() > now.getTime();
+  if (want.retainUntil && wantsRetention) {
+    if (state.mode !== store.lockMode) {
+      faults.push('mode');
       problems.push(`retention mode is ${state.mode ?? 'none'}, not ${store.lockMode}`);
-    if (!state.retainUntil || state.retainUntil.getTime() < want.retainUntil.getTime() - SLACK_MS)
+    }
+    if (!state.retainUntil || state.retainUntil.getTime() < want.retainUntil.getTime() - SLACK_MS) {
+      faults.push('until');
       problems.push(
         `retained until ${state.retainUntil?.toISOString() ?? 'never'}, not ${want.retainUntil.toISOString()}`,
       );
+    }
   }
-  if (want.legalHold && !state.legalHold) problems.push('the legal hold is not on');
-  if (version.versionId === null) problems.push('the store returned no version id (versioning is off)');
+  if (want.legalHold && !state.legalHold) {
+    faults.push('legal-hold');
+    problems.push('the legal hold is not on');
+  }
+  if (version.versionId === null) {
+    faults.push('no-version');
+    problems.push('the store returned no version id (versioning is off)');
+  }
   return {
     kept: problems.length === 0,
     state,
     problem: problems.length === 0 ? null : `${version.key}: ${problems.join('; ')}`,
+    faults: {
+      faults: faults.join(','),
+      mode: state.mode ?? '',
+      wantedMode: store.lockMode,
+      retainedUntil: state.retainUntil?.toISOString() ?? '',
+      wantedUntil: wantsRetention ? (want.retainUntil?.toISOString() ?? '') : '',
+    },
   };
 }

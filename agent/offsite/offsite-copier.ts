@@ -318,6 +318,7 @@ export class OffsiteCopier {
           store: store.description,
           key: version.key,
           problem: lock.problem ?? 'the lock is not shown',
+          ...lock.faults,
         }),
       );
     }

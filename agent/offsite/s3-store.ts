@@ -190,12 +190,17 @@ export class S3OffsiteStore implements OffsiteStore {
     }
   }
 
-  async read(version: ObjectVersion, range?: { start: number; end: number }): Promise<Readable> {
+  async read(
+    version: ObjectVersion,
+    range?: { start: number; end: number },
+    signal?: AbortSignal,
+  ): Promise<Readable> {
     const out = await this.opts.client.send(
       new GetObjectCommand({
         ...this.at(version),
         ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
       }),
+      signal ? { abortSignal: signal } : {},
     );
     if (!out.Body) throw new Error(`the store ${this.description} returned no body for ${version.key}`);
     return out.Body as Readable;

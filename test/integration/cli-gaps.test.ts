@@ -65,7 +65,7 @@ describe('dockctl explain and sessions (R9)', () => {
       assert.match(zh.out, /等待中断说明（R9）/);
       assert.match(zh.out, /（时间为 Asia\/Shanghai 时区）\n$/);
       const alerts = await run(alertsCommand, state, { LANG: 'zh_CN.UTF-8' });
-      assert.match(alerts.out, /录像中断（R9） +ZFY0001 在 S0C1\.MP4 之前停止录像 20 分钟/);
+      assert.match(alerts.out, /录像中断（R9） +ZFY0001 · 张三（310001） 在 S0C1\.MP4 之前停止录像 20 分钟/);
 
       const text = 'the battery ran out during the market inspection';
       const args = [
@@ -97,14 +97,18 @@ describe('dockctl explain and sessions (R9)', () => {
       assert.deepEqual(await statuses(), ['waiting-explanation'], 'one signature is not enough');
       const noPipe = await run(explainCommand, [gap.id, ...state, '--signed-by', '310002']);
       assert.equal(noPipe.code, 64, 'no terminal and no --password-stdin');
+      // The last signer names the gap by the handle the alerts table shows.
       const rest = await run(
         explainCommand,
-        [gap.id, ...state, '--signed-by', '310002', '--password-stdin'],
+        [gap.id.slice(0, 8), ...state, '--signed-by', '310002', '--password-stdin'],
         {},
         Readable.from(['Osprey-pass-9981\n']),
       );
       assert.equal(rest.code, 0, rest.err);
-      assert.match(rest.out, /explained, signed by 310001, 310002/);
+      assert.match(
+        rest.out,
+        /^gap explained \(ZFY0001 · 张三 \(310001\): no recording from .+\), signed by 张三 \(310001\), 李四 \(310002\)$/m,
+      );
       assert.deepEqual(await statuses(), ['complete']);
       const verified = await verifyLedger({ paths, scratchDir: dir });
       assert.equal(verified.ok, true, 'the chain with the new events replays to the same tables');

@@ -115,7 +115,7 @@ describe('docking simulated recorders end to end', () => {
       env: {},
     };
     assert.equal(await recordersCommand.run(io), 0, out.join(''));
-    assert.match(out.join(''), /checked out to officer 000123/);
+    assert.match(out.join(''), /checked out to 张三 \(000123\)/, 'the officer by name and number');
     await handed.unplug();
     await new Promise((r) => setTimeout(r, 300));
     const usage = fx.ledger.queries.recorderUsage(handed.identity.serial, {

@@ -329,7 +329,17 @@ describe('dockctl export create / list', () => {
     try {
       const requestId = s.request('mgr1', [s.clips[0]?.id as string]);
       s.closeLedger();
-      const io = captureIo(['create', '--state', s.dir, '--request', requestId, '--user', 'mgr1', '--json']);
+      // The request by the handle a person reads off a table.
+      const io = captureIo([
+        'create',
+        '--state',
+        s.dir,
+        '--request',
+        requestId.slice(0, 8),
+        '--user',
+        'mgr1',
+        '--json',
+      ]);
       Object.assign(io.stderr, { isTTY: true });
       assert.equal(await exportCommand.run(io), ExitCode.ok, io.err());
       const progress = io
@@ -344,7 +354,12 @@ describe('dockctl export create / list', () => {
 
       const list = captureIo(['list', '--state', s.dir]);
       assert.equal(await exportCommand.run(list), ExitCode.ok, list.err());
-      assert.match(list.out(), new RegExp(`${created.id} .* mgr1 .* present`));
+      assert.match(list.out(), new RegExp(` mgr1 .* present +${created.id.slice(0, 8)}$`, 'm'));
+      assert.ok(!list.out().includes(created.id), 'the export by its handle, not its whole id');
+      const zhList = captureIo(['list', '--state', s.dir], { LANG: 'zh_CN.UTF-8' });
+      assert.equal(await exportCommand.run(zhList), ExitCode.ok, zhList.err());
+      assert.match(zhList.out(), /^导出时间 +导出人 +案号/m);
+      assert.match(zhList.out(), new RegExp(` 在 +${created.id.slice(0, 8)}$`, 'm'));
 
       const refused = captureIo(['create', '--state', s.dir, '--request', requestId, '--user', 'mgr2']);
       assert.equal(await exportCommand.run(refused), ExitCode.dataErr);

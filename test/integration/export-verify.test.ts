@@ -245,6 +245,11 @@ describe('verifying export packages', () => {
     assert.equal(await exportCommand.run(ok), ExitCode.ok, ok.err());
     assert.match(ok.out(), /verify: the package is intact/);
     assert.match(ok.out(), /checkpoint \d+ signature verified/);
+    const zh = captureIo(['verify', pristine], { LANG: 'zh_CN.UTF-8' });
+    assert.equal(await exportCommand.run(zh), ExitCode.ok, zh.err());
+    assert.match(zh.out(), /^导出包 .*：导出编号 [0-9a-f]{8}，采集站 [0-9a-f]{8}$/m);
+    assert.match(zh.out(), /^资料文件 \d+ 个，.*；检查点 \d+ 签名有效$/m);
+    assert.match(zh.out(), /^核验：导出包完整$/m);
 
     const zipOk = captureIo(['verify', await zipOf(pristine), '--json']);
     assert.equal(await exportCommand.run(zipOk), ExitCode.ok, zipOk.err());
@@ -258,6 +263,11 @@ describe('verifying export packages', () => {
     assert.match(bad.out(), new RegExp(`FAIL ${clipFile}  missing`));
     assert.match(bad.out(), /FAIL data\/extra.bin {2}unexpected/);
     assert.match(bad.out(), /the package does NOT hold/);
+    const badZh = captureIo(['verify', dir], { LANG: 'zh_CN.UTF-8' });
+    assert.equal(await exportCommand.run(badZh), ExitCode.findings);
+    assert.match(badZh.out(), new RegExp(`^不符 ${clipFile}  文件缺失$`, 'm'));
+    assert.match(badZh.out(), /^不符 data\/extra.bin {2}多出的文件$/m);
+    assert.match(badZh.out(), /^核验：3 处问题，导出包不可信$/m);
 
     const missing = captureIo(['verify', path.join(scratch, 'nope')]);
     assert.equal(await exportCommand.run(missing), ExitCode.noInput);

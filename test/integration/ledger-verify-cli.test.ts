@@ -21,7 +21,8 @@ function dockctl(
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'agent/bin/dockctl.ts', 'verify', ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, DOCK_STATE_DIR: '', ...env },
+    // English unless a test asks for another language: the machine's own LANG must not decide.
+    env: { ...process.env, DOCK_STATE_DIR: '', LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '', ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -117,5 +118,17 @@ describe('dockctl verify', () => {
     assert.equal(fails.filter((l) => /table-mismatch: clips row .* size is/.test(l)).length, 4);
     assert.equal(fails.filter((l) => /table-mismatch: recorders row ZFY0001/.test(l)).length, 1);
     assert.match(r.stdout, /5 findings: the ledger does NOT hold/);
+    const zh = dockctl(['--state', dir], { LANG: 'zh_CN.UTF-8' });
+    assert.equal(zh.code, ExitCode.findings);
+    assert.match(
+      zh.stdout,
+      /^不符 第 \d+ 条 {2}台账表与事件不一致：ZFY0001$/m,
+      'the kind in words and the row it concerns',
+    );
+    assert.equal(
+      zh.stdout.split('\n').filter((l) => /^不符 第 \d+ 条 {2}台账表与事件不一致：[0-9a-f]+$/.test(l)).length,
+      4,
+    );
+    assert.match(zh.stdout, /^核验：5 项不符，台账不可信$/m);
   });
 });

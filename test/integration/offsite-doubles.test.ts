@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { alertText } from '../../agent/i18n/alert-text.ts';
 import { FolderOffsiteStore } from '../../agent/offsite/folder-store.ts';
 import { footageKey } from '../../agent/offsite/object-keys.ts';
 import { probeWorm } from '../../agent/offsite/worm-probe.ts';
 import { silentLogger } from '../../agent/ops/logger.ts';
+import { latinWords } from '../browser/latin-words.ts';
 import { FakeClock, openTestLedger, tempState } from '../fixtures/ledger/ledger-fixture.ts';
 import { sealFiles, testCopier } from '../fixtures/offsite/copy-fixture.ts';
 import { bodyOf, type Lie, LockingStoreDouble } from '../fixtures/offsite/store-doubles.ts';
@@ -127,6 +129,17 @@ describe('off-site copies against store doubles', () => {
       await testCopier(liar, ledger, paths, clock).drain();
       const alert = ledger.queries.openAlerts().find((a) => a.kind === 'offsite-lock-not-kept');
       assert.equal(alert?.severity, 'critical');
+      // Issue 16: the Chinese text says what the store lacks from the facts, not the store's English.
+      const wording = (lang: 'zh-CN' | 'en') => ({
+        lang,
+        recorder: (s: string) => s,
+        bytes: String,
+        time: (iso: string) => iso.slice(0, 16).replace('T', ' '),
+      });
+      const zh = alertText(alert!, wording('zh-CN'));
+      assert.match(zh, /锁定至 无，应锁定至 \d{4}-\d\d-\d\d \d\d:\d\d/);
+      assert.deepEqual(latinWords(zh, [liar.description]), [], zh);
+      assert.match(alertText(alert!, wording('en')), /retained until never, not \d{4}-/);
       const onLiar = ledger.lifecycle.copiesOf(clip!.sha256).find((c) => c.store === liar.description);
       assert.equal(onLiar?.lockKept, false);
     } finally {

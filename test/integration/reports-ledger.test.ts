@@ -483,16 +483,17 @@ describe('reports from a real ledger', () => {
 
   it('dockctl report writes CSV and XLSX files and prints tables', async () => {
     const command = createReportCommand({ now: () => HANDOVER_AT });
-    const run = async (...argv: string[]) => {
+    const runIn = async (lang: string, argv: string[]) => {
       const io = captured();
       const code = await command.run({
         argv,
         stdout: io.out,
         stderr: io.err,
-        env: { DOCK_CONFIG: EMBEDDED_DEFAULTS_FILE }, // never the box's /etc file
+        env: { DOCK_CONFIG: EMBEDDED_DEFAULTS_FILE, LANG: lang }, // never the box's /etc file
       });
       return { code, ...io.text() };
     };
+    const run = (...argv: string[]) => runIn('zh_CN.UTF-8', argv);
     const csvFile = path.join(world.dir, 'ledger.csv');
     const csvRun = await run(
       'ledger',
@@ -508,6 +509,13 @@ describe('reports from a real ledger', () => {
       world.dir,
     );
     assert.equal(csvRun.code, 0, csvRun.stderr);
+    assert.equal(csvRun.stdout, `报表已写入 ${csvFile}\n`);
+    // A file is the office's document: Chinese whatever the terminal's language.
+    const csvOnEnglish = await runIn('C.UTF-8', ['ledger', '--format', 'csv', '--state', world.dir]);
+    assert.ok(
+      csvOnEnglish.stdout.startsWith('\ufeff执法记录仪使用情况台账'),
+      csvOnEnglish.stdout.slice(0, 40),
+    );
     const csv = readFileSync(csvFile, 'utf8');
     const lines = csv.slice(1).split('\r\n');
     assert.ok(csv.startsWith('\ufeff执法记录仪使用情况台账'));
@@ -543,6 +551,8 @@ describe('reports from a real ledger', () => {
     const table = await run('statistics', '--state', world.dir); // defaults to last year, as of 2025: 2024
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /2024年度执法音像记录统计/);
+    const english = await runIn('C.UTF-8', ['statistics', '--state', world.dir]);
+    assert.match(english.stdout, /^Total\s/m, 'a table on an English terminal is in English');
     const stats = await run('statistics', '--year', '2025', '--state', world.dir, '--lang', 'en');
     assert.match(stats.stdout, /^Total\s+4\s+2\s+7\s+4\.5\s+5\.1 GiB/m);
     const handover = await run('handover', '--format', 'json', '--state', world.dir);

@@ -171,6 +171,7 @@ function compareTable(
         seq,
         'table-row-missing',
         `${t.name} row ${String(key)} (event ${seq}) is missing from the table: deleted outside the ledger`,
+        String(key),
       );
       continue;
     }
@@ -181,6 +182,7 @@ function compareTable(
       seq,
       'table-mismatch',
       `${t.name} row ${String(key)} (event ${seq}) differs from its events: ${diffs.join('; ')}`,
+      String(key),
     );
   }
   const extra = db.prepare(
@@ -192,6 +194,7 @@ function compareTable(
       row.s,
       'table-row-unsealed',
       `${t.name} row ${String(row.k)} has no event behind it (it names event ${row.s}): added outside the ledger, or its event was deleted`,
+      String(row.k),
     );
   }
 }

@@ -32,7 +32,10 @@ export type FindingKind =
 export interface Finding {
   readonly seq: number | null;
   readonly kind: FindingKind;
+  /** What is wrong, in English (the log, --json, the English report). */
   readonly message: string;
+  /** The thing it concerns as data (a vault file, a table row's key), to show in any language. */
+  readonly subject?: string;
 }
 
 /** Progress of a long verification step, for a display. */
@@ -78,11 +81,11 @@ export class FindingCollector {
 
   constructor(private readonly listLimit = 10_000) {}
 
-  /** Record one finding. */
-  add(seq: number | null, kind: FindingKind, message: string): void {
+  /** Record one finding; `subject` names what it concerns, as data. */
+  add(seq: number | null, kind: FindingKind, message: string, subject?: string): void {
     const n = (this.counts[kind] ?? 0) + 1;
     this.counts[kind] = n;
-    if (n <= this.listLimit) this.findings.push({ seq, kind, message });
+    if (n <= this.listLimit) this.findings.push({ seq, kind, message, ...(subject ? { subject } : {}) });
   }
 
   /** How many findings of these kinds (all kinds when none given). */

@@ -74,6 +74,7 @@ async function listVault(vaultDir: string, findings: FindingCollector): Promise<
         null,
         'vault-unexpected',
         `the vault holds ${path.join(vaultDir, top)}, which is not part of its layout`,
+        path.join(vaultDir, top),
       );
       continue;
     }
@@ -82,7 +83,12 @@ async function listVault(vaultDir: string, findings: FindingCollector): Promise<
       const dir = path.join(root, prefix);
       const st = await fsp.lstat(dir);
       if (!/^[0-9a-f]{2}$/.test(prefix) || !st.isDirectory()) {
-        findings.add(null, 'vault-unexpected', `the vault holds ${dir}, which is not part of its layout`);
+        findings.add(
+          null,
+          'vault-unexpected',
+          `the vault holds ${dir}, which is not part of its layout`,
+          dir,
+        );
         continue;
       }
       for (const name of await entries(dir)) {
@@ -93,6 +99,7 @@ async function listVault(vaultDir: string, findings: FindingCollector): Promise<
             null,
             'vault-unexpected',
             `the vault holds ${file}, which is not a sealed file in its layout`,
+            file,
           );
           continue;
         }
@@ -157,12 +164,14 @@ export async function checkVault(
         origin === undefined
           ? `the vault file ${f.file} has no seal in the ledger: it was added outside the ledger`
           : `the vault file ${f.file} has no seal in the ledger yet: it was copied from ${origin} and published before a restart cut off its seal; the next dock of that recorder seals it from the staging area`,
+        f.file,
       );
     } else if (actual !== f.name) {
       findings.add(
         seal.seq,
         'vault-mismatch',
         `the vault file ${f.file} no longer matches its seal (event ${seal.seq}): its content now hashes to ${short(actual)}, ${f.size} bytes (sealed: ${seal.size} bytes)`,
+        f.file,
       );
     }
     done += f.size;
@@ -182,6 +191,7 @@ export async function checkVault(
         row.seq,
         'vault-missing',
         `the sealed file ${short(row.sha256)} (event ${row.seq}) is missing from the vault`,
+        short(row.sha256),
       );
   }
   for (const row of toFind) {
@@ -191,6 +201,7 @@ export async function checkVault(
         row.seq,
         'vault-missing',
         `the purged file ${short(row.sha256)} (event ${row.seq}) is missing from the recoverable area during its grace period`,
+        short(row.sha256),
       );
   }
   return { hashed: files.length, absent };
