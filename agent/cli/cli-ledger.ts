@@ -1,15 +1,20 @@
 import { existsSync } from 'node:fs';
 import { type DockConfig, ledgerFigures } from '../config/dock-config.ts';
+import { domainText } from '../i18n/domain.ts';
+import { withWords } from '../i18n/error-words.ts';
+import { type Lang, langFromEnv } from '../i18n/lang.ts';
 import { ledgerFile } from '../ledger/database.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { silentLogger } from '../ops/logger.ts';
 
-/** No ledger where the command looked. */
+/** No ledger where the command looked; said in dockctl's language (its process's locale). */
 export class NoLedgerError extends Error {
-  constructor(readonly stateDir: string) {
-    super(
-      `there is no ledger in ${stateDir}: start dockd first, or name its state directory with --state DIR or its configuration with --config FILE`,
-    );
+  constructor(
+    readonly stateDir: string,
+    lang: Lang = langFromEnv(process.env),
+  ) {
+    super(domainText(lang, 'cli.noLedger', { dir: stateDir }));
+    withWords(this, 'cli.noLedger', { dir: stateDir });
   }
 }
 

@@ -5,8 +5,10 @@ import { formatConfigError, isConfigError } from '../config/config-error.ts';
 import { type ConfigLoadOptions, configFileFromEnv, loadConfig } from '../config/config-loader.ts';
 import { FHS_PATH_DEFAULTS } from '../config/config-resolve.ts';
 import type { DockConfig } from '../config/dock-config.ts';
-import { langFromEnv } from '../i18n/lang.ts';
+import { type Lang, langFromEnv } from '../i18n/lang.ts';
+import { type Said, sayIn } from '../i18n/said.ts';
 import type { CliIo } from './command.ts';
+import { usageWords } from './usage-words.ts';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
@@ -24,14 +26,54 @@ export const SHARED_USAGE = `  --config FILE  the configuration dockd reads (def
                  folders the configuration leaves unset are found below it
 `;
 
-/** Wrong options or arguments: the command prints what is wrong and exits 64. */
-export class UsageError extends Error {}
+/**
+ * Wrong options or arguments: the command prints what is wrong and exits 64. The message is in
+ * the command's language: `lang` when the command knows it, else dockctl's own (its process's
+ * locale, as gettext takes it). A catalogue sentence is said in it; so is English text that is
+ * one of the catalogue's usage sentences (commands that still throw text).
+ */
+export class UsageError extends Error {
+  constructor(what: string | Said, lang: Lang = langFromEnv(process.env)) {
+    const words = typeof what === 'string' ? (lang === 'en' ? null : usageWords(what)) : what;
+    super(words ? sayIn(lang, words) : (what as string));
+  }
+}
+
+/** A usage error as a command prints it: `dockctl NAME: what is wrong; see 'dockctl NAME --help'`. */
+export function usageLine(name: string, err: UsageError, lang: Lang): string {
+  return `dockctl ${name}: ${sayIn(lang, { key: 'cli.usage.line', params: { name, message: err.message } })}`;
+}
+
+/** The hint after a usage error that points to the command's help: `; run 'dockctl NAME --help'`. */
+export function usageHint(name: string, lang: Lang): string {
+  return sayIn(lang, { key: 'cli.usage.hintRun', params: { name } });
+}
+
+/**
+ * parseArgs's complaint in `lang`: its English as it is, or in Chinese the option it names and
+ * what is wrong with it.
+ */
+function optionComplaint(err: Error & { code?: string }, lang: Lang): string | Said {
+  if (lang === 'en') return err.message;
+  const option = /'(-[^' =]+)/.exec(err.message)?.[1] ?? '';
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+    return { key: 'cli.usage.unknownOption', params: { option } };
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
+    return /argument missing/.test(err.message)
+      ? { key: 'cli.usage.optionNeedsValue', params: { option } }
+      : { key: 'cli.usage.optionTakesNoValue', params: { option } };
+  return { key: 'cli.usage.badOptions', params: { option } };
+}
 
 /**
  * One dockctl command line, parsed with the shared options (--config, --state, --help) beside
- * the command's own. Unknown options throw UsageError.
+ * the command's own. Unknown options throw UsageError, in the language of `env`.
  */
-export function parseCommandLine<const O extends OptionSpecs>(argv: readonly string[], options: O) {
+export function parseCommandLine<const O extends OptionSpecs>(
+  argv: readonly string[],
+  options: O,
+  env: NodeJS.ProcessEnv = process.env,
+) {
   try {
     return parseArgs({
       args: [...argv],
@@ -40,7 +82,8 @@ export function parseCommandLine<const O extends OptionSpecs>(argv: readonly str
       strict: true,
     });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    const lang = langFromEnv(env);
+    throw new UsageError(optionComplaint(err as Error, lang), lang);
   }
 }
 

@@ -1,15 +1,21 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { formatConfigError, isConfigError } from '../config/config-error.ts';
-import { type ConfigLoadOptions, type LoadedConfig, loadConfig } from '../config/config-loader.ts';
+import {
+  type ConfigLoadOptions,
+  type LoadedConfig,
+  loadConfig,
+  migrationSummary,
+} from '../config/config-loader.ts';
 import { rewriteInCurrentLayout } from '../config/config-rewrite.ts';
 import { configValidator } from '../config/config-schema.ts';
 import { configKeyRows, keyTableMarkdown, withKeyTable } from '../config/key-table.ts';
 import { domainText } from '../i18n/domain.ts';
-import { langFromEnv } from '../i18n/lang.ts';
+import { type Lang, langFromEnv } from '../i18n/lang.ts';
+import { said, sayIn } from '../i18n/said.ts';
 import { REDACTED_FIELDS } from '../ops/logger.ts';
-import { namedConfigFile, parseCommandLine, stateOptions, UsageError } from './cli-options.ts';
-import { type CliCommand, type CliIo, ExitCode } from './command.ts';
+import { namedConfigFile, parseCommandLine, stateOptions, UsageError, usageLine } from './cli-options.ts';
+import { type CliCommand, type CliIo, commandHelp, ExitCode } from './command.ts';
 
 const HELP = `usage: dockctl config check [FILE | --config FILE | --embedded] [--state DIR]
        dockctl config show [FILE | --config FILE | --embedded] [--state DIR]
@@ -33,18 +39,16 @@ interface ConfigArgs {
   readonly updateReadme: string | undefined;
 }
 
-function parse(io: CliIo): ConfigArgs | null {
-  const { values, positionals } = parseCommandLine(io.argv, {
-    embedded: { type: 'boolean' },
-    'update-readme': { type: 'string' },
-  });
+function parse(io: CliIo, lang: Lang): ConfigArgs | null {
+  const options = { embedded: { type: 'boolean' }, 'update-readme': { type: 'string' } } as const;
+  const { values, positionals } = parseCommandLine(io.argv, options, io.env);
   const [action, positional, extra] = positionals;
   if (values.help || action === undefined) return null;
-  if (extra !== undefined) throw new UsageError(`one FILE at most, got '${extra}' too`);
+  if (extra !== undefined) throw new UsageError(said('cli.config.oneFile', { extra }), lang);
   if (positional !== undefined && values.config !== undefined)
-    throw new UsageError('give FILE or --config FILE, not both');
+    throw new UsageError(said('cli.config.fileOrConfig'), lang);
   const file = positional ?? values.config;
-  if (values.embedded && file !== undefined) throw new UsageError('give FILE or --embedded, not both');
+  if (values.embedded && file !== undefined) throw new UsageError(said('cli.config.fileOrEmbedded'), lang);
   return {
     action,
     file: values.embedded ? null : namedConfigFile(file, io.env),
@@ -79,7 +83,8 @@ async function check(io: CliIo, file: string | null, load: ConfigLoadOptions = {
     return err.exitCode;
   }
   const lang = langFromEnv(io.env);
-  for (const note of loaded.notes) io.stdout.write(`${domainText(lang, 'cfg.note')}${note}\n`);
+  const notes = loaded.noteWords?.map((n) => sayIn(lang, n)) ?? loaded.notes;
+  for (const note of notes) io.stdout.write(`${domainText(lang, 'cfg.note')}${note}\n`);
   io.stdout.write(
     `${domainText(lang, 'cfg.valid', { source: loaded.config.source, version: loaded.config.version })}\n`,
   );
@@ -98,8 +103,8 @@ async function show(io: CliIo, file: string | null, load: ConfigLoadOptions): Pr
   }
 }
 
-async function migrateFile(io: CliIo, file: string | null): Promise<number> {
-  if (file === null) throw new UsageError('migrate needs a FILE');
+async function migrateFile(io: CliIo, file: string | null, lang: Lang): Promise<number> {
+  if (file === null) throw new UsageError(said('cli.config.migrateNeedsFile'), lang);
   const text = await readFile(file, 'utf8').catch(() => null);
   const rewritten = text === null ? null : rewriteInCurrentLayout(text);
   // Unreadable or not YAML: the check says why, with the exit code for it.
@@ -107,14 +112,20 @@ async function migrateFile(io: CliIo, file: string | null): Promise<number> {
   const { migration } = rewritten;
   const summary =
     migration.applied.length === 0
-      ? 'already in the current layout'
-      : `migrated from version ${migration.fromVersion}: ${migration.applied.map((m) => m.summary).join('; ')}`;
-  io.stderr.write(`dockctl: ${file} ${summary}\n`);
+      ? said('cli.config.current', { file })
+      : said(
+          'cli.config.migrated',
+          { file, from: migration.fromVersion ?? '?' },
+          {
+            what: migrationSummary(migration, lang),
+          },
+        );
+  io.stderr.write(`dockctl: ${sayIn(lang, summary)}\n`);
   io.stdout.write(rewritten.text);
   return ExitCode.ok;
 }
 
-async function keys(io: CliIo, readme: string | undefined): Promise<number> {
+async function keys(io: CliIo, readme: string | undefined, lang: Lang): Promise<number> {
   const table = keyTableMarkdown(configKeyRows(configValidator().schemas));
   if (readme === undefined) {
     io.stdout.write(table);
@@ -123,7 +134,8 @@ async function keys(io: CliIo, readme: string | undefined): Promise<number> {
   const before = await readFile(readme, 'utf8');
   const after = withKeyTable(before, table);
   if (after !== before) await writeFile(readme, after);
-  io.stdout.write(`${readme}: configuration table ${after === before ? 'already up to date' : 'updated'}\n`);
+  const outcome = said(after === before ? 'cli.config.tableCurrent' : 'cli.config.tableUpdated', { readme });
+  io.stdout.write(`${sayIn(lang, outcome)}\n`);
   return ExitCode.ok;
 }
 
@@ -132,11 +144,12 @@ export const configCommand: CliCommand = {
   name: 'config',
   summary: 'check, show or migrate the configuration file; list its keys',
   async run(io) {
+    const lang = langFromEnv(io.env);
     let args: ConfigArgs | null;
     try {
-      args = parse(io);
+      args = parse(io, lang);
       if (!args) {
-        io.stdout.write(HELP);
+        io.stdout.write(commandHelp(configCommand, HELP, lang).usage);
         return io.argv.length === 0 ? ExitCode.usage : ExitCode.ok;
       }
       switch (args.action) {
@@ -145,15 +158,15 @@ export const configCommand: CliCommand = {
         case 'show':
           return await show(io, args.file, args.load);
         case 'migrate':
-          return await migrateFile(io, args.file);
+          return await migrateFile(io, args.file, lang);
         case 'keys':
-          return await keys(io, args.updateReadme);
+          return await keys(io, args.updateReadme, lang);
         default:
-          throw new UsageError(`unknown action '${args.action}'`);
+          throw new UsageError(said('cli.usage.unknownAction', { action: args.action }), lang);
       }
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
-      io.stderr.write(`dockctl config: ${(err as Error).message}; see 'dockctl config --help'\n`);
+      io.stderr.write(`${usageLine('config', err, lang)}\n`);
       return ExitCode.usage;
     }
   },

@@ -6,6 +6,7 @@ import {
   type DoctorCheck,
   type DoctorContext,
   type DoctorHost,
+  doctorJson,
   formatDoctor,
   runDoctor,
 } from '../doctor/doctor-check.ts';
@@ -20,11 +21,13 @@ import { ledgerCheck } from '../doctor/ledger-check.ts';
 import { offsiteCheck } from '../doctor/offsite-check.ts';
 import { configCheck, mountHelperCheck, vendorSdkCheck } from '../doctor/service-checks.ts';
 import { stateDirCheck, vaultDirCheck } from '../doctor/storage-checks.ts';
+import { langFromEnv } from '../i18n/lang.ts';
+import { said } from '../i18n/said.ts';
 import { lookupAccount } from '../mountd/service-account.ts';
 import { kernelClockSynchronised } from '../ops/clock-sync.ts';
 import { SERVICE_GROUP } from '../ops/udev-rules.ts';
-import { namedConfigFile, parseCommandLine, stateOptions, UsageError } from './cli-options.ts';
-import { type CliCommand, type CliIo, ExitCode } from './command.ts';
+import { namedConfigFile, parseCommandLine, stateOptions, UsageError, usageLine } from './cli-options.ts';
+import { type CliCommand, type CliIo, commandHelp, ExitCode } from './command.ts';
 
 const HELP = `usage: dockctl doctor [--config FILE] [--state DIR] [--json]
 
@@ -92,16 +95,20 @@ export async function doctorContext(
 }
 
 async function run(io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandLine(io.argv, { json: { type: 'boolean' } });
+  const lang = langFromEnv(io.env);
+  const { values, positionals } = parseCommandLine(io.argv, { json: { type: 'boolean' } }, io.env);
   if (values.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(commandHelp(doctorCommand, HELP, lang).usage);
     return ExitCode.ok;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (positionals.length > 0)
+    throw new UsageError(said('cli.usage.unexpected', { arg: positionals[0] ?? '' }), lang);
   const file = namedConfigFile(values.config, io.env);
   const ctx = await doctorContext(file, productionHost(), stateOptions(values, io.env));
   const lines = await runDoctor(doctorChecks(), ctx);
-  io.stdout.write(values.json ? `${JSON.stringify({ checks: lines }, null, 2)}\n` : formatDoctor(lines));
+  io.stdout.write(
+    values.json ? `${JSON.stringify(doctorJson(lines), null, 2)}\n` : formatDoctor(lines, lang),
+  );
   return lines.some((l) => l.status === 'fail') ? ExitCode.findings : ExitCode.ok;
 }
 
@@ -114,7 +121,7 @@ export const doctorCommand: CliCommand = {
       return await run(io);
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
-      io.stderr.write(`dockctl doctor: ${(err as Error).message}; see 'dockctl doctor --help'\n`);
+      io.stderr.write(`${usageLine('doctor', err, langFromEnv(io.env))}\n`);
       return ExitCode.usage;
     }
   },

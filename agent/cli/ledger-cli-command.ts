@@ -5,7 +5,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
 import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
 import { type CliView, cliView } from './cli-view.ts';
-import { type CliCommand, type CliIo, ExitCode } from './command.ts';
+import { type CliCommand, type CliIo, commandHelp, ExitCode } from './command.ts';
 
 export { UsageError } from './cli-options.ts';
 
@@ -38,12 +38,13 @@ export function ledgerCliCommand(spec: LedgerCommandSpec): CliCommand {
     async run(io: CliIo): Promise<number> {
       let ledger: Ledger | null = null;
       try {
-        const { values, positionals } = parseCommandLine(io.argv, {
-          json: { type: 'boolean' },
-          ...spec.options,
-        });
+        const { values, positionals } = parseCommandLine(
+          io.argv,
+          { json: { type: 'boolean' }, ...spec.options },
+          io.env,
+        );
         if (values.help) {
-          io.stdout.write(spec.usage);
+          io.stdout.write(commandHelp(spec, spec.usage, langFromEnv(io.env)).usage);
           return ExitCode.ok;
         }
         const config = await commandConfig(values, io.env);
@@ -58,7 +59,10 @@ export function ledgerCliCommand(spec: LedgerCommandSpec): CliCommand {
         return ExitCode.ok;
       } catch (err) {
         if (err instanceof UsageError) {
-          io.stderr.write(`dockctl ${spec.name}: ${errorText(langFromEnv(io.env), err)}\n${spec.usage}`);
+          const lang = langFromEnv(io.env);
+          io.stderr.write(
+            `dockctl ${spec.name}: ${errorText(lang, err)}\n${commandHelp(spec, spec.usage, lang).usage}`,
+          );
           return ExitCode.usage;
         }
         if (err instanceof NoLedgerError) {

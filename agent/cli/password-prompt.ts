@@ -1,5 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { DockError } from '../errors.ts';
+import { withWords } from '../i18n/error-words.ts';
+import { type Said, said, sayIn } from '../i18n/said.ts';
 
 /** A stdin that may be a terminal (process.stdin, or a stream in tests). */
 export type PasswordInput = NodeJS.ReadableStream & {
@@ -7,17 +9,19 @@ export type PasswordInput = NodeJS.ReadableStream & {
   setRawMode?: (mode: boolean) => unknown;
 };
 
-/** No password was given: the prompt was cancelled or the input ended first. */
+/** No password was given: the prompt was cancelled or the input ended first (why, from the catalogue). */
 export class NoPasswordError extends DockError {
-  constructor(what: string) {
-    super('NO_PASSWORD', `no password was entered (${what}): run the command again`);
+  constructor(why: Said) {
+    super('NO_PASSWORD', sayIn('en', why));
+    withWords(this, why.key, why.params);
   }
 }
 
 /** The password and its repetition differ. */
 export class PasswordMismatchError extends DockError {
   constructor() {
-    super('PASSWORD_MISMATCH', 'the two passwords typed differ: run the command again');
+    super('PASSWORD_MISMATCH', sayIn('en', said('cli.pw.mismatch')));
+    withWords(this, 'cli.pw.mismatch');
   }
 }
 
@@ -50,15 +54,16 @@ export function promptHidden(
       if (err) reject(err);
       else resolve(chars.join(''));
     };
-    const onEnd = () => finish(new NoPasswordError('the input ended'));
+    const onEnd = () => finish(new NoPasswordError(said('cli.pw.ended')));
     const onData = (chunk: Buffer | string) => {
       const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
       // An escape sequence (arrow keys, function keys) arrives as one chunk: it is not password text.
       if (text.startsWith('\u001b')) return;
       for (const ch of text) {
         if (ch === '\r' || ch === '\n') return finish(null);
-        if (ch === '\u0003') return finish(new NoPasswordError('cancelled'));
-        if (ch === '\u0004') return finish(chars.length ? null : new NoPasswordError('cancelled'));
+        if (ch === '\u0003') return finish(new NoPasswordError(said('cli.pw.cancelled')));
+        if (ch === '\u0004')
+          return finish(chars.length ? null : new NoPasswordError(said('cli.pw.cancelled')));
         if (ch === '\u007f' || ch === '\b') chars.pop();
         else if (ch === '\u0015') chars = [];
         else if (ch >= ' ') chars.push(ch);
@@ -86,12 +91,11 @@ export async function readFirstLine(input: NodeJS.ReadableStream, maxBytes = 409
       complete = true;
       break;
     }
-    if (bytes > maxBytes)
-      throw new NoPasswordError(`the first line of stdin is longer than ${maxBytes} bytes`);
+    if (bytes > maxBytes) throw new NoPasswordError(said('cli.pw.lineTooLong', { max: maxBytes }));
   }
   if (!complete) text += decoder.end();
   text = text.replace(/\r$/, '');
-  if (text === '') throw new NoPasswordError('stdin held no password');
+  if (text === '') throw new NoPasswordError(said('cli.pw.empty'));
   return text;
 }
 
@@ -109,7 +113,7 @@ export async function readLines(
     bytes += buf.length;
     text += decoder.write(buf);
     if (text.split('\n').length > count) break;
-    if (bytes > maxBytes) throw new NoPasswordError(`stdin is longer than ${maxBytes} bytes`);
+    if (bytes > maxBytes) throw new NoPasswordError(said('cli.pw.tooLong', { max: maxBytes }));
   }
   text += decoder.end();
   const lines = text
@@ -117,6 +121,6 @@ export async function readLines(
     .slice(0, count)
     .map((l) => l.replace(/\r$/, ''));
   if (lines.length < count || lines.some((l) => l === ''))
-    throw new NoPasswordError(`stdin held fewer than ${count} passwords, one a line`);
+    throw new NoPasswordError(said('cli.pw.fewer', { n: count }));
   return lines;
 }

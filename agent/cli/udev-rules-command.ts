@@ -1,8 +1,10 @@
 import { formatConfigError, isConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/config-loader.ts';
+import { langFromEnv } from '../i18n/lang.ts';
+import { said } from '../i18n/said.ts';
 import { builtinEntries, udevRulesText } from '../ops/udev-rules.ts';
-import { namedConfigFile, parseCommandLine, UsageError } from './cli-options.ts';
-import { type CliCommand, ExitCode } from './command.ts';
+import { namedConfigFile, parseCommandLine, UsageError, usageLine } from './cli-options.ts';
+import { type CliCommand, commandHelp, ExitCode } from './command.ts';
 
 const HELP = `usage: dockctl udev-rules [--site [--config FILE]]
 
@@ -19,18 +21,20 @@ export const udevRulesCommand: CliCommand = {
   name: 'udev-rules',
   summary: 'print udev rules for the recorder USB ids (built-in table, or --site models)',
   async run(io) {
+    const lang = langFromEnv(io.env);
     let values: ReturnType<typeof parseCommandLine<{ site: { type: 'boolean' } }>>['values'];
     try {
-      const parsed = parseCommandLine(io.argv, { site: { type: 'boolean' } });
-      if (parsed.positionals.length > 0)
-        throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
+      const parsed = parseCommandLine(io.argv, { site: { type: 'boolean' } }, io.env);
+      const [extra] = parsed.positionals;
+      if (extra !== undefined) throw new UsageError(said('cli.usage.unexpected', { arg: extra }), lang);
       values = parsed.values;
     } catch (err) {
-      io.stderr.write(`dockctl udev-rules: ${(err as Error).message}\n`);
+      if (!(err instanceof UsageError)) throw err;
+      io.stderr.write(`${usageLine('udev-rules', err, lang)}\n`);
       return ExitCode.usage;
     }
     if (values.help) {
-      io.stdout.write(HELP);
+      io.stdout.write(commandHelp(udevRulesCommand, HELP, lang).usage);
       return ExitCode.ok;
     }
     if (!values.site) {
@@ -45,7 +49,7 @@ export const udevRulesCommand: CliCommand = {
       return ExitCode.ok;
     } catch (err) {
       if (!isConfigError(err)) throw err;
-      io.stderr.write(`dockctl: ${formatConfigError(err)}\n`);
+      io.stderr.write(`dockctl: ${formatConfigError(err, lang)}\n`);
       return err.exitCode;
     }
   },

@@ -3,15 +3,17 @@ import { UnknownRoleError } from '../access/errors.ts';
 import { checkPasswordPolicy } from '../access/password.ts';
 import { ACCOUNT_ROLES, isAccountRole } from '../access/permissions.ts';
 import { DockError } from '../errors.ts';
+import type { DomainKey } from '../i18n/domain.ts';
 import { errorText } from '../i18n/error-words.ts';
-import { langFromEnv } from '../i18n/lang.ts';
+import { type Lang, langFromEnv } from '../i18n/lang.ts';
+import { type Said, said, sayIn } from '../i18n/said.ts';
 import type { AccountRecord } from '../ledger/access-records.ts';
 import type { AccountRole } from '../ledger/event-types.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { openCliLedger } from './cli-ledger.ts';
 import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
 import { type CliView, cliView } from './cli-view.ts';
-import { type CliCommand, type CliIo, ExitCode } from './command.ts';
+import { type CliCommand, type CliIo, commandHelp, ExitCode } from './command.ts';
 import {
   isTerminal,
   type PasswordInput,
@@ -39,36 +41,38 @@ The first account is made at the console: dockctl user add admin --role admin
 export type UserCliIo = CliIo & { readonly stdin?: PasswordInput };
 
 type Values = { role?: string; officer?: string; 'password-stdin'?: boolean; json?: boolean };
-type Outcome = { message: string; data: unknown } | { table: string; data: unknown };
+type Outcome = { message: Said; data: unknown } | { table: string; data: unknown };
+
+/** The usage in the reader's language. */
+const usage = (lang: Lang) => commandHelp(userCommand, USAGE, lang).usage;
 
 /** `dockctl user …`: local accounts of the page (R6), managed at the dock's console. */
 export const userCommand: CliCommand = {
   name: 'user',
   summary: 'accounts of the page: add, list, passwd, role, disable, enable',
   async run(io: UserCliIo): Promise<number> {
+    const lang = langFromEnv(io.env);
     // A password in argv would land in shell history and in `ps`: refuse it without echoing it.
     if (io.argv.some((a) => /^--?(password|pass|pw)(=|$)/i.test(a))) {
-      io.stderr.write(
-        'dockctl user: a password is never taken as an argument: type it at the prompt, or pipe it in with --password-stdin\n',
-      );
+      io.stderr.write(`dockctl user: ${sayIn(lang, said('cli.user.noPasswordArg'))}\n`);
       return ExitCode.usage;
     }
     let parsed: ReturnType<typeof parse>;
     try {
-      parsed = parse(io.argv);
+      parsed = parse(io.argv, io.env);
     } catch (err) {
       // Values after '=' are not repeated: a mistyped option may carry a secret.
       const message = (err as Error).message.replace(/=[^'"\s]*/g, '=…').split('\n')[0];
-      io.stderr.write(`dockctl user: ${message}\n${USAGE}`);
+      io.stderr.write(`dockctl user: ${message}\n${usage(lang)}`);
       return ExitCode.usage;
     }
     if (parsed.values.help) {
-      io.stdout.write(USAGE);
+      io.stdout.write(usage(lang));
       return ExitCode.ok;
     }
     const [action, ...args] = parsed.positionals;
     try {
-      checkArity(action, args, parsed.values);
+      checkArity(action, args, parsed.values, lang);
     } catch (err) {
       return fail(io, err);
     }
@@ -81,14 +85,14 @@ export const userCommand: CliCommand = {
     } catch (err) {
       const code = configErrorExit(io, err);
       if (code !== null) return code;
-      io.stderr.write(`dockctl user: ${(err as Error).message}\n`);
+      io.stderr.write(`dockctl user: ${errorText(lang, err)}\n`);
       return ExitCode.noInput;
     }
     try {
       const service = new AccountService({ ledger });
       const outcome = await perform(service, io, action as string, args, parsed.values, view);
       if (parsed.values.json) io.stdout.write(`${JSON.stringify(outcome.data, null, 2)}\n`);
-      else io.stdout.write('table' in outcome ? outcome.table : `${outcome.message}\n`);
+      else io.stdout.write('table' in outcome ? outcome.table : `${sayIn(lang, outcome.message)}\n`);
       return ExitCode.ok;
     } catch (err) {
       return fail(io, err);
@@ -98,29 +102,32 @@ export const userCommand: CliCommand = {
   },
 };
 
-function parse(argv: readonly string[]) {
-  return parseCommandLine(argv, {
-    json: { type: 'boolean' },
-    role: { type: 'string' },
-    officer: { type: 'string' },
-    'password-stdin': { type: 'boolean' },
-  });
+function parse(argv: readonly string[], env: NodeJS.ProcessEnv) {
+  return parseCommandLine(
+    argv,
+    {
+      json: { type: 'boolean' },
+      role: { type: 'string' },
+      officer: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+    },
+    env,
+  );
 }
 
 const ARITY: Record<string, number> = { add: 1, list: 0, passwd: 1, role: 2, disable: 1, enable: 1 };
 
-function checkArity(action: string | undefined, args: string[], values: Values): void {
+function checkArity(action: string | undefined, args: string[], values: Values, lang: Lang): void {
+  const refusal = (key: Parameters<typeof said>[0], params?: Record<string, string>) =>
+    new UsageError(said(key, params), lang);
   if (action === undefined || !Object.hasOwn(ARITY, action))
-    throw new UsageError(
-      `${action === undefined ? 'name what to do' : 'unknown action'}: add, list, passwd, role, disable or enable`,
-    );
+    throw refusal(action === undefined ? 'cli.user.noAction' : 'cli.user.unknownAction');
   // Extra arguments are not echoed: one of them may be a password typed in the wrong place.
-  if (args.length > (ARITY[action] as number))
-    throw new UsageError(`too many arguments for 'user ${action}'`);
-  if (args.length < (ARITY[action] as number)) throw new UsageError(`'user ${action}' needs more arguments`);
-  if (action === 'add' && values.role === undefined) throw new UsageError('give the role with --role ROLE');
+  if (args.length > (ARITY[action] as number)) throw refusal('cli.user.tooMany', { action });
+  if (args.length < (ARITY[action] as number)) throw refusal('cli.user.tooFew', { action });
+  if (action === 'add' && values.role === undefined) throw refusal('cli.user.noRole');
   if (action !== 'add' && (values.role !== undefined || values.officer !== undefined))
-    throw new UsageError('--role and --officer belong to user add');
+    throw refusal('cli.user.addOnly');
   const role = action === 'add' ? values.role : action === 'role' ? args[1] : undefined;
   if (role !== undefined && !isAccountRole(role)) throw new UnknownRoleError(role, ACCOUNT_ROLES);
 }
@@ -145,47 +152,51 @@ async function perform(
         role: values.role as AccountRole,
         officerNo: values.officer,
       });
-      const password = await newPassword(io, values, input.username);
+      const password = await newPassword(io, values, input.username, view.lang);
       const account = await service.add({ ...input, password, by: CONSOLE_ACTOR });
-      return { message: `account ${account.username} added with the role ${account.role}`, data: account };
+      const role = roleName(account.role, view.lang);
+      return { message: said('cli.user.added', { username: account.username, role }), data: account };
     }
     case 'passwd': {
       const account = service.require(name);
       await service.setPassword(
         account.username,
-        await newPassword(io, values, account.username),
+        await newPassword(io, values, account.username, view.lang),
         CONSOLE_ACTOR,
       );
       return {
-        message: `password of ${account.username} changed; its sessions at the page were ended`,
+        message: said('cli.user.passwordChanged', { username: account.username }),
         data: service.require(name),
       };
     }
     case 'role': {
       const account = service.setRole(name, roleArg as AccountRole, CONSOLE_ACTOR);
-      return { message: `${account.username} now has the role ${account.role}`, data: account };
+      const role = roleName(account.role, view.lang);
+      return { message: said('cli.user.roleSet', { username: account.username, role }), data: account };
     }
     default: {
       const disabled = action === 'disable';
       const account = service.setDisabled(name, disabled, CONSOLE_ACTOR);
-      const message = disabled
-        ? `${account.username} disabled; its sessions at the page were ended`
-        : `${account.username} enabled`;
+      const message = said(disabled ? 'cli.user.disabled' : 'cli.user.enabled', {
+        username: account.username,
+      });
       return { message, data: account };
     }
   }
 }
 
 /** A new password: asked twice without echo on a terminal, or the first line of stdin. */
-async function newPassword(io: UserCliIo, values: Values, username: string): Promise<string> {
+async function newPassword(io: UserCliIo, values: Values, username: string, lang: Lang): Promise<string> {
   const stdin: PasswordInput = io.stdin ?? process.stdin;
+  const ask = (key: Parameters<typeof said>[0]) => sayIn(lang, said(key, { username }));
   if (values['password-stdin'])
-    return isTerminal(stdin) ? promptHidden(stdin, io.stderr, 'Password: ') : readFirstLine(stdin);
-  if (!isTerminal(stdin))
-    throw new UsageError('there is no terminal to ask for the password: pipe it in with --password-stdin');
-  const first = await promptHidden(stdin, io.stderr, `New password for ${username}: `);
+    return isTerminal(stdin)
+      ? promptHidden(stdin, io.stderr, ask('cli.user.promptPassword'))
+      : readFirstLine(stdin);
+  if (!isTerminal(stdin)) throw new UsageError(said('cli.user.noTerminal'), lang);
+  const first = await promptHidden(stdin, io.stderr, ask('cli.user.promptNew'));
   checkPasswordPolicy(first, username);
-  const second = await promptHidden(stdin, io.stderr, 'Type it again: ');
+  const second = await promptHidden(stdin, io.stderr, ask('cli.user.promptAgain'));
   if (first !== second) throw new PasswordMismatchError();
   return first;
 }
@@ -194,26 +205,34 @@ function accountsTable(accounts: readonly AccountRecord[], view: CliView): strin
   if (accounts.length === 0) return `${view.t('cli.noAccounts')}\n`;
   return (
     formatTable(
-      ['username', 'role', 'officer', 'state', 'created', 'changed by'],
+      ['username', 'role', 'officer', 'state', 'created', 'changedBy'].map((c) =>
+        view.t(`cli.user.col.${c}` as DomainKey),
+      ),
       accounts.map((a) => [
         a.username,
-        a.role,
+        roleName(a.role, view.lang),
         a.officerNo,
-        a.disabled ? 'disabled' : 'enabled',
+        view.t(a.disabled ? 'cli.user.stateDisabled' : 'cli.user.stateEnabled'),
         view.time(a.createdAt),
-        a.changedBy,
+        a.changedBy === CONSOLE_ACTOR ? view.t('cli.user.console') : a.changedBy,
       ]),
     ) + view.zoneNote
   );
 }
 
+/** A role as the reader's language names it (the code itself in English, as --role takes it). */
+function roleName(role: AccountRole, lang: Lang): string {
+  return sayIn(lang, said(`cli.user.role.${role}`));
+}
+
 function fail(io: CliIo, err: unknown): number {
+  const lang = langFromEnv(io.env);
   if (err instanceof UsageError) {
-    io.stderr.write(`dockctl user: ${err.message}\n${USAGE}`);
+    io.stderr.write(`dockctl user: ${err.message}\n${usage(lang)}`);
     return ExitCode.usage;
   }
   if (err instanceof DockError) {
-    io.stderr.write(`dockctl user: ${errorText(langFromEnv(io.env), err)}\n`);
+    io.stderr.write(`dockctl user: ${errorText(lang, err)}\n`);
     return ExitCode.dataErr;
   }
   throw err;

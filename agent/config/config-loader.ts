@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Document } from 'yaml';
 import { errnoCode } from '../errors.ts';
+import type { Lang } from '../i18n/lang.ts';
+import { type Said, said, sayIn } from '../i18n/said.ts';
 import { semanticProblems } from './config-checks.ts';
 import { ConfigError, type ConfigProblem, type ProblemWords } from './config-error.ts';
 import {
@@ -32,6 +34,8 @@ export interface LoadedConfig {
   readonly config: DockConfig;
   /** Things to tell the operator that are not errors (a migrated layout). */
   readonly notes: readonly string[];
+  /** The same notes from the catalogue, for a reader of another language. */
+  readonly noteWords?: readonly Said[];
   /** The version the file declared when it was migrated, else null. */
   readonly migratedFrom: number | null;
 }
@@ -75,12 +79,15 @@ export function lineUpwards(locator: ProblemLocator, at: readonly (string | numb
   return null;
 }
 
-function migrationNotes(m: MigrationResult, source: string): string[] {
+/** What migrating did, in the reader's language: each applied step's sentence. */
+export function migrationSummary(m: MigrationResult, lang: Lang): string {
+  return m.applied.map((s) => sayIn(lang, said(s.words))).join(lang === 'en' ? '; ' : '；');
+}
+
+function migrationNotes(m: MigrationResult, source: string): Said[] {
   if (m.applied.length === 0) return [];
-  const what = m.applied.map((s) => s.summary).join('; ');
-  return [
-    `the file is version ${m.fromVersion} and was read as version ${CONFIG_VERSION} (${what}); run 'dockctl config migrate ${source}' to see it rewritten`,
-  ];
+  const params = { from: m.fromVersion ?? '?', to: CONFIG_VERSION, source };
+  return [said('cfg.migratedNote', params, { what: (lang) => migrationSummary(m, lang) })];
 }
 
 function newerVersion(declared: unknown, line: number | null): ConfigProblem | null {
@@ -103,16 +110,20 @@ function plainData(doc: Document.Parsed, source: string): unknown {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     const excessive = /alias count/i.test(String((err as Error)?.message));
+    const why = String((err as Error)?.message ?? err).split('\n')[0] ?? '';
     fail(source, [
       {
         path: '',
         line: null,
         message: excessive
           ? 'repeats values through aliases (*name) too many times'
-          : `cannot be read as settings (${String((err as Error)?.message ?? err).split('\n')[0]})`,
+          : `cannot be read as settings (${why})`,
         hint: excessive
           ? 'write the values out instead of nesting aliases'
           : 'start from config/example.yaml',
+        words: excessive
+          ? { message: 'cfg.aliasLoop', hint: 'cfgHint.aliasLoop' }
+          : { message: 'cfg.notSettings', hint: 'cfgHint.exampleFile', params: { detail: why } },
       },
     ]);
   }
@@ -164,7 +175,8 @@ export function parseConfigText(text: string, source: string, options: ConfigLoa
   if (problems.length > 0) fail(source, problems);
   return {
     config,
-    notes: migrationNotes(migration, source),
+    notes: migrationNotes(migration, source).map((n) => sayIn('en', n)),
+    noteWords: migrationNotes(migration, source),
     migratedFrom: migration.applied.length > 0 ? migration.fromVersion : null,
   };
 }

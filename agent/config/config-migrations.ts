@@ -1,3 +1,4 @@
+import type { DomainKey } from '../i18n/domain.ts';
 import { formatKeyPath, type KeySegments, startsWith } from './key-path.ts';
 
 /** The layout version this build reads; files with a lower version are migrated when loaded. */
@@ -15,6 +16,8 @@ export interface ConfigMigration {
   readonly to: number;
   /** One sentence for the notes `dockctl config check` prints. */
   readonly summary: string;
+  /** The same sentence in the catalogue. */
+  readonly words: DomainKey;
   readonly moves: readonly KeyMove[];
 }
 
@@ -28,6 +31,7 @@ export const CONFIG_MIGRATIONS: readonly ConfigMigration[] = [
     from: 1,
     to: 2,
     summary: 'the driver sections fingerprints, gaSdk, serial and massStorage moved under drivers',
+    words: 'cfg.migration.1',
     moves: ['fingerprints', 'gaSdk', 'serial', 'massStorage'].map((key) => ({
       from: [key],
       to: ['drivers', key],

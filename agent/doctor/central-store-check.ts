@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { forwardStateFile, readForwardState } from '../forwarder/forward-state.ts';
+import { type Said, said, sayIn } from '../i18n/said.ts';
 import { ledgerFile, openLedgerDatabase } from '../ledger/database.ts';
 import { outboxBacklog } from '../ledger/outbox.ts';
+import { localDateTime } from '../time/zoned-time.ts';
 import { type DoctorCheck, type DoctorContext, fail, pass, warn } from './doctor-check.ts';
 import { modeAllowsWrite } from './storage-checks.ts';
 
@@ -12,6 +14,8 @@ export interface CentralStoreStatus {
   readonly reachable: boolean | null;
   /** One sentence: where the store is and how it last answered. */
   readonly detail: string;
+  /** The same from the catalogue, for the report in the reader's language. */
+  readonly detailWords?: Said;
   /** Records not yet acknowledged. */
   readonly pending: number;
   /** When the oldest of those was queued. */
@@ -33,12 +37,12 @@ function backlogAfter(ctx: DoctorContext, ackedSeq: number): { count: number; ol
   }
 }
 
-async function folderReachable(dir: string, ctx: DoctorContext): Promise<{ ok: boolean; detail: string }> {
+async function folderReachable(dir: string, ctx: DoctorContext): Promise<{ ok: boolean; detail: Said }> {
   const st = await stat(dir).catch(() => null);
-  if (st === null) return { ok: true, detail: `the folder ${dir} (created on first delivery)` };
+  if (st === null) return { ok: true, detail: said('doctor.central.folderNew', { dir }) };
   const account = ctx.host.uid === 0 ? await ctx.host.serviceAccount() : null;
   const ok = st.isDirectory() && (account === null || modeAllowsWrite(st, account));
-  return { ok, detail: ok ? `the folder ${dir}` : `the folder ${dir}, which the service cannot write` };
+  return { ok, detail: said(ok ? 'doctor.central.folder' : 'doctor.central.folderClosed', { dir }) };
 }
 
 /**
@@ -54,19 +58,45 @@ export const forwarderStateProbe: CentralStoreProbe = async (ctx) => {
   const folder =
     target.type === 'file' && typeof target.dir === 'string' ? await folderReachable(target.dir, ctx) : null;
   let reachable: boolean | null = folder?.ok ?? null;
-  let detail = folder?.detail ?? `the ${target.type} target`;
+  let where: Said | string = folder?.detail ?? said('doctor.central.target', { type: target.type });
+  let note: Said | null = null;
   if (state) {
-    detail = state.targetDescription;
+    where = state.targetDescription;
     if (state.failures > 0) {
       reachable = false;
-      detail += ` (${state.failures} failed attempts; last: ${state.lastError?.message ?? 'unknown'})`;
+      note = said(
+        'doctor.central.failing',
+        { n: state.failures },
+        {
+          last: state.lastError?.message ?? said('doctor.unknown'),
+        },
+      );
     } else reachable = folder?.ok ?? true;
-  } else if (stored === 'unreadable') detail += ' (the forwarder state file is unreadable)';
-  else if (folder === null) detail += ' (the forwarder has not run yet)';
-  return { reachable, detail, pending: backlog.count, oldestPendingAt: backlog.oldest };
+  } else if (stored === 'unreadable') note = said('doctor.central.unreadable');
+  else if (folder === null) note = said('doctor.central.notRun');
+  const detailWords = said(
+    note ? 'doctor.central.withNote' : 'doctor.central.where',
+    {},
+    {
+      where,
+      note: note ?? '',
+    },
+  );
+  return {
+    reachable,
+    detail: sayIn('en', detailWords),
+    detailWords,
+    pending: backlog.count,
+    oldestPendingAt: backlog.oldest,
+  };
 };
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/** A time as the dock's zone reads it, naming the zone: `2026-11-19 20:00 Asia/Shanghai`. */
+export function zoned(d: Date, ctx: DoctorContext): string {
+  return `${localDateTime(d.getTime(), ctx.config.rules.timezone)} ${ctx.config.rules.timezone}`;
+}
 
 /** The central store is reachable, and how much waits to be forwarded (R13: forward promptly). */
 export function centralStoreCheck(
@@ -77,20 +107,17 @@ export function centralStoreCheck(
     name: 'central store',
     async run(ctx) {
       const s = await probe(ctx);
-      const backlog = `${s.pending} records waiting${s.oldestPendingAt ? `, the oldest since ${s.oldestPendingAt.toISOString()}` : ''}`;
+      const backlog = s.oldestPendingAt
+        ? said('doctor.central.backlogSince', { n: s.pending, since: zoned(s.oldestPendingAt, ctx) })
+        : said('doctor.central.backlog', { n: s.pending });
+      const nested = { detail: s.detailWords ?? s.detail, backlog };
       if (s.reachable === false)
-        return fail(
-          `the central store is not reachable: ${s.detail}; ${backlog}`,
-          "check the network and forwarder.target ('dockctl forward status'); records wait in the outbox meanwhile",
-        );
-      if (s.reachable === null)
-        return warn(`${s.detail}; ${backlog}`, "start the service and see 'dockctl forward status'");
+        return fail(said('doctor.central.down', {}, nested), said('doctor.central.downFix'));
+      const line = said('doctor.central.line', {}, nested);
+      if (s.reachable === null) return warn(line, said('doctor.central.unknownFix'));
       if (s.oldestPendingAt && now().getTime() - s.oldestPendingAt.getTime() > DAY_MS)
-        return warn(
-          `${s.detail}; ${backlog}`,
-          "records should leave within hours: see 'dockctl forward status' and the journal",
-        );
-      return pass(`${s.detail}; ${backlog}`);
+        return warn(line, said('doctor.central.slowFix'));
+      return pass(line);
     },
   };
 }

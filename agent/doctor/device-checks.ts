@@ -3,6 +3,7 @@ import { access, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { UsbIdentity } from '../../drivers/contract/ports.ts';
 import { FingerprintTable } from '../../drivers/fingerprint-table.ts';
+import { type Said, said, sayIn } from '../i18n/said.ts';
 import type { ServiceAccount } from '../mountd/service-account.ts';
 import { SITE_RULES_FILE } from '../ops/udev-rules.ts';
 import { type DoctorCheck, type DoctorContext, fail, pass } from './doctor-check.ts';
@@ -26,11 +27,8 @@ export const deviceModulesCheck: DoctorCheck = {
     const text = await readFile(ctx.host.procDevices, 'utf8');
     const names = new Set(text.split('\n').map((l) => l.trim().split(/\s+/)[1]));
     const missing = DEVICE_CLASSES.filter(([name]) => !names.has(name)).map(([, module]) => module);
-    if (missing.length === 0) return pass('the kernel modules behind the service’s device list are loaded');
-    return fail(
-      `the kernel modules ${missing.join(', ')} are not loaded, so the service may not open recorders of those kinds`,
-      "'systemctl restart systemd-modules-load' (the package's /usr/lib/modules-load.d/recorder-dock.conf names them), then 'systemctl restart recorder-dock'",
-    );
+    if (missing.length === 0) return pass(said('doctor.modules.ok'));
+    return fail(said('doctor.modules.missing', { modules: missing.join(', ') }), said('doctor.modules.fix'));
   },
 };
 
@@ -100,18 +98,19 @@ export function modeAllowsReadWrite(
   return (st.mode & 0o006) === 0o006;
 }
 
-async function denied(port: RecorderPort, ctx: DoctorContext): Promise<string | null> {
+async function denied(port: RecorderPort, ctx: DoctorContext): Promise<Said | null> {
+  const { devNode, model } = port;
   if (ctx.host.uid !== 0)
-    return access(port.devNode, constants.R_OK | constants.W_OK).then(
+    return access(devNode, constants.R_OK | constants.W_OK).then(
       () => null,
-      () => `${port.devNode} (${port.model}) cannot be opened by this user`,
+      () => said('doctor.ports.notHere', { devNode, model }),
     );
   const account = await ctx.host.serviceAccount();
-  if (!account) return 'the user recorder-dock does not exist';
+  if (!account) return said('doctor.noServiceUser');
   const st = await stat(port.devNode);
   if (modeAllowsReadWrite(st, account.uid, await groupsOf(account, ctx.host.groupFile))) return null;
   const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
-  return `${port.devNode} (${port.model}) belongs to uid ${st.uid}, gid ${st.gid}, mode ${mode}: the user ${account.name} cannot open it`;
+  return said('doctor.ports.closed', { devNode, model, uid: st.uid, gid: st.gid, mode, user: account.name });
 }
 
 /**
@@ -122,12 +121,13 @@ export const recorderPortsCheck: DoctorCheck = {
   name: 'recorder ports',
   async run(ctx) {
     const ports = await recorderPorts(ctx);
-    if (ports.length === 0) return pass('no serial recorder is plugged in now');
+    if (ports.length === 0) return pass(said('doctor.ports.none'));
     const problems = (await Promise.all(ports.map((p) => denied(p, ctx)))).filter((p) => p !== null);
-    if (problems.length === 0) return pass(`the service can open ${ports.map((p) => p.devNode).join(', ')}`);
+    if (problems.length === 0)
+      return pass(said('doctor.ports.ok', { ports: ports.map((p) => p.devNode).join(', ') }));
     return fail(
-      problems.join('; '),
-      `'dockctl udev-rules --site > /etc/udev/rules.d/${SITE_RULES_FILE}', then 'udevadm control --reload && udevadm trigger --subsystem-match=tty'`,
+      said('doctor.list', {}, { items: (lang) => problems.map((p) => sayIn(lang, p)).join('; ') }),
+      said('doctor.ports.fix', { file: SITE_RULES_FILE }),
     );
   },
 };

@@ -1,5 +1,8 @@
 import type { LoadedConfig } from '../config/config-loader.ts';
 import type { DockConfig } from '../config/dock-config.ts';
+import { isDomainKey } from '../i18n/domain.ts';
+import type { Lang } from '../i18n/lang.ts';
+import { type Said, said, sayIn } from '../i18n/said.ts';
 import type { ServiceAccount } from '../mountd/service-account.ts';
 
 /** pass: fine; warn: works, but look at it; fail: the dock cannot do its job until fixed. */
@@ -8,8 +11,11 @@ export type DoctorStatus = 'pass' | 'warn' | 'fail';
 /** One check's verdict: a sentence saying what was found, and for warn/fail what to do. */
 export interface DoctorResult {
   readonly status: DoctorStatus;
+  /** In English, as --json prints it. */
   readonly summary: string;
   readonly fix?: string;
+  /** The same sentences from the catalogue, for the report in the reader's language. */
+  readonly words?: { readonly summary: Said | string; readonly fix?: Said | string };
 }
 
 /** Host paths and probes doctor looks at; every one overridable for tests. */
@@ -53,12 +59,19 @@ export interface DoctorLine extends DoctorResult {
   readonly name: string;
 }
 
-/** A passing result. */
-export const pass = (summary: string): DoctorResult => ({ status: 'pass', summary });
+function verdict(status: DoctorStatus, summary: Said | string, fix?: Said | string): DoctorResult {
+  if (fix === undefined) return { status, summary: sayIn('en', summary), words: { summary } };
+  return { status, summary: sayIn('en', summary), fix: sayIn('en', fix), words: { summary, fix } };
+}
+
+/** A passing result (a catalogue sentence, or a string that is said as it is in every language). */
+export const pass = (summary: Said | string): DoctorResult => verdict('pass', summary);
 /** Works, but look at it: what was found and what to do. */
-export const warn = (summary: string, fix: string): DoctorResult => ({ status: 'warn', summary, fix });
+export const warn = (summary: Said | string, fix: Said | string): DoctorResult =>
+  verdict('warn', summary, fix);
 /** The dock cannot do its job: what was found and what to do. */
-export const fail = (summary: string, fix: string): DoctorResult => ({ status: 'fail', summary, fix });
+export const fail = (summary: Said | string, fix: Said | string): DoctorResult =>
+  verdict('fail', summary, fix);
 
 /** Run every check in order, each bounded by `timeoutMs`; a check that throws or hangs fails. */
 export async function runDoctor(
@@ -71,13 +84,7 @@ export async function runDoctor(
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<DoctorResult>((resolve) => {
       timer = setTimeout(
-        () =>
-          resolve(
-            fail(
-              `the check did not finish within ${timeoutMs / 1000} s`,
-              'run it again; if it hangs, look at the journal',
-            ),
-          ),
+        () => resolve(fail(said('doctor.timeout', { seconds: timeoutMs / 1000 }), said('doctor.timeoutFix'))),
         timeoutMs,
       );
     });
@@ -85,10 +92,7 @@ export async function runDoctor(
       check
         .run(ctx)
         .catch((err: unknown) =>
-          fail(
-            `the check itself failed (${(err as Error).message})`,
-            'report this with the output of dockctl doctor --json',
-          ),
+          fail(said('doctor.crashed', { message: (err as Error).message }), said('doctor.crashedFix')),
         ),
       timeout,
     ]);
@@ -98,18 +102,43 @@ export async function runDoctor(
   return out;
 }
 
-/** The report as text: one pass/warn/fail line per check, the fix indented below. */
-export function formatDoctor(lines: readonly DoctorLine[]): string {
-  const width = Math.max(...lines.map((l) => l.name.length));
-  const text = lines.flatMap((l) => [
-    `${l.status.toUpperCase().padEnd(4)}  ${l.name.padEnd(width)}  ${l.summary}`,
-    ...(l.fix && l.status !== 'pass' ? [`${' '.repeat(width + 8)}→ ${l.fix}`] : []),
-  ]);
+/** The lines as --json prints them: name, status, and the sentences in English. */
+export function doctorJson(lines: readonly DoctorLine[]): object {
+  return { checks: lines.map(({ words: _, ...line }) => line) };
+}
+
+/** Columns of a terminal a text takes (CJK characters are two wide). */
+function columns(text: string): number {
+  return [...text].reduce(
+    (n, c) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(c) ? 2 : 1),
+    0,
+  );
+}
+
+/** A check's name in `lang` (the catalogue's doctor.name.*, else the name itself). */
+function checkName(name: string, lang: Lang): string {
+  const key = `doctor.name.${name}`;
+  return lang !== 'en' && isDomainKey(key) ? sayIn(lang, said(key)) : name;
+}
+
+/** The report as text in `lang`: one pass/warn/fail line per check, the fix indented below. */
+export function formatDoctor(lines: readonly DoctorLine[], lang: Lang = 'en'): string {
+  const names = lines.map((l) => checkName(l.name, lang));
+  const width = Math.max(...names.map(columns));
+  const text = lines.flatMap((l, i) => {
+    const name = names[i] ?? l.name;
+    const status = sayIn(lang, said(`doctor.status.${l.status}`));
+    const fix = l.words?.fix === undefined ? l.fix : sayIn(lang, l.words.fix);
+    return [
+      `${status}  ${name}${' '.repeat(width - columns(name))}  ${l.words ? sayIn(lang, l.words.summary) : l.summary}`,
+      ...(fix && l.status !== 'pass' ? [`${' '.repeat(width + 8)}→ ${fix}`] : []),
+    ];
+  });
   const failed = lines.filter((l) => l.status === 'fail').length;
   const warned = lines.filter((l) => l.status === 'warn').length;
   const total =
     failed === 0 && warned === 0
-      ? `all ${lines.length} checks pass`
-      : `${failed} failed, ${warned} to look at, ${lines.length - failed - warned} pass`;
-  return `${text.join('\n')}\n\n${total}\n`;
+      ? said('doctor.allPass', { n: lines.length })
+      : said('doctor.total', { failed, warned, passed: lines.length - failed - warned });
+  return `${text.join('\n')}\n\n${sayIn(lang, total)}\n`;
 }

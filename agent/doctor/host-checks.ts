@@ -1,5 +1,6 @@
 import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { said } from '../i18n/said.ts';
 import { BUILTIN_RULES_FILE, builtinEntries, modelsInRules, SITE_RULES_FILE } from '../ops/udev-rules.ts';
 import { type DoctorCheck, fail, pass, warn } from './doctor-check.ts';
 
@@ -13,11 +14,9 @@ const exists = (p: string) =>
 export const usbBusCheck: DoctorCheck = {
   name: 'usb bus',
   async run(ctx) {
-    if (await exists(ctx.host.sysBusUsb)) return pass(`USB bus present (${ctx.host.sysBusUsb})`);
-    return fail(
-      `this machine has no USB bus (${ctx.host.sysBusUsb} is missing), so no recorder can dock`,
-      'enable USB in the firmware settings, or run the dock on a machine with USB ports',
-    );
+    const dir = ctx.host.sysBusUsb;
+    if (await exists(dir)) return pass(said('doctor.usb.ok', { dir }));
+    return fail(said('doctor.usb.none', { dir }), said('doctor.usb.fix'));
   },
 };
 
@@ -25,11 +24,8 @@ export const usbBusCheck: DoctorCheck = {
 export const udevCheck: DoctorCheck = {
   name: 'udev',
   async run(ctx) {
-    if (await exists(ctx.host.udevControl)) return pass('udev is running');
-    return fail(
-      'udev is not running, so plugged recorders are not seen',
-      "run 'apt install udev' and 'systemctl start systemd-udevd'",
-    );
+    if (await exists(ctx.host.udevControl)) return pass(said('doctor.udev.ok'));
+    return fail(said('doctor.udev.down'), said('doctor.udev.fix'));
   },
 };
 
@@ -68,15 +64,15 @@ export const udevRulesCheck: DoctorCheck = {
     const missingSite = site.filter((id) => !models.has(id));
     if (missingBuiltin.length > 0)
       return fail(
-        `udev rules for the built-in recorders are not installed (${BUILTIN_RULES_FILE} missing or old)`,
-        "reinstall the package, or 'dockctl udev-rules > /etc/udev/rules.d/70-recorder-dock.rules', then 'udevadm control --reload'",
+        said('doctor.rules.builtin', { file: BUILTIN_RULES_FILE }),
+        said('doctor.rules.builtinFix'),
       );
     if (missingSite.length > 0)
       return fail(
-        `no udev rules for the site models ${missingSite.join(', ')}`,
-        `'dockctl udev-rules --site > /etc/udev/rules.d/${SITE_RULES_FILE}', then 'udevadm control --reload && udevadm trigger'`,
+        said('doctor.rules.site', { models: missingSite.join(', ') }),
+        said('doctor.rules.siteFix', { file: SITE_RULES_FILE }),
       );
-    return pass(`recorder rules installed (${files.map((f) => path.basename(f)).join(', ')})`);
+    return pass(said('doctor.rules.ok', { files: files.map((f) => path.basename(f)).join(', ') }));
   },
 };
 
@@ -85,11 +81,10 @@ export const timeSyncCheck: DoctorCheck = {
   name: 'time sync',
   async run(ctx) {
     const synced = await ctx.host.clockSynchronised();
-    if (synced === true) return pass('the system clock is synchronised (NTP)');
-    const fix =
-      "enable NTP: 'apt install systemd-timesyncd' (or chrony), point it at the county's time server, 'timedatectl set-ntp true'";
-    if (synced === null) return warn('could not tell whether the system clock is synchronised', fix);
-    return fail('the system clock is not synchronised; seal times and late flags (R1) would be wrong', fix);
+    if (synced === true) return pass(said('doctor.time.ok'));
+    const fix = said('doctor.time.fix');
+    if (synced === null) return warn(said('doctor.time.unknown'), fix);
+    return fail(said('doctor.time.off'), fix);
   },
 };
 
@@ -109,10 +104,10 @@ export const timezoneCheck: DoctorCheck = {
   async run(ctx) {
     const want = ctx.config.rules.timezone;
     const have = await systemTimezone(ctx.host.localtime);
-    if (have === want) return pass(`the system time zone is ${want}`);
+    if (have === want) return pass(said('doctor.zone.ok', { want }));
     return fail(
-      `the system time zone is ${have ?? 'unknown'}, but rules.timezone is ${want}`,
-      `'timedatectl set-timezone ${want}' (or change rules.timezone)`,
+      said('doctor.zone.wrong', { want }, { have: have ?? said('doctor.unknown') }),
+      said('doctor.zone.fix', { want }),
     );
   },
 };

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { said } from '../i18n/said.ts';
 import { ledgerFile, openLedgerDatabase } from '../ledger/database.ts';
 import { chainHash } from '../ledger/event-chain.ts';
 import { type DoctorCheck, fail, pass } from './doctor-check.ts';
@@ -19,30 +20,23 @@ export const ledgerCheck: DoctorCheck = {
   name: 'ledger',
   async run(ctx) {
     const file = ledgerFile(ctx.config.paths);
-    if (!existsSync(file)) return pass(`no ledger yet at ${file}; the service creates it at first start`);
+    if (!existsSync(file)) return pass(said('doctor.ledger.none', { file }));
     let db: ReturnType<typeof openLedgerDatabase>;
     try {
       db = openLedgerDatabase(file, { readonly: true });
     } catch (err) {
-      return fail(
-        (err as Error).message,
-        "see 'journalctl -u recorder-dock'; restore the ledger from its backup if it is damaged",
-      );
+      return fail((err as Error).message, said('doctor.ledger.openFix'));
     }
     try {
       const rows = db
         .prepare('SELECT seq, body, prev_hash, hash FROM events ORDER BY seq DESC LIMIT 2')
         .all() as HeadRow[];
       const [head, before] = rows;
-      if (!head) return pass(`ledger ${file} opens; it has no events yet`);
+      if (!head) return pass(said('doctor.ledger.empty', { file }));
       const ok =
         chainHash(head.prev_hash, head.body) === head.hash && (!before || before.hash === head.prev_hash);
-      if (!ok)
-        return fail(
-          `the ledger's last event (seq ${head.seq}) does not verify against its chain`,
-          "run 'dockctl verify' for the full report, and keep the box as it is for the investigation",
-        );
-      return pass(`ledger opens; chain head seq ${head.seq} verifies (${head.hash.slice(0, 12)}…)`);
+      if (!ok) return fail(said('doctor.ledger.broken', { seq: head.seq }), said('doctor.ledger.brokenFix'));
+      return pass(said('doctor.ledger.ok', { seq: head.seq, hash: head.hash.slice(0, 12) }));
     } finally {
       db.close();
     }

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { said } from '../i18n/said.ts';
 import { ledgerFile, openLedgerDatabase } from '../ledger/database.ts';
 import { copyBacklog, latestProbe } from '../ledger/lifecycle-queries.ts';
 import { parseOffsiteConfig } from '../offsite/offsite-config.ts';
+import { zoned } from './central-store-check.ts';
 import { type DoctorCheck, type DoctorContext, pass, warn } from './doctor-check.ts';
 
-const FIX =
-  "set offsite.target to an S3 bucket at another site (type: s3, with Object Lock), then 'systemctl restart recorder-dock'";
+const FIX = said('doctor.offsite.fix');
 const DAY = 86_400_000;
 
 /** The device of a path, or of its nearest existing parent. */
@@ -46,31 +47,27 @@ export const offsiteCheck: DoctorCheck = {
     if (t.type === 'folder') {
       const sameDisk = (await deviceOf(t.dir)) === (await deviceOf(ctx.config.paths.vaultDir));
       return warn(
-        `no off-site target: copies go to the folder ${t.dir}${sameDisk ? ", on the vault's own disk" : ' on this machine'}, which is not off-site (R2)`,
+        said(sameDisk ? 'doctor.offsite.folderVaultDisk' : 'doctor.offsite.folder', { dir: t.dir }),
         FIX,
       );
     }
     const host = new URL(t.endpoint).hostname;
     if (host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.'))
-      return warn(`the off-site store ${t.endpoint} is on this machine: not off-site (R2)`, FIX);
+      return warn(said('doctor.offsite.local', { endpoint: t.endpoint }), FIX);
     const store = `s3:${t.endpoint.replace(/\/+$/, '')}/${t.bucket}/${t.prefix}`;
     const facts = ledgerFacts(ctx, store);
     const probe = facts?.probe ?? null;
-    if (!probe)
-      return warn(
-        `the off-site store ${store} has not been probed yet`,
-        "start dockd: it probes the store's Object Lock at start",
-      );
+    if (!probe) return warn(said('doctor.offsite.unprobed', { store }), said('doctor.offsite.unprobedFix'));
     if (probe.outcome !== 'worm')
-      return warn(`the off-site store is not proven tamper-proof: ${probe.summary}`, FIX);
+      return warn(said('doctor.offsite.notWorm', { summary: probe.summary }), FIX);
     const oldest = facts?.backlog.oldestSealedAt;
     if (oldest && Date.now() - oldest.getTime() > 7 * DAY)
       return warn(
-        `${facts?.backlog.clips} clips wait for their off-site copy, the oldest since ${oldest.toISOString()}`,
-        "look at 'dockctl copies' and the journal for the store's errors",
+        said('doctor.offsite.backlog', { clips: facts?.backlog.clips ?? 0, since: zoned(oldest, ctx) }),
+        said('doctor.offsite.backlogFix'),
       );
     return pass(
-      `${store}: tamper-proof (probed ${probe.at.toISOString()}), ${facts?.backlog.clips ?? 0} clips waiting`,
+      said('doctor.offsite.ok', { store, at: zoned(probe.at, ctx), clips: facts?.backlog.clips ?? 0 }),
     );
   },
 };

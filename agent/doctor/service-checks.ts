@@ -3,6 +3,8 @@ import { PrivilegedVolumeMounter } from '../../drivers/mass-storage/privileged-m
 import { formatProblem, isConfigError } from '../config/config-error.ts';
 import { loadConfig } from '../config/config-loader.ts';
 import { errnoCode } from '../errors.ts';
+import type { Lang } from '../i18n/lang.ts';
+import { said } from '../i18n/said.ts';
 import { silentLogger } from '../ops/logger.ts';
 import { type DoctorCheck, fail, pass, warn } from './doctor-check.ts';
 
@@ -13,14 +15,26 @@ export const configCheck: DoctorCheck = {
     try {
       const loaded = await loadConfig(ctx.configFile);
       if (loaded.notes.length > 0)
-        return warn(`${ctx.configFile} is valid but in an old layout`, loaded.notes.join('; '));
-      return pass(`${ctx.configFile} is valid (version ${loaded.config.version})`);
+        return warn(said('doctor.config.oldLayout', { file: ctx.configFile }), loaded.notes.join('; '));
+      return pass(said('doctor.config.valid', { file: ctx.configFile, version: loaded.config.version }));
     } catch (err) {
       if (!isConfigError(err)) throw err;
-      const first = err.problems.map((p) => formatProblem(p));
+      const more = err.problems.length - 3;
+      const problems = (lang: Lang) =>
+        err.problems
+          .slice(0, 3)
+          .map((p) => formatProblem(p, lang))
+          .join(' | ');
       return fail(
-        `${ctx.configFile} is invalid: ${first.slice(0, 3).join(' | ')}${first.length > 3 ? ` (+${first.length - 3} more)` : ''}`,
-        `'dockctl config check ${ctx.configFile}' lists every problem; the checks below use the defaults`,
+        said(
+          'doctor.config.invalid',
+          { file: ctx.configFile },
+          {
+            problems,
+            more: more > 0 ? said('doctor.config.more', { n: more }) : '',
+          },
+        ),
+        said('doctor.config.invalidFix', { file: ctx.configFile }),
       );
     }
   },
@@ -31,15 +45,12 @@ export const vendorSdkCheck: DoctorCheck = {
   name: 'vendor sdk',
   async run(ctx) {
     const sdk = ctx.config.drivers.gaSdk;
-    if (!sdk) return pass('no vendor SDK configured (drivers.gaSdk); GA recorders are not served');
+    if (!sdk) return pass(said('doctor.sdk.none'));
     try {
       loadGaLibrary(sdk.libraryPath).close();
-      return pass(`vendor SDK ${sdk.libraryPath} loads and has the 8 GA functions`);
+      return pass(said('doctor.sdk.ok', { path: sdk.libraryPath }));
     } catch (err) {
-      return fail(
-        (err as Error).message,
-        "install the vendor's Linux library for this machine, or fix drivers.gaSdk.libraryPath",
-      );
+      return fail((err as Error).message, said('doctor.sdk.fix'));
     }
   },
 };
@@ -49,21 +60,17 @@ export const mountHelperCheck: DoctorCheck = {
   name: 'mount helper',
   async run(ctx) {
     const ms = ctx.config.drivers.massStorage;
-    if (ms.mounter === 'direct')
-      return pass('recorder volumes are mounted by the agent itself (mounter: direct)');
+    if (ms.mounter === 'direct') return pass(said('doctor.mount.direct'));
     try {
       const version = await new PrivilegedVolumeMounter({
         socketPath: ms.helperSocket,
         log: silentLogger(),
       }).ping();
-      return pass(`the mount helper answers on ${ms.helperSocket} (version ${version})`);
+      return pass(said('doctor.mount.ok', { socket: ms.helperSocket, version }));
     } catch (err) {
       const cause = (err as { cause?: unknown }).cause;
       const why = errnoCode(cause) ?? (err as Error).message;
-      return fail(
-        `the mount helper does not answer on ${ms.helperSocket} (${why})`,
-        "'systemctl enable --now recorder-dock-mountd.socket'",
-      );
+      return fail(said('doctor.mount.down', { socket: ms.helperSocket, why }), said('doctor.mount.fix'));
     }
   },
 };

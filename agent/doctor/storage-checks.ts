@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat, statfs } from 'node:fs/promises';
 import { errnoCode } from '../errors.ts';
+import { type Said, said } from '../i18n/said.ts';
 import type { ServiceAccount } from '../mountd/service-account.ts';
 import { type DoctorCheck, type DoctorContext, type DoctorResult, fail, pass, warn } from './doctor-check.ts';
 
@@ -29,51 +30,51 @@ export function modeAllowsWrite(
   return (st.mode & 0o003) === 0o003;
 }
 
-async function writableBy(dir: string, ctx: DoctorContext): Promise<string | null> {
+async function writableBy(dir: string, ctx: DoctorContext): Promise<Said | null> {
   if (ctx.host.uid !== 0) {
     return access(dir, constants.W_OK | constants.X_OK).then(
       () => null,
-      () => `${dir} is not writable by this user`,
+      () => said('doctor.folder.notWritableHere', { dir }),
     );
   }
   // Run as root: judge for the service's user, which is who writes there.
   const account = await ctx.host.serviceAccount();
-  if (!account) return 'the user recorder-dock does not exist';
-  return modeAllowsWrite(await stat(dir), account) ? null : `${dir} is not writable by user ${account.name}`;
+  if (!account) return said('doctor.noServiceUser');
+  return modeAllowsWrite(await stat(dir), account)
+    ? null
+    : said('doctor.folder.notWritableBy', { dir, user: account.name });
 }
 
 async function folderCheck(
   dir: string,
-  what: string,
+  what: Said,
   floors: SpaceFloors,
   ctx: DoctorContext,
 ): Promise<DoctorResult> {
+  const named = (key: Parameters<typeof said>[0], params: Record<string, string> = {}) =>
+    said(key, { dir, ...params }, { what });
   try {
     if (!(await stat(dir)).isDirectory())
-      return fail(`${what} ${dir} is not a folder`, `move it aside; the service creates ${dir}`);
+      return fail(named('doctor.folder.notFolder'), named('doctor.folder.moveAside'));
   } catch (err) {
     if (errnoCode(err) !== 'ENOENT') throw err;
-    return fail(
-      `${what} ${dir} does not exist`,
-      "run 'systemd-tmpfiles --create' and 'systemctl start recorder-dock'",
-    );
+    return fail(named('doctor.folder.missing'), said('doctor.folder.create'));
   }
   const denied = await writableBy(dir, ctx);
-  const fix = `give it to the service: 'chown recorder-dock:recorder-dock ${dir}'; outside /var/lib/recorder-dock also add ReadWritePaths=${dir} with 'systemctl edit recorder-dock'`;
-  if (denied) return fail(denied, fix);
+  if (denied) return fail(denied, named('doctor.folder.chown'));
   const fs = await statfs(dir);
-  const free = fs.bavail * fs.bsize;
-  if (free < floors.failBytes)
-    return fail(`${what} ${dir} has only ${gib(free)} free`, 'free space there or move it to a bigger disk');
-  if (free < floors.warnBytes)
-    return warn(`${what} ${dir} has ${gib(free)} free`, 'plan more space before the disk fills');
-  return pass(`${what} ${dir} is writable, ${gib(free)} free`);
+  const free = gib(fs.bavail * fs.bsize);
+  if (fs.bavail * fs.bsize < floors.failBytes)
+    return fail(named('doctor.folder.full', { free }), said('doctor.folder.fullFix'));
+  if (fs.bavail * fs.bsize < floors.warnBytes)
+    return warn(named('doctor.folder.low', { free }), said('doctor.folder.lowFix'));
+  return pass(named('doctor.folder.ok', { free }));
 }
 
 /** The state folder exists, the service may write it, and it has room. */
 export const stateDirCheck: DoctorCheck = {
   name: 'state folder',
-  run: (ctx) => folderCheck(ctx.config.paths.stateDir, 'state folder', STATE_FLOORS, ctx),
+  run: (ctx) => folderCheck(ctx.config.paths.stateDir, said('doctor.what.stateDir'), STATE_FLOORS, ctx),
 };
 
 /** The vault exists, the service may write it, it has room, and staging shares its file system. */
@@ -81,13 +82,13 @@ export const vaultDirCheck: DoctorCheck = {
   name: 'vault',
   async run(ctx) {
     const { vaultDir, stagingDir } = ctx.config.paths;
-    const result = await folderCheck(vaultDir, 'vault', VAULT_FLOORS, ctx);
+    const result = await folderCheck(vaultDir, said('doctor.what.vault'), VAULT_FLOORS, ctx);
     if (result.status === 'fail') return result;
     const staging = await stat(stagingDir).catch(() => null);
     if (staging && staging.dev !== (await stat(vaultDir)).dev)
       return fail(
-        `staging ${stagingDir} is on another file system than the vault`,
-        'set paths.stagingDir inside the vault disk (publishing is a hard link)',
+        said('doctor.vault.stagingElsewhere', { dir: stagingDir }),
+        said('doctor.vault.stagingFix'),
       );
     return result;
   },

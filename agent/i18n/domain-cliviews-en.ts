@@ -64,9 +64,6 @@ export const cliviewsDomainEn: { readonly [K in keyof typeof cliviewsDomainZh]: 
   'cli.verify.stage.events': 'events',
   'cli.verify.stage.tables': 'tables',
   'cli.verify.stage.vault': 'vault bytes',
-  'cli.progress.copy': 'copy  ',
-  'cli.progress.verify': 'verify',
-  'cli.progress.eta': 'ETA {eta}',
   'cli.export.progress': 'export: clip {n} of {total}',
   'cli.export.created':
     'created {export}: {clips} clips, {bytes}\n  folder {dir}\n  manifest-sha256.txt SHA-256 {sha256}',

@@ -66,9 +66,6 @@ export const cliviewsDomainZh = {
   'cli.verify.stage.events': '事件',
   'cli.verify.stage.tables': '台账表',
   'cli.verify.stage.vault': '存储盘字节',
-  'cli.progress.copy': '复制',
-  'cli.progress.verify': '校验',
-  'cli.progress.eta': '剩余 {eta}',
   'cli.export.progress': '导出：第 {n} 个，共 {total} 个',
   'cli.export.created':
     '已生成{export}：资料 {clips} 个，{bytes}\n  文件夹 {dir}\n  manifest-sha256.txt 的 SHA-256：{sha256}',

@@ -1,4 +1,5 @@
 import { cliviewsDomainEn } from './domain-cliviews-en.ts';
+import { cliWordsDomainEn } from './domain-cliwords-en.ts';
 import { lifecycleDomainEn } from './domain-lifecycle-en.ts';
 import type { DomainKey } from './domain-zh.ts';
 
@@ -327,5 +328,6 @@ export const domainEn: { readonly [K in DomainKey]: string } = {
   'recorder.faulty': 'faulty',
   'recorder.retired': 'retired',
   ...lifecycleDomainEn,
+  ...cliWordsDomainEn,
   ...cliviewsDomainEn,
 };

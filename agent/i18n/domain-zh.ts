@@ -1,4 +1,5 @@
 import { cliviewsDomainZh } from './domain-cliviews-zh.ts';
+import { cliWordsDomainZh } from './domain-cliwords-zh.ts';
 import { lifecycleDomainZh } from './domain-lifecycle-zh.ts';
 
 /**
@@ -312,6 +313,7 @@ export const domainZh = {
   'recorder.faulty': '故障',
   'recorder.retired': '已报废',
   ...lifecycleDomainZh,
+  ...cliWordsDomainZh,
   ...cliviewsDomainZh,
 } as const;
 

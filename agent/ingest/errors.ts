@@ -5,6 +5,7 @@ import {
   SourceReadError,
 } from '../../drivers/contract/errors.ts';
 import { DockError, errnoCode } from '../errors.ts';
+import { withWords } from '../i18n/error-words.ts';
 
 /** The vault's file system is full: nothing was published; the staged part was removed. */
 export class DestinationFullError extends DockError {
@@ -14,6 +15,7 @@ export class DestinationFullError extends DockError {
       `the vault is full while copying ${what}: nothing was published; free space in the vault, then dock the recorder again`,
       { cause },
     );
+    withWords(this, 'err.ingest.full', { what });
   }
 }
 
@@ -25,6 +27,7 @@ export class DestinationPermissionError extends DockError {
       `cannot write ${target} (permission denied): check that the vault belongs to the service user`,
       { cause },
     );
+    withWords(this, 'err.ingest.permission', { target });
   }
 }
 
@@ -39,6 +42,7 @@ export class CopyStillRunningError extends DockError {
       'COPY_STILL_RUNNING',
       `an earlier copy of ${what} is still waiting for its recorder to answer: the file is left on the recorder; dock it again later or restart the service`,
     );
+    withWords(this, 'err.ingest.stillRunning', { what });
   }
 }
 
@@ -55,6 +59,7 @@ export class ChecksumMismatchError extends DockError {
     this.expected = expected;
     this.actual = actual;
     this.quarantinedAt = quarantinedAt;
+    withWords(this, 'err.ingest.checksum', { what, expected, actual, quarantinedAt });
   }
 }
 
