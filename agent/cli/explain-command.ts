@@ -9,7 +9,7 @@ import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
 import { cliNamer } from './cli-names.ts';
 import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
 import { type CliView, cliView } from './cli-view.ts';
-import { type CliCommand, ExitCode } from './command.ts';
+import { type CliCommand, commandHelp, ExitCode } from './command.ts';
 import { isTerminal, type PasswordInput, promptHidden, readLines } from './password-prompt.ts';
 import { handle, resolveHandle } from './short-ids.ts';
 import type { UserCliIo } from './user-command.ts';
@@ -57,7 +57,9 @@ export const explainCommand: CliCommand = {
         throw new UsageError("name the gap's alert id (see 'dockctl alerts')");
       if (!values['signed-by']?.length) throw new UsageError('name who signs now with --signed-by NO');
     } catch (err) {
-      io.stderr.write(`dockctl explain: ${(err as Error).message}\n${USAGE}`);
+      io.stderr.write(
+        `dockctl explain: ${(err as Error).message}\n${commandHelp(explainCommand, USAGE, langFromEnv(io.env)).usage}`,
+      );
       return ExitCode.usage;
     }
     let ledger: Ledger;
@@ -103,7 +105,9 @@ export const explainCommand: CliCommand = {
       return ExitCode.ok;
     } catch (err) {
       if (err instanceof UsageError) {
-        io.stderr.write(`dockctl explain: ${errorText(langFromEnv(io.env), err)}\n${USAGE}`);
+        io.stderr.write(
+          `dockctl explain: ${errorText(langFromEnv(io.env), err)}\n${commandHelp(explainCommand, USAGE, langFromEnv(io.env)).usage}`,
+        );
         return ExitCode.usage;
       }
       if (err instanceof DockError) {

@@ -13,7 +13,7 @@ import { silentLogger } from '../ops/logger.ts';
 import { formatBytes } from '../reports/byte-format.ts';
 import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
 import { cliNamer } from './cli-names.ts';
-import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
+import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError, usageHint } from './cli-options.ts';
 import { type CliView, cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 import { progressLine } from './progress-line.ts';
@@ -270,7 +270,7 @@ export const exportCommand: CliCommand = {
     } catch (err) {
       const code = exitCodeFor(err);
       if (code === null) throw err;
-      const hint = err instanceof UsageError ? `; run 'dockctl export --help'` : '';
+      const hint = err instanceof UsageError ? usageHint('export', langFromEnv(io.env)) : '';
       const message = isConfigError(err)
         ? formatConfigError(err, langFromEnv(io.env))
         : (err as Error).message;

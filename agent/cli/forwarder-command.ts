@@ -12,7 +12,7 @@ import { outboxBacklog } from '../ledger/outbox.ts';
 import { silentLogger } from '../ops/logger.ts';
 import type { DockPaths } from '../paths.ts';
 import { NoLedgerError } from './cli-ledger.ts';
-import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
+import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError, usageHint } from './cli-options.ts';
 import { type CliView, cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 import { listParked, requeueParked } from './forward-parked.ts';
@@ -179,7 +179,7 @@ export const forwardCommand: CliCommand = {
       const message = isConfigError(err)
         ? formatConfigError(err, langFromEnv(io.env))
         : (err as Error).message;
-      const hint = err instanceof UsageError ? `; run 'dockctl forward --help'` : '';
+      const hint = err instanceof UsageError ? usageHint('forward', langFromEnv(io.env)) : '';
       io.stderr.write(`dockctl forward: ${message}${hint}\n`);
       return exitCodeFor(err);
     }

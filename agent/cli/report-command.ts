@@ -13,7 +13,7 @@ import { toXlsxWorkbook } from '../reports/xlsx.ts';
 import { checkTimeZone, wallClock, zonedInstant } from '../time/zoned-time.ts';
 import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
 import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
-import { type CliCommand, type CliIo, ExitCode } from './command.ts';
+import { type CliCommand, type CliIo, commandHelp, ExitCode } from './command.ts';
 import { formatTable } from './table.ts';
 
 const USAGE = `usage: dockctl report inventory|handover|statistics [--year YYYY] [options]
@@ -217,7 +217,9 @@ export function createReportCommand(deps: { now?: () => Date } = {}): CliCommand
     summary: 'reports: usage ledger (台账), yearly inventory, handover list, yearly statistics',
     async run(io: CliIo): Promise<number> {
       const fail = (code: number, message: string, usage = false) => {
-        io.stderr.write(`dockctl report: ${message}\n${usage ? USAGE : ''}`);
+        io.stderr.write(
+          `dockctl report: ${message}\n${usage ? commandHelp({ name: 'report', summary: '' }, USAGE, langFromEnv(io.env)).usage : ''}`,
+        );
         return code;
       };
       let plan: ReportPlan | null;

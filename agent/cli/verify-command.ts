@@ -6,7 +6,7 @@ import { type Checkpoint, parseCheckpoint } from '../ledger/checkpoint.ts';
 import { ledgerFile } from '../ledger/database.ts';
 import { verifyLedger } from '../ledger/verify/verify-ledger.ts';
 import type { VerifyProgress, VerifyReport } from '../ledger/verify/verify-report.ts';
-import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
+import { commandConfig, parseCommandLine, SHARED_USAGE, UsageError, usageHint } from './cli-options.ts';
 import { type CliView, cliView } from './cli-view.ts';
 import { type CliCommand, type CliIo, ExitCode } from './command.ts';
 import { handle } from './short-ids.ts';
@@ -195,7 +195,7 @@ export const verifyCommand: CliCommand = {
     } catch (err) {
       const known = err instanceof UsageError || err instanceof InputError || isDockError(err);
       if (!known) throw err;
-      const hint = err instanceof UsageError ? `; run 'dockctl verify --help'` : '';
+      const hint = err instanceof UsageError ? usageHint('verify', langFromEnv(io.env)) : '';
       const message = isConfigError(err)
         ? formatConfigError(err, langFromEnv(io.env))
         : (err as Error).message;
