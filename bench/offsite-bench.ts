@@ -15,6 +15,7 @@ import { cephBucket } from '../test/fixtures/offsite/copy-fixture.ts';
 import { generateFile } from './bench-peers.ts';
 import type { ManifestEntry } from './offsite-copy-child.ts';
 import { bundleForNode } from './rss-run.ts';
+import { shippedDockEnvironment } from './unit-environment.ts';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -76,7 +77,11 @@ async function copyWith(mode: 'ours' | 'peer', manifest: string, ceph: CephClust
       ceph.credentials.accessKeyId,
       ceph.credentials.secretAccessKey,
     ],
-    { maxBuffer: 1 << 20 },
+    // Both run as the unit starts dockd (NODE_OPTIONS, UV_THREADPOOL_SIZE): the copier lives there.
+    {
+      maxBuffer: 1 << 20,
+      env: { ...process.env, ...shippedDockEnvironment(path.join(import.meta.dirname, '..')) },
+    },
   );
   const figures = JSON.parse(stdout.trim().split('\n').at(-1) as string) as ChildFigures;
   return { ...figures, storeCpuS: storeCpuS(ceph) - store0 };

@@ -13,6 +13,7 @@ import { offsiteS3Client } from '../agent/offsite/offsite-config.ts';
 import { OffsiteCopier } from '../agent/offsite/offsite-copier.ts';
 import { S3OffsiteStore } from '../agent/offsite/s3-store.ts';
 import { silentLogger } from '../agent/ops/logger.ts';
+import { fixMallocMmapThreshold } from '../agent/os/malloc-tuning.ts';
 import { MainThreadSched } from './main-thread-sched.ts';
 
 /** One file to copy. */
@@ -103,6 +104,9 @@ async function peer(): Promise<void> {
   }
 }
 
+// As dockd's process is set up before its copier starts (agent/main.ts).
+const malloc = fixMallocMmapThreshold();
+if (!malloc.fixed) process.stderr.write(`malloc tuning not applied: ${malloc.why}\n`);
 // Warm up first (the SDK loads parts of itself on its first request), as a running dockd would be.
 await client.send(new HeadBucketCommand({ Bucket: bucket }));
 const eld = monitorEventLoopDelay({ resolution: 1 });

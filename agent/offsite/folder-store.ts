@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { errnoCode } from '../errors.ts';
 import { fsyncDir, publishNoReplace } from '../fs/durable-write.ts';
+import { STREAM_CHUNK_BYTES } from '../os/malloc-tuning.ts';
 import type { BodySource, LockState, ObjectVersion, OffsiteStore, UploadedPart } from './offsite-store.ts';
 
 const UPLOADS = '.uploads';
@@ -177,7 +178,7 @@ export class FolderOffsiteStore implements OffsiteStore {
     const file = this.file(version.key);
     await fsp.access(file);
     return createReadStream(file, {
-      highWaterMark: 1 << 20,
+      highWaterMark: STREAM_CHUNK_BYTES,
       ...(range ?? {}),
       ...(signal ? { signal } : {}),
     });

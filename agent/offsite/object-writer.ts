@@ -1,13 +1,13 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
+import { STREAM_CHUNK_BYTES } from '../os/malloc-tuning.ts';
 import type { BandwidthLimit } from './bandwidth-limit.ts';
 import type { ObjectVersion, OffsiteStore, UploadedPart } from './offsite-store.ts';
 import type { UploadJournal, UploadRecord } from './upload-journal.ts';
 
 /** S3's ceiling on parts per upload. */
 const MAX_PARTS = 10_000;
-const READ_CHUNK = 1 << 20;
 
 /** How objects are written. */
 export interface WriterOptions {
@@ -55,7 +55,7 @@ export class ObjectWriter {
 
   private body(file: string, start: number, end: number): () => Readable {
     return () => {
-      const src = createReadStream(file, { start, end, highWaterMark: READ_CHUNK });
+      const src = createReadStream(file, { start, end, highWaterMark: STREAM_CHUNK_BYTES });
       const counted = src.pipe(this.opts.limit.throttle(this.opts.onBytes));
       src.on('error', (err) => counted.destroy(err));
       return counted;
