@@ -1,9 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
 
 /** Wall and CPU seconds of one measured step. */
 export interface Timing {
@@ -76,6 +77,39 @@ export async function dcflddCopy(file: string, dest: string): Promise<Timing> {
   ]);
   await fsp.rm(dest, { force: true });
   return t;
+}
+
+/**
+ * The disk's limit for a set copied with verify, the dock's way but without hashing: each file is
+ * written with `dd oflag=direct conv=fsync` while the copy before it is read back with `dd
+ * iflag=direct` (the verify's read overlapping the next copy). Wall seconds for the whole set.
+ * A set ingest cannot beat this on the same disk, whatever the CPU does.
+ */
+export async function setDiskLimit(files: readonly string[], destDir: string): Promise<number> {
+  await fsp.mkdir(destDir, { recursive: true });
+  const run = promisify(execFile);
+  const copies = files.map((f) => path.join(destDir, path.basename(f)));
+  const t0 = performance.now();
+  for (let i = 0; i <= files.length; i++) {
+    const steps: Promise<unknown>[] = [];
+    if (i < files.length)
+      steps.push(
+        run('dd', [
+          `if=${files[i]}`,
+          `of=${copies[i]}`,
+          'bs=4M',
+          'oflag=direct',
+          'conv=fsync',
+          'status=none',
+        ]),
+      );
+    if (i > 0)
+      steps.push(run('dd', [`if=${copies[i - 1]}`, 'of=/dev/null', 'bs=4M', 'iflag=direct', 'status=none']));
+    await Promise.all(steps);
+  }
+  const wallS = (performance.now() - t0) / 1000;
+  await fsp.rm(destDir, { recursive: true, force: true });
+  return wallS;
 }
 
 /** The naive Node way: stream.pipeline(createReadStream, hashing Transform, createWriteStream) + fsync. */

@@ -19,6 +19,7 @@ import {
   generateFile,
   naivePipeline,
   opensslHot,
+  setDiskLimit,
   type Timing,
 } from './bench-peers.ts';
 import { benchFiles, sealAndVerify, setIngest, setSealOnly } from './ingest-steps.ts';
@@ -68,6 +69,10 @@ const steps: Record<string, () => Promise<Record<string, number>>> = {
   },
   setIngest: () => setIngest(files),
   setSealOnly: () => setSealOnly(files),
+  setDiskLimit: async () => ({
+    set_disk_limit_mb_s:
+      (SET_COUNT * SET_BYTES) / 1e6 / (await setDiskLimit(files.setFiles, path.join(root, 'setdl'))),
+  }),
   setCpSync: async () => ({
     set_cp_sync_openssl_mb_s:
       (SET_COUNT * SET_BYTES) / 1e6 / (await cpSyncOpenssl(files.setFiles, path.join(root, 'setcp'))).wallS,

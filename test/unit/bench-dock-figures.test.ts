@@ -44,6 +44,7 @@ describe('the seal judged by its limit', () => {
     dcfldd_mb_s: 100,
     naive_pipeline_mb_s: 300,
     set_cp_sync_openssl_mb_s: 400,
+    set_disk_limit_mb_s: 500,
   };
   it('takes the slower half, the fastest copy, and the parts’ CPU', () => {
     const f = limitFigures(round);
@@ -54,6 +55,7 @@ describe('the seal judged by its limit', () => {
     assert.equal(f.seal_vs_limit, 0.9);
     assert.equal(f.seal_cpu_vs_parts, 3 / 2.7);
     assert.equal(f.set_vs_seal_only, 0.9);
+    assert.equal(f.set_vs_disk_limit, 0.9);
   });
   it('refuses a round with a figure missing', () => {
     const { hash_only_s: _, ...missing } = round;
