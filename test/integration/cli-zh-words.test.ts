@@ -356,7 +356,7 @@ describe('dockctl under LANG=zh_CN.UTF-8', () => {
       ['copies', 'requeue', '--state', state],
       ['sessions', '--limit', 'x', '--state', state],
       ['holds', 'place', '--ground', 'incident', '--recorder', 'A1', '--state', state],
-      ['recorders', 'accept', 'NOSUCH1', '--state', state],
+      ['recorders', 'accept', 'ZFY0009', '--state', state],
     ];
     await assertRefusedInChinese(cases);
   });
