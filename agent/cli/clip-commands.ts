@@ -18,8 +18,7 @@ function dateOption(value: unknown, name: string, addDays: number): Date {
 function limitOption(value: unknown): number {
   if (value === undefined) return 100;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000)
-    throw new UsageError({ key: 'cli.usage.limit' });
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError({ key: 'cli.usage.limit' });
   return n;
 }
 
@@ -93,8 +92,7 @@ export const labelCommand: CliCommand = ledgerCliCommand({
     if (!typed) throw new UsageError({ key: 'cli.usage.nameClipSee' });
     const clipId = resolveHandle(ledger, 'clips', typed);
     if (!v.by) throw new UsageError({ key: 'cli.usage.labelBy' });
-    if (v.important && v['not-important'])
-      throw new UsageError({ key: 'cli.usage.importantBoth' });
+    if (v.important && v['not-important']) throw new UsageError({ key: 'cli.usage.importantBoth' });
     const clip = ledger.accessQueries.clip(clipId);
     if (!clip) throw new UsageError({ key: 'cli.usage.noClipSee', params: { clip: clipId } });
     const old = clip.labels;

@@ -198,7 +198,8 @@ function decideHeld(ledger: Ledger, action: 'accept' | 'reject', serial: string,
   try {
     decideHeldRecorder(ledger, serial, action, by);
   } catch (err) {
-    if (err instanceof RecorderNotHeldError) throw new UsageError({ key: 'cli.usage.notHeld', params: { serial: err.serial } });
+    if (err instanceof RecorderNotHeldError)
+      throw new UsageError({ key: 'cli.usage.notHeld', params: { serial: err.serial } });
     throw err;
   }
   return {

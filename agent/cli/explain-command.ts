@@ -53,8 +53,7 @@ export const explainCommand: CliCommand = {
         return ExitCode.ok;
       }
       alertId = parsed.positionals[0];
-      if (!alertId || parsed.positionals.length > 1)
-        throw new UsageError({ key: 'cli.usage.gapAlert' });
+      if (!alertId || parsed.positionals.length > 1) throw new UsageError({ key: 'cli.usage.gapAlert' });
       if (!values['signed-by']?.length) throw new UsageError({ key: 'cli.usage.signedBy' });
     } catch (err) {
       io.stderr.write(
@@ -130,8 +129,7 @@ async function passwordsOf(
 ): Promise<string[]> {
   const stdin: PasswordInput = io.stdin ?? process.stdin;
   if (values['password-stdin'] && !isTerminal(stdin)) return readLines(stdin, signers.length);
-  if (!isTerminal(stdin))
-    throw new UsageError({ key: 'cli.usage.noTerminalSigners' });
+  if (!isTerminal(stdin)) throw new UsageError({ key: 'cli.usage.noTerminalSigners' });
   const out: string[] = [];
   for (const no of signers)
     out.push(await promptHidden(stdin, io.stderr, view.t('cli.explain.password', { officer: no })));

@@ -52,8 +52,7 @@ export async function requeueParked(
   view: CliView,
 ): Promise<number> {
   const parked = await parkedOf(paths);
-  if (!all && targets.length === 0)
-    throw new UsageError({ key: 'cli.usage.nameParked' });
+  if (!all && targets.length === 0) throw new UsageError({ key: 'cli.usage.nameParked' });
   const db = openLedgerDatabase(ledgerFile(paths), { readonly: true });
   let seqs: number[];
   try {

@@ -170,7 +170,8 @@ export const forwardCommand: CliCommand = {
         const config = await ledgerConfig(args, io);
         return await requeueParked(config.paths, io, args.targets, !!args.all, cliView(config, io.env));
       }
-      if (args.action !== undefined) throw new UsageError({ key: 'cli.usage.unknownAction', params: { action: args.action } });
+      if (args.action !== undefined)
+        throw new UsageError({ key: 'cli.usage.unknownAction', params: { action: args.action } });
       io.stdout.write(HELP);
       return io.argv.length === 0 ? ExitCode.usage : ExitCode.ok;
     } catch (err) {

@@ -77,7 +77,10 @@ export const holdsCommand: CliCommand = ledgerCliCommand({
     if (action === 'place') {
       const ground = required(v, 'ground', 'the R4 ground') as HoldGround;
       if (!HOLD_GROUNDS.includes(ground))
-        throw new UsageError({ key: 'cli.usage.oneOf', params: { name: '--ground', allowed: HOLD_GROUNDS.join(', ') } });
+        throw new UsageError({
+          key: 'cli.usage.oneOf',
+          params: { name: '--ground', allowed: HOLD_GROUNDS.join(', ') },
+        });
       const id = lc.placeHold({
         ...scopeOf(ledger, v),
         ground,

@@ -35,6 +35,7 @@ export function required(values: Record<string, unknown>, name: string, what: Us
 export function timeOption(values: Record<string, unknown>, name: string): Date {
   const v = required(values, name, 'when');
   const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00` : v);
-  if (Number.isNaN(d.getTime())) throw new UsageError({ key: 'cli.usage.date', params: { name: `--${name}` } });
+  if (Number.isNaN(d.getTime()))
+    throw new UsageError({ key: 'cli.usage.date', params: { name: `--${name}` } });
   return d;
 }

@@ -112,8 +112,7 @@ function timeZoneOf(values: Values, config: DockConfig): string {
 /** Check the options that only one kind of report takes. */
 function checkOptionsFor(name: string, values: Values): void {
   const ledgerOnly = ['from', 'to', 'recorder', 'officer'] as const;
-  if (name === 'ledger' && values.year !== undefined)
-    throw new UsageError({ key: 'cli.usage.ledgerNoYear' });
+  if (name === 'ledger' && values.year !== undefined) throw new UsageError({ key: 'cli.usage.ledgerNoYear' });
   if (name !== 'ledger') {
     for (const k of ledgerOnly)
       if (values[k] !== undefined) throw new UsageError({ key: 'cli.usage.ledgerOnly', params: { name: k } });
@@ -182,7 +181,8 @@ async function planReport(io: CliIo, at: Date): Promise<ReportPlan | null> {
   if (values.help) return null;
   const [name, ...extra] = positionals;
   if (name === undefined) throw new UsageError({ key: 'cli.usage.nameReport' });
-  if (extra.length > 0) throw new UsageError({ key: 'cli.usage.unexpected', params: { arg: extra[0] ?? '' } });
+  if (extra.length > 0)
+    throw new UsageError({ key: 'cli.usage.unexpected', params: { arg: extra[0] ?? '' } });
   const format = oneOf(values.format, FORMATS, '--format', 'table');
   // A table on the terminal is read there, in its language; a file is the office's document.
   const onTerminal = format === 'table' && values.out === undefined;

@@ -52,7 +52,8 @@ export const cliWordsDomainZh: Record<keyof typeof cliWordsDomainEn, string> = {
   'cli.usage.signedBy': '请用 --signed-by NO 给出现在签名的人',
   'cli.usage.noTerminalSigners': '没有终端可以询问密码：请用 --password-stdin 从标准输入传入',
   'cli.usage.unknownZone': '本系统不认识时区“{zone}”：请用 IANA 时区名，例如 Asia/Shanghai',
-  'cli.usage.notHeld': "记录仪 {serial} 不在（或已不在）待确认之列：见网页上的“待确认的记录仪”或 'dockctl alerts'",
+  'cli.usage.notHeld':
+    "记录仪 {serial} 不在（或已不在）待确认之列：见网页上的“待确认的记录仪”或 'dockctl alerts'",
   'cli.usage.nameParked': '请给出被搁置记录的序号或记录编号，或给出 --all',
   'cli.usage.notParked': "{record} 不是被搁置的记录；见 'dockctl forward parked'",
   'cli.usage.what.who decides': '决定人',

@@ -22,7 +22,11 @@ describe('UsageError (agent/cli/cli-options.ts)', () => {
 
   it('says a required option with its nested phrase, in English and in Chinese', () => {
     const err = new UsageError(
-      { key: 'cli.usage.sayWith', params: { name: 'by' }, nested: { what: { key: 'cli.usage.what.who places it' } } },
+      {
+        key: 'cli.usage.sayWith',
+        params: { name: 'by' },
+        nested: { what: { key: 'cli.usage.what.who places it' } },
+      },
       'en',
     );
     assert.equal(err.message, 'say who places it with --by');
