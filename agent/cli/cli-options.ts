@@ -5,10 +5,10 @@ import { formatConfigError, isConfigError } from '../config/config-error.ts';
 import { type ConfigLoadOptions, configFileFromEnv, loadConfig } from '../config/config-loader.ts';
 import { FHS_PATH_DEFAULTS } from '../config/config-resolve.ts';
 import type { DockConfig } from '../config/dock-config.ts';
+import { errorText, withWords } from '../i18n/error-words.ts';
 import { type Lang, langFromEnv } from '../i18n/lang.ts';
 import { type Said, sayIn } from '../i18n/said.ts';
 import type { CliIo } from './command.ts';
-import { usageWords } from './usage-words.ts';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
@@ -27,21 +27,22 @@ export const SHARED_USAGE = `  --config FILE  the configuration dockd reads (def
 `;
 
 /**
- * Wrong options or arguments: the command prints what is wrong and exits 64. The message is in
- * the command's language: `lang` when the command knows it, else dockctl's own (its process's
- * locale, as gettext takes it). A catalogue sentence is said in it; so is English text that is
- * one of the catalogue's usage sentences (commands that still throw text).
+ * Wrong options or arguments: the command prints what is wrong and exits 64. What is wrong is
+ * always catalogue words (a `cli.usage.*` key and its parameters), never English text, so that
+ * every usage error has its Chinese sentence. The message is said in `lang` when the command
+ * knows it, else in dockctl's own (its process's locale, as gettext takes it); the words go with
+ * the error too, so errorText() says them in the language of the command's environment.
  */
 export class UsageError extends Error {
-  constructor(what: string | Said, lang: Lang = langFromEnv(process.env)) {
-    const words = typeof what === 'string' ? (lang === 'en' ? null : usageWords(what)) : what;
-    super(words ? sayIn(lang, words) : (what as string));
+  constructor(what: Said, lang: Lang = langFromEnv(process.env)) {
+    super(sayIn(lang, what));
+    withWords(this, what.key, what.params, what.nested);
   }
 }
 
 /** A usage error as a command prints it: `dockctl NAME: what is wrong; see 'dockctl NAME --help'`. */
 export function usageLine(name: string, err: UsageError, lang: Lang): string {
-  return `dockctl ${name}: ${sayIn(lang, { key: 'cli.usage.line', params: { name, message: err.message } })}`;
+  return `dockctl ${name}: ${sayIn(lang, { key: 'cli.usage.line', params: { name, message: errorText(lang, err) } })}`;
 }
 
 /** The hint after a usage error that points to the command's help: `; run 'dockctl NAME --help'`. */
@@ -50,11 +51,11 @@ export function usageHint(name: string, lang: Lang): string {
 }
 
 /**
- * parseArgs's complaint in `lang`: its English as it is, or in Chinese the option it names and
- * what is wrong with it.
+ * parseArgs's complaint in `lang`: in English Node's own sentence as it is, in Chinese the option
+ * it names and what is wrong with it.
  */
-function optionComplaint(err: Error & { code?: string }, lang: Lang): string | Said {
-  if (lang === 'en') return err.message;
+function optionComplaint(err: Error & { code?: string }, lang: Lang): Said {
+  if (lang === 'en') return { key: 'cli.usage.parseArgs', params: { message: err.message } };
   const option = /'(-[^' =]+)/.exec(err.message)?.[1] ?? '';
   if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
     return { key: 'cli.usage.unknownOption', params: { option } };

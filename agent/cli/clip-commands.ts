@@ -11,15 +11,14 @@ import { formatTable } from './table.ts';
 function dateOption(value: unknown, name: string, addDays: number): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(value));
   const d = m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + addDays) : new Date(Number.NaN);
-  if (Number.isNaN(d.getTime())) throw new UsageError(`${name} must be a date like 2026-11-21`);
+  if (Number.isNaN(d.getTime())) throw new UsageError({ key: 'cli.usage.date', params: { name } });
   return d;
 }
 
 function limitOption(value: unknown): number {
   if (value === undefined) return 100;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000)
-    throw new UsageError('--limit must be a whole number from 1 to 1000');
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError({ key: 'cli.usage.limit' });
   return n;
 }
 
@@ -90,13 +89,12 @@ export const labelCommand: CliCommand = ledgerCliCommand({
     'not-important': { type: 'boolean' },
   },
   query: (ledger, v, [typed]) => {
-    if (!typed) throw new UsageError("name the clip (see 'dockctl clips')");
+    if (!typed) throw new UsageError({ key: 'cli.usage.nameClipSee' });
     const clipId = resolveHandle(ledger, 'clips', typed);
-    if (!v.by) throw new UsageError('say who labels it with --by USER');
-    if (v.important && v['not-important'])
-      throw new UsageError('give --important or --not-important, not both');
+    if (!v.by) throw new UsageError({ key: 'cli.usage.labelBy' });
+    if (v.important && v['not-important']) throw new UsageError({ key: 'cli.usage.importantBoth' });
     const clip = ledger.accessQueries.clip(clipId);
-    if (!clip) throw new UsageError(`no clip ${clipId} is sealed here; see 'dockctl clips'`);
+    if (!clip) throw new UsageError({ key: 'cli.usage.noClipSee', params: { clip: clipId } });
     const old = clip.labels;
     const pick = (given: unknown, kept: string | null | undefined) =>
       given === undefined ? (kept ?? null) : String(given);

@@ -80,10 +80,10 @@ export const copiesCommand: CliCommand = ledgerCliCommand({
     try {
       const store = life.store;
       if (first === 'requeue') {
-        if (!second) throw new UsageError('name the clip');
+        if (!second) throw new UsageError({ key: 'cli.usage.nameClip' });
         const clipId = resolveHandle(ledger, 'clips', second);
         const view = clipLifecycle(life.deps, clipId);
-        if (!view) throw new UsageError(`no clip ${second} is sealed here`);
+        if (!view) throw new UsageError({ key: 'cli.usage.noClip', params: { clip: second } });
         ledger.lifecycle.requeueCopy({
           sha256: view.sha256,
           store: store.description,
@@ -96,7 +96,7 @@ export const copiesCommand: CliCommand = ledgerCliCommand({
       if (first === 'probe') await life.copier.probe().catch(() => undefined);
       if (first && first !== 'probe') {
         const view = clipLifecycle(life.deps, resolveHandle(ledger, 'clips', first));
-        if (!view) throw new UsageError(`no clip ${first} is sealed here; see 'dockctl clips'`);
+        if (!view) throw new UsageError({ key: 'cli.usage.noClipSee', params: { clip: first } });
         return { kind: 'clip', view };
       }
       const offsite = parseOffsiteConfig(life.config.offsite);

@@ -104,7 +104,7 @@ export const ledgerCommand: CliCommand = ledgerCliCommand({
       : new Date(to.getTime() - 30 * 86_400_000);
     if (values.recorder) return ledger.queries.recorderUsage(String(values.recorder), { from, to });
     if (values.officer) return ledger.queries.officerUsage(String(values.officer), { from, to });
-    throw new UsageError('name a recorder (--recorder SERIAL) or an officer (--officer NO)');
+    throw new UsageError({ key: 'cli.usage.ledgerWho' });
   },
   table: (data, view, ledger) => {
     const report = data as UsageReport;
@@ -142,7 +142,7 @@ export const recordersCommand: CliCommand = ledgerCliCommand({
     if (action === undefined) return ledger.queries.recorders();
     if (action === 'checkout' && serial && officerNo) return handOut(ledger, serial, officerNo);
     if ((action !== 'accept' && action !== 'reject') || !serial) {
-      throw new UsageError(`expected 'accept SERIAL', 'reject SERIAL' or 'checkout SERIAL OFFICER_NO'`);
+      throw new UsageError({ key: 'cli.usage.recordersAction' });
     }
     return decideHeld(ledger, action, serial, values.by ? String(values.by) : 'dockctl');
   },
@@ -198,7 +198,8 @@ function decideHeld(ledger: Ledger, action: 'accept' | 'reject', serial: string,
   try {
     decideHeldRecorder(ledger, serial, action, by);
   } catch (err) {
-    if (err instanceof RecorderNotHeldError) throw new UsageError(err.message);
+    if (err instanceof RecorderNotHeldError)
+      throw new UsageError({ key: 'cli.usage.notHeld', params: { serial: err.serial } });
     throw err;
   }
   return {
@@ -215,13 +216,13 @@ function decideHeld(ledger: Ledger, action: 'accept' | 'reject', serial: string,
 function positiveInt(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a whole number ≥ 1`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError({ key: 'cli.usage.wholeNumber', params: { name } });
   return n;
 }
 
 function dateOption(value: unknown, name: string, addDays: number): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(value));
   const d = m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + addDays) : new Date(Number.NaN);
-  if (Number.isNaN(d.getTime())) throw new UsageError(`${name} must be a date like 2026-11-21`);
+  if (Number.isNaN(d.getTime())) throw new UsageError({ key: 'cli.usage.date', params: { name } });
   return d;
 }

@@ -53,9 +53,8 @@ export const explainCommand: CliCommand = {
         return ExitCode.ok;
       }
       alertId = parsed.positionals[0];
-      if (!alertId || parsed.positionals.length > 1)
-        throw new UsageError("name the gap's alert id (see 'dockctl alerts')");
-      if (!values['signed-by']?.length) throw new UsageError('name who signs now with --signed-by NO');
+      if (!alertId || parsed.positionals.length > 1) throw new UsageError({ key: 'cli.usage.gapAlert' });
+      if (!values['signed-by']?.length) throw new UsageError({ key: 'cli.usage.signedBy' });
     } catch (err) {
       io.stderr.write(
         `dockctl explain: ${(err as Error).message}\n${commandHelp(explainCommand, USAGE, langFromEnv(io.env)).usage}`,
@@ -130,8 +129,7 @@ async function passwordsOf(
 ): Promise<string[]> {
   const stdin: PasswordInput = io.stdin ?? process.stdin;
   if (values['password-stdin'] && !isTerminal(stdin)) return readLines(stdin, signers.length);
-  if (!isTerminal(stdin))
-    throw new UsageError('there is no terminal to ask for the passwords: pipe them in with --password-stdin');
+  if (!isTerminal(stdin)) throw new UsageError({ key: 'cli.usage.noTerminalSigners' });
   const out: string[] = [];
   for (const no of signers)
     out.push(await promptHidden(stdin, io.stderr, view.t('cli.explain.password', { officer: no })));

@@ -119,8 +119,8 @@ async function withLedger<T>(
 }
 
 async function create(io: CliIo, values: Values, rest: string[]): Promise<number> {
-  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
-  if (!values.request || !values.user) throw new UsageError('create needs --request ID and --user NAME');
+  if (rest.length > 0) throw new UsageError({ key: 'cli.usage.unexpected', params: { arg: rest[0] ?? '' } });
+  if (!values.request || !values.user) throw new UsageError({ key: 'cli.usage.exportCreate' });
   const { user } = values;
   return withLedger(io, values, async (ledger, { exportsDir, vaultDir, config, ensureLocal }) => {
     const request = resolveHandle(ledger, 'access_requests', values.request as string);
@@ -155,7 +155,7 @@ async function create(io: CliIo, values: Values, rest: string[]): Promise<number
 }
 
 async function list(io: CliIo, values: Values, rest: string[]): Promise<number> {
-  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+  if (rest.length > 0) throw new UsageError({ key: 'cli.usage.unexpected', params: { arg: rest[0] ?? '' } });
   return withLedger(io, values, async (ledger, { exportsDir, config }) => {
     const view = cliView(config, io.env);
     const rows = ledger.accessQueries.exports().map((e) => {
@@ -234,7 +234,7 @@ async function verify(io: CliIo, values: Values, rest: string[]): Promise<number
   // A package is checked anywhere, without the dock's configuration: only the language matters.
   const lang = langFromEnv(io.env);
   const view = { lang, t: (key: DomainKey, params?: MessageParams) => domainText(lang, key, params) };
-  if (rest.length !== 1) throw new UsageError('verify needs exactly one PATH (a package folder or .zip)');
+  if (rest.length !== 1) throw new UsageError({ key: 'cli.usage.exportVerify' });
   const target = rest[0] as string;
   const report = await verifyExportPackage(target);
   if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -266,7 +266,7 @@ export const exportCommand: CliCommand = {
       if (action === 'create') return await create(io, values, rest);
       if (action === 'list') return await list(io, values, rest);
       if (action === 'verify') return await verify(io, values, rest);
-      throw new UsageError(`unknown action '${action}'`);
+      throw new UsageError({ key: 'cli.usage.unknownAction', params: { action } });
     } catch (err) {
       const code = exitCodeFor(err);
       if (code === null) throw err;

@@ -52,8 +52,7 @@ export async function requeueParked(
   view: CliView,
 ): Promise<number> {
   const parked = await parkedOf(paths);
-  if (!all && targets.length === 0)
-    throw new UsageError('name the parked records (seq or record id), or --all');
+  if (!all && targets.length === 0) throw new UsageError({ key: 'cli.usage.nameParked' });
   const db = openLedgerDatabase(ledgerFile(paths), { readonly: true });
   let seqs: number[];
   try {
@@ -62,7 +61,7 @@ export async function requeueParked(
       : targets.map((t) => {
           const seq = /^\d+$/.test(t) ? Number(t) : outboxIdOf(db, t);
           if (seq === null || !parked.some((p) => p.seq === seq))
-            throw new UsageError(`${t} is not a parked record; see 'dockctl forward parked'`);
+            throw new UsageError({ key: 'cli.usage.notParked', params: { record: t } });
           return seq;
         });
   } finally {

@@ -44,7 +44,7 @@ function parse(io: CliIo) {
     all: { type: 'boolean' },
   });
   if (positionals.length > 1 && positionals[0] !== 'requeue')
-    throw new UsageError(`one action only, got '${positionals.join(' ')}'`);
+    throw new UsageError({ key: 'cli.usage.oneAction', params: { got: positionals.join(' ') } });
   return { ...values, action: values.help ? undefined : positionals[0], targets: positionals.slice(1) };
 }
 
@@ -170,7 +170,8 @@ export const forwardCommand: CliCommand = {
         const config = await ledgerConfig(args, io);
         return await requeueParked(config.paths, io, args.targets, !!args.all, cliView(config, io.env));
       }
-      if (args.action !== undefined) throw new UsageError(`unknown action '${args.action}'`);
+      if (args.action !== undefined)
+        throw new UsageError({ key: 'cli.usage.unknownAction', params: { action: args.action } });
       io.stdout.write(HELP);
       return io.argv.length === 0 ? ExitCode.usage : ExitCode.ok;
     } catch (err) {

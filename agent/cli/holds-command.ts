@@ -24,7 +24,7 @@ ${LEDGER_OPTIONS_USAGE}`;
 
 function scopeOf(ledger: Ledger, v: Record<string, unknown>) {
   const given = ['clip', 'session', 'recorder'].filter((k) => v[k] !== undefined);
-  if (given.length !== 1) throw new UsageError('name exactly one of --clip, --session or --recorder');
+  if (given.length !== 1) throw new UsageError({ key: 'cli.usage.holdTarget' });
   if (v.recorder !== undefined)
     return {
       scope: 'recorder' as const,
@@ -77,7 +77,10 @@ export const holdsCommand: CliCommand = ledgerCliCommand({
     if (action === 'place') {
       const ground = required(v, 'ground', 'the R4 ground') as HoldGround;
       if (!HOLD_GROUNDS.includes(ground))
-        throw new UsageError(`--ground must be one of ${HOLD_GROUNDS.join(', ')}`);
+        throw new UsageError({
+          key: 'cli.usage.oneOf',
+          params: { name: '--ground', allowed: HOLD_GROUNDS.join(', ') },
+        });
       const id = lc.placeHold({
         ...scopeOf(ledger, v),
         ground,
@@ -88,7 +91,7 @@ export const holdsCommand: CliCommand = ledgerCliCommand({
       return lc.holds(false).filter((h) => h.id === id);
     }
     if (action === 'lift') {
-      if (!typedHold) throw new UsageError("name the hold (see 'dockctl holds')");
+      if (!typedHold) throw new UsageError({ key: 'cli.usage.nameHold' });
       const holdId = resolveHandle(ledger, 'holds', typedHold);
       lc.liftHold({
         holdId,
@@ -97,7 +100,7 @@ export const holdsCommand: CliCommand = ledgerCliCommand({
       });
       return lc.holds(false).filter((h) => h.id === holdId);
     }
-    if (action !== 'list') throw new UsageError(`unknown action '${action}'`);
+    if (action !== 'list') throw new UsageError({ key: 'cli.usage.unknownAction', params: { action } });
     return lc.holds(v.all !== true);
   },
   table: (data, view, ledger) => {

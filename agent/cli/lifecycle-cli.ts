@@ -1,4 +1,5 @@
 import type { DockConfig } from '../config/dock-config.ts';
+import type { DomainKey } from '../i18n/domain.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { createLifecycle, type Lifecycle } from '../lifecycle/lifecycle-setup.ts';
 import { silentLogger } from '../ops/logger.ts';
@@ -13,10 +14,20 @@ export async function cliLifecycle(
   return { ...life, config, close: () => life.store.close() };
 }
 
-/** A required text option. */
-export function required(values: Record<string, unknown>, name: string, what: string): string {
+type WhatOf<K> = K extends `cli.usage.what.${infer W}` ? W : never;
+
+/** What a required option says (`who places it`, `why`): one of the catalogue's `cli.usage.what.*`. */
+export type UsageWhat = WhatOf<DomainKey>;
+
+/** A required text option; missing, `say WHAT with --NAME` in the reader's language. */
+export function required(values: Record<string, unknown>, name: string, what: UsageWhat): string {
   const v = values[name];
-  if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`say ${what} with --${name}`);
+  if (typeof v !== 'string' || v.trim() === '')
+    throw new UsageError({
+      key: 'cli.usage.sayWith',
+      params: { name },
+      nested: { what: { key: `cli.usage.what.${what}` } },
+    });
   return v;
 }
 
@@ -24,6 +35,7 @@ export function required(values: Record<string, unknown>, name: string, what: st
 export function timeOption(values: Record<string, unknown>, name: string): Date {
   const v = required(values, name, 'when');
   const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00` : v);
-  if (Number.isNaN(d.getTime())) throw new UsageError(`--${name} must be a date like 2026-11-21`);
+  if (Number.isNaN(d.getTime()))
+    throw new UsageError({ key: 'cli.usage.date', params: { name: `--${name}` } });
   return d;
 }

@@ -42,7 +42,7 @@ export const purgeCommand: CliCommand = ledgerCliCommand({
     if (action === 'list') return lc.purges().map(purgeRow);
     if (action === 'no-value') {
       const [typed] = rest;
-      if (!typed) throw new UsageError('name the clip');
+      if (!typed) throw new UsageError({ key: 'cli.usage.nameClip' });
       const clipId = resolveHandle(ledger, 'clips', typed);
       lc.markNoValue({ clipId, noValue: v.undo !== true, by: required(v, 'by', 'who marks it') });
       return [{ clip: clipId, noValue: v.undo !== true }];
@@ -59,7 +59,7 @@ export const purgeCommand: CliCommand = ledgerCliCommand({
           handle: c.clipId,
         }));
       if (action === 'request') {
-        if (rest.length === 0) throw new UsageError("name the clips (see 'dockctl purge candidates')");
+        if (rest.length === 0) throw new UsageError({ key: 'cli.usage.nameClips' });
         const id = await purges.request({
           clipIds: rest.map((c) => resolveHandle(ledger, 'clips', c)),
           by: required(v, 'by', 'who confirms'),
@@ -68,7 +68,7 @@ export const purgeCommand: CliCommand = ledgerCliCommand({
         return [purgeRow(lc.purge(id) as PurgeRow)];
       }
       if (action === 'approve' || action === 'undo') {
-        if (!rest[0]) throw new UsageError("name the purge (see 'dockctl purge list')");
+        if (!rest[0]) throw new UsageError({ key: 'cli.usage.namePurge' });
         const purgeId = resolveHandle(ledger, 'purges', rest[0]);
         if (action === 'approve') await purges.approve({ purgeId, by: required(v, 'by', 'who approves') });
         else
@@ -83,7 +83,7 @@ export const purgeCommand: CliCommand = ledgerCliCommand({
         await purges.settle();
         return lc.purges().map(purgeRow);
       }
-      throw new UsageError(`unknown action '${action}'`);
+      throw new UsageError({ key: 'cli.usage.unknownAction', params: { action } });
     } finally {
       await life.close();
     }
@@ -186,13 +186,13 @@ export const caseCommand: CliCommand = ledgerCliCommand({
     'usage: dockctl case close CASE_NO --by USER [--reason NOTE] [--state DIR] [--json]\n       dockctl case reopen CASE_NO --by USER --reason TEXT\n',
   options: { by: { type: 'string' }, reason: { type: 'string' } },
   query: (ledger, v, [action, caseNo]) => {
-    if (!caseNo) throw new UsageError('name the case number');
+    if (!caseNo) throw new UsageError({ key: 'cli.usage.nameCase' });
     const by = required(v, 'by', 'who');
     if (action === 'close')
       ledger.lifecycle.closeCase({ caseNo, closedBy: by, note: (v.reason as string | undefined) ?? null });
     else if (action === 'reopen')
       ledger.lifecycle.reopenCase({ caseNo, reopenedBy: by, reason: required(v, 'reason', 'why') });
-    else throw new UsageError('say close or reopen');
+    else throw new UsageError({ key: 'cli.usage.closeOrReopen' });
     return { case: caseNo, state: action === 'close' ? 'closed' : 'open' };
   },
   table: (data, view) => {

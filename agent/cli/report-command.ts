@@ -10,7 +10,7 @@ import { buildReport, isReportName, ReportParameterError } from '../reports/repo
 import { ReportQueries } from '../reports/report-queries.ts';
 import { type Lang, labelledTotals, type TableModel } from '../reports/table-model.ts';
 import { toXlsxWorkbook } from '../reports/xlsx.ts';
-import { checkTimeZone, wallClock, zonedInstant } from '../time/zoned-time.ts';
+import { checkTimeZone, UnknownTimeZoneError, wallClock, zonedInstant } from '../time/zoned-time.ts';
 import { NoLedgerError, openCliLedger } from './cli-ledger.ts';
 import { commandConfig, configErrorExit, parseCommandLine, SHARED_USAGE, UsageError } from './cli-options.ts';
 import { type CliCommand, type CliIo, commandHelp, ExitCode } from './command.ts';
@@ -76,7 +76,7 @@ function oneOf<T extends string>(
 ): T {
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${name} must be one of ${allowed.join(', ')}`);
+  throw new UsageError({ key: 'cli.usage.oneOf', params: { name, allowed: allowed.join(', ') } });
 }
 
 /** Midnight starting the day `YYYY-MM-DD` (+ addDays) in `timeZone`. */
@@ -84,14 +84,14 @@ function dayStart(value: string, name: string, timeZone: string, addDays: number
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const [y, mo, d] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
   const valid = m && mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  if (!valid) throw new UsageError(`${name} must be a date like 2026-11-21`);
+  if (!valid) throw new UsageError({ key: 'cli.usage.date', params: { name } });
   return new Date(zonedInstant(timeZone, y, mo, d + addDays));
 }
 
 function yearOption(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!/^\d{4}$/.test(value) || Number(value) < 2000 || Number(value) > 2100) {
-    throw new UsageError('--year must be a year from 2000 to 2100, like 2026');
+    throw new UsageError({ key: 'cli.usage.year' });
   }
   return Number(value);
 }
@@ -102,7 +102,9 @@ function timeZoneOf(values: Values, config: DockConfig): string {
   try {
     checkTimeZone(values.tz);
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    if (err instanceof UnknownTimeZoneError)
+      throw new UsageError({ key: 'cli.usage.unknownZone', params: { zone: err.timeZone } });
+    throw err;
   }
   return values.tz;
 }
@@ -110,14 +112,13 @@ function timeZoneOf(values: Values, config: DockConfig): string {
 /** Check the options that only one kind of report takes. */
 function checkOptionsFor(name: string, values: Values): void {
   const ledgerOnly = ['from', 'to', 'recorder', 'officer'] as const;
-  if (name === 'ledger' && values.year !== undefined)
-    throw new UsageError('the ledger takes --from/--to, not --year');
+  if (name === 'ledger' && values.year !== undefined) throw new UsageError({ key: 'cli.usage.ledgerNoYear' });
   if (name !== 'ledger') {
     for (const k of ledgerOnly)
-      if (values[k] !== undefined) throw new UsageError(`--${k} is for the ledger only`);
+      if (values[k] !== undefined) throw new UsageError({ key: 'cli.usage.ledgerOnly', params: { name: k } });
   }
   if (name === 'handover' && values.year !== undefined)
-    throw new UsageError('the handover list is as of now: drop --year');
+    throw new UsageError({ key: 'cli.usage.handoverNoYear' });
 }
 
 /** What the command builds once the ledger is open. */
@@ -131,14 +132,14 @@ function tablesFor(name: string, values: Values, now: Date, timeZone: string): B
     const year = yearOption(values.year, name === 'statistics' ? today.year - 1 : today.year);
     return (ledger) => buildReport(ReportQueries.of(ledger), name, { year, at: now, timeZone });
   }
-  if (name !== 'ledger') throw new UsageError(`there is no report '${name}'`);
+  if (name !== 'ledger') throw new UsageError({ key: 'cli.usage.noReport', params: { name } });
   const from = values.from
     ? dayStart(values.from, '--from', timeZone, 0)
     : new Date(zonedInstant(timeZone, today.year, today.month, 1));
   const to = values.to
     ? dayStart(values.to, '--to', timeZone, 1)
     : new Date(zonedInstant(timeZone, today.year, today.month, today.day + 1));
-  if (from.getTime() >= to.getTime()) throw new UsageError('--from must be on or before --to');
+  if (from.getTime() >= to.getTime()) throw new UsageError({ key: 'cli.usage.fromTo' });
   return (ledger) => [
     ledgerTable(ReportQueries.of(ledger), {
       from,
@@ -179,8 +180,9 @@ async function planReport(io: CliIo, at: Date): Promise<ReportPlan | null> {
   const { values, positionals } = parseCommandLine(io.argv, OPTIONS);
   if (values.help) return null;
   const [name, ...extra] = positionals;
-  if (name === undefined) throw new UsageError('name a report: ledger, inventory, handover or statistics');
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (name === undefined) throw new UsageError({ key: 'cli.usage.nameReport' });
+  if (extra.length > 0)
+    throw new UsageError({ key: 'cli.usage.unexpected', params: { arg: extra[0] ?? '' } });
   const format = oneOf(values.format, FORMATS, '--format', 'table');
   // A table on the terminal is read there, in its language; a file is the office's document.
   const onTerminal = format === 'table' && values.out === undefined;
@@ -191,7 +193,7 @@ async function planReport(io: CliIo, at: Date): Promise<ReportPlan | null> {
     onTerminal ? langFromEnv(io.env) : 'zh-CN',
   );
   if (format === 'xlsx' && values.out === undefined) {
-    throw new UsageError('an xlsx workbook is binary: name the file to write with --out FILE');
+    throw new UsageError({ key: 'cli.usage.xlsxOut' });
   }
   const config = await commandConfig(values, io.env);
   const timeZone = timeZoneOf(values, config);

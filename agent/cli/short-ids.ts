@@ -1,4 +1,3 @@
-import { withWords } from '../i18n/error-words.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { UsageError } from './cli-options.ts';
 
@@ -13,15 +12,6 @@ export function handle(id: string): string {
 /** The tables whose ids a person may type back by their handle. */
 export type HandleTable = 'clips' | 'holds' | 'purges' | 'alerts' | 'sessions' | 'access_requests';
 
-const WHAT: Readonly<Record<HandleTable, string>> = {
-  clips: 'clip',
-  holds: 'hold',
-  purges: 'purge',
-  alerts: 'alert',
-  sessions: 'session',
-  access_requests: 'request',
-};
-
 /**
  * The full id a person typed: the id itself, or a handle (at least 4 characters) that starts
  * exactly one id in `table`. An ambiguous handle is refused in one sentence; an unknown one is
@@ -35,11 +25,6 @@ export function resolveHandle(ledger: Ledger, table: HandleTable, typed: string)
   const ids = db
     .prepare(`SELECT id FROM ${table} WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`)
     .all(start, `${start}~`) as { id: string }[];
-  if (ids.length > 1)
-    throw withWords(
-      new UsageError(`${typed} starts more than one ${WHAT[table]} id: type more of its characters`),
-      `cli.handle.ambiguous.${table}`,
-      { typed },
-    );
+  if (ids.length > 1) throw new UsageError({ key: `cli.handle.ambiguous.${table}`, params: { typed } });
   return ids[0]?.id ?? typed;
 }

@@ -39,7 +39,8 @@ function parse(io: CliIo) {
     against: { type: 'string' },
     json: { type: 'boolean' },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (positionals.length > 0)
+    throw new UsageError({ key: 'cli.usage.unexpected', params: { arg: positionals[0] ?? '' } });
   return values;
 }
 

@@ -13,6 +13,8 @@ export const cliWordsDomainEn = {
   'cli.usage.badOptions': 'the options are not right ({option})',
   'cli.usage.unexpected': "unexpected argument '{arg}'",
   'cli.usage.unknownAction': "unknown action '{action}'",
+  /** parseArgs's own English sentence about the options, as it is (English only). */
+  'cli.usage.parseArgs': '{message}',
 
   'cli.usage.holdTarget': 'name exactly one of --clip, --session or --recorder',
   'cli.usage.oneOf': '{name} must be one of {allowed}',
@@ -48,6 +50,12 @@ export const cliWordsDomainEn = {
   'cli.usage.signedBy': 'name who signs now with --signed-by NO',
   'cli.usage.noTerminalSigners':
     'there is no terminal to ask for the passwords: pipe them in with --password-stdin',
+  'cli.usage.unknownZone':
+    "the time zone '{zone}' is not one this system knows: name an IANA zone such as Asia/Shanghai",
+  'cli.usage.notHeld':
+    "recorder {serial} is not waiting for a decision (any more): see the held recorders on the page or 'dockctl alerts'",
+  'cli.usage.nameParked': 'name the parked records (seq or record id), or --all',
+  'cli.usage.notParked': "{record} is not a parked record; see 'dockctl forward parked'",
   'cli.usage.what.who decides': 'who decides',
   'cli.usage.what.why': 'why',
   'cli.usage.what.the R4 ground': 'the R4 ground',
@@ -60,6 +68,7 @@ export const cliWordsDomainEn = {
   'cli.usage.what.who approves': 'who approves',
   'cli.usage.what.who undoes it': 'who undoes it',
   'cli.usage.what.who': 'who',
+  'cli.usage.what.when': 'when',
 
   'cli.noLedger':
     'there is no ledger in {dir}: start dockd first, or name its state directory with --state DIR or its configuration with --config FILE',

@@ -15,6 +15,7 @@ export const cliWordsDomainZh: Record<keyof typeof cliWordsDomainEn, string> = {
   'cli.usage.badOptions': '选项有误（{option}）',
   'cli.usage.unexpected': '多余的参数“{arg}”',
   'cli.usage.unknownAction': '没有“{action}”这个操作',
+  'cli.usage.parseArgs': '选项有误：{message}',
 
   'cli.usage.holdTarget': '请在 --clip、--session、--recorder 中给出且只给出一个',
   'cli.usage.oneOf': '{name} 只能是以下之一：{allowed}',
@@ -50,6 +51,11 @@ export const cliWordsDomainZh: Record<keyof typeof cliWordsDomainEn, string> = {
   'cli.usage.gapAlert': "请给出录像中断告警的编号（见 'dockctl alerts'）",
   'cli.usage.signedBy': '请用 --signed-by NO 给出现在签名的人',
   'cli.usage.noTerminalSigners': '没有终端可以询问密码：请用 --password-stdin 从标准输入传入',
+  'cli.usage.unknownZone': '本系统不认识时区“{zone}”：请用 IANA 时区名，例如 Asia/Shanghai',
+  'cli.usage.notHeld':
+    "记录仪 {serial} 不在（或已不在）待确认之列：见网页上的“待确认的记录仪”或 'dockctl alerts'",
+  'cli.usage.nameParked': '请给出被搁置记录的序号或记录编号，或给出 --all',
+  'cli.usage.notParked': "{record} 不是被搁置的记录；见 'dockctl forward parked'",
   'cli.usage.what.who decides': '决定人',
   'cli.usage.what.why': '理由',
   'cli.usage.what.the R4 ground': 'R4 保全理由',
@@ -62,6 +68,7 @@ export const cliWordsDomainZh: Record<keyof typeof cliWordsDomainEn, string> = {
   'cli.usage.what.who approves': '批准人',
   'cli.usage.what.who undoes it': '撤销人',
   'cli.usage.what.who': '操作人',
+  'cli.usage.what.when': '时间',
 
   'cli.noLedger':
     '{dir} 中没有台账：请先启动 dockd，或用 --state DIR 指定它的状态目录，或用 --config FILE 指定它的配置文件',

@@ -1,11 +1,9 @@
-import { type DomainKey, domainText, isDomainKey } from './domain.ts';
+import { type DomainKey, isDomainKey } from './domain.ts';
 import type { Lang, MessageParams } from './lang.ts';
+import { type Said, sayIn } from './said.ts';
 
-/** The catalogue words of an error: a key of the dock's words and its parameters. */
-export interface ErrorWords {
-  readonly key: DomainKey;
-  readonly params?: MessageParams;
-}
+/** The catalogue words of an error: a key of the dock's words, its parameters and nested phrases. */
+export type ErrorWords = Said;
 
 const WORDS = Symbol('error words');
 
@@ -13,8 +11,13 @@ const WORDS = Symbol('error words');
  * Give an error its words in the catalogue, so that the page and dockctl say it in the reader's
  * language; `message` keeps the English sentence for logs. Returns the error, to throw it.
  */
-export function withWords<E extends Error>(err: E, key: DomainKey, params?: MessageParams): E {
-  Object.defineProperty(err, WORDS, { value: { key, params }, enumerable: false });
+export function withWords<E extends Error>(
+  err: E,
+  key: DomainKey,
+  params?: MessageParams,
+  nested?: Said['nested'],
+): E {
+  Object.defineProperty(err, WORDS, { value: { key, params, nested }, enumerable: false });
   return err;
 }
 
@@ -28,6 +31,6 @@ export function wordsOf(err: unknown): ErrorWords | null {
 /** An error as a reader is told it: its catalogue words in `lang`, else its own sentence. */
 export function errorText(lang: Lang, err: unknown): string {
   const words = wordsOf(err);
-  if (words) return domainText(lang, words.key, words.params);
+  if (words) return sayIn(lang, words);
   return err instanceof Error ? err.message : String(err);
 }

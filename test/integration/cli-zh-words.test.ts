@@ -355,6 +355,8 @@ describe('dockctl under LANG=zh_CN.UTF-8', () => {
       ['label', '--state', state],
       ['copies', 'requeue', '--state', state],
       ['sessions', '--limit', 'x', '--state', state],
+      ['holds', 'place', '--ground', 'incident', '--recorder', 'A1', '--state', state],
+      ['recorders', 'accept', 'ZFY0009', '--state', state],
     ];
     await assertRefusedInChinese(cases);
   });
@@ -368,6 +370,9 @@ describe('dockctl under LANG=zh_CN.UTF-8', () => {
       ['verify', 'extra', '--state', state],
       ['export', 'create', '--state', state],
       ['forward', 'a', 'b', '--state', state],
+      ['forward', 'requeue', '--state', state],
+      ['forward', 'requeue', '12345', '--state', state],
+      ['report', 'inventory', '--tz', 'Mars/Olympus', '--state', state],
     ];
     await assertRefusedInChinese(cases);
   });
