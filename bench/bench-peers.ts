@@ -88,7 +88,7 @@ export async function dcflddCopy(file: string, dest: string): Promise<Timing> {
 export async function setDiskLimit(files: readonly string[], destDir: string): Promise<number> {
   await fsp.mkdir(destDir, { recursive: true });
   const run = promisify(execFile);
-  const copies = files.map((f) => path.join(destDir, path.basename(f)));
+  const copies = files.map((_, i) => path.join(destDir, `copy-${i}`));
   const t0 = performance.now();
   for (let i = 0; i <= files.length; i++) {
     const steps: Promise<unknown>[] = [];

@@ -27,11 +27,13 @@ export function percentile(values: readonly number[], p: number): number {
  * moment all were docked to its session's end; the aggregate is the sum of those rates (what the
  * box gave all links at once); fairness compares each rate with its max-min fair share of the
  * aggregate, given its link speed (an unpaced recorder's link counts as unlimited).
+ * `diskLimitMbS`: the disk's own limit for verified copies, when measured.
  */
 export function scenarioFigures(
   r: DockChildResult,
   apiNowMs: readonly number[],
   boxLimitMbS: number,
+  diskLimitMbS: number = Number.NaN,
 ): Record<string, number | boolean | string> {
   const MB = 1e6;
   const rates = r.recorders.map((x) => x.bytes / x.seconds / MB);
@@ -54,6 +56,9 @@ export function scenarioFigures(
     wall_s: r.wallSeconds,
     target_aggregate_mb_s: target,
     aggregate_vs_target: aggregate / target,
+    // The disk writing each copy and reading it back, with nothing else: what verified copies
+    // on this one disk allow, whatever the cores (the off-site copier shares it too).
+    aggregate_vs_disk_limit: aggregate / diskLimitMbS,
     slowest_vs_fair_share: Math.min(...rates.map((rate, i) => rate / (shares[i] as number))),
     slowest_recorder_mb_s: Math.min(...rates),
     cpu_s_per_gb: r.cpuSeconds / (bytes / 1e9),

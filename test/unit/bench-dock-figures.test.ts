@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fairShares, percentile } from '../../bench/dock-figures.ts';
+import type { DockChildResult } from '../../bench/dock-child.ts';
+import { fairShares, percentile, scenarioFigures } from '../../bench/dock-figures.ts';
 import { limitFigures } from '../../bench/limit-figures.ts';
 
 describe('max-min fair shares', () => {
@@ -12,6 +13,35 @@ describe('max-min fair shares', () => {
   });
   it('splits evenly among unlimited links', () => {
     assert.deepEqual(fairShares(90, [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, 30]), [30, 30, 30]);
+  });
+});
+
+describe('a scenario judged by the links, the cores and the disk', () => {
+  const recorder = (serial: string, mbS: number) => ({
+    serial,
+    bytes: mbS * 1e6 * 10,
+    bytesPerSecond: 35e6,
+    seconds: 10,
+    outcome: 'complete',
+    sealed: 4,
+  });
+  const run: DockChildResult = {
+    recorders: [recorder('A', 30), recorder('B', 20)],
+    wallSeconds: 10,
+    cpuSeconds: 1,
+    eventLoopP99Ms: 5,
+    peakRssMb: 100,
+    threadpool: '64',
+  };
+  it('takes the aggregate against 0.9 × min(links, box) and against the disk alone', () => {
+    const f = scenarioFigures(run, [10, 20], 1000, 40);
+    assert.equal(f.aggregate_mb_s, 50);
+    assert.equal(f.target_aggregate_mb_s, 0.9 * 70);
+    assert.equal(f.aggregate_vs_target, 50 / 63);
+    assert.equal(f.aggregate_vs_disk_limit, 50 / 40);
+  });
+  it('leaves the disk ratio unknown when the disk was not measured', () => {
+    assert.ok(Number.isNaN(scenarioFigures(run, [], 1000).aggregate_vs_disk_limit));
   });
 });
 
