@@ -23,6 +23,7 @@ import { Ledger } from './ledger/ledger.ts';
 import { createLifecycle, type Lifecycle } from './lifecycle/lifecycle-setup.ts';
 import { StatusFile } from './ops/status-file.ts';
 import { fixMallocMmapThreshold } from './os/malloc-tuning.ts';
+import { favourMemoryOverSpeed } from './os/v8-memory.ts';
 import { utcOffsetMinutes } from './time/zoned-time.ts';
 import { startWebServer, type WebServer } from './web/web-server.ts';
 
@@ -144,6 +145,7 @@ export async function startDockd(
 
 /** The vault made ready (folders, leftovers of a kill removed) and the ingest pool on it. */
 async function startIngest(config: DockConfig, hardware: Hardware, logger: Logger, now: () => Date) {
+  favourMemoryOverSpeed(); // before the workers start: their heaps take it too
   const malloc = fixMallocMmapThreshold(); // before the workers start: their buffers leave RSS when freed
   logger.child({ module: 'ingest' }).info({ malloc }, 'malloc mmap threshold');
   const layout = new VaultLayout(config.paths);

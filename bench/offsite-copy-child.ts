@@ -14,6 +14,7 @@ import { OffsiteCopier } from '../agent/offsite/offsite-copier.ts';
 import { S3OffsiteStore } from '../agent/offsite/s3-store.ts';
 import { silentLogger } from '../agent/ops/logger.ts';
 import { fixMallocMmapThreshold } from '../agent/os/malloc-tuning.ts';
+import { favourMemoryOverSpeed } from '../agent/os/v8-memory.ts';
 import { MainThreadSched } from './main-thread-sched.ts';
 
 /** One file to copy. */
@@ -105,6 +106,7 @@ async function peer(): Promise<void> {
 }
 
 // As dockd's process is set up before its copier starts (agent/main.ts).
+favourMemoryOverSpeed();
 const malloc = fixMallocMmapThreshold();
 if (!malloc.fixed) process.stderr.write(`malloc tuning not applied: ${malloc.why}\n`);
 // Warm up first (the SDK loads parts of itself on its first request), as a running dockd would be.

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { wallClockAsUtcDate } from '../time/zoned-time.ts';
 import { cellText } from './cell-format.ts';
 import {
@@ -137,7 +137,10 @@ export async function toXlsxWorkbook(
   lang: Lang,
   timeZone: string,
 ): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  // Loaded on first use: dockd makes a workbook only when someone asks for one, and exceljs with
+  // its zip libraries adds about 8 MB to the heap of the process that loads it.
+  const { default: excel } = await import('exceljs');
+  const wb = new excel.Workbook();
   wb.creator = 'recorder-dock';
   const taken = new Set<string>();
   for (const m of models) addTableSheet(wb, m, lang, timeZone, taken);
