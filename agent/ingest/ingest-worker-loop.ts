@@ -3,6 +3,7 @@ import type { SourceOpener, SourceSpec } from '../../drivers/contract/source.ts'
 import { BufferPool } from './buffer-pool.ts';
 import { toWire } from './errors.ts';
 import { headDigest } from './head-digest.ts';
+import { preloadLibc } from './page-cache.ts';
 import { runSealPass, type SealJob } from './seal-pass.ts';
 import { runVerifyPass } from './verify-pass.ts';
 
@@ -27,7 +28,9 @@ export type WorkerReply =
       readonly bytesTotal: number;
     }
   | { readonly id: number; readonly type: 'done'; readonly result: unknown }
-  | { readonly id: number; readonly type: 'error'; readonly error: ReturnType<typeof toWire> };
+  | { readonly id: number; readonly type: 'error'; readonly error: ReturnType<typeof toWire> }
+  /** The worker has loaded what it loads once (the C library) and may be stopped safely. */
+  | { readonly id: 0; readonly type: 'ready' };
 
 /** This worker thread's I/O buffers, shared by the tasks it runs one after another or side by side. */
 const buffers = new BufferPool();
@@ -65,6 +68,11 @@ function post(reply: WorkerReply): void {
  * volumes) or the simulator's entry in drivers/sim/.
  */
 export function serveIngestRequests(opener: SourceOpener): void {
+  // Load libc through koffi now, not in the middle of the first copy: a native addon whose
+  // loading is cut by the pool stopping this thread aborts the whole process (node-addon-api
+  // treats the failed throw as fatal). The pool stops a thread only after this message.
+  preloadLibc();
+  post({ id: 0, type: 'ready' });
   parentPort?.on('message', (request: WorkerRequest) => {
     const subject =
       request.kind === 'seal'

@@ -44,6 +44,11 @@ export function dropCachedPages(fd: number): boolean {
   return c !== null && c.posixFadvise(fd, 0, 0, POSIX_FADV_DONTNEED) === 0;
 }
 
+/** Load the C library's calls now rather than on first use (a worker thread's start). */
+export function preloadLibc(): void {
+  loadLibc();
+}
+
 /** Start write-back of a byte range without waiting for it. True when the call succeeded. */
 export function startWriteback(fd: number, offset: number, length: number): boolean {
   const c = loadLibc();

@@ -43,6 +43,23 @@ interface Task {
 interface Slot {
   worker: Worker;
   readonly tasks: Map<number, Task>;
+  /** Settles once the worker said it is ready (its native libraries loaded) or it died. */
+  readonly started: Promise<void>;
+  readonly markStarted: () => void;
+}
+
+/** How long close() waits for a starting worker before it stops it anyway. */
+const START_WAIT_MS = 10_000;
+
+/** Wait for `started`, at most `ms`. */
+async function within(started: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  await Promise.race([started, late]);
+  clearTimeout(timer);
 }
 
 /** How many tasks the pool runs at once, and their buffers when it is crowded. */
@@ -123,7 +140,13 @@ export class IngestWorkerPool implements IngestTaskRunner {
     this.closed = true;
     for (const task of this.queue.splice(0)) task.reject(closedError());
     const slots = [...this.slots];
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    // A worker cut while it loads a native addon aborts the process: let it finish starting.
+    await Promise.all(
+      slots.map(async (s) => {
+        await within(s.started, START_WAIT_MS);
+        await s.worker.terminate();
+      }),
+    );
     for (const slot of slots) this.onWorkerDeath(slot, new Error('the pool was shut down'));
     this.slots.length = 0;
   }
@@ -159,7 +182,11 @@ export class IngestWorkerPool implements IngestTaskRunner {
   }
 
   private startSlot(): Slot {
-    const slot: Slot = { worker: startWorkerThread(this.workerUrl), tasks: new Map() };
+    let markStarted = () => {};
+    const started = new Promise<void>((resolve) => {
+      markStarted = resolve;
+    });
+    const slot: Slot = { worker: startWorkerThread(this.workerUrl), tasks: new Map(), started, markStarted };
     slot.worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
     slot.worker.on('error', (err) => this.onWorkerDeath(slot, err));
     slot.worker.on('exit', (code) =>
@@ -170,6 +197,10 @@ export class IngestWorkerPool implements IngestTaskRunner {
   }
 
   private onReply(slot: Slot, reply: WorkerReply): void {
+    if (reply.type === 'ready') {
+      slot.markStarted();
+      return;
+    }
     const task = slot.tasks.get(reply.id);
     if (!task) return;
     if (reply.type === 'progress') {
@@ -183,6 +214,7 @@ export class IngestWorkerPool implements IngestTaskRunner {
   }
 
   private onWorkerDeath(slot: Slot, err: Error): void {
+    slot.markStarted();
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
     this.slots.splice(index, 1);
