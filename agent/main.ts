@@ -102,6 +102,7 @@ export async function startDockd(
     ledger.lifecycle,
     logger.child({ module: 'lifecycle' }),
     now,
+    { transferThread: true },
   );
   const { watcher, manager } = await startDocking(config, hardware, logger, {
     ledger,

@@ -59,6 +59,8 @@ async function makeFiles(name: string, count: number, bytes: number): Promise<st
 async function bundleChild(): Promise<string> {
   const outdir = await bundleForNode('offsite-bundle', [
     path.join(import.meta.dirname, 'offsite-copy-child.ts'),
+    // Beside it, as in the package: the copier's transfer thread.
+    path.join(import.meta.dirname, '..', 'agent', 'offsite', 'transfer-worker.ts'),
   ]);
   return path.join(outdir, 'offsite-copy-child.js');
 }

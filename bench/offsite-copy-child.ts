@@ -1,5 +1,6 @@
 // Child process of the off-site bench: copies the files of a manifest to the store, either with the
-// dock's copier (every copy read back and hashed against its seal, locked until a retention end) or
+// dock's copier as dockd runs it (its transfers on their own thread; every copy read back and hashed
+// against its seal, locked until a retention end) or
 // with the AWS SDK's own lib-storage Upload (no verification), and prints its own figures.
 // Usage: offsite-copy-child.ts ours|peer MANIFEST.json ENDPOINT BUCKET PREFIX ACCESS_KEY SECRET_KEY
 import { createReadStream, promises as fsp, readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { CopyWindows } from '../agent/offsite/copy-windows.ts';
 import { offsiteS3Client } from '../agent/offsite/offsite-config.ts';
 import { OffsiteCopier } from '../agent/offsite/offsite-copier.ts';
 import { S3OffsiteStore } from '../agent/offsite/s3-store.ts';
+import { transfersOnThread } from '../agent/offsite/transfer-thread.ts';
 import { silentLogger } from '../agent/ops/logger.ts';
 import { fixMallocMmapThreshold } from '../agent/os/malloc-tuning.ts';
 import { favourMemoryOverSpeed } from '../agent/os/v8-memory.ts';
@@ -43,7 +45,7 @@ const creds = { accessKeyId, secretAccessKey };
 const target = { endpoint, region: 'us-east-1', forcePathStyle: true, timeoutMs: 60_000 };
 const client = offsiteS3Client(target, creds);
 
-/** The dock's copier over an in-memory ledger of the manifest. */
+/** The dock's copier over an in-memory ledger of the manifest, its transfers on their own thread as in dockd. */
 async function ours(): Promise<void> {
   const pending: PendingCopy[] = files.map((f) => ({
     sha256: f.sha256,
@@ -87,8 +89,25 @@ async function ours(): Promise<void> {
     partConcurrency: 2,
     probeEveryMs: 0,
     logger: silentLogger(),
+    transfers: transfersOnThread(
+      {
+        type: 's3',
+        endpoint,
+        region: target.region,
+        bucket,
+        prefix,
+        forcePathStyle: true,
+        credentials: creds,
+        objectLock: 'COMPLIANCE',
+        timeoutMs: target.timeoutMs,
+      },
+      [],
+      'Asia/Shanghai',
+      silentLogger(),
+    ),
   });
   await copier.drain();
+  await copier.close();
   const bad = verified.filter((v) => v.result !== 'ok' || v.lockKept !== true);
   if (verified.length !== files.length || bad.length > 0)
     throw new Error(`${verified.length} of ${files.length} copies verified, ${bad.length} failed`);

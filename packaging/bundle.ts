@@ -27,13 +27,15 @@ export interface BundleSpec {
 
 /**
  * The bundles of the package: the multi-call program and the worker threads it starts (the
- * ingest workers, the simulator's ingest workers for `dockd demo`, the isolated media probe).
+ * ingest workers, the simulator's ingest workers for `dockd demo`, the isolated media probe, the
+ * off-site transfer thread).
  */
 export const BUNDLES: readonly BundleSpec[] = [
   { entry: 'packaging/sea-entry.ts', output: 'recorder-dock.cjs' },
   { entry: 'agent/ingest/ingest-worker.ts', output: 'agent/ingest/ingest-worker.js' },
   { entry: 'agent/ingest/sim-ingest-worker.ts', output: 'agent/ingest/sim-ingest-worker.js' },
   { entry: 'agent/dock/media-probe-worker.ts', output: 'agent/dock/media-probe-worker.js' },
+  { entry: 'agent/offsite/transfer-worker.ts', output: 'agent/offsite/transfer-worker.js' },
 ];
 
 function banner(output: string): string {

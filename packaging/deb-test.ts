@@ -119,6 +119,7 @@ async function installStep(sc: Scenario): Promise<string> {
     'usr/lib/modules-load.d/recorder-dock.conf',
     'usr/lib/recorder-dock/agent/ingest/ingest-worker.js',
     'usr/lib/recorder-dock/agent/dock/media-probe-worker.js',
+    'usr/lib/recorder-dock/agent/offsite/transfer-worker.js',
     'usr/lib/recorder-dock/agent/web/assets/app.css',
     'usr/lib/recorder-dock/agent/web/assets/app.js',
     'usr/lib/recorder-dock/schemas/sql/006-access.sql',

@@ -54,13 +54,15 @@ export interface ForwarderOptions {
 export const timerSleep: Sleep = (ms, signal) =>
   new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    // The signal outlives many sleeps (it is aborted only to wake one): a sleep that ends on its
+    // own takes its listener off, or every idle poll would leave one on it.
+    const woken = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', woken);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', woken, { once: true });
   });

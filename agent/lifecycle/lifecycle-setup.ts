@@ -6,6 +6,7 @@ import { CopyWindows } from '../offsite/copy-windows.ts';
 import { createOffsiteStore, parseOffsiteConfig } from '../offsite/offsite-config.ts';
 import { OffsiteCopier } from '../offsite/offsite-copier.ts';
 import type { OffsiteStore } from '../offsite/offsite-store.ts';
+import { transfersOnThread } from '../offsite/transfer-thread.ts';
 import { FetchBack } from './fetch-back.ts';
 import { ledgerCopySource } from './ledger-copy-source.ts';
 import type { LifecycleDeps } from './lifecycle-deps.ts';
@@ -64,6 +65,10 @@ export async function createLifecycle(
   ledger: LifecycleFace,
   logger: Logger,
   now: () => Date = () => new Date(),
+  options: {
+    /** Move footage on a thread of its own (dockd); dockctl's one-off runs stay on its thread. */
+    readonly transferThread?: boolean;
+  } = {},
 ): Promise<Lifecycle> {
   const offsite = parseOffsiteConfig(config.offsite);
   const store = await createOffsiteStore(offsite);
@@ -85,6 +90,9 @@ export async function createLifecycle(
     probeEveryMs: offsite.probeEveryMs,
     logger,
     now,
+    ...(options.transferThread
+      ? { transfers: transfersOnThread(offsite.target, offsite.windows, config.rules.timezone, logger) }
+      : {}),
   });
   const jobs = new LifecycleJobs(deps);
   logger.info(
@@ -104,7 +112,7 @@ export async function createLifecycle(
       jobs.start();
     },
     async stop() {
-      await copier.stop();
+      await copier.close();
       await jobs.stop();
       await store.close();
     },

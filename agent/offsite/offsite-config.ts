@@ -94,7 +94,7 @@ export function offsiteS3Client(
 
 /** Build the configured store, reading its credentials file. */
 export async function createOffsiteStore(
-  config: OffsiteConfig,
+  config: Pick<OffsiteConfig, 'target'>,
   readFile?: (file: string) => Promise<string>,
 ): Promise<OffsiteStore> {
   const t = config.target;

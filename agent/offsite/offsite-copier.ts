@@ -4,16 +4,14 @@ import type { Logger } from 'pino';
 import { errnoCode } from '../errors.ts';
 import { Backoff } from '../forwarder/backoff.ts';
 import { type Sleep, timerSleep } from '../forwarder/forwarder-options.ts';
-import { BandwidthLimit } from './bandwidth-limit.ts';
 import type { CopyLedger, PendingCopy } from './copy-ledger.ts';
 import type { CopyWindows } from './copy-windows.ts';
 import { footageKey } from './object-keys.ts';
 import { applyLock, checkLock, type WantedLock } from './object-lock.ts';
-import { CopyPausedError, ObjectWriter } from './object-writer.ts';
+import { CopyPausedError } from './object-writer.ts';
 import { offsiteAlerts } from './offsite-alerts.ts';
 import { type ObjectVersion, type OffsiteStore, storeErrorText } from './offsite-store.ts';
-import { readBack } from './read-back.ts';
-import { UploadJournal } from './upload-journal.ts';
+import { LocalTransfers, type TransferOptions, type Transfers } from './transfers.ts';
 import { probeWorm } from './worm-probe.ts';
 
 /** How the copier runs. Everything that varies is injected. */
@@ -36,6 +34,11 @@ export interface CopierOptions {
   /** Idle poll when nothing waits (default 30 s); `notify()` wakes it sooner. */
   readonly pollMs?: number;
   readonly batch?: number;
+  /**
+   * Where the bytes move: on this thread by default (dockctl, tests); dockd passes a factory of
+   * ThreadTransfers so footage streams run on a thread of their own.
+   */
+  readonly transfers?: (opts: TransferOptions) => Transfers;
 }
 
 /** What the copier is doing, for the page, the status file and `dockctl copies`. */
@@ -55,14 +58,12 @@ export interface CopierStatus {
  * hashes to its seal. The read-back of one file overlaps the upload of the next. Retention and
  * legal holds are applied after the write and read back. Failures are retried with backoff and
  * never end the loop; a mismatch or a lock the store did not keep is a critical alert, never
- * silently repaired.
+ * silently repaired. The bytes move through `Transfers`: in dockd on a thread of their own.
  */
 export class OffsiteCopier {
   private readonly now: () => Date;
   private readonly sleep: Sleep;
-  private readonly writer: ObjectWriter;
-  private readonly up: BandwidthLimit;
-  private readonly down: BandwidthLimit;
+  private readonly transfers: Transfers;
   private readonly backoff = new Backoff({ initialMs: 2000, maxMs: 600_000 });
   private readonly skipped = new Set<string>();
   private phase: CopierStatus['phase'] = 'stopped';
@@ -74,19 +75,15 @@ export class OffsiteCopier {
   private loop: Promise<void> | null = null;
   private stopping = false;
   private waker = new AbortController();
-  private readBacks = new AbortController();
   private verifying: Promise<void> = Promise.resolve();
   private verifyError: unknown = null;
 
   constructor(private readonly opts: CopierOptions) {
     this.now = opts.now ?? (() => new Date());
     this.sleep = opts.sleep ?? timerSleep;
-    this.up = new BandwidthLimit(opts.bytesPerSecond);
-    this.down = new BandwidthLimit(opts.bytesPerSecond);
-    this.writer = new ObjectWriter({
-      store: opts.store,
-      journal: new UploadJournal(path.join(opts.workDir, 'uploads'), opts.logger),
-      limit: this.up,
+    const transferOptions: TransferOptions = {
+      journalDir: path.join(opts.workDir, 'uploads'),
+      bytesPerSecond: opts.bytesPerSecond,
       multipartThreshold: opts.multipartThreshold,
       partSize: opts.partSize,
       partConcurrency: opts.partConcurrency,
@@ -96,14 +93,17 @@ export class OffsiteCopier {
         this.bytesSent += n;
       },
       mayContinue: () => !this.stopping && this.opts.windows.isOpen(this.now().getTime()),
-    });
+    };
+    this.transfers = opts.transfers
+      ? opts.transfers(transferOptions)
+      : new LocalTransfers(opts.store, transferOptions);
   }
 
   /** Run the copy loop in the background. */
   start(): void {
     if (this.loop) return;
     this.stopping = false;
-    this.readBacks = new AbortController();
+    this.transfers.resume();
     this.loop = this.run();
   }
 
@@ -116,11 +116,16 @@ export class OffsiteCopier {
   async stop(): Promise<void> {
     this.stopping = true;
     this.waker.abort();
-    this.writer.abort();
-    this.readBacks.abort();
+    this.transfers.abort();
     await this.loop;
     this.loop = null;
     this.phase = 'stopped';
+  }
+
+  /** Stop, and release the transfers' thread or connections (dockd shutting down). */
+  async close(): Promise<void> {
+    await this.stop();
+    await this.transfers.close();
   }
 
   /** What the copier is doing. */
@@ -274,7 +279,12 @@ export class OffsiteCopier {
       );
       return null;
     }
-    const version = await this.writer.write({ sha256: item.sha256, key, file: item.file, size: item.size });
+    const version = await this.transfers.write({
+      sha256: item.sha256,
+      key,
+      file: item.file,
+      size: item.size,
+    });
     await applyLock(store, version, this.want(item), this.now());
     return version;
   }
@@ -282,7 +292,7 @@ export class OffsiteCopier {
   /** Read the copy back, hash it against the seal, read the lock back, record it. */
   private async verify(item: PendingCopy, version: ObjectVersion): Promise<void> {
     const store = this.opts.store;
-    const back = await readBack(store, version, item, this.down, this.readBacks.signal);
+    const back = await this.transfers.readBack(version, { sha256: item.sha256, size: item.size });
     const lock = await checkLock(store, version, this.want(item), this.now());
     this.opts.ledger.recordCopy({
       sha256: item.sha256,
