@@ -1,8 +1,7 @@
-import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from 'pino';
-import { ForwarderConfigError, ForwarderSecretFileError } from './errors.ts';
+import { ForwarderConfigError } from './errors.ts';
 import { FileTarget } from './file-target.ts';
 import {
   DEFAULT_TARGET_TIMEOUT_MS,
@@ -12,6 +11,7 @@ import {
 } from './forwarder-config.ts';
 import { defaultCheckpointUrl, HttpsTarget } from './https-target.ts';
 import { S3Target } from './s3-target.ts';
+import { readSecret, s3Credentials } from './secret-files.ts';
 import type { ForwardTarget } from './target.ts';
 
 /** What building a target needs besides its configuration. */
@@ -22,42 +22,6 @@ export interface TargetDeps {
   readonly now?: () => Date;
   /** Reads token, key, certificate and credentials files (default fs). */
   readonly readFile?: (file: string) => Promise<string>;
-}
-
-async function readSecret(deps: Pick<TargetDeps, 'readFile'>, what: string, file: string): Promise<string> {
-  try {
-    return await (deps.readFile ?? ((f: string) => fsp.readFile(f, 'utf8')))(file);
-  } catch (err) {
-    throw new ForwarderSecretFileError(what, file, err);
-  }
-}
-
-/** The keys of an S3 target: inline, or from its credentials file (refused with one clear sentence). */
-export async function s3Credentials(
-  config: Pick<S3TargetConfig, 'credentials' | 'credentialsFile'>,
-  deps: Pick<TargetDeps, 'readFile'>,
-): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }> {
-  if (config.credentials) return config.credentials;
-  const file = config.credentialsFile as string;
-  let doc: { accessKeyId?: unknown; secretAccessKey?: unknown; sessionToken?: unknown };
-  try {
-    doc = JSON.parse(await readSecret(deps, 'S3 credentials', file)) as typeof doc;
-  } catch (err) {
-    if (err instanceof ForwarderSecretFileError) throw err;
-    throw new ForwarderConfigError(
-      `the S3 credentials file ${file} is not JSON: write {"accessKeyId": …, "secretAccessKey": …}`,
-    );
-  }
-  if (typeof doc.accessKeyId !== 'string' || typeof doc.secretAccessKey !== 'string') {
-    throw new ForwarderConfigError(
-      `the S3 credentials file ${file} lacks accessKeyId or secretAccessKey: write {"accessKeyId": …, "secretAccessKey": …}`,
-    );
-  }
-  return {
-    accessKeyId: doc.accessKeyId,
-    secretAccessKey: doc.secretAccessKey,
-    ...(typeof doc.sessionToken === 'string' ? { sessionToken: doc.sessionToken } : {}),
-  };
 }
 
 async function s3Target(config: S3TargetConfig, deps: TargetDeps): Promise<S3Target> {

@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { parseByteSize } from '../config/byte-size.ts';
 import type { OffsiteSection } from '../config/dock-config.ts';
-import { s3Credentials } from '../forwarder/create-target.ts';
+import { s3Credentials } from '../forwarder/secret-files.ts';
 import { FolderOffsiteStore } from './folder-store.ts';
 import type { LockMode, OffsiteStore } from './offsite-store.ts';
 import { S3OffsiteStore } from './s3-store.ts';
