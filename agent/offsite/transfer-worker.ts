@@ -105,6 +105,15 @@ async function close(): Promise<void> {
   port?.close();
 }
 
+/** Apply `fn` to the transfers once they are open. */
+function whenOpen(fn: (transfers: LocalTransfers) => void): void {
+  opened.then(
+    ({ transfers }) => fn(transfers),
+    // Nothing to stop or resume: the failure to open is logged once, and every request fails with it.
+    () => undefined,
+  );
+}
+
 port.on('message', (m: TransferRequest) => {
   switch (m.type) {
     case 'write':
@@ -129,17 +138,11 @@ port.on('message', (m: TransferRequest) => {
       break;
     case 'abort':
       stopped = true;
-      void opened.then(
-        ({ transfers }) => transfers.abort(),
-        () => {},
-      );
+      whenOpen((transfers) => transfers.abort());
       break;
     case 'resume':
       stopped = false;
-      void opened.then(
-        ({ transfers }) => transfers.resume(),
-        () => {},
-      );
+      whenOpen((transfers) => transfers.resume());
       break;
     case 'close':
       void close().catch((err: unknown) => {
