@@ -208,8 +208,19 @@ export class DockSession {
       departedWithin: () => this.departedWithin(this.deps.departureGraceMs ?? 1500),
       mark: (step, detail) => this.mark(step, detail ?? null),
     });
-    if (leftovers && summary.outcome === 'complete' && !this.left.signal.aborted)
-      await this.settle('clean', async () => leftovers.removeStale(serial, (await volume.listFiles()).files));
+    // After a docking that ran to its end (every file tried, some may have failed), while the
+    // recorder is still here: a part whose file the recorder no longer lists under the same size
+    // and time cannot be resumed by any later dock. A recorder with an unreadable file never
+    // completes a docking, so waiting for 'complete' left such parts behind for good (crash
+    // campaign, seed 1, trials 96, 119, 126, 157). Only a whole listing is trusted for this.
+    if (leftovers && summary.outcome !== 'interrupted' && !this.left.signal.aborted)
+      await this.settle('clean', async () => {
+        const listing = await volume.listFiles();
+        const whole =
+          !listing.truncated &&
+          !listing.skipped.some((s) => s.reason === 'unreadable' || s.reason === 'entry-limit');
+        return whole ? leftovers.removeStale(serial, listing.files) : 0;
+      });
     return { ...summary, sealed: summary.sealed + resealed };
   }
 

@@ -41,8 +41,9 @@ export interface StagedLeftoversDeps {
  * What a crash or a changed recorder file leaves in the staging area for one recorder, settled
  * when it docks. At the start of a docking, a copy published before a crash cut off its seal is
  * sealed from its resume state (what it was copied from, its digest and size), so no vault file
- * stays without a seal. After a complete docking, the partial copies of files the recorder no
- * longer lists under the same size and time are removed: no later dock can resume them.
+ * stays without a seal. After a docking that ran to its end (complete or partial), the partial
+ * copies of files the recorder no longer lists under the same size and time are removed: no later
+ * dock can resume them.
  */
 export class StagedLeftovers {
   private readonly sealer: ClipSealer;
@@ -64,7 +65,7 @@ export class StagedLeftovers {
   }
 
   /**
-   * After a complete docking: remove this recorder's partial copies whose key no listed file has
+   * After a docking that ran to its end: remove this recorder's partial copies whose key no listed file has
    * (the file changed or is gone). Returns how many were removed.
    */
   async removeStale(serial: string, listed: readonly KeyedFile[]): Promise<number> {
